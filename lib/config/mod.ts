@@ -1,0 +1,11 @@
+/**
+ * Configuration read once at the program's edge.
+ * @module
+ */
+export {
+  type GlobalConfig,
+  globalConfig,
+  LOG_FORMAT_CHOICES,
+  type LogFormatChoice,
+  type ProcessFacts,
+} from "./global.ts";

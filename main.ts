@@ -1,0 +1,50 @@
+/**
+ * thv: one program for every role. Parses argv and the environment once, builds the global configuration
+ * and logger, and hands them to the role that the subcommand names.
+ * @module
+ */
+import { Command, Option } from "@commander-js/extra-typings";
+import denoJson from "./deno.json" with { type: "json" };
+import { type GlobalConfig, globalConfig, LOG_FORMAT_CHOICES } from "./lib/config/mod.ts";
+import { createLogger } from "./lib/log.ts";
+import { cliCommands, type CliContext } from "./roles/cli/mod.ts";
+
+/** Builds the `thv` program; `facts` stands for the process so tests can run it without one. */
+export function thvProgram(facts: { env: Record<string, string | undefined>; stderrIsTerminal: boolean }) {
+  const program = new Command("thv")
+    .description("Run MCP servers safely, on a laptop and on Kubernetes")
+    .version(denoJson.version, "-V, --version", "print the thv version")
+    .option("--debug", "log debug detail")
+    .addOption(
+      new Option("--log-format <format>", "log format: text on a terminal, json elsewhere by default")
+        .choices(LOG_FORMAT_CHOICES).default("auto" as const),
+    )
+    .showHelpAfterError("(run thv --help for usage)");
+
+  let cached: CliContext | undefined;
+  const context = (): CliContext => {
+    if (cached) return cached;
+    const config: GlobalConfig = globalConfig(program.opts(), facts);
+    const log = createLogger({ format: config.logFormat, level: config.logLevel });
+    cached = { config, log, print: (line) => console.log(line) };
+    return cached;
+  };
+  for (const command of cliCommands(context)) program.addCommand(command);
+  return { program, context };
+}
+
+/** Runs thv with the process's argv and environment; the one error boundary of the CLI. */
+async function main(): Promise<number> {
+  const { program, context } = thvProgram({ env: Deno.env.toObject(), stderrIsTerminal: Deno.stderr.isTerminal() });
+  try {
+    await program.parseAsync(Deno.args, { from: "user" });
+    return 0;
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    if (program.opts().debug) context().log.debug("Command failed", { stack: error.stack });
+    console.error(`thv: ${error.message}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main());

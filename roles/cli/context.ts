@@ -1,0 +1,16 @@
+/**
+ * What every CLI command receives from `main.ts`: the global configuration and a logger.
+ * @module
+ */
+import type { GlobalConfig } from "../../lib/config/mod.ts";
+import type { Logger } from "../../lib/log.ts";
+
+/** The context a command's action reads; built once, after the global flags are parsed. */
+export interface CliContext {
+  /** Global options and the environment snapshot. */
+  readonly config: GlobalConfig;
+  /** The process logger. */
+  readonly log: Logger;
+  /** Writes one line of command output to standard output. */
+  readonly print: (line: string) => void;
+}

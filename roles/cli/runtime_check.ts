@@ -1,0 +1,50 @@
+/**
+ * `thv runtime check`: shows which runtime thv would use and why, and whether its engine answers.
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { denoSocketProbe, detectRuntime, engineVersion, type RuntimeChoice } from "../../lib/runtime/mod.ts";
+import type { CliContext } from "./context.ts";
+
+/** The result printed by `thv runtime check`. */
+export type RuntimeReport = RuntimeChoice & { readonly engineVersion?: string; readonly apiVersion?: string };
+
+/** Formats a report as aligned `key: value` lines. */
+export function formatRuntimeReport(report: RuntimeReport): string[] {
+  const rows: Array<[string, string | undefined]> = [
+    ["runtime", report.runtime],
+    ["engine", "engine" in report ? `${report.engine} ${report.engineVersion ?? ""}`.trim() : undefined],
+    ["api", report.apiVersion],
+    ["socket", "socketPath" in report ? report.socketPath : undefined],
+    ["reason", report.reason],
+  ];
+  return rows.filter(([, v]) => v !== undefined).map(([k, v]) => `${`${k}:`.padEnd(9)}${v}`);
+}
+
+/** Builds the `runtime` command group. */
+export function runtimeCommand(context: () => CliContext): Command {
+  const runtime = new Command("runtime").description("inspect the runtime thv runs workloads on");
+  runtime.command("check")
+    .description("show the detected runtime and check that its engine answers")
+    .option("--format <format>", "output format: text or json", "text")
+    .option("--timeout <ms>", "how long to wait for the engine, in milliseconds", "5000")
+    .action(async (opts) => {
+      const { config, print } = context();
+      if (opts.format !== "text" && opts.format !== "json") {
+        throw new RangeError(`--format ${opts.format} is not a format: use text or json`);
+      }
+      const timeoutMs = Number(opts.timeout);
+      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+        throw new RangeError(`--timeout ${opts.timeout} is not a positive whole number of milliseconds`);
+      }
+      const choice = detectRuntime(config.env, denoSocketProbe);
+      let report: RuntimeReport = choice;
+      if ("socketPath" in choice) {
+        const v = await engineVersion(choice.socketPath, { timeoutMs });
+        report = { ...choice, engineVersion: v.version, apiVersion: v.apiVersion };
+      }
+      if (opts.format === "json") print(JSON.stringify(report));
+      else formatRuntimeReport(report).forEach((line) => print(line));
+    });
+  return runtime;
+}

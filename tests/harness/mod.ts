@@ -1,0 +1,12 @@
+/**
+ * The test harness: real components for tests that need them (design.md §7).
+ * @module
+ */
+import "./quiet_deprecations.ts";
+
+export { type ControlPlaneAssets, controlPlaneAssets } from "./assets.ts";
+export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from "./control_plane.ts";
+export { freePort } from "./ports.ts";
+export { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
+export { buildTestImage, type TestImageSpec } from "./images.ts";
+export { CONTAINERS_CONF, type PodmanService, startPodman } from "./podman.ts";

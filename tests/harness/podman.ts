@@ -1,0 +1,53 @@
+/**
+ * A private Podman service for one test run: `podman system service` on its own unix socket, with the
+ * repository's containers.conf, and a dockerode client on it.
+ * @module
+ */
+import type Docker from "dockerode";
+import { dockerClient } from "../../lib/runtime/mod.ts";
+import { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
+
+/** A running Podman API service. */
+export interface PodmanService extends AsyncDisposable {
+  /** The service's unix socket. */
+  readonly socketPath: string;
+  /** A dockerode client on the socket. */
+  readonly docker: Docker;
+  /** Stops the service and removes its folder; containers and images stay in Podman's storage. */
+  stop(): Promise<void>;
+}
+
+/** The containers.conf the tests run Podman with. */
+export const CONTAINERS_CONF = new URL("../podman/containers.conf", import.meta.url).pathname;
+
+/** Starts the service and waits until it answers a ping. */
+export async function startPodman(): Promise<PodmanService> {
+  const dir = await Deno.makeTempDir({ prefix: "thv-podman-" });
+  const socketPath = `${dir}/podman.sock`;
+  let process: ServerProcess;
+  try {
+    process = await startProcess("podman", "podman", {
+      args: ["system", "service", "--time=0", `unix://${socketPath}`],
+      logPath: `${dir}/podman.log`,
+      env: { CONTAINERS_CONF },
+    });
+  } catch (e) {
+    await Deno.remove(dir, { recursive: true });
+    throw new Error(`${(e as Error).message}: install podman and runc (apt-get install podman runc)`, { cause: e });
+  }
+  const docker = dockerClient(socketPath);
+  const stop = async () => {
+    await process.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  try {
+    await waitUntilReady(process, async () => (await docker.ping()).toString() === "OK", {
+      deadlineMs: 30_000,
+      what: "reachable",
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { socketPath, docker, stop, [Symbol.asyncDispose]: stop };
+}
