@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `deno task compile`: builds the single thv binary at dist/thv with `deno compile`. deno compile needs the
+# `denort` runtime for the target: it honours DENORT_BIN (a denort binary of the same Deno version), and
+# otherwise downloads denort from Deno's site, which only works where that site is reachable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -n "${DENORT_BIN:-}" ] && [ ! -x "$DENORT_BIN" ]; then
+  echo "compile: DENORT_BIN=$DENORT_BIN is not an executable: point it at the denort binary of Deno $(deno --version | head -1 | cut -d' ' -f2)" >&2
+  exit 1
+fi
+mkdir -p dist
+if ! deno compile --frozen --allow-env --allow-read --allow-write --allow-net --allow-sys --allow-run \
+  --output dist/thv main.ts; then
+  echo "compile: deno compile failed; without DENORT_BIN it must download denort from Deno's site: set DENORT_BIN to a denort binary of the same Deno version, or run thv from source with 'deno task thv'" >&2
+  exit 1
+fi
+echo "compile: built dist/thv"
