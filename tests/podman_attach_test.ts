@@ -3,29 +3,8 @@
  * JSON-RPC lines byte for byte (dockerode's own attach would put its options ahead of them).
  */
 import assert from "node:assert/strict";
-import type { Readable } from "node:stream";
 import { attachStdio } from "../lib/runtime/mod.ts";
-import { buildTestImage, startPodman } from "./harness/mod.ts";
-
-/** Reads `stream` until `count` newline-terminated lines arrived or `ms` passed. */
-function readLines(stream: Readable, count: number, ms: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    let buffered = "";
-    const timer = setTimeout(() => done(new Error(`expected ${count} lines within ${ms} ms, got ${buffered}`)), ms);
-    const onData = (chunk: Uint8Array) => {
-      buffered += new TextDecoder().decode(chunk);
-      const lines = buffered.split("\n");
-      if (lines.length > count) done(undefined, lines.slice(0, count));
-    };
-    const done = (err?: Error, lines?: string[]) => {
-      clearTimeout(timer);
-      stream.off("data", onData);
-      if (err) reject(err);
-      else resolve(lines!);
-    };
-    stream.on("data", onData);
-  });
-}
+import { buildTestImage, LineReader, startPodman } from "./harness/mod.ts";
 
 Deno.test("podman: a stdio container attached through dockerode echoes exactly the JSON-RPC lines written", async () => {
   await using podman = await startPodman();
@@ -47,10 +26,11 @@ Deno.test("podman: a stdio container attached through dockerode echoes exactly t
     await container.start();
     const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
     const call = JSON.stringify({ jsonrpc: "2.0", id: "two", method: "tools/call", params: { name: "echo ✓" } });
+    const lines = new LineReader(io.stdout);
     io.stdin.write(`${ping}\n`);
-    assert.deepEqual(await readLines(io.stdout, 1, 10_000), [ping]);
+    assert.equal(await lines.next(), ping);
     io.stdin.write(`${call}\n`);
-    assert.deepEqual(await readLines(io.stdout, 1, 10_000), [call]);
+    assert.equal(await lines.next(), call);
 
     io.stdin.end(); // cat reads EOF and exits 0
     const result = await container.wait();
