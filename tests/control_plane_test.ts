@@ -4,15 +4,8 @@
  */
 import "./harness/quiet_deprecations.ts";
 import assert from "node:assert/strict";
-import {
-  ApiException,
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  RbacAuthorizationV1Api,
-  Watch,
-} from "@kubernetes/client-node";
-import { type ControlPlane, startControlPlane } from "./harness/mod.ts";
+import { ApiException, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { type ControlPlane, openWatch, startControlPlane, within } from "./harness/mod.ts";
 
 const GROUP = "thv-test.example.com";
 const CRD = {
@@ -70,22 +63,6 @@ async function statusOf(call: Promise<unknown>): Promise<number> {
   }
 }
 
-/** Waits for the first watch event whose object has `name`, or fails after `ms`. */
-function watchFor(config: KubeConfig, path: string, name: string, ms: number) {
-  const { promise, resolve, reject } = Promise.withResolvers<{ type: string; object: Record<string, unknown> }>();
-  const controller = new Watch(config).watch(path, {}, (type, object) => {
-    if ((object as { metadata?: { name?: string } }).metadata?.name === name) resolve({ type, object });
-  }, (err) => err && err.name !== "AbortError" && reject(err));
-  const timer = setTimeout(() => reject(new Error(`no watch event for ${name} within ${ms} ms`)), ms);
-  return {
-    started: controller,
-    event: promise.finally(async () => {
-      clearTimeout(timer);
-      (await controller).abort();
-    }),
-  };
-}
-
 Deno.test("control plane: real etcd and kube-apiserver serve CRDs, watches, RBAC and service-account tokens", async (t) => {
   await using cp = await startControlPlane();
   const admin = cp.adminConfig();
@@ -108,19 +85,25 @@ Deno.test("control plane: real etcd and kube-apiserver serve CRDs, watches, RBAC
     ]);
     assert.equal(established.code, 0, established.out);
 
-    const watch = watchFor(admin, `/apis/${GROUP}/v1/namespaces/default/widgets`, "w1", 15_000);
-    await watch.started;
-    const custom = admin.makeApiClient(CustomObjectsApi);
-    await custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: "v1",
-      namespace: "default",
-      plural: "widgets",
-      body: { apiVersion: `${GROUP}/v1`, kind: "Widget", metadata: { name: "w1" }, spec: { size: 3 } },
+    const seen = Promise.withResolvers<{ type: string; object: Record<string, unknown> }>();
+    const watch = await openWatch(admin, `/apis/${GROUP}/v1/namespaces/default/widgets`, (type, object) => {
+      if ((object.metadata as { name?: string } | undefined)?.name === "w1") seen.resolve({ type, object });
     });
-    const { type, object } = await watch.event;
-    assert.equal(type, "ADDED");
-    assert.deepEqual(object.spec, { size: 3 });
+    try {
+      const custom = admin.makeApiClient(CustomObjectsApi);
+      await custom.createNamespacedCustomObject({
+        group: GROUP,
+        version: "v1",
+        namespace: "default",
+        plural: "widgets",
+        body: { apiVersion: `${GROUP}/v1`, kind: "Widget", metadata: { name: "w1" }, spec: { size: 3 } },
+      });
+      const { type, object } = await within(seen.promise, 15_000, "the watch event of widget w1");
+      assert.equal(type, "ADDED");
+      assert.deepEqual(object.spec, { size: 3 });
+    } finally {
+      watch.abort();
+    }
 
     const invalid = await kubectl(
       cp,

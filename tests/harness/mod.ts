@@ -11,3 +11,4 @@ export { LineReader } from "./lines.ts";
 export { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
 export { buildTestImage, type TestImageSpec } from "./images.ts";
 export { CONTAINERS_CONF, type PodmanService, startPodman } from "./podman.ts";
+export { type OpenWatch, openWatch, type WatchHandler, within } from "./watch.ts";
