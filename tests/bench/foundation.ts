@@ -85,13 +85,18 @@ record(
     });
     record("JSON-RPC line round trip through a container attach (cat)", roundTrips);
 
-    const burst = 5000 * scale;
+    const burst = 20_000 * scale;
+    const sent = Array.from({ length: burst }, (_, k) => line(k));
+    const bytes = sent.reduce((n, l) => n + l.length + 1, 0);
     const t0 = performance.now();
-    for (let k = 0; k < burst; k++) io.stdin.write(`${line(k)}\n`);
-    for (let k = 0; k < burst; k++) await lines.next();
+    for (const l of sent) io.stdin.write(`${l}\n`);
+    for (const l of sent) {
+      if ((await lines.next()) !== l) throw new Error("attach returned lines out of order or changed");
+    }
     const seconds = (performance.now() - t0) / 1000;
-    const note = `Pipelined through the attach: ${burst} lines in ${seconds.toFixed(2)} s = ` +
-      `${Math.round(burst / seconds)} lines/s.`;
+    const note = `Pipelined through the attach, every line checked in order: ${burst} lines ` +
+      `(${(bytes / 2 ** 20).toFixed(1)} MiB) in ${seconds.toFixed(3)} s = ${Math.round(burst / seconds)} lines/s, ` +
+      `${(bytes / 2 ** 20 / seconds).toFixed(1)} MiB/s.`;
     notes.push(note);
     console.log(note);
     io.stdin.end();
