@@ -34,6 +34,10 @@ export async function engineVersion(socketPath: string, options: { timeoutMs?: n
   } catch (e) {
     const timedOut = performance.now() - started >= timeoutMs;
     const why = timedOut ? `no answer within ${timeoutMs} ms` : (e as Error).message;
-    throw new Error(`Cannot reach the engine at ${socketPath}: ${why}`, { cause: e });
+    throw new Error(
+      `Cannot reach the engine at ${socketPath}: ${why}: start the engine, or point thv at another socket ` +
+        "with TOOLHIVE_PODMAN_SOCKET or TOOLHIVE_DOCKER_SOCKET",
+      { cause: e },
+    );
   }
 }

@@ -1,0 +1,100 @@
+/**
+ * The `thv` program as a user runs it: version, runtime detection against a real Podman socket, and
+ * one-line errors that say what to do.
+ */
+import assert from "node:assert/strict";
+import denoJson from "../deno.json" with { type: "json" };
+import { startPodman } from "./harness/mod.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+
+async function thv(args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-env", "--allow-read", "--allow-write", "--allow-net", "--allow-sys", "main.ts", ...args],
+    cwd: root,
+    env: { NO_COLOR: "1", ...env },
+    clearEnv: true,
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("thv --version prints the version from deno.json", async () => {
+  const res = await thv(["--version"]);
+  assert.equal(res.code, 0);
+  assert.equal(res.stdout, `${denoJson.version}\n`);
+});
+
+Deno.test("thv runtime check reports the Deno sandbox when no engine is found", async () => {
+  const res = await thv(["runtime", "check", "--format", "json"], { HOME: "/nonexistent", TMPDIR: "/nonexistent" });
+  assert.equal(res.code, 0, res.stderr);
+  assert.deepEqual(JSON.parse(res.stdout), {
+    runtime: "deno",
+    reason: "no container engine socket was found, so the Deno sandbox is used",
+  });
+});
+
+Deno.test("thv runtime check finds a real Podman through TOOLHIVE_PODMAN_SOCKET and asks its version", async () => {
+  await using podman = await startPodman();
+  const res = await thv(["runtime", "check"], { TOOLHIVE_PODMAN_SOCKET: podman.socketPath });
+  assert.equal(res.code, 0, res.stderr);
+  const version = (await podman.docker.version()).Version;
+  assert.equal(
+    res.stdout,
+    [
+      "runtime: podman",
+      `engine:  podman ${version}`,
+      `api:     ${(await podman.docker.version()).ApiVersion}`,
+      `socket:  ${podman.socketPath}`,
+      "reason:  TOOLHIVE_PODMAN_SOCKET is set",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("thv gives one-line errors that say what to do", async (t) => {
+  await t.step("unknown TOOLHIVE_RUNTIME", async () => {
+    const res = await thv(["runtime", "check"], { TOOLHIVE_RUNTIME: "lxc" });
+    assert.equal(res.code, 1);
+    assert.equal(
+      res.stderr,
+      "thv: TOOLHIVE_RUNTIME=lxc is not a runtime: use one of kubernetes, podman, docker, deno\n",
+    );
+  });
+  await t.step("a socket override that points at nothing", async () => {
+    const res = await thv(["runtime", "check"], { TOOLHIVE_DOCKER_SOCKET: "/nonexistent/docker.sock" });
+    assert.equal(res.code, 1);
+    assert.equal(
+      res.stderr,
+      "thv: TOOLHIVE_DOCKER_SOCKET=/nonexistent/docker.sock is not a socket: start the docker service there, or " +
+        "unset TOOLHIVE_DOCKER_SOCKET\n",
+    );
+  });
+  await t.step("an engine socket nobody answers on", async () => {
+    const dir = await Deno.makeTempDir();
+    const path = `${dir}/dead.sock`;
+    // A stale socket, as an engine that crashed leaves behind: bound, never listened on. (Deno's listener
+    // would remove the file when closed.)
+    const bind = `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(path)})`;
+    assert.ok((await new Deno.Command("python3", { args: ["-c", bind] }).output()).success);
+    try {
+      const res = await thv(["runtime", "check"], { TOOLHIVE_PODMAN_SOCKET: path });
+      assert.equal(res.code, 1);
+      assert.match(
+        res.stderr,
+        new RegExp(`^thv: Cannot reach the engine at ${path}: .*ECONNREFUSED.*: start the engine.*\\n$`),
+      );
+      assert.equal(res.stderr.split("\n").length, 2, "one line");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+  await t.step("bad flag values", async () => {
+    const format = await thv(["runtime", "check", "--format", "yaml"], { TOOLHIVE_RUNTIME: "deno" });
+    assert.equal(format.code, 1);
+    assert.equal(format.stderr, "thv: --format yaml is not a format: use text or json\n");
+    const logFormat = await thv(["--log-format", "xml", "runtime", "check"]);
+    assert.equal(logFormat.code, 1);
+    assert.match(logFormat.stderr, /argument 'xml' is invalid\. Allowed choices are auto, text, json/);
+  });
+});
