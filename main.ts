@@ -7,6 +7,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import denoJson from "./deno.json" with { type: "json" };
 import { type GlobalConfig, globalConfig, LOG_FORMAT_CHOICES } from "./lib/config/mod.ts";
 import { createLogger } from "./lib/log.ts";
+import { denoSocketProbe, detectRuntime, type RuntimeChoice } from "./lib/runtime/mod.ts";
 import { cliCommands, type CliContext } from "./roles/cli/mod.ts";
 
 /** Builds the `thv` program; `facts` stands for the process so tests can run it without one. */
@@ -22,11 +23,17 @@ export function thvProgram(facts: { env: Record<string, string | undefined>; std
     .showHelpAfterError("(run thv --help for usage)");
 
   let cached: CliContext | undefined;
+  let runtime: RuntimeChoice | undefined;
   const context = (): CliContext => {
     if (cached) return cached;
     const config: GlobalConfig = globalConfig(program.opts(), facts);
     const log = createLogger({ format: config.logFormat, level: config.logLevel });
-    cached = { config, log, print: (line) => console.log(line) };
+    cached = {
+      config,
+      log,
+      runtime: () => (runtime ??= detectRuntime(facts.env, denoSocketProbe)),
+      print: (line) => console.log(line),
+    };
     return cached;
   };
   for (const command of cliCommands(context)) program.addCommand(command);
@@ -41,7 +48,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
-    if (program.opts().debug) context().log.debug("Command failed", { stack: error.stack });
+    if (program.opts().debug) context().log.debug("Command failed", { error, stack: error.stack });
     console.error(`thv: ${error.message}`);
     return 1;
   }

@@ -43,11 +43,32 @@ const LEVELS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 
 const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|credential|cookie/i;
 const REDACTED = "[redacted]";
 
-/** Replaces the values of credential-like keys, at any depth, with `[redacted]`. */
+const MAX_DEPTH = 8;
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Makes a value safe to log: credential-like keys get `[redacted]` at any depth; errors keep name, message
+ * and cause; dates, URLs and other objects become their JSON or string form; bigints become strings;
+ * anything deeper than eight levels becomes `[deep]`.
+ */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (typeof value === "bigint") return value.toString();
+  if (value === null || typeof value !== "object") return value;
+  if (depth > MAX_DEPTH) return "[deep]";
+  if (value instanceof Error) {
+    const out: Record<string, unknown> = { name: value.name, message: value.message };
+    if (value.cause !== undefined) out.cause = redact(value.cause, depth + 1);
+    return out;
+  }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (!isPlainObject(value)) {
+    const json = (value as { toJSON?: () => unknown }).toJSON;
+    return typeof json === "function" ? json.call(value) : String(value);
+  }
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? REDACTED : redact(v, depth + 1)]),
   );
@@ -70,11 +91,16 @@ export function createLogger(options: LoggerOptions, scope: LogFields = {}): Log
     if (LEVELS[level] < min) return;
     const all = redact({ ...scope, ...fields }) as Record<string, unknown>;
     const time = now();
-    write(
-      options.format === "json"
+    let line: string;
+    try {
+      line = options.format === "json"
         ? JSON.stringify({ time: time.toISOString(), level, msg: message, ...all })
-        : formatText(time, level, message, all),
-    );
+        : formatText(time, level, message, all);
+    } catch (e) {
+      // A log call must never throw into the code that made it.
+      line = JSON.stringify({ time: time.toISOString(), level, msg: message, logError: (e as Error).message });
+    }
+    write(line);
   };
   return {
     debug: (m, f) => emit("debug", m, f),

@@ -48,6 +48,25 @@ Deno.test("credential-like fields are redacted at any depth", () => {
   assert.doesNotMatch(lines[0]!, /Bearer abc/);
 });
 
-Deno.test("redact turns errors into name and message", () => {
+Deno.test("redact turns errors into name, message and cause", () => {
   assert.deepEqual(redact(new TypeError("bad")), { name: "TypeError", message: "bad" });
+  const wrapped = new Error("Cannot apply", { cause: new RangeError("port 0", { cause: { token: "t" } }) });
+  assert.deepEqual(redact(wrapped), {
+    name: "Error",
+    message: "Cannot apply",
+    cause: { name: "RangeError", message: "port 0", cause: { token: "[redacted]" } },
+  });
+});
+
+Deno.test("redact keeps dates, URLs and bigints readable and cuts deep or circular values", () => {
+  assert.deepEqual(redact({ at: new Date("2026-01-02T00:00:00Z"), url: new URL("http://h/p"), n: 10n }), {
+    at: "2026-01-02T00:00:00.000Z",
+    url: "http://h/p",
+    n: "10",
+  });
+  const loop: Record<string, unknown> = {};
+  loop.self = loop;
+  const { log, lines } = capture("json");
+  log.info("Loop", { loop });
+  assert.match(lines[0]!, /"\[deep\]"/);
 });

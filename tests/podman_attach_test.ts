@@ -14,15 +14,15 @@ Deno.test("podman: a stdio container attached through dockerode echoes exactly t
     Image: image,
     name: `thv-test-attach-${crypto.randomUUID().slice(0, 8)}`,
     OpenStdin: true,
-    StdinOnce: false,
+    StdinOnce: true,
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
     HostConfig: { NetworkMode: "none", CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges"] },
   });
+  const io = await attachStdio(docker, container.id);
   try {
-    const io = await attachStdio(docker, container.id);
     await container.start();
     const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
     const call = JSON.stringify({ jsonrpc: "2.0", id: "two", method: "tools/call", params: { name: "echo ✓" } });
@@ -35,8 +35,9 @@ Deno.test("podman: a stdio container attached through dockerode echoes exactly t
     io.stdin.end(); // cat reads EOF and exits 0
     const result = await container.wait();
     assert.equal(result.StatusCode, 0);
-    io.close();
+    assert.equal(await io.closed, null);
   } finally {
+    io.close();
     await container.remove({ force: true });
   }
 });

@@ -16,16 +16,12 @@ export interface GlobalConfig {
   readonly logFormat: LogFormat;
   /** `debug` with `--debug`, else `info`. */
   readonly logLevel: LogLevel;
-  /** Snapshot of the environment taken at start. */
-  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** What {@linkcode globalConfig} needs to know about the process. */
 export interface ProcessFacts {
   /** Whether standard error is a terminal. */
   readonly stderrIsTerminal: boolean;
-  /** The environment at start. */
-  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** Resolves the global flags into a frozen {@linkcode GlobalConfig}. */
@@ -38,9 +34,5 @@ export function globalConfig(
     throw new RangeError(`--log-format ${choice} is not a format: use one of ${LOG_FORMAT_CHOICES.join(", ")}`);
   }
   const logFormat: LogFormat = choice === "auto" ? (facts.stderrIsTerminal ? "text" : "json") : choice as LogFormat;
-  return Object.freeze({
-    logFormat,
-    logLevel: flags.debug ? "debug" : "info",
-    env: Object.freeze({ ...facts.env }),
-  });
+  return Object.freeze({ logFormat, logLevel: flags.debug ? "debug" : "info" });
 }

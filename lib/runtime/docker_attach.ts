@@ -10,12 +10,17 @@ import type Docker from "dockerode";
 
 /** The three streams of an attached container. */
 export interface AttachedStdio {
-  /** Bytes written here reach the container's stdin; `end()` closes it (the process reads EOF). */
+  /**
+   * Bytes written here reach the container's stdin. `end()` closes it, so the process reads EOF, when the
+   * container was created with `StdinOnce: true` (Docker keeps stdin open otherwise; Podman closes it).
+   */
   readonly stdin: Writable;
-  /** The container's stdout, demultiplexed. */
+  /** The container's stdout, demultiplexed; it ends when the connection closes. */
   readonly stdout: Readable;
-  /** The container's stderr, demultiplexed. */
+  /** The container's stderr, demultiplexed; it ends when the connection closes. */
   readonly stderr: Readable;
+  /** Resolves when the connection closes: `null` when it closed cleanly, else the error that closed it. */
+  readonly closed: Promise<Error | null>;
   /** Closes the connection; the container keeps running. */
   close(): void;
 }
@@ -33,7 +38,8 @@ interface Dialer {
 
 /**
  * Attaches to a container started with `OpenStdin: true` and `Tty: false`; stdout and stderr arrive
- * multiplexed in 8-byte-header frames and are split here.
+ * multiplexed in 8-byte-header frames and are split here. Attach before starting the container so that no
+ * early output is lost.
  * @example
  * ```ts
  * const io = await attachStdio(docker, container.id);
@@ -58,19 +64,22 @@ export function attachStdio(docker: Docker, containerId: string): Promise<Attach
         reject(new Error(`Cannot attach to container ${containerId}: ${err?.message ?? "no stream"}`, { cause: err }));
         return;
       }
-      const socket = stream as unknown as Writable & Readable & { destroy(): void };
+      const socket = stream as unknown as Writable & Readable;
       const stdout = new PassThrough();
       const stderr = new PassThrough();
       modem.demuxStream(socket, stdout, stderr);
-      socket.on("end", () => {
-        stdout.end();
-        stderr.end();
+      // The error is reported once, through `closed`; the output streams just end, so that a reader who
+      // does not listen for errors (nobody reads stderr, say) cannot crash the process.
+      let failure: Error | null = null;
+      const closed = new Promise<Error | null>((done) => {
+        socket.on("error", (e: Error) => (failure ??= e));
+        socket.on("close", () => {
+          stdout.end();
+          stderr.end();
+          done(failure);
+        });
       });
-      socket.on("error", (e: Error) => {
-        stdout.destroy(e);
-        stderr.destroy(e);
-      });
-      resolve({ stdin: socket, stdout, stderr, close: () => socket.destroy() });
+      resolve({ stdin: socket, stdout, stderr, closed, close: () => socket.destroy() });
     });
   });
 }

@@ -4,6 +4,7 @@
  */
 import type { GlobalConfig } from "../../lib/config/mod.ts";
 import type { Logger } from "../../lib/log.ts";
+import type { RuntimeChoice } from "../../lib/runtime/mod.ts";
 
 /** The context a command's action reads; built once, after the global flags are parsed. */
 export interface CliContext {
@@ -11,6 +12,8 @@ export interface CliContext {
   readonly config: GlobalConfig;
   /** The process logger. */
   readonly log: Logger;
+  /** The runtime, detected once on first use (design.md §1); throws when a forced runtime is unusable. */
+  readonly runtime: () => RuntimeChoice;
   /** Writes one line of command output to standard output. */
   readonly print: (line: string) => void;
 }

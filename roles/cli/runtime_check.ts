@@ -2,8 +2,8 @@
  * `thv runtime check`: shows which runtime thv would use and why, and whether its engine answers.
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
-import { denoSocketProbe, detectRuntime, engineVersion, type RuntimeChoice } from "../../lib/runtime/mod.ts";
+import { Command, Option } from "@commander-js/extra-typings";
+import { engineVersion, type RuntimeChoice } from "../../lib/runtime/mod.ts";
 import type { CliContext } from "./context.ts";
 
 /** The result printed by `thv runtime check`. */
@@ -26,18 +26,15 @@ export function runtimeCommand(context: () => CliContext): Command {
   const runtime = new Command("runtime").description("inspect the runtime thv runs workloads on");
   runtime.command("check")
     .description("show the detected runtime and check that its engine answers")
-    .option("--format <format>", "output format: text or json", "text")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"] as const).default("text"))
     .option("--timeout <ms>", "how long to wait for the engine, in milliseconds", "5000")
     .action(async (opts) => {
-      const { config, print } = context();
-      if (opts.format !== "text" && opts.format !== "json") {
-        throw new RangeError(`--format ${opts.format} is not a format: use text or json`);
-      }
+      const { runtime, print } = context();
       const timeoutMs = Number(opts.timeout);
       if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
         throw new RangeError(`--timeout ${opts.timeout} is not a positive whole number of milliseconds`);
       }
-      const choice = detectRuntime(config.env, denoSocketProbe);
+      const choice = runtime();
       let report: RuntimeReport = choice;
       if ("socketPath" in choice) {
         const v = await engineVersion(choice.socketPath, { timeoutMs });

@@ -67,6 +67,7 @@ record(
   const container = await docker.createContainer({
     Image: "localhost/thv-bench-cat:1",
     OpenStdin: true,
+    StdinOnce: true,
     AttachStdin: true,
     AttachStdout: true,
     Tty: false,
