@@ -5,6 +5,7 @@
  * @module
  */
 import { dirname, join, normalize, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** One import that breaks a rule. */
 export interface ImportViolation {
@@ -70,7 +71,7 @@ async function sourceFiles(root: string, dir: string, into: Map<string, string>)
 }
 
 if (import.meta.main) {
-  const root = relative(Deno.cwd(), new URL("..", import.meta.url).pathname) || ".";
+  const root = relative(Deno.cwd(), fileURLToPath(new URL("..", import.meta.url))) || ".";
   const files = new Map<string, string>([["main.ts", await Deno.readTextFile(join(root, "main.ts"))]]);
   for (const dir of ["roles", "lib"]) {
     await sourceFiles(root, dir, files).catch((e) => {

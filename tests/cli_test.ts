@@ -4,20 +4,7 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
-import { startPodman } from "./harness/mod.ts";
-
-const root = new URL("..", import.meta.url).pathname;
-
-async function thv(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "--allow-read", "--allow-write", "--allow-net", "--allow-sys", "main.ts", ...args],
-    cwd: root,
-    env: { NO_COLOR: "1", ...env },
-    clearEnv: true,
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { runThv as thv, startPodman } from "./harness/mod.ts";
 
 Deno.test("thv --version prints the version from deno.json", async () => {
   const res = await thv(["--version"]);
@@ -83,6 +70,25 @@ Deno.test("thv gives one-line errors that say what to do", async (t) => {
       );
       assert.equal(res.stderr.split("\n").length, 2, "one line");
     } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+  await t.step("an engine that accepts but never answers", async () => {
+    const dir = await Deno.makeTempDir();
+    const path = `${dir}/mute.sock`;
+    const listener = Deno.listen({ transport: "unix", path });
+    const held: Deno.Conn[] = [];
+    const accepting = (async () => {
+      for await (const conn of listener) held.push(conn);
+    })();
+    try {
+      const res = await thv(["runtime", "check", "--timeout", "300"], { TOOLHIVE_PODMAN_SOCKET: path });
+      assert.equal(res.code, 1);
+      assert.match(res.stderr, new RegExp(`^thv: Cannot reach the engine at ${path}: no answer within 300 ms: `));
+    } finally {
+      listener.close();
+      await accepting.catch(() => {});
+      held.forEach((c) => c.close());
       await Deno.remove(dir, { recursive: true });
     }
   });

@@ -3,9 +3,7 @@
  * that file, and SIGTERM stops everything and removes the files.
  */
 import assert from "node:assert/strict";
-import { within } from "./harness/mod.ts";
-
-const root = new URL("..", import.meta.url).pathname;
+import { REPO_ROOT, within } from "./harness/mod.ts";
 
 async function pidAlive(pid: number): Promise<boolean> {
   try {
@@ -17,9 +15,10 @@ async function pidAlive(pid: number): Promise<boolean> {
 }
 
 Deno.test("dev:cluster prints KUBECONFIG, kubectl answers, and SIGTERM cleans up", async () => {
+  let pids: number[] = [];
   const task = new Deno.Command(Deno.execPath(), {
     args: ["task", "dev:cluster"],
-    cwd: root,
+    cwd: REPO_ROOT,
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
@@ -51,7 +50,11 @@ Deno.test("dev:cluster prints KUBECONFIG, kubectl answers, and SIGTERM cleans up
     try {
       task.kill("SIGTERM");
     } catch { /* already exited */ }
-    await within(task.status, 30_000, "dev:cluster to exit").catch(() => task.kill("SIGKILL"));
+    await within(task.status, 30_000, "dev:cluster to exit").catch(async () => {
+      for (const pid of pids) Deno.kill(pid, "SIGKILL");
+      task.kill("SIGKILL");
+      await task.status;
+    });
     await within(stderr, 5_000, "dev:cluster's stderr to close").catch(() => {});
   }
 });

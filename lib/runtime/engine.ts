@@ -22,22 +22,21 @@ export function dockerClient(socketPath: string, options: { timeoutMs?: number }
 /** Asks the engine for its version; rejects with a message naming the socket when it does not answer in time. */
 export async function engineVersion(socketPath: string, options: { timeoutMs?: number } = {}): Promise<EngineVersion> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const docker = dockerClient(socketPath, { timeoutMs });
-  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    const v = await docker.version();
-    return {
-      version: v.Version,
-      apiVersion: v.ApiVersion,
-      product: v.Components?.[0]?.Name ?? "",
-    };
+    // The client's own timeout also tears the request down, so nothing is left pending.
+    const v = await Promise.race([dockerClient(socketPath, { timeoutMs }).version(), timeout]);
+    return { version: v.Version, apiVersion: v.ApiVersion, product: v.Components?.[0]?.Name ?? "" };
   } catch (e) {
-    const timedOut = performance.now() - started >= timeoutMs;
-    const why = timedOut ? `no answer within ${timeoutMs} ms` : (e as Error).message;
     throw new Error(
-      `Cannot reach the engine at ${socketPath}: ${why}: start the engine, or point thv at another socket ` +
-        "with TOOLHIVE_PODMAN_SOCKET or TOOLHIVE_DOCKER_SOCKET",
+      `Cannot reach the engine at ${socketPath}: ${(e as Error).message}: start the engine, or point thv at ` +
+        "another socket with TOOLHIVE_PODMAN_SOCKET or TOOLHIVE_DOCKER_SOCKET",
       { cause: e },
     );
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -9,11 +9,10 @@
  */
 import "../harness/quiet_deprecations.ts";
 import { attachStdio } from "../../lib/runtime/mod.ts";
-import { buildTestImage, LineReader, startControlPlane, startPodman } from "../harness/mod.ts";
+import { buildTestImage, LineReader, runThv, startControlPlane, startPodman } from "../harness/mod.ts";
 import { machineLine, summarize, SUMMARY_HEADER, summaryRow, timeRuns, writeBenchSection } from "./report.ts";
 
 const scale = Math.max(1, Number(Deno.env.get("BENCH_RUNS") ?? "1"));
-const root = new URL("../..", import.meta.url).pathname;
 const rows: string[] = [];
 const notes: string[] = [];
 
@@ -24,14 +23,8 @@ function record(what: string, samples: number[]) {
 }
 
 async function thv(args: string[]): Promise<void> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "--allow-read", "--allow-net", "--allow-sys", "main.ts", ...args],
-    cwd: root,
-    env: { TOOLHIVE_RUNTIME: "deno", NO_COLOR: "1" },
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`thv ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+  const res = await runThv(args, { TOOLHIVE_RUNTIME: "deno" });
+  if (res.code !== 0) throw new Error(`thv ${args.join(" ")} failed: ${res.stderr}`);
 }
 
 console.log(`machine: ${machineLine()}\n${SUMMARY_HEADER}`);

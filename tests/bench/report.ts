@@ -4,6 +4,7 @@
  * the others.
  * @module
  */
+import { fileURLToPath } from "node:url";
 
 /** Summary of a list of durations, in milliseconds. */
 export interface Summary {
@@ -76,7 +77,7 @@ export function replaceSection(document: string, name: string, body: string): st
 
 /** Writes the section `name` of docs/benchmarks.md. */
 export async function writeBenchSection(name: string, body: string): Promise<string> {
-  const path = new URL("../../docs/benchmarks.md", import.meta.url).pathname;
+  const path = fileURLToPath(new URL("../../docs/benchmarks.md", import.meta.url));
   const current = await Deno.readTextFile(path).catch(() =>
     "# Benchmarks\n\nFigures written by `deno task bench*` on the machine that ran them. These machines are " +
     "noisy (2 shared cores): compare ratios measured in one run, not absolute figures across runs.\n"

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
+
 const BINARIES = ["kube-apiserver", "etcd"] as const;
 
 /** Paths of the binaries the control plane runs. */
@@ -40,7 +42,7 @@ export async function controlPlaneAssets(
   env: Readonly<Record<string, string | undefined>> = Deno.env.toObject(),
 ): Promise<ControlPlaneAssets> {
   if (env.KUBEBUILDER_ASSETS) return fromDir(env.KUBEBUILDER_ASSETS, "KUBEBUILDER_ASSETS");
-  const script = new URL("../../scripts/build_control_plane.sh", import.meta.url).pathname;
+  const script = fileURLToPath(new URL("../../scripts/build_control_plane.sh", import.meta.url));
   const out = await new Deno.Command("bash", { args: [script], stdout: "piped", stderr: "inherit" }).output();
   if (!out.success) {
     throw new Error("Cannot build the control-plane binaries: see the output of scripts/build_control_plane.sh above");

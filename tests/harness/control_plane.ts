@@ -8,7 +8,7 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { type ControlPlaneAssets, controlPlaneAssets } from "./assets.ts";
 import { type CertFiles, createCa, createServiceAccountKey, issueCert } from "./pki.ts";
-import { freePort } from "./ports.ts";
+import { freePorts } from "./ports.ts";
 import { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
 
 /** A running control plane. `await using cp = await startControlPlane()` stops it at the end of the scope. */
@@ -61,9 +61,11 @@ async function writeKubeconfig(path: string, json: string): Promise<{ path: stri
   return { path, config };
 }
 
-async function startEtcd(etcd: string, dir: string): Promise<{ process: ServerProcess; url: string }> {
-  const clientPort = freePort();
-  const peerPort = freePort();
+async function startEtcd(
+  etcd: string,
+  dir: string,
+  [clientPort, peerPort]: number[],
+): Promise<{ process: ServerProcess; url: string }> {
   const url = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const process = await startProcess("etcd", etcd, {
@@ -81,7 +83,7 @@ async function startEtcd(etcd: string, dir: string): Promise<{ process: ServerPr
     ],
   });
   await waitUntilReady(process, async () => {
-    const res = await fetch(`${url}/health`);
+    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
     const body = await res.json().catch(() => ({}));
     return res.ok && body.health === "true";
   }, { deadlineMs: 30_000, what: "healthy" });
@@ -92,9 +94,9 @@ async function startApiserver(
   binary: string,
   dir: string,
   etcdUrl: string,
+  port: number,
   tls: { ca: CertFiles; serving: CertFiles; sa: { privateKey: string; publicKey: string } },
 ): Promise<{ process: ServerProcess; server: string }> {
-  const port = freePort();
   const process = await startProcess("kube-apiserver", binary, {
     logPath: `${dir}/kube-apiserver.log`,
     args: [
@@ -143,9 +145,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const sa = await createServiceAccountKey(dir);
     const caPem = await Deno.readTextFile(ca.cert);
 
-    const etcd = await startEtcd(assets.etcd, dir);
+    const [clientPort, peerPort, apiPort] = freePorts(3) as [number, number, number];
+    const etcd = await startEtcd(assets.etcd, dir, [clientPort, peerPort]);
     processes.push(etcd.process);
-    const api = await startApiserver(assets.kubeApiserver, dir, etcd.url, { ca, serving, sa });
+    const api = await startApiserver(assets.kubeApiserver, dir, etcd.url, apiPort, { ca, serving, sa });
     processes.push(api.process);
 
     const client = Deno.createHttpClient({
@@ -155,10 +158,13 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     });
     try {
       await waitUntilReady(api.process, async () => {
-        const ready = await fetch(`${api.server}/readyz`, { client });
+        const ready = await fetch(`${api.server}/readyz`, { client, signal: AbortSignal.timeout(5000) });
         await ready.body?.cancel();
         if (!ready.ok) return false;
-        const ns = await fetch(`${api.server}/api/v1/namespaces/default`, { client });
+        const ns = await fetch(`${api.server}/api/v1/namespaces/default`, {
+          client,
+          signal: AbortSignal.timeout(5000),
+        });
         await ns.body?.cancel();
         return ns.ok;
       }, { deadlineMs: options.readyTimeoutMs ?? 90_000, intervalMs: 200, what: "ready" });

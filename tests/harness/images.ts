@@ -19,7 +19,7 @@ export interface TestImageSpec {
 
 const BUSYBOX = "/bin/busybox";
 
-/** Builds the image (replacing any with the same tag) and returns its tag. */
+/** Builds the image and returns its tag; the image it replaces under that tag is removed, not left dangling. */
 export async function buildTestImage(docker: Docker, spec: TestImageSpec): Promise<string> {
   try {
     await Deno.stat(BUSYBOX);
@@ -42,12 +42,17 @@ export async function buildTestImage(docker: Docker, spec: TestImageSpec): Promi
     }
     const tar = await new Deno.Command("tar", { args: ["-C", root, "-cf", `${dir}/rootfs.tar`, "."] }).output();
     if (!tar.success) throw new Error(`tar failed: ${new TextDecoder().decode(tar.stderr)}`);
+    const previous = await docker.getImage(spec.tag).inspect().then((i) => i.Id, () => undefined);
     const options: Record<string, unknown> = { repo: spec.tag, changes: [`CMD ${JSON.stringify(spec.cmd)}`] };
     const stream: NodeJS.ReadableStream = await docker.importImage(`${dir}/rootfs.tar`, options);
     await new Promise<void>((resolve, reject) =>
       docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve()))
     );
-    await docker.getImage(spec.tag).inspect();
+    const built = await docker.getImage(spec.tag).inspect();
+    if (previous && previous !== built.Id) {
+      // Still in use by a container: then it stays, as it must.
+      await docker.getImage(previous).remove().catch(() => {});
+    }
     return spec.tag;
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -6,9 +6,10 @@ import "./quiet_deprecations.ts";
 
 export { type ControlPlaneAssets, controlPlaneAssets } from "./assets.ts";
 export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from "./control_plane.ts";
-export { freePort } from "./ports.ts";
+export { freePort, freePorts } from "./ports.ts";
 export { LineReader } from "./lines.ts";
 export { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
 export { buildTestImage, type TestImageSpec } from "./images.ts";
 export { CONTAINERS_CONF, type PodmanService, startPodman } from "./podman.ts";
 export { type OpenWatch, openWatch, type WatchHandler, within } from "./watch.ts";
+export { REPO_ROOT, runThv, type ThvResult } from "./thv.ts";

@@ -3,6 +3,7 @@
  * repository's containers.conf, and a dockerode client on it.
  * @module
  */
+import { fileURLToPath } from "node:url";
 import type Docker from "dockerode";
 import { dockerClient } from "../../lib/runtime/mod.ts";
 import { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
@@ -18,7 +19,7 @@ export interface PodmanService extends AsyncDisposable {
 }
 
 /** The containers.conf the tests run Podman with. */
-export const CONTAINERS_CONF = new URL("../podman/containers.conf", import.meta.url).pathname;
+export const CONTAINERS_CONF = fileURLToPath(new URL("../podman/containers.conf", import.meta.url));
 
 /** Starts the service and waits until it answers a ping. */
 export async function startPodman(): Promise<PodmanService> {
@@ -35,13 +36,15 @@ export async function startPodman(): Promise<PodmanService> {
     await Deno.remove(dir, { recursive: true });
     throw new Error(`${(e as Error).message}: install podman and runc (apt-get install podman runc)`, { cause: e });
   }
-  const docker = dockerClient(socketPath);
+  // Each request is bounded, so a service that accepts but never answers cannot outlive the deadline.
+  const docker = dockerClient(socketPath, { timeoutMs: 60_000 });
+  const probe = dockerClient(socketPath, { timeoutMs: 2000 });
   const stop = async () => {
     await process.stop();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
   try {
-    await waitUntilReady(process, async () => (await docker.ping()).toString() === "OK", {
+    await waitUntilReady(process, async () => (await probe.ping()).toString() === "OK", {
       deadlineMs: 30_000,
       what: "reachable",
     });
