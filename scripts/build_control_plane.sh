@@ -17,8 +17,11 @@ out="$cache_root/control-plane/k8s-$kube_version-etcd-$etcd_version"
 wanted=(kube-apiserver etcd)
 [ "${1:-}" = "--kubectl" ] && wanted+=(kubectl)
 
-missing=()
-for b in "${wanted[@]}"; do [ -x "$out/$b" ] || missing+=("$b"); done
+find_missing() {
+  missing=()
+  for b in "${wanted[@]}"; do [ -x "$out/$b" ] || missing+=("$b"); done
+}
+find_missing
 if [ ${#missing[@]} -eq 0 ]; then
   echo "$out"
   exit 0
@@ -29,6 +32,10 @@ command -v go >/dev/null || {
 }
 
 mkdir -p "$out"
+# One build at a time per cache; whoever waited finds the binaries there and builds only what is left.
+exec 9>"$out.lock"
+flock 9
+find_missing
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export GOFLAGS=-mod=mod CGO_ENABLED=0
