@@ -5,7 +5,7 @@
 import "./harness/quiet_deprecations.ts";
 import assert from "node:assert/strict";
 import { ApiException, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from "@kubernetes/client-node";
-import { type ControlPlane, openWatch, startControlPlane, within } from "./harness/mod.ts";
+import { type ControlPlane, kubectl, openWatch, poll, startControlPlane, within } from "./harness/mod.ts";
 
 const GROUP = "thv-test.example.com";
 const CRD = {
@@ -36,21 +36,10 @@ const CRD = {
   },
 };
 
-async function kubectl(cp: ControlPlane, args: string[], stdin?: string): Promise<{ code: number; out: string }> {
-  const child = new Deno.Command("kubectl", {
-    args: ["--kubeconfig", cp.kubeconfigPath, ...args],
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return { code: out.code, out: dec.decode(out.stdout) + dec.decode(out.stderr) };
+/** kubectl as cluster-admin, stdout and stderr together (for assertion messages). */
+async function kubectlAdmin(cp: ControlPlane, args: string[], stdin?: string): Promise<{ code: number; out: string }> {
+  const res = await kubectl(cp.kubeconfigPath, args, stdin);
+  return { code: res.code, out: res.stdout + res.stderr };
 }
 
 async function statusOf(call: Promise<unknown>): Promise<number> {
@@ -68,16 +57,16 @@ Deno.test("control plane: real etcd and kube-apiserver serve CRDs, watches, RBAC
   const admin = cp.adminConfig();
 
   await t.step("kubectl talks to it with the written kubeconfig", async () => {
-    const res = await kubectl(cp, ["get", "namespaces", "-o", "name"]);
+    const res = await kubectlAdmin(cp, ["get", "namespaces", "-o", "name"]);
     assert.equal(res.code, 0, res.out);
     assert.match(res.out, /namespace\/default/);
     assert.match(res.out, /namespace\/kube-system/);
   });
 
   await t.step("an applied CRD is served, validates its schema, and a created object is seen by a watch", async () => {
-    const applied = await kubectl(cp, ["apply", "-f", "-"], JSON.stringify(CRD));
+    const applied = await kubectlAdmin(cp, ["apply", "-f", "-"], JSON.stringify(CRD));
     assert.equal(applied.code, 0, applied.out);
-    const established = await kubectl(cp, [
+    const established = await kubectlAdmin(cp, [
       "wait",
       "--for=condition=Established",
       "--timeout=30s",
@@ -105,7 +94,7 @@ Deno.test("control plane: real etcd and kube-apiserver serve CRDs, watches, RBAC
       watch.abort();
     }
 
-    const invalid = await kubectl(
+    const invalid = await kubectlAdmin(
       cp,
       ["apply", "-f", "-"],
       JSON.stringify({ apiVersion: `${GROUP}/v1`, kind: "Widget", metadata: { name: "w2" }, spec: { size: 99 } }),
@@ -135,12 +124,10 @@ Deno.test("control plane: real etcd and kube-apiserver serve CRDs, watches, RBAC
       },
     });
     // RBAC reads through an informer cache, so the new binding takes effect after a short delay.
-    const deadline = Date.now() + 10_000;
-    let status = 403;
-    while (status === 403 && Date.now() < deadline) {
-      status = await statusOf(asAlice.listNamespace());
-      if (status === 403) await new Promise((r) => setTimeout(r, 100));
-    }
+    const status = await poll(async () => {
+      const code = await statusOf(asAlice.listNamespace());
+      return code === 403 ? undefined : code;
+    }, { what: "the binding to let alice list namespaces", deadlineMs: 10_000, intervalMs: 100 });
     assert.equal(status, 200);
     assert.equal(await statusOf(asAlice.deleteNamespace({ name: "default" })), 403);
   });

@@ -13,3 +13,5 @@ export { buildTestImage, type TestImageSpec } from "./images.ts";
 export { CONTAINERS_CONF, type PodmanService, startPodman } from "./podman.ts";
 export { type OpenWatch, openWatch, type WatchHandler, within } from "./watch.ts";
 export { REPO_ROOT, runThv, type ThvResult } from "./thv.ts";
+export { kubectl, type KubectlResult } from "./kubectl.ts";
+export { poll } from "./poll.ts";

@@ -1,0 +1,8 @@
+/**
+ * The custom resources thv serves: zod schemas (the single source), and the CRDs generated from them.
+ * @module
+ */
+export { type CrdDefinition, customResourceDefinition, type PrinterColumn, structuralSchema } from "./crd.ts";
+export { ALL_CRDS, GROUP, MCP_SERVER_CRD } from "./definitions.ts";
+export { renderCrds } from "./generate.ts";
+export { Condition, MCP_SERVER_PHASES, McpServerSpec, McpServerStatus } from "./mcpserver.ts";
