@@ -263,3 +263,27 @@ export type McpServerSpec = z.output<typeof McpServerSpec>;
 
 /** An MCPServer's status. */
 export type McpServerStatus = z.output<typeof McpServerStatus>;
+
+/** An MCPServer object as the operator reads it. */
+export interface McpServer {
+  /** `toolhive.stacklok.dev/v1beta1` (what the API server returns for the storage version). */
+  readonly apiVersion: string;
+  /** Always `MCPServer`. */
+  readonly kind: string;
+  /** Object metadata. */
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly uid: string;
+    readonly generation?: number;
+    readonly resourceVersion?: string;
+    readonly deletionTimestamp?: string;
+    readonly finalizers?: readonly string[];
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly labels?: Readonly<Record<string, string>>;
+  };
+  /** Desired state, with defaults. */
+  readonly spec: McpServerSpec;
+  /** Observed state. */
+  readonly status?: McpServerStatus;
+}

@@ -5,4 +5,4 @@
 export { type CrdDefinition, customResourceDefinition, type PrinterColumn, structuralSchema } from "./crd.ts";
 export { ALL_CRDS, GROUP, MCP_SERVER_CRD } from "./definitions.ts";
 export { renderCrds } from "./generate.ts";
-export { Condition, MCP_SERVER_PHASES, McpServerSpec, McpServerStatus } from "./mcpserver.ts";
+export { Condition, MCP_SERVER_PHASES, type McpServer, McpServerSpec, McpServerStatus } from "./mcpserver.ts";

@@ -1,0 +1,109 @@
+/**
+ * The RunConfig: the one description of a workload that every role builds or reads (design.md §3). JSON
+ * with snake_case keys and a `schema_version`, using ToolHive's keys where they overlap, so its RunConfigs
+ * and ours read the same. It never holds secret values: those travel as references (`secrets`) and reach
+ * the process through its environment.
+ * @module
+ */
+import { z } from "zod";
+
+/** The schema version written into every RunConfig. */
+export const RUN_CONFIG_SCHEMA_VERSION = "v0.1.0";
+
+/** Transports an MCP server can speak. */
+export const TRANSPORTS = ["stdio", "sse", "streamable-http"] as const;
+
+/** A transport an MCP server can speak. */
+export type Transport = typeof TRANSPORTS[number];
+
+/** Protocols the proxy can offer clients in front of a stdio server. */
+export const PROXY_MODES = ["sse", "streamable-http"] as const;
+
+/** Network permissions of a permission profile. */
+const NetworkPermissions = z.object({
+  mode: z.string().optional(),
+  outbound: z.object({
+    insecure_allow_all: z.boolean().optional(),
+    allow_host: z.array(z.string()).optional(),
+    allow_port: z.array(z.int().min(1).max(65535)).optional(),
+  }).optional(),
+  inbound: z.object({ allow_host: z.array(z.string()).optional() }).optional(),
+});
+
+/** A permission profile: what a workload may read, write and reach. */
+export const PermissionProfile = z.object({
+  name: z.string().optional(),
+  read: z.array(z.string()).optional(),
+  write: z.array(z.string()).optional(),
+  network: NetworkPermissions.optional(),
+  privileged: z.boolean().optional(),
+});
+
+/** The RunConfig schema. Unknown keys are dropped when read. */
+export const RunConfig = z.object({
+  schema_version: z.literal(RUN_CONFIG_SCHEMA_VERSION),
+  name: z.string().min(1),
+  image: z.string().min(1),
+  transport: z.enum(TRANSPORTS),
+  proxy_mode: z.enum(PROXY_MODES).optional(),
+  cmd_args: z.array(z.string()).default([]),
+  host: z.string().default("127.0.0.1"),
+  port: z.int().min(1).max(65535),
+  target_port: z.int().min(1).max(65535).optional(),
+  target_host: z.string().optional(),
+  env_vars: z.record(z.string(), z.string()).default({}),
+  /** Secret references `"<secret>,target=<ENV>"`, never values. */
+  secrets: z.array(z.string()).default([]),
+  volumes: z.array(z.string()).default([]),
+  container_labels: z.record(z.string(), z.string()).default({}),
+  permission_profile_name_or_path: z.string().optional(),
+  permission_profile: PermissionProfile.optional(),
+  trust_proxy_headers: z.boolean().default(false),
+  endpoint_prefix: z.string().optional(),
+  group: z.string().optional(),
+  mcpserver_generation: z.int().min(0).optional(),
+  audit_config: z.object({ enabled: z.boolean() }).optional(),
+  scaling_config: z.object({
+    backend_replicas: z.int().min(0).optional(),
+    session_redis: z.object({
+      address: z.string(),
+      db: z.int().min(0).default(0),
+      key_prefix: z.string().optional(),
+    }).optional(),
+  }).optional(),
+});
+
+/** A RunConfig after defaults. */
+export type RunConfig = z.output<typeof RunConfig>;
+
+/** Reads a RunConfig from JSON text; the error names the first bad field and the source. */
+export function parseRunConfig(text: string, source: string): RunConfig {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new SyntaxError(`RunConfig ${source} is not JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const parsed = RunConfig.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join(".") || "(root)";
+    throw new TypeError(`RunConfig ${source}: field ${field}: ${issue.message}`, { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+/** Serializes a RunConfig with sorted keys, so equal configs give equal text (and checksums). */
+export function serializeRunConfig(config: RunConfig): string {
+  return JSON.stringify(sortKeys(RunConfig.parse(config)), null, 2) + "\n";
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,75 @@
+/**
+ * Desired state of an MCPServer: every child object, computed by pure functions from the MCPServer and a
+ * few inputs (design.md §4). The reconciler applies them; nothing here does I/O.
+ * @module
+ */
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { McpServer } from "../../../crds/mod.ts";
+import { checkPodTemplate, desiredPodPatch } from "./pod_patch.ts";
+import { desiredProxyDeployment, desiredProxyService } from "./proxy.ts";
+import { desiredMcpServiceAccount, desiredProxyRunnerRbac } from "./rbac.ts";
+import { desiredRunConfigMap } from "./run_config.ts";
+
+export { checksumOf, CONTENT_CHECKSUM, REFERENCED_CHECKSUM, RUNCONFIG_CHECKSUM } from "./checksum.ts";
+export { childNames, clientTransport, effectivePorts, labelsFor, ownerReference, serverUrl } from "./names.ts";
+export { checkPodTemplate, MCP_CONTAINER } from "./pod_patch.ts";
+export { PROXY_CONTAINER } from "./proxy.ts";
+export { PROXY_RUNNER_RULES } from "./rbac.ts";
+export { desiredRunConfig, RUNCONFIG_KEY } from "./run_config.ts";
+
+/** Inputs besides the MCPServer. */
+export interface DesiredInputs {
+  /** Image of the proxy runner. */
+  readonly runnerImage: string;
+  /** Checksum of the referenced Secret and ConfigMap keys the pods use (see {@linkcode referencedKeys}). */
+  readonly referencedChecksum?: string;
+}
+
+/** The children, in the order they are applied; or why there are none. */
+export type Desired =
+  | { readonly ok: true; readonly objects: readonly KubernetesObject[]; readonly runConfigChecksum: string }
+  | { readonly ok: false; readonly podTemplateError: string };
+
+/** Every child of `server`, or the podTemplateSpec error that stops reconciliation (no retry helps it). */
+export function desiredChildren(server: McpServer, inputs: DesiredInputs): Desired {
+  const check = checkPodTemplate(server);
+  if (!check.ok) return { ok: false, podTemplateError: check.message };
+  const { configMap, checksum } = desiredRunConfigMap(server);
+  const mcpSa = desiredMcpServiceAccount(server);
+  return {
+    ok: true,
+    runConfigChecksum: checksum,
+    objects: [
+      ...desiredProxyRunnerRbac(server),
+      ...(mcpSa ? [mcpSa] : []),
+      configMap,
+      desiredProxyDeployment(server, {
+        runnerImage: inputs.runnerImage,
+        runConfigChecksum: checksum,
+        ...(inputs.referencedChecksum ? { referencedChecksum: inputs.referencedChecksum } : {}),
+        podPatch: desiredPodPatch(server, check.template),
+      }),
+      desiredProxyService(server),
+    ],
+  };
+}
+
+/** A Secret or ConfigMap key that the MCPServer's pods use. */
+export interface ReferencedKey {
+  /** Secret or ConfigMap. */
+  readonly kind: "Secret" | "ConfigMap";
+  /** Object name, in the MCPServer's namespace. */
+  readonly name: string;
+  /** The key used; undefined means the whole object. */
+  readonly key?: string;
+}
+
+/** The Secret and ConfigMap keys the pods of `server` use: their change must roll the pods. */
+export function referencedKeys(server: McpServer): ReferencedKey[] {
+  const refs: ReferencedKey[] = (server.spec.secrets ?? []).map((s) => ({ kind: "Secret", name: s.name, key: s.key }));
+  const profile = server.spec.permissionProfile;
+  if (profile?.type === "configmap") {
+    refs.push({ kind: "ConfigMap", name: profile.name, ...(profile.key ? { key: profile.key } : {}) });
+  }
+  return refs;
+}

@@ -1,0 +1,70 @@
+/**
+ * Names, labels, owner references, ports and the URL of the objects behind an MCPServer (design.md §3):
+ * the same as ToolHive's, so existing dashboards and scripts keep working.
+ * @module
+ */
+import type { V1OwnerReference } from "@kubernetes/client-node";
+import type { McpServer } from "../../../crds/mod.ts";
+
+/** The port used when neither the field nor its deprecated alias is set. */
+export const DEFAULT_PORT = 8080;
+
+/** The names of every child of an MCPServer. */
+export function childNames(name: string) {
+  return {
+    proxyDeployment: name,
+    proxyService: `mcp-${name}-proxy`,
+    runConfigMap: `${name}-runconfig`,
+    proxyRunner: `${name}-proxy-runner`,
+    mcpServiceAccount: `${name}-sa`,
+    statefulSet: name,
+    mcpService: `mcp-${name}`,
+    mcpHeadlessService: `mcp-${name}-headless`,
+  } as const;
+}
+
+/** Labels on the proxy Deployment, its pods, its Service and its selector. */
+export function labelsFor(name: string): Record<string, string> {
+  return {
+    app: "mcpserver",
+    "app.kubernetes.io/name": "mcpserver",
+    "app.kubernetes.io/instance": name,
+    toolhive: "true",
+    "toolhive-name": name,
+  };
+}
+
+/** The owner reference every child carries: the MCPServer is its controller. */
+export function ownerReference(server: McpServer): V1OwnerReference {
+  return {
+    apiVersion: server.apiVersion,
+    kind: server.kind,
+    name: server.metadata.name,
+    uid: server.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/** The ports in effect: the field, else its deprecated alias, else 8080. */
+export function effectivePorts(server: McpServer): { proxyPort: number; mcpPort: number } {
+  const { spec } = server;
+  return {
+    proxyPort: spec.proxyPort ?? spec.port ?? DEFAULT_PORT,
+    mcpPort: spec.mcpPort ?? spec.targetPort ?? DEFAULT_PORT,
+  };
+}
+
+/** The protocol clients speak to the proxy: proxyMode for stdio servers, else the server's own transport. */
+export function clientTransport(server: McpServer): "sse" | "streamable-http" {
+  return server.spec.transport === "stdio" ? server.spec.proxyMode : server.spec.transport;
+}
+
+/** `status.url`: where MCP clients in the cluster reach the server. */
+export function serverUrl(server: McpServer): string {
+  const { name, namespace } = server.metadata;
+  const base = `http://${childNames(name).proxyService}.${namespace}.svc.cluster.local:${
+    effectivePorts(server).proxyPort
+  }`;
+  return clientTransport(server) === "sse" ? `${base}/sse#${name}` : `${base}/mcp`;
+}

@@ -1,0 +1,132 @@
+/**
+ * The status of an MCPServer, computed from what exists: its proxy pods and Deployment, the references it
+ * could not resolve, and whether its podTemplateSpec is valid (design.md §3, toolhive-reference.md §2).
+ * @module
+ */
+import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { McpServer, McpServerStatus } from "../../crds/mod.ts";
+import { type Condition, setCondition } from "./conditions.ts";
+import { serverUrl } from "./desired/names.ts";
+
+/** What the reconciler observed, as input to {@linkcode computeStatus}. */
+export interface Observed {
+  /** Pods with the MCPServer's proxy labels. */
+  readonly pods: readonly V1Pod[];
+  /** The proxy Deployment, when it exists. */
+  readonly deployment?: V1Deployment;
+  /** The podTemplateSpec problem, when there is one. */
+  readonly podTemplateError?: string;
+  /** Referenced objects that do not exist, as `Secret "x"` or `ConfigMap "y"`. */
+  readonly missing: readonly string[];
+  /** The time to stamp on conditions that change. */
+  readonly now: Date;
+}
+
+const FAILING_REASONS = new Set([
+  "CrashLoopBackOff",
+  "CreateContainerError",
+  "InvalidImageName",
+  "CreateContainerConfigError",
+]);
+
+/** Why a pod failed, or undefined when it has not. */
+function failureOf(pod: V1Pod): string | undefined {
+  for (const status of pod.status?.containerStatuses ?? []) {
+    const waiting = status.state?.waiting?.reason;
+    if (waiting && FAILING_REASONS.has(waiting)) return waiting;
+    const terminated = status.state?.terminated;
+    if (terminated && terminated.exitCode !== 0) return terminated.reason ?? `exit code ${terminated.exitCode}`;
+  }
+  return pod.status?.phase === "Failed" ? (pod.status.reason ?? "Failed") : undefined;
+}
+
+function isReady(pod: V1Pod): boolean {
+  return pod.status?.phase === "Running" &&
+    (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+}
+
+/** Computes the status; pure, so the same inputs give the same status, and an unchanged server no write. */
+export function computeStatus(server: McpServer, observed: Observed): McpServerStatus {
+  const generation = server.metadata.generation ?? 0;
+  let conditions = [...(server.status?.conditions ?? [])] as Condition[];
+  const set = (
+    c: Omit<Condition, "lastTransitionTime" | "observedGeneration">,
+  ) => (conditions = setCondition(conditions, { ...c, observedGeneration: generation }, observed.now));
+
+  const live = observed.pods.filter((p) => !p.metadata?.deletionTimestamp);
+  const ready = live.filter(isReady).length;
+  const failure = live.map(failureOf).find((f) => f !== undefined);
+
+  let phase: NonNullable<McpServerStatus["phase"]>;
+  let message: string;
+  if (observed.podTemplateError) {
+    set({
+      type: "PodTemplateValid",
+      status: "False",
+      reason: "InvalidPodTemplateSpec",
+      message: observed.podTemplateError,
+    });
+    phase = "Failed";
+    message = `Invalid podTemplateSpec: ${observed.podTemplateError}`;
+  } else {
+    set({
+      type: "PodTemplateValid",
+      status: "True",
+      reason: "ValidPodTemplateSpec",
+      message: "podTemplateSpec is valid",
+    });
+    if (observed.missing.length > 0) {
+      phase = "Pending";
+      message = `Waiting for ${observed.missing.join(", ")} to exist`;
+    } else if (observed.deployment?.spec?.replicas === 0) {
+      phase = "Stopped";
+      message = "MCP server is stopped (0 replicas)";
+    } else if (ready > 0) {
+      phase = "Ready";
+      message = "MCP server is running";
+    } else if (failure) {
+      phase = "Failed";
+      message = `MCP server pod failed: ${failure}`;
+    } else if (live.length > 0) {
+      phase = "Pending";
+      message = "MCP server is starting";
+    } else {
+      phase = "Pending";
+      message = "MCP server is being created";
+    }
+  }
+  set({
+    type: "ReferencesResolved",
+    status: observed.missing.length === 0 ? "True" : "False",
+    reason: observed.missing.length === 0 ? "AllReferencesFound" : "ReferenceNotFound",
+    message: observed.missing.length === 0
+      ? "All referenced objects exist"
+      : `Not found: ${observed.missing.join(", ")}`,
+  });
+  if (server.spec.transport === "stdio" && (server.spec.replicas ?? 0) > 1) {
+    set({
+      type: "StdioReplicaCapped",
+      status: "True",
+      reason: "StdioTransportCapAt1",
+      message: "A stdio server is one process: the proxy runs 1 replica",
+    });
+  } else {
+    conditions = conditions.filter((c) => c.type !== "StdioReplicaCapped");
+  }
+  set({
+    type: "Ready",
+    status: phase === "Ready" ? "True" : "False",
+    reason: phase === "Ready" ? "Ready" : "NotReady",
+    message,
+  });
+
+  return {
+    ...server.status,
+    phase,
+    message,
+    url: serverUrl(server),
+    readyReplicas: ready,
+    observedGeneration: generation,
+    conditions,
+  };
+}
