@@ -1,0 +1,15 @@
+/**
+ * Kubernetes access for every role, through one small interface.
+ * @module
+ */
+export {
+  apiErrorMessage,
+  isConflict,
+  isNotFound,
+  type KubeClient,
+  kubeClient,
+  type ObjectRef,
+  type RequestCounts,
+  type StatusRef,
+} from "./client.ts";
+export { type WatchEventType, watchForever, type WatchForeverOptions } from "./watch.ts";
