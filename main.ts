@@ -3,15 +3,19 @@
  * and logger, and hands them to the role that the subcommand names.
  * @module
  */
+import "./lib/node_compat.ts";
 import { Command, Option } from "@commander-js/extra-typings";
 import denoJson from "./deno.json" with { type: "json" };
-import { type GlobalConfig, globalConfig, LOG_FORMAT_CHOICES } from "./lib/config/mod.ts";
+import { type GlobalConfig, globalConfig, LOG_FORMAT_CHOICES, operatorSettings } from "./lib/config/mod.ts";
 import { createLogger } from "./lib/log.ts";
 import { denoSocketProbe, detectRuntime, type RuntimeChoice } from "./lib/runtime/mod.ts";
 import { cliCommands, type CliContext } from "./roles/cli/mod.ts";
+import { operatorCommand } from "./roles/operator/mod.ts";
 
 /** Builds the `thv` program; `facts` stands for the process so tests can run it without one. */
-export function thvProgram(facts: { env: Record<string, string | undefined>; stderrIsTerminal: boolean }) {
+export function thvProgram(
+  facts: { env: Record<string, string | undefined>; stderrIsTerminal: boolean; shutdown: AbortSignal },
+) {
   const program = new Command("thv")
     .description("Run MCP servers safely, on a laptop and on Kubernetes")
     .version(denoJson.version, "-V, --version", "print the thv version")
@@ -37,12 +41,23 @@ export function thvProgram(facts: { env: Record<string, string | undefined>; std
     return cached;
   };
   for (const command of cliCommands(context)) program.addCommand(command);
+  program.addCommand(operatorCommand(() => ({
+    settings: operatorSettings(facts.env, { runnerImage: `thv:${denoJson.version}` }),
+    log: context().log,
+    shutdown: facts.shutdown,
+  })));
   return { program, context };
 }
 
 /** Runs thv with the process's argv and environment; the one error boundary of the CLI. */
 async function main(): Promise<number> {
-  const { program, context } = thvProgram({ env: Deno.env.toObject(), stderrIsTerminal: Deno.stderr.isTerminal() });
+  const shutdown = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, () => shutdown.abort(signal));
+  const { program, context } = thvProgram({
+    env: Deno.env.toObject(),
+    stderrIsTerminal: Deno.stderr.isTerminal(),
+    shutdown: shutdown.signal,
+  });
   try {
     await program.parseAsync(Deno.args, { from: "user" });
     return 0;

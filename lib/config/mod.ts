@@ -9,3 +9,4 @@ export {
   type LogFormatChoice,
   type ProcessFacts,
 } from "./global.ts";
+export { type OperatorSettings, operatorSettings } from "./operator.ts";

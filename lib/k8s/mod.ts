@@ -13,3 +13,4 @@ export {
   type StatusRef,
 } from "./client.ts";
 export { type WatchEventType, watchForever, type WatchForeverOptions } from "./watch.ts";
+export { loadKubeConfig } from "./config.ts";

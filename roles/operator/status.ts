@@ -6,7 +6,7 @@
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import type { McpServer, McpServerStatus } from "../../crds/mod.ts";
 import { type Condition, setCondition } from "./conditions.ts";
-import { serverUrl } from "./desired/names.ts";
+import { serverUrl } from "./desired/mod.ts";
 
 /** What the reconciler observed, as input to {@linkcode computeStatus}. */
 export interface Observed {

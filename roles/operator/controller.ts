@@ -1,0 +1,215 @@
+/**
+ * The MCPServer controller: watches MCPServers, the children it owns, their proxy pods and the Secrets and
+ * ConfigMaps they reference; turns every event into a `namespace/name` key on one work queue; reconciles
+ * keys one at a time with retry and backoff; resyncs every server periodically; and serves `/healthz`,
+ * `/readyz` and `/metrics`. Everything stops through one AbortSignal.
+ * @module
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import { GROUP, McpServerSpec } from "../../crds/mod.ts";
+import { type KubeClient, kubeClient, watchForever, type WatchForeverOptions } from "../../lib/k8s/mod.ts";
+import type { Logger } from "../../lib/log.ts";
+import { referencedKeys } from "./desired/mod.ts";
+import { OperatorMetrics } from "./metrics.ts";
+import { WorkQueue } from "./queue.ts";
+import { MCP_SERVER_API_VERSION, reconcileMcpServer } from "./reconcile.ts";
+
+/** How the controller runs. */
+export interface ControllerOptions {
+  /** Cluster access. */
+  readonly kubeConfig: KubeConfig;
+  /** Namespaces to watch; empty for the whole cluster. */
+  readonly namespaces: readonly string[];
+  /** Image of the proxy runner. */
+  readonly runnerImage: string;
+  /** Period of the full resync. */
+  readonly resyncMs: number;
+  /** Port of /healthz, /readyz and /metrics; 0 picks a free one. */
+  readonly healthPort: number;
+  /** Address the health listener binds. */
+  readonly healthHost: string;
+  /** Logger. */
+  readonly log: Logger;
+  /** Stops everything. */
+  readonly signal: AbortSignal;
+  /** Called once the health listener is up, with its port. */
+  readonly onListening?: (port: number) => void;
+}
+
+type Obj = Record<string, unknown> & {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    ownerReferences?: Array<{ kind?: string; name?: string; apiVersion?: string }>;
+  };
+};
+
+/** The kinds whose changes map to their owning MCPServer. */
+const OWNED: ReadonlyArray<{ group: string; version: string; plural: string; labelSelector?: string }> = [
+  { group: "apps", version: "v1", plural: "deployments", labelSelector: "toolhive=true" },
+  { group: "apps", version: "v1", plural: "statefulsets", labelSelector: "toolhive=true" },
+  { group: "", version: "v1", plural: "services", labelSelector: "toolhive=true" },
+  { group: "", version: "v1", plural: "serviceaccounts", labelSelector: "toolhive=true" },
+  { group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", labelSelector: "toolhive=true" },
+  { group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", labelSelector: "toolhive=true" },
+];
+
+function collectionPath(group: string, version: string, plural: string, namespace?: string): string {
+  const base = group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
+  return namespace ? `${base}/namespaces/${namespace}/${plural}` : `${base}/${plural}`;
+}
+
+/** Runs the controller until `options.signal` aborts. */
+export async function runController(options: ControllerOptions): Promise<void> {
+  const { log, signal } = options;
+  const client: KubeClient = kubeClient(options.kubeConfig);
+  const queue = new WorkQueue();
+  const metrics = new OperatorMetrics();
+  const servers = new Set<string>();
+  /** `namespace/Kind/name` of a referenced Secret or ConfigMap → the servers that use it. */
+  const referencedBy = new Map<string, Set<string>>();
+  const scopes = options.namespaces.length > 0 ? options.namespaces : [undefined];
+
+  const keyOf = (o: Obj) => `${o.metadata?.namespace}/${o.metadata?.name}`;
+  const indexReferences = (key: string, spec: unknown) => {
+    for (const set of referencedBy.values()) set.delete(key);
+    const parsed = McpServerSpec.safeParse(spec);
+    if (!parsed.success) return;
+    const [namespace] = key.split("/");
+    const server = { spec: parsed.data } as Parameters<typeof referencedKeys>[0];
+    for (const ref of referencedKeys(server)) {
+      const refKey = `${namespace}/${ref.kind}/${ref.name}`;
+      if (!referencedBy.has(refKey)) referencedBy.set(refKey, new Set());
+      referencedBy.get(refKey)!.add(key);
+    }
+  };
+  const enqueueOwner = (o: Obj) => {
+    const owner = o.metadata?.ownerReferences?.find((r) => r.kind === "MCPServer");
+    if (owner?.name) queue.add(`${o.metadata?.namespace}/${owner.name}`);
+  };
+  const enqueueReferrers = (kind: string) => (_: string, o: Obj) => {
+    for (const key of referencedBy.get(`${o.metadata?.namespace}/${kind}/${o.metadata?.name}`) ?? []) queue.add(key);
+  };
+
+  type Spec = Omit<WatchForeverOptions, "signal" | "log" | "onEstablished">;
+  const watches: Spec[] = [];
+  for (const ns of scopes) {
+    watches.push({
+      path: collectionPath(GROUP, "v1beta1", "mcpservers", ns),
+      onEvent: (type, o: Obj) => {
+        const key = keyOf(o);
+        if (type === "DELETED") {
+          servers.delete(key);
+          indexReferences(key, undefined);
+          return;
+        }
+        servers.add(key);
+        indexReferences(key, o.spec);
+        queue.add(key);
+      },
+    });
+    for (const kind of OWNED) {
+      watches.push({
+        path: collectionPath(kind.group, kind.version, kind.plural, ns),
+        ...(kind.labelSelector ? { labelSelector: kind.labelSelector } : {}),
+        onEvent: (_, o: Obj) => enqueueOwner(o),
+      });
+    }
+    watches.push({
+      path: collectionPath("", "v1", "pods", ns),
+      labelSelector: "app=mcpserver",
+      onEvent: (_, o: Obj) => {
+        const name = o.metadata?.labels?.["toolhive-name"];
+        if (name) queue.add(`${o.metadata?.namespace}/${name}`);
+      },
+    });
+    watches.push({
+      path: collectionPath("", "v1", "configmaps", ns),
+      onEvent: (type, o: Obj) => {
+        enqueueOwner(o);
+        enqueueReferrers("ConfigMap")(type, o);
+      },
+    });
+    watches.push({ path: collectionPath("", "v1", "secrets", ns), onEvent: enqueueReferrers("Secret") });
+  }
+
+  let established = 0;
+  const seen = new Set<number>();
+  const server = Deno.serve({
+    hostname: options.healthHost,
+    port: options.healthPort,
+    signal,
+    onListen: ({ port }) => options.onListening?.(port),
+  }, (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/healthz") return new Response("ok\n");
+    if (path === "/readyz") {
+      return established === watches.length
+        ? new Response("ok\n")
+        : new Response(`waiting for watches: ${established}/${watches.length}\n`, { status: 503 });
+    }
+    if (path === "/metrics") {
+      return new Response(metrics.render(queue.length, client.counts), {
+        headers: { "content-type": "text/plain; version=0.0.4" },
+      });
+    }
+    return new Response("not found\n", { status: 404 });
+  });
+
+  const watchRuns = watches.map((w, i) =>
+    watchForever(options.kubeConfig, {
+      ...w,
+      signal,
+      log,
+      onEstablished: () => {
+        if (!seen.has(i)) {
+          seen.add(i);
+          established++;
+        }
+      },
+    })
+  );
+
+  const resync = setInterval(() => {
+    for (const key of servers) queue.add(key);
+  }, options.resyncMs);
+  signal.addEventListener("abort", () => {
+    clearInterval(resync);
+    queue.close();
+  }, { once: true });
+
+  const worker = (async () => {
+    while (true) {
+      const key = await queue.get();
+      if (key === undefined) return;
+      const [namespace, name] = key.split("/") as [string, string];
+      const scoped = log.with({ kind: "MCPServer", namespace, name });
+      const started = performance.now();
+      let failed = false;
+      try {
+        const result = await reconcileMcpServer(
+          { client, log: scoped, runnerImage: options.runnerImage, now: () => new Date() },
+          namespace,
+          name,
+        );
+        queue.forget(key);
+        if (result.requeueAfterMs) queue.addAfter(key, result.requeueAfterMs);
+      } catch (e) {
+        failed = true;
+        const delay = queue.retry(key);
+        scoped.error("Reconcile failed", { error: (e as Error).message, retryInMs: delay });
+      } finally {
+        metrics.observe((performance.now() - started) / 1000, failed);
+        queue.done(key);
+      }
+    }
+  })();
+
+  log.info("Started operator", {
+    namespaces: options.namespaces.length ? options.namespaces.join(",") : "(all)",
+    apiVersion: MCP_SERVER_API_VERSION,
+  });
+  await Promise.all([worker, ...watchRuns, server.finished]);
+  log.info("Stopped operator");
+}

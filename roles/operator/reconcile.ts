@@ -1,0 +1,199 @@
+/**
+ * One reconcile pass over one MCPServer (design.md §4): read it, keep its finalizer, compute the desired
+ * children and status with pure functions, apply the children with server-side apply, and write the status
+ * only when it changed. Level-triggered and idempotent: a pass over an unchanged server writes nothing.
+ * @module
+ */
+import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Pod, V1Secret } from "@kubernetes/client-node";
+import { GROUP, type McpServer, McpServerSpec } from "../../crds/mod.ts";
+import { apiErrorMessage, type KubeClient, type ObjectRef } from "../../lib/k8s/mod.ts";
+import type { Logger } from "../../lib/log.ts";
+import { checksumOf, childNames, desiredChildren, labelsFor, referencedKeys } from "./desired/mod.ts";
+import { computeStatus } from "./status.ts";
+
+/** The field manager of every apply the operator makes. */
+export const FIELD_MANAGER = "thv-operator";
+/** The finalizer that lets the operator delete the children before the MCPServer goes. */
+export const FINALIZER = "mcpserver.toolhive.stacklok.dev/finalizer";
+/** The version the operator reads and writes MCPServers in. */
+export const MCP_SERVER_API_VERSION = `${GROUP}/v1beta1`;
+/** How soon a server with a missing reference is looked at again. */
+export const MISSING_REFERENCE_RETRY_MS = 5_000;
+
+/** What a reconcile pass needs. */
+export interface ReconcileDeps {
+  /** API access. */
+  readonly client: KubeClient;
+  /** Scoped logger. */
+  readonly log: Logger;
+  /** Image of the proxy runner. */
+  readonly runnerImage: string;
+  /** Clock. */
+  readonly now: () => Date;
+}
+
+/** What the caller should do next. */
+export interface ReconcileResult {
+  /** Reconcile again after this many milliseconds. */
+  readonly requeueAfterMs?: number;
+}
+
+const serverRef = (namespace: string, name: string): ObjectRef => ({
+  apiVersion: MCP_SERVER_API_VERSION,
+  kind: "MCPServer",
+  namespace,
+  name,
+});
+
+/** Every child the operator (or the proxy runner) creates for a server, for deletion. */
+function childRefs(namespace: string, name: string): ObjectRef[] {
+  const n = childNames(name);
+  const ref = (apiVersion: string, kind: string, childName: string) => ({
+    apiVersion,
+    kind,
+    namespace,
+    name: childName,
+  });
+  return [
+    ref("apps/v1", "StatefulSet", n.statefulSet),
+    ref("v1", "Service", n.mcpService),
+    ref("v1", "Service", n.mcpHeadlessService),
+    ref("apps/v1", "Deployment", n.proxyDeployment),
+    ref("v1", "Service", n.proxyService),
+    ref("v1", "ConfigMap", n.runConfigMap),
+    ref("rbac.authorization.k8s.io/v1", "RoleBinding", n.proxyRunner),
+    ref("rbac.authorization.k8s.io/v1", "Role", n.proxyRunner),
+    ref("v1", "ServiceAccount", n.proxyRunner),
+    ref("v1", "ServiceAccount", n.mcpServiceAccount),
+  ];
+}
+
+/** JSON equality, ignoring undefined fields. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** Reads the referenced Secret and ConfigMap keys: what is missing, and a checksum of the values used. */
+async function resolveReferences(client: KubeClient, server: McpServer) {
+  const missing: string[] = [];
+  const used: Record<string, string> = {};
+  for (const ref of referencedKeys(server)) {
+    const object = await client.get<V1Secret | V1ConfigMap>({
+      apiVersion: "v1",
+      kind: ref.kind,
+      namespace: server.metadata.namespace,
+      name: ref.name,
+    });
+    const label = `${ref.kind} "${ref.name}"`;
+    if (!object) {
+      if (!missing.includes(label)) missing.push(label);
+      continue;
+    }
+    const data: Record<string, string> = { ...(object.data ?? {}) };
+    if (ref.key === undefined) {
+      for (const [k, v] of Object.entries(data)) used[`${ref.kind}/${ref.name}/${k}`] = v;
+    } else if (ref.key in data) {
+      used[`${ref.kind}/${ref.name}/${ref.key}`] = data[ref.key]!;
+    } else {
+      missing.push(`key "${ref.key}" in ${label}`);
+    }
+  }
+  // Only a hash of the values leaves this function: it goes into a pod annotation, so rotation rolls the pods.
+  return { missing, checksum: Object.keys(used).length > 0 ? checksumOf(used) : undefined };
+}
+
+/** Reconciles the MCPServer `namespace/name` once. */
+export async function reconcileMcpServer(
+  deps: ReconcileDeps,
+  namespace: string,
+  name: string,
+): Promise<ReconcileResult> {
+  const { client, log } = deps;
+  const raw = await client.get<KubernetesObject & Omit<McpServer, "spec"> & { spec?: unknown }>(
+    serverRef(namespace, name),
+  );
+  if (!raw) return {};
+  const finalizers = raw.metadata.finalizers ?? [];
+
+  if (raw.metadata.deletionTimestamp) {
+    if (!finalizers.includes(FINALIZER)) return {};
+    for (const ref of childRefs(namespace, name)) {
+      if (await client.delete(ref)) log.info(`Deleted ${ref.kind}`, { child: ref.name });
+    }
+    await client.mergePatch(serverRef(namespace, name), {
+      metadata: {
+        finalizers: finalizers.filter((f) => f !== FINALIZER),
+        resourceVersion: raw.metadata.resourceVersion,
+      },
+    });
+    log.info("Removed finalizer");
+    return {};
+  }
+
+  let resourceVersion = raw.metadata.resourceVersion;
+  if (!finalizers.includes(FINALIZER)) {
+    const patched = await client.mergePatch<KubernetesObject>(serverRef(namespace, name), {
+      metadata: { finalizers: [...finalizers, FINALIZER], resourceVersion },
+    });
+    resourceVersion = patched.metadata?.resourceVersion;
+  }
+
+  const spec = McpServerSpec.safeParse(raw.spec);
+  if (!spec.success) {
+    // The API server validates the same schema, so this only happens with a CRD older than the operator.
+    log.error("Cannot read spec", { error: spec.error.issues[0]?.message });
+    return {};
+  }
+  const server: McpServer = {
+    ...raw,
+    apiVersion: MCP_SERVER_API_VERSION,
+    kind: "MCPServer",
+    metadata: { ...raw.metadata, resourceVersion },
+    spec: spec.data,
+  };
+
+  const refs = await resolveReferences(client, server);
+  const desired = desiredChildren(server, {
+    runnerImage: deps.runnerImage,
+    ...(refs.checksum ? { referencedChecksum: refs.checksum } : {}),
+  });
+  let deployment: V1Deployment | undefined;
+  if (desired.ok) {
+    for (const object of desired.objects) {
+      try {
+        const applied = await client.apply(object, FIELD_MANAGER);
+        if (object.kind === "Deployment") deployment = applied as V1Deployment;
+      } catch (e) {
+        throw new Error(`Cannot apply ${object.kind} "${object.metadata?.name}": ${apiErrorMessage(e)}`, { cause: e });
+      }
+    }
+  }
+
+  const pods = await client.list<V1Pod>("v1", "Pod", {
+    namespace,
+    labelSelector: Object.entries(labelsFor(name)).map(([k, v]) => `${k}=${v}`).join(","),
+  });
+  const status = computeStatus(server, {
+    pods,
+    ...(deployment ? { deployment } : {}),
+    ...(desired.ok ? {} : { podTemplateError: desired.podTemplateError }),
+    missing: refs.missing,
+    now: deps.now(),
+  });
+  if (!sameJson(status, raw.status)) {
+    await client.patchStatus({ group: GROUP, version: "v1beta1", plural: "mcpservers", namespace, name }, status);
+    log.info("Updated status", { phase: status.phase, readyReplicas: status.readyReplicas });
+  }
+  return refs.missing.length > 0 ? { requeueAfterMs: MISSING_REFERENCE_RETRY_MS } : {};
+}
