@@ -15,3 +15,4 @@ export { type OpenWatch, openWatch, type WatchHandler, within } from "./watch.ts
 export { REPO_ROOT, runThv, type ThvResult } from "./thv.ts";
 export { kubectl, type KubectlResult } from "./kubectl.ts";
 export { poll } from "./poll.ts";
+export { OPERATOR_RULES_FILE, operatorIdentity, startTestOperator, type TestOperator } from "./operator.ts";

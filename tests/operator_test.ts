@@ -1,0 +1,392 @@
+/**
+ * `thv operator` on a real control plane, running under the chart's RBAC (not cluster-admin), driven with
+ * kubectl like a user. Pods never run here, so status tests create pods with the MCPServer's labels and set
+ * their status through the API.
+ */
+import "./harness/quiet_deprecations.ts";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { type ControlPlane, kubectl, poll, REPO_ROOT, startControlPlane, startTestOperator } from "./harness/mod.ts";
+import { parseRunConfig } from "../lib/run_config.ts";
+
+const EXAMPLES = fileURLToPath(new URL("../docs/examples/", import.meta.url));
+const RESYNC_MS = 1500;
+
+/** Objects read back through kubectl: loosely typed on purpose, the assertions check their shape. */
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+function k(cp: ControlPlane) {
+  return async (args: string[], stdin?: string) => {
+    const res = await kubectl(cp.kubeconfigPath, args, stdin);
+    if (res.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${res.stderr}`);
+    return res.stdout;
+  };
+}
+
+async function getJson(cp: ControlPlane, kind: string, name: string, ns: string): Promise<Json | undefined> {
+  const res = await kubectl(cp.kubeconfigPath, ["get", kind, name, "-n", ns, "-o", "json"]);
+  return res.code === 0 ? JSON.parse(res.stdout) : undefined;
+}
+
+/** Waits until `kind/name` exists and `check` accepts it; returns it. */
+function eventually(
+  cp: ControlPlane,
+  kind: string,
+  name: string,
+  ns: string,
+  check: (o: Json) => boolean = () => true,
+) {
+  return poll(async () => {
+    const o = await getJson(cp, kind, name, ns);
+    return o && check(o) ? o : undefined;
+  }, { what: `${kind} ${ns}/${name}`, deadlineMs: 20_000, intervalMs: 150 });
+}
+
+function podPatch(deployment: Json): Json {
+  const arg = (deployment.spec.template.spec.containers[0].args as string[]).find((a) =>
+    a.startsWith("--k8s-pod-patch=")
+  );
+  return JSON.parse(arg!.slice("--k8s-pod-patch=".length));
+}
+
+const CONTRACT = (name: string) =>
+  [
+    ["deployment", name],
+    ["service", `mcp-${name}-proxy`],
+    ["configmap", `${name}-runconfig`],
+    ["serviceaccount", `${name}-proxy-runner`],
+    ["role", `${name}-proxy-runner`],
+    ["rolebinding", `${name}-proxy-runner`],
+  ] as const;
+
+Deno.test("operator reconciles MCPServers on a real control plane", async (t) => {
+  await using cp = await startControlPlane();
+  const run = k(cp);
+  await run(["apply", "--server-side", "-f", `${REPO_ROOT}crds/generated/`]);
+  await run(["wait", "--for=condition=Established", "crd/mcpservers.toolhive.stacklok.dev"]);
+  await using operator = await startTestOperator(cp, { resyncMs: RESYNC_MS });
+
+  await t.step("every example gets its contract objects, owned by the MCPServer", async () => {
+    const files = [...Deno.readDirSync(EXAMPLES)].map((e) => e.name).filter((n) => n.endsWith(".yaml")).sort();
+    for (const file of files) {
+      const ns = file.replace(/\.yaml$/, "");
+      await run(["create", "namespace", ns]);
+      await run(["apply", "-n", ns, "-f", `${EXAMPLES}${file}`]);
+    }
+    for (const file of files) {
+      const ns = file.replace(/\.yaml$/, "");
+      const names = JSON.parse(await run(["get", "mcpservers", "-n", ns, "-o", "json"])).items.map((i: Json) =>
+        i.metadata.name
+      );
+      for (const name of names as string[]) {
+        const server = await getJson(cp, "mcpserver", name, ns);
+        for (const [kind, child] of CONTRACT(name)) {
+          const o = await eventually(cp, kind, child, ns);
+          assert.equal(o.metadata.ownerReferences?.[0]?.uid, server!.metadata.uid, `${ns} ${kind}/${child} owner`);
+        }
+        const deployment = await getJson(cp, "deployment", name, ns);
+        assert.equal(deployment!.metadata.labels["app.kubernetes.io/instance"], name);
+        assert.equal(deployment!.spec.template.spec.containers[0].name, "toolhive");
+        assert.equal(deployment!.spec.template.spec.containers[0].args.at(-1), server!.spec.image);
+        const final = await eventually(cp, "mcpserver", name, ns, (o) => o.status?.phase === "Pending");
+        assert.ok(final.metadata.finalizers.includes("mcpserver.toolhive.stacklok.dev/finalizer"));
+      }
+    }
+  });
+
+  await t.step("ports, env, secrets, volumes and profiles land where the contract says", async () => {
+    const legacy = await getJson(cp, "service", "mcp-legacy-proxy", "mcpserver-v1alpha1-port");
+    assert.equal(legacy!.spec.ports[0].port, 9090, "v1alpha1 port is proxyPort");
+    const legacyConfig = await getJson(cp, "configmap", "legacy-runconfig", "mcpserver-v1alpha1-port");
+    const config = parseRunConfig(legacyConfig!.data["runconfig.json"], "legacy");
+    assert.deepEqual([config.port, config.target_port, config.transport], [9090, 8080, "sse"]);
+
+    const sse = parseRunConfig(
+      (await getJson(cp, "configmap", "osv-runconfig", "mcpserver-sse"))!.data["runconfig.json"],
+      "osv",
+    );
+    assert.deepEqual(sse.env_vars, { LOG_LEVEL: "info" });
+    assert.equal(
+      (await getJson(cp, "mcpserver", "osv", "mcpserver-sse"))!.status.url,
+      "http://mcp-osv-proxy.mcpserver-sse.svc.cluster.local:8080/sse#osv",
+    );
+
+    const github = podPatch((await getJson(cp, "deployment", "github", "mcpserver-secrets"))!);
+    assert.deepEqual(github.spec.containers[0].env, [
+      { name: "GITHUB_PERSONAL_ACCESS_TOKEN", valueFrom: { secretKeyRef: { name: "github-token", key: "token" } } },
+    ]);
+    const rc = (await getJson(cp, "configmap", "github-runconfig", "mcpserver-secrets"))!.data["runconfig.json"];
+    assert.doesNotMatch(rc, /replace-me/, "secret values never enter the RunConfig");
+
+    const fs = podPatch((await getJson(cp, "deployment", "filesystem", "mcpserver-pod-template-volume"))!);
+    assert.deepEqual(fs.spec.volumes, [{ name: "notes", configMap: { name: "notes" } }]);
+    assert.equal(fs.spec.containers[0].volumeMounts[0].mountPath, "/data");
+
+    const restricted = (await getJson(cp, "deployment", "fetch-restricted", "mcpserver-permission-profile-configmap"))!;
+    const mounts = restricted.spec.template.spec.containers[0].volumeMounts.map((m: Json) => m.mountPath);
+    assert.deepEqual(mounts, ["/etc/runconfig", "/etc/toolhive/profiles"]);
+
+    const everything = (await getJson(cp, "deployment", "everything", "mcpserver-streamable-http"))!;
+    assert.equal(everything.spec.replicas, 2);
+    const fetch = (await getJson(cp, "deployment", "fetch", "mcpserver-stdio"))!;
+    assert.deepEqual(fetch.spec.template.spec.containers[0].resources.limits, { cpu: "200m", memory: "128Mi" });
+  });
+
+  await t.step("status follows the proxy pods: Ready with readyReplicas, then Failed on a crash loop", async () => {
+    const ns = "mcpserver-stdio";
+    const labels = {
+      app: "mcpserver",
+      "app.kubernetes.io/name": "mcpserver",
+      "app.kubernetes.io/instance": "fetch",
+      toolhive: "true",
+      "toolhive-name": "fetch",
+    };
+    await run(
+      ["apply", "-n", ns, "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "fetch-proxy-pod", labels },
+        spec: { containers: [{ name: "toolhive", image: "localhost/thv:test" }] },
+      }),
+    );
+    const setStatus = (status: Json) =>
+      run([
+        "patch",
+        "pod",
+        "fetch-proxy-pod",
+        "-n",
+        ns,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        JSON.stringify({ status }),
+      ]);
+    await setStatus({
+      phase: "Running",
+      conditions: [{ type: "Ready", status: "True" }],
+      containerStatuses: [{
+        name: "toolhive",
+        image: "i",
+        imageID: "",
+        ready: true,
+        restartCount: 0,
+        state: { running: {} },
+      }],
+    });
+    const ready = await eventually(cp, "mcpserver", "fetch", ns, (o) => o.status?.phase === "Ready");
+    assert.equal(ready.status.readyReplicas, 1);
+    assert.equal(ready.status.message, "MCP server is running");
+    assert.equal(ready.status.conditions.find((c: Json) => c.type === "Ready").status, "True");
+    const table = await run(["get", "mcpserver", "fetch", "-n", ns]);
+    assert.match(
+      table,
+      /fetch\s+Ready\s+True\s+1\s+http:\/\/mcp-fetch-proxy\.mcpserver-stdio\.svc\.cluster\.local:8080\/mcp/,
+    );
+
+    await setStatus({
+      phase: "Running",
+      conditions: [{ type: "Ready", status: "False" }],
+      containerStatuses: [{
+        name: "toolhive",
+        image: "i",
+        imageID: "",
+        ready: false,
+        restartCount: 3,
+        state: { waiting: { reason: "CrashLoopBackOff" } },
+      }],
+    });
+    const failed = await eventually(cp, "mcpserver", "fetch", ns, (o) => o.status?.phase === "Failed");
+    assert.equal(failed.status.message, "MCP server pod failed: CrashLoopBackOff");
+  });
+
+  await t.step("changing the spec changes the RunConfig checksum and the Deployment's pod template", async () => {
+    const ns = "mcpserver-sse";
+    const before = (await getJson(cp, "deployment", "osv", ns))!.spec.template.metadata.annotations;
+    await run([
+      "patch",
+      "mcpserver",
+      "osv",
+      "-n",
+      ns,
+      "--type=merge",
+      "-p",
+      '{"spec":{"env":[{"name":"LOG_LEVEL","value":"debug"}]}}',
+    ]);
+    const after = await eventually(
+      cp,
+      "deployment",
+      "osv",
+      ns,
+      (d) =>
+        d.spec.template.metadata.annotations["toolhive.stacklok.dev/runconfig-checksum"] !==
+          before["toolhive.stacklok.dev/runconfig-checksum"],
+    );
+    const cm = (await getJson(cp, "configmap", "osv-runconfig", ns))!;
+    assert.equal(
+      cm.metadata.annotations["toolhive.stacklok.dev/content-checksum"],
+      after.spec.template.metadata.annotations["toolhive.stacklok.dev/runconfig-checksum"],
+    );
+    assert.deepEqual(parseRunConfig(cm.data["runconfig.json"], "osv").env_vars, { LOG_LEVEL: "debug" });
+  });
+
+  await t.step("rotating a referenced Secret rolls the pod template; its value never appears", async () => {
+    const ns = "mcpserver-secrets";
+    const key = "toolhive.stacklok.dev/referenced-checksum";
+    const before = (await getJson(cp, "deployment", "github", ns))!.spec.template.metadata.annotations[key];
+    assert.match(before, /^[0-9a-f]{64}$/);
+    await run([
+      "create",
+      "secret",
+      "generic",
+      "github-token",
+      "-n",
+      ns,
+      "--from-literal=token=rotated-value",
+      "--dry-run=client",
+      "-o",
+      "yaml",
+    ])
+      .then((yaml) => run(["apply", "-n", ns, "-f", "-"], yaml));
+    const after = await eventually(
+      cp,
+      "deployment",
+      "github",
+      ns,
+      (d) => d.spec.template.metadata.annotations[key] !== before,
+    );
+    assert.doesNotMatch(JSON.stringify(after), /rotated-value/);
+  });
+
+  await t.step(
+    "a missing Secret is a condition naming it, and the server recovers by itself when it appears",
+    async () => {
+      const ns = "missing-secret";
+      await run(["create", "namespace", ns]);
+      await run(
+        ["apply", "-n", ns, "-f", "-"],
+        JSON.stringify({
+          apiVersion: "toolhive.stacklok.dev/v1beta1",
+          kind: "MCPServer",
+          metadata: { name: "needs-secret" },
+          spec: { image: "example/mcp:1", secrets: [{ name: "later", key: "token" }] },
+        }),
+      );
+      const waiting = await eventually(
+        cp,
+        "mcpserver",
+        "needs-secret",
+        ns,
+        (o) => o.status?.conditions?.some((c: Json) => c.type === "ReferencesResolved" && c.status === "False"),
+      );
+      assert.equal(waiting.status.message, 'Waiting for Secret "later" to exist');
+      await run(["create", "secret", "generic", "later", "-n", ns, "--from-literal=token=x"]);
+      const resolved = await eventually(
+        cp,
+        "mcpserver",
+        "needs-secret",
+        ns,
+        (o) => o.status?.conditions?.some((c: Json) => c.type === "ReferencesResolved" && c.status === "True"),
+      );
+      assert.equal(resolved.status.message, "MCP server is being created");
+    },
+  );
+
+  await t.step("an invalid podTemplateSpec fails the server with PodTemplateValid=False", async () => {
+    await run(
+      ["apply", "-n", "default", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "toolhive.stacklok.dev/v1beta1",
+        kind: "MCPServer",
+        metadata: { name: "bad-template" },
+        spec: { image: "example/mcp:1", podTemplateSpec: { spec: { containers: [{ image: "no-name" }] } } },
+      }),
+    );
+    const failed = await eventually(cp, "mcpserver", "bad-template", "default", (o) => o.status?.phase === "Failed");
+    const cond = failed.status.conditions.find((c: Json) => c.type === "PodTemplateValid");
+    assert.equal(cond.reason, "InvalidPodTemplateSpec");
+    assert.match(cond.message, /spec\.podTemplateSpec\.spec\.containers\.0\.name/);
+    assert.equal(await getJson(cp, "deployment", "bad-template", "default"), undefined);
+  });
+
+  await t.step("an unchanged MCPServer causes no writes over two resync periods", async () => {
+    const ns = "mcpserver-streamable-http";
+    const versions = async () => {
+      const out: Record<string, string> = {
+        mcpserver: (await getJson(cp, "mcpserver", "everything", ns))!.metadata.resourceVersion,
+      };
+      for (const [kind, name] of [...CONTRACT("everything"), ["serviceaccount", "everything-sa"]]) {
+        out[`${kind}/${name}`] = (await getJson(cp, kind, name, ns))!.metadata.resourceVersion;
+      }
+      return out;
+    };
+    const before = await versions();
+    const reconciles = async () =>
+      Number(
+        (await (await fetch(`${operator.healthUrl}/metrics`)).text()).match(
+          /^thv_operator_reconciles_total (\d+)$/m,
+        )![1],
+      );
+    const startCount = await reconciles();
+    await new Promise((r) => setTimeout(r, RESYNC_MS * 2.5));
+    assert.ok((await reconciles()) > startCount, "resyncs happened");
+    assert.deepEqual(await versions(), before);
+  });
+
+  await t.step("a deleted child comes back within seconds, and a hand edit is undone", async () => {
+    const ns = "mcpserver-sse";
+    await run(["delete", "service", "mcp-osv-proxy", "-n", ns]);
+    const restored = await eventually(cp, "service", "mcp-osv-proxy", ns);
+    assert.equal(restored.spec.ports[0].port, 8080);
+    await run(["delete", "role", "osv-proxy-runner", "-n", ns]);
+    await eventually(cp, "role", "osv-proxy-runner", ns);
+    await run([
+      "patch",
+      "deployment",
+      "osv",
+      "-n",
+      ns,
+      "--type=json",
+      "-p",
+      '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"evil:1"}]',
+    ]);
+    await eventually(
+      cp,
+      "deployment",
+      "osv",
+      ns,
+      (d) => d.spec.template.spec.containers[0].image === "localhost/thv:test",
+    );
+  });
+
+  await t.step("deleting the MCPServer removes every child and the finalizer", async () => {
+    const ns = "mcpserver-sse";
+    await run(["delete", "mcpserver", "osv", "-n", ns, "--wait=true", "--timeout=30s"]);
+    for (const [kind, name] of [...CONTRACT("osv"), ["serviceaccount", "osv-sa"]]) {
+      assert.equal(await getJson(cp, kind, name, ns), undefined, `${kind}/${name} is gone`);
+    }
+  });
+
+  await t.step("the operator made no failed reconciles under its own RBAC", async () => {
+    const metrics = await (await fetch(`${operator.healthUrl}/metrics`)).text();
+    assert.match(metrics, /^thv_operator_reconcile_errors_total 0$/m);
+  });
+});
+
+Deno.test("operator with WATCH_NAMESPACE leaves MCPServers elsewhere alone, with only namespaced RBAC", async () => {
+  await using cp = await startControlPlane();
+  const run = k(cp);
+  await run(["apply", "--server-side", "-f", `${REPO_ROOT}crds/generated/`]);
+  await run(["wait", "--for=condition=Established", "crd/mcpservers.toolhive.stacklok.dev"]);
+  for (const ns of ["watched", "ignored"]) {
+    await run(["create", "namespace", ns]);
+    await run(["apply", "-n", ns, "-f", `${EXAMPLES}mcpserver-stdio.yaml`]);
+  }
+  await using _operator = await startTestOperator(cp, { user: "scoped-operator", namespaces: ["watched"] });
+  await eventually(cp, "deployment", "fetch", "watched");
+  await eventually(cp, "mcpserver", "fetch", "watched", (o) => o.status?.phase === "Pending");
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await getJson(cp, "deployment", "fetch", "ignored"), undefined);
+  assert.equal((await getJson(cp, "mcpserver", "fetch", "ignored"))!.status, undefined);
+});
