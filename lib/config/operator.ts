@@ -11,6 +11,10 @@ export interface OperatorSettings {
   readonly runnerImage: string;
   /** Whether thv runs inside a cluster (`KUBERNETES_SERVICE_HOST` is set). */
   readonly inCluster: boolean;
+  /** Namespace of the operator's own pod (`POD_NAMESPACE`), where its leader Lease lives. */
+  readonly podNamespace?: string;
+  /** Name of the operator's own pod (`POD_NAME`, else `HOSTNAME`), its identity in leader election. */
+  readonly podName?: string;
 }
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -30,5 +34,7 @@ export function operatorSettings(
     namespaces: Object.freeze([...new Set(namespaces)]),
     runnerImage: env.TOOLHIVE_RUNNER_IMAGE?.trim() || defaults.runnerImage,
     inCluster: Boolean(env.KUBERNETES_SERVICE_HOST),
+    ...(env.POD_NAMESPACE ? { podNamespace: env.POD_NAMESPACE } : {}),
+    ...(env.POD_NAME || env.HOSTNAME ? { podName: env.POD_NAME || env.HOSTNAME } : {}),
   });
 }

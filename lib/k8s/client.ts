@@ -58,6 +58,10 @@ export interface KubeClient {
     kind: string,
     options?: { namespace?: string; labelSelector?: string },
   ): Promise<T[]>;
+  /** Creates an object; a 409 (ApiException) when it exists already. */
+  create<T extends KubernetesObject>(object: T): Promise<T>;
+  /** Replaces an object; its `metadata.resourceVersion` is a precondition (409 when someone wrote first). */
+  replace<T extends KubernetesObject>(object: T): Promise<T>;
   /** Server-side apply under `fieldManager`, taking over conflicting fields (the caller is their controller). */
   apply<T extends KubernetesObject>(object: T, fieldManager: string): Promise<T>;
   /** JSON merge patch, e.g. of finalizers with a resourceVersion precondition. */
@@ -130,6 +134,14 @@ export function kubeClient(config: KubeConfig): KubeClient {
         options.labelSelector,
       );
       return list.items.map((item) => ({ apiVersion, kind, ...item }));
+    },
+    async create<T extends KubernetesObject>(object: T) {
+      counts.writes++;
+      return await objects.create(object);
+    },
+    async replace<T extends KubernetesObject>(object: T) {
+      counts.writes++;
+      return await objects.replace(object);
     },
     async apply<T extends KubernetesObject>(object: T, fieldManager: string) {
       counts.writes++;

@@ -14,3 +14,4 @@ export {
 } from "./client.ts";
 export { type WatchEventType, watchForever, type WatchForeverOptions } from "./watch.ts";
 export { loadKubeConfig } from "./config.ts";
+export { LeaderElector, type LeaseOptions } from "./lease.ts";

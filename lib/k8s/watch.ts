@@ -85,7 +85,12 @@ export async function watchForever(config: KubeConfig, options: WatchForeverOpti
       backoff = MIN_BACKOFF_MS; // a clean end (the server's timeout): resume at once
       continue;
     }
-    log.warn("Watch failed, retrying", { path: options.path, error: error.message, retryInMs: backoff });
+    // 429 is expected while a new resource's watch cache initializes; anything else is worth a warning.
+    (status === 429 ? log.debug : log.warn)("Watch failed, retrying", {
+      path: options.path,
+      error: error.message,
+      retryInMs: backoff,
+    });
     await new Promise((r) => setTimeout(r, backoff));
     backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
   }

@@ -7,7 +7,14 @@
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import { GROUP, McpServerSpec } from "../../crds/mod.ts";
-import { type KubeClient, kubeClient, watchForever, type WatchForeverOptions } from "../../lib/k8s/mod.ts";
+import {
+  type KubeClient,
+  kubeClient,
+  LeaderElector,
+  type LeaseOptions,
+  watchForever,
+  type WatchForeverOptions,
+} from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import { referencedKeys } from "./desired/mod.ts";
 import { OperatorMetrics } from "./metrics.ts";
@@ -34,6 +41,8 @@ export interface ControllerOptions {
   readonly signal: AbortSignal;
   /** Called once the health listener is up, with its port. */
   readonly onListening?: (port: number) => void;
+  /** Run only while holding this Lease (`--leader-elect`); absent: always run. */
+  readonly leaderElection?: LeaseOptions;
 }
 
 type Obj = Record<string, unknown> & {
@@ -135,6 +144,7 @@ export async function runController(options: ControllerOptions): Promise<void> {
   }
 
   let established = 0;
+  let leading = !options.leaderElection;
   const seen = new Set<number>();
   const server = Deno.serve({
     hostname: options.healthHost,
@@ -145,71 +155,89 @@ export async function runController(options: ControllerOptions): Promise<void> {
     const path = new URL(req.url).pathname;
     if (path === "/healthz") return new Response("ok\n");
     if (path === "/readyz") {
+      if (!leading) return new Response("standby: not the leader\n");
       return established === watches.length
         ? new Response("ok\n")
         : new Response(`waiting for watches: ${established}/${watches.length}\n`, { status: 503 });
     }
     if (path === "/metrics") {
-      return new Response(metrics.render(queue.length, client.counts), {
+      return new Response(metrics.render(queue.length, client.counts, leading), {
         headers: { "content-type": "text/plain; version=0.0.4" },
       });
     }
     return new Response("not found\n", { status: 404 });
   });
 
-  const watchRuns = watches.map((w, i) =>
-    watchForever(options.kubeConfig, {
-      ...w,
-      signal,
-      log,
-      onEstablished: () => {
-        if (!seen.has(i)) {
-          seen.add(i);
-          established++;
+  /** Watches, resync and the worker: the part that runs only while leading. */
+  const work = async (active: AbortSignal) => {
+    leading = true;
+    const watchRuns = watches.map((w, i) =>
+      watchForever(options.kubeConfig, {
+        ...w,
+        signal: active,
+        log,
+        onEstablished: () => {
+          if (!seen.has(i)) {
+            seen.add(i);
+            established++;
+          }
+        },
+      })
+    );
+
+    const resync = setInterval(() => {
+      for (const key of servers) queue.add(key);
+    }, options.resyncMs);
+    active.addEventListener("abort", () => {
+      clearInterval(resync);
+      queue.close();
+    }, { once: true });
+
+    const worker = (async () => {
+      while (true) {
+        const key = await queue.get();
+        if (key === undefined) return;
+        const [namespace, name] = key.split("/") as [string, string];
+        const scoped = log.with({ kind: "MCPServer", namespace, name });
+        const started = performance.now();
+        let failed = false;
+        try {
+          const result = await reconcileMcpServer(
+            { client, log: scoped, runnerImage: options.runnerImage, now: () => new Date() },
+            namespace,
+            name,
+          );
+          queue.forget(key);
+          if (result.requeueAfterMs) queue.addAfter(key, result.requeueAfterMs);
+        } catch (e) {
+          failed = true;
+          const delay = queue.retry(key);
+          scoped.error("Reconcile failed", { error: (e as Error).message, retryInMs: delay });
+        } finally {
+          metrics.observe((performance.now() - started) / 1000, failed);
+          queue.done(key);
         }
-      },
-    })
-  );
-
-  const resync = setInterval(() => {
-    for (const key of servers) queue.add(key);
-  }, options.resyncMs);
-  signal.addEventListener("abort", () => {
-    clearInterval(resync);
-    queue.close();
-  }, { once: true });
-
-  const worker = (async () => {
-    while (true) {
-      const key = await queue.get();
-      if (key === undefined) return;
-      const [namespace, name] = key.split("/") as [string, string];
-      const scoped = log.with({ kind: "MCPServer", namespace, name });
-      const started = performance.now();
-      let failed = false;
-      try {
-        const result = await reconcileMcpServer(
-          { client, log: scoped, runnerImage: options.runnerImage, now: () => new Date() },
-          namespace,
-          name,
-        );
-        queue.forget(key);
-        if (result.requeueAfterMs) queue.addAfter(key, result.requeueAfterMs);
-      } catch (e) {
-        failed = true;
-        const delay = queue.retry(key);
-        scoped.error("Reconcile failed", { error: (e as Error).message, retryInMs: delay });
-      } finally {
-        metrics.observe((performance.now() - started) / 1000, failed);
-        queue.done(key);
       }
-    }
-  })();
+    })();
+
+    await Promise.all([worker, ...watchRuns]);
+  };
 
   log.info("Started operator", {
     namespaces: options.namespaces.length ? options.namespaces.join(",") : "(all)",
     apiVersion: MCP_SERVER_API_VERSION,
   });
-  await Promise.all([worker, ...watchRuns, server.finished]);
-  log.info("Stopped operator");
+  try {
+    if (options.leaderElection) {
+      const elector = new LeaderElector(kubeClient(options.kubeConfig), log, options.leaderElection);
+      const kept = await elector.run(signal, work);
+      if (!kept) throw new Error("Lost the leader lease: exiting so that Kubernetes restarts this operator");
+    } else {
+      await work(signal);
+    }
+  } finally {
+    leading = false;
+    await server.shutdown().catch(() => {});
+    log.info("Stopped operator");
+  }
 }

@@ -21,7 +21,7 @@ export class OperatorMetrics {
   }
 
   /** The exposition text. */
-  render(queueDepth: number, requests: RequestCounts): string {
+  render(queueDepth: number, requests: RequestCounts, leader: boolean): string {
     const lines = [
       "# HELP thv_operator_reconciles_total Reconcile passes over MCPServers.",
       "# TYPE thv_operator_reconciles_total counter",
@@ -40,6 +40,9 @@ export class OperatorMetrics {
       "# TYPE thv_operator_api_requests_total counter",
       `thv_operator_api_requests_total{verb="read"} ${requests.reads}`,
       `thv_operator_api_requests_total{verb="write"} ${requests.writes}`,
+      "# HELP thv_operator_leader Whether this operator leads (1) or stands by (0).",
+      "# TYPE thv_operator_leader gauge",
+      `thv_operator_leader ${leader ? 1 : 0}`,
     ];
     return lines.join("\n") + "\n";
   }

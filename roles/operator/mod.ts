@@ -9,6 +9,9 @@ import { loadKubeConfig } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import { runController } from "./controller.ts";
 
+/** Default name of the leader Lease. */
+export const LEASE_NAME = "thv-operator-leader";
+
 /** What `thv operator` receives from main.ts. */
 export interface OperatorContext {
   /** Settings from the environment. */
@@ -41,6 +44,9 @@ export function operatorCommand(context: () => OperatorContext): Command {
       new Option("--resync-seconds <seconds>", "period of the full resync").default(600)
         .argParser(positiveInt("--resync-seconds")),
     )
+    .option("--leader-elect", "run only while holding the leader Lease (for several replicas)")
+    .option("--leader-elect-namespace <namespace>", "namespace of the Lease (default: POD_NAMESPACE, else default)")
+    .option("--leader-elect-name <name>", "name of the Lease", LEASE_NAME)
     .action(async (opts) => {
       const { settings, log, shutdown } = context();
       const kubeConfig = loadKubeConfig({
@@ -57,6 +63,15 @@ export function operatorCommand(context: () => OperatorContext): Command {
         log: log.with({ role: "operator" }),
         signal: shutdown,
         onListening: (port) => log.info("Serving health and metrics", { port }),
+        ...(opts.leaderElect
+          ? {
+            leaderElection: {
+              namespace: opts.leaderElectNamespace ?? settings.podNamespace ?? "default",
+              name: opts.leaderElectName,
+              identity: settings.podName ?? `${Deno.hostname()}_${Deno.pid}`,
+            },
+          }
+          : {}),
       });
     });
 }

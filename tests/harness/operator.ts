@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import type { LeaseOptions } from "../../lib/k8s/mod.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { runController } from "../../roles/operator/controller.ts";
 import type { ControlPlane } from "./control_plane.ts";
@@ -22,6 +23,8 @@ export interface TestOperator extends AsyncDisposable {
   readonly healthUrl: string;
   /** Stops the controller and waits for it. */
   stop(): Promise<void>;
+  /** The value of a metric from /metrics (the first sample whose line starts with `name`). */
+  metric(name: string): Promise<number>;
 }
 
 /** Binds the chart's rules to user `user` (cluster-wide, or per namespace) and returns that user's kubeconfig. */
@@ -60,7 +63,13 @@ export async function operatorIdentity(cp: ControlPlane, user: string, namespace
 /** Starts the controller as `user` with the chart's rules; waits until /readyz answers 200. */
 export async function startTestOperator(
   cp: ControlPlane,
-  options: { user?: string; namespaces?: readonly string[]; resyncMs?: number; log?: Logger } = {},
+  options: {
+    user?: string;
+    namespaces?: readonly string[];
+    resyncMs?: number;
+    log?: Logger;
+    leaderElection?: LeaseOptions;
+  } = {},
 ): Promise<TestOperator> {
   const identity = await operatorIdentity(cp, options.user ?? "thv-operator", options.namespaces ?? []);
   const abort = new AbortController();
@@ -75,6 +84,7 @@ export async function startTestOperator(
     log: options.log ?? createLogger({ format: "text", level: "warn" }),
     signal: abort.signal,
     onListening: (port) => listening.resolve(port),
+    ...(options.leaderElection ? { leaderElection: options.leaderElection } : {}),
   });
   running.catch((e) => listening.reject(e));
   const port = await listening.promise;
@@ -89,5 +99,11 @@ export async function startTestOperator(
   }
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= (abort.abort(), running));
-  return { healthUrl, stop, [Symbol.asyncDispose]: stop };
+  const metric = async (name: string) => {
+    const text = await (await fetch(`${healthUrl}/metrics`)).text();
+    const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+    if (!line) throw new Error(`no metric ${name}`);
+    return Number(line.slice(name.length + 1));
+  };
+  return { healthUrl, stop, metric, [Symbol.asyncDispose]: stop };
 }
