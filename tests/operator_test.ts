@@ -95,6 +95,22 @@ Deno.test("operator reconciles MCPServers on a real control plane", async (t) =>
     }
   });
 
+  await t.step("Events tell what the operator created", async () => {
+    const events = JSON.parse(await run(["get", "events", "-n", "mcpserver-stdio", "-o", "json"])).items as Json[];
+    const messages = events.filter((e) => e.involvedObject.name === "fetch" && e.source?.component === "thv-operator")
+      .map((e) => `${e.type} ${e.reason}: ${e.message}`);
+    for (
+      const child of [
+        "Deployment fetch",
+        "Service mcp-fetch-proxy",
+        "ConfigMap fetch-runconfig",
+        "Role fetch-proxy-runner",
+      ]
+    ) {
+      assert.ok(messages.includes(`Normal Created: Created ${child}`), `${child} in ${messages}`);
+    }
+  });
+
   await t.step("ports, env, secrets, volumes and profiles land where the contract says", async () => {
     const legacy = await getJson(cp, "service", "mcp-legacy-proxy", "mcpserver-v1alpha1-port");
     assert.equal(legacy!.spec.ports[0].port, 9090, "v1alpha1 port is proxyPort");
@@ -281,6 +297,12 @@ Deno.test("operator reconciles MCPServers on a real control plane", async (t) =>
         (o) => o.status?.conditions?.some((c: Json) => c.type === "ReferencesResolved" && c.status === "False"),
       );
       assert.equal(waiting.status.message, 'Waiting for Secret "later" to exist');
+      const warnings = JSON.parse(
+        await run(["get", "events", "-n", ns, "--field-selector", "type=Warning", "-o", "json"]),
+      );
+      assert.ok(
+        warnings.items.some((e: Json) => e.reason === "ReferenceNotFound" && e.message === 'Not found: Secret "later"'),
+      );
       await run(["create", "secret", "generic", "later", "-n", ns, "--from-literal=token=x"]);
       const resolved = await eventually(
         cp,
@@ -322,6 +344,8 @@ Deno.test("operator reconciles MCPServers on a real control plane", async (t) =>
       return out;
     };
     const before = await versions();
+    const eventCount = async () => JSON.parse(await run(["get", "events", "-n", ns, "-o", "json"])).items.length;
+    const eventsBefore = await eventCount();
     const reconciles = async () =>
       Number(
         (await (await fetch(`${operator.healthUrl}/metrics`)).text()).match(
@@ -332,6 +356,7 @@ Deno.test("operator reconciles MCPServers on a real control plane", async (t) =>
     await new Promise((r) => setTimeout(r, RESYNC_MS * 2.5));
     assert.ok((await reconciles()) > startCount, "resyncs happened");
     assert.deepEqual(await versions(), before);
+    assert.equal(await eventCount(), eventsBefore, "and no Events");
   });
 
   await t.step("a deleted child comes back within seconds, and a hand edit is undone", async () => {

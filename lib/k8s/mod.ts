@@ -15,3 +15,4 @@ export {
 export { type WatchEventType, watchForever, type WatchForeverOptions } from "./watch.ts";
 export { loadKubeConfig } from "./config.ts";
 export { LeaderElector, type LeaseOptions } from "./lease.ts";
+export { EventRecorder, type InvolvedObject } from "./events.ts";

@@ -8,6 +8,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { GROUP, McpServerSpec } from "../../crds/mod.ts";
 import {
+  EventRecorder,
   type KubeClient,
   kubeClient,
   LeaderElector,
@@ -73,6 +74,8 @@ function collectionPath(group: string, version: string, plural: string, namespac
 export async function runController(options: ControllerOptions): Promise<void> {
   const { log, signal } = options;
   const client: KubeClient = kubeClient(options.kubeConfig);
+  const events = new EventRecorder(client, "thv-operator", log);
+  const appliedVersions = new Map<string, string>();
   const queue = new WorkQueue();
   const metrics = new OperatorMetrics();
   const servers = new Set<string>();
@@ -203,7 +206,7 @@ export async function runController(options: ControllerOptions): Promise<void> {
         let failed = false;
         try {
           const result = await reconcileMcpServer(
-            { client, log: scoped, runnerImage: options.runnerImage, now: () => new Date() },
+            { client, log: scoped, runnerImage: options.runnerImage, now: () => new Date(), events, appliedVersions },
             namespace,
             name,
           );

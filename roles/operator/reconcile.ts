@@ -6,7 +6,7 @@
  */
 import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Pod, V1Secret } from "@kubernetes/client-node";
 import { GROUP, type McpServer, McpServerSpec } from "../../crds/mod.ts";
-import { apiErrorMessage, type KubeClient, type ObjectRef } from "../../lib/k8s/mod.ts";
+import { apiErrorMessage, type EventRecorder, type KubeClient, type ObjectRef } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import { checksumOf, childNames, desiredChildren, labelsFor, referencedKeys } from "./desired/mod.ts";
 import { computeStatus } from "./status.ts";
@@ -30,6 +30,10 @@ export interface ReconcileDeps {
   readonly runnerImage: string;
   /** Clock. */
   readonly now: () => Date;
+  /** Where Events about the MCPServer go. */
+  readonly events: EventRecorder;
+  /** The resourceVersion each child had after the last apply (`Kind/namespace/name`), to tell changes apart. */
+  readonly appliedVersions: Map<string, string>;
 }
 
 /** What the caller should do next. */
@@ -129,6 +133,7 @@ export async function reconcileMcpServer(
   if (raw.metadata.deletionTimestamp) {
     if (!finalizers.includes(FINALIZER)) return {};
     for (const ref of childRefs(namespace, name)) {
+      deps.appliedVersions.delete(`${ref.kind}/${namespace}/${ref.name}`);
       if (await client.delete(ref)) log.info(`Deleted ${ref.kind}`, { child: ref.name });
     }
     await client.mergePatch(serverRef(namespace, name), {
@@ -168,16 +173,41 @@ export async function reconcileMcpServer(
     runnerImage: deps.runnerImage,
     ...(refs.checksum ? { referencedChecksum: refs.checksum } : {}),
   });
+  const about = {
+    apiVersion: MCP_SERVER_API_VERSION,
+    kind: "MCPServer",
+    name,
+    namespace,
+    uid: server.metadata.uid,
+  };
   let deployment: V1Deployment | undefined;
   if (desired.ok) {
+    const passStart = Math.floor(deps.now().getTime() / 1000) * 1000;
     for (const object of desired.objects) {
+      const child = `${object.kind} ${object.metadata?.name}`;
+      let applied: KubernetesObject;
       try {
-        const applied = await client.apply(object, FIELD_MANAGER);
-        if (object.kind === "Deployment") deployment = applied as V1Deployment;
+        applied = await client.apply(object, FIELD_MANAGER);
       } catch (e) {
-        throw new Error(`Cannot apply ${object.kind} "${object.metadata?.name}": ${apiErrorMessage(e)}`, { cause: e });
+        const message = `Cannot apply ${object.kind} "${object.metadata?.name}": ${apiErrorMessage(e)}`;
+        await deps.events.record(about, "Warning", "ApplyFailed", message);
+        throw new Error(message, { cause: e });
+      }
+      if (object.kind === "Deployment") deployment = applied as V1Deployment;
+      // Created in this pass, or changed since our last apply: worth a log line and an Event; a no-op is not.
+      const versionKey = `${object.kind}/${namespace}/${object.metadata?.name}`;
+      const version = applied.metadata?.resourceVersion ?? "";
+      const previous = deps.appliedVersions.get(versionKey);
+      deps.appliedVersions.set(versionKey, version);
+      const created = new Date(applied.metadata?.creationTimestamp ?? 0).getTime() >= passStart;
+      if (created || (previous !== undefined && previous !== version)) {
+        const verb = created && previous === undefined ? "Created" : "Updated";
+        log.info(`${verb} ${object.kind}`, { child: object.metadata?.name });
+        await deps.events.record(about, "Normal", verb, `${verb} ${child}`);
       }
     }
+  } else {
+    await deps.events.record(about, "Warning", "InvalidPodTemplateSpec", desired.podTemplateError);
   }
 
   const pods = await client.list<V1Pod>("v1", "Pod", {
@@ -195,5 +225,9 @@ export async function reconcileMcpServer(
     await client.patchStatus({ group: GROUP, version: "v1beta1", plural: "mcpservers", namespace, name }, status);
     log.info("Updated status", { phase: status.phase, readyReplicas: status.readyReplicas });
   }
-  return refs.missing.length > 0 ? { requeueAfterMs: MISSING_REFERENCE_RETRY_MS } : {};
+  if (refs.missing.length > 0) {
+    await deps.events.record(about, "Warning", "ReferenceNotFound", `Not found: ${refs.missing.join(", ")}`);
+    return { requeueAfterMs: MISSING_REFERENCE_RETRY_MS };
+  }
+  return {};
 }
