@@ -353,8 +353,14 @@ Deno.test("operator reconciles MCPServers on a real control plane", async (t) =>
         )![1],
       );
     const startCount = await reconciles();
+    const writesBefore = await operator.metric('thv_operator_api_requests_total{verb="write"}');
     await new Promise((r) => setTimeout(r, RESYNC_MS * 2.5));
     assert.ok((await reconciles()) > startCount, "resyncs happened");
+    assert.equal(
+      await operator.metric('thv_operator_api_requests_total{verb="write"}'),
+      writesBefore,
+      "no write requests",
+    );
     assert.deepEqual(await versions(), before);
     assert.equal(await eventCount(), eventsBefore, "and no Events");
   });

@@ -56,13 +56,19 @@ type Obj = Record<string, unknown> & {
 };
 
 /** The kinds whose changes map to their owning MCPServer. */
-const OWNED: ReadonlyArray<{ group: string; version: string; plural: string; labelSelector?: string }> = [
-  { group: "apps", version: "v1", plural: "deployments", labelSelector: "toolhive=true" },
-  { group: "apps", version: "v1", plural: "statefulsets", labelSelector: "toolhive=true" },
-  { group: "", version: "v1", plural: "services", labelSelector: "toolhive=true" },
-  { group: "", version: "v1", plural: "serviceaccounts", labelSelector: "toolhive=true" },
-  { group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", labelSelector: "toolhive=true" },
-  { group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", labelSelector: "toolhive=true" },
+const OWNED: ReadonlyArray<{ group: string; version: string; plural: string; kind: string; labelSelector?: string }> = [
+  { group: "apps", version: "v1", plural: "deployments", kind: "Deployment", labelSelector: "toolhive=true" },
+  { group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet", labelSelector: "toolhive=true" },
+  { group: "", version: "v1", plural: "services", kind: "Service", labelSelector: "toolhive=true" },
+  { group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", labelSelector: "toolhive=true" },
+  { group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", kind: "Role", labelSelector: "toolhive=true" },
+  {
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    plural: "rolebindings",
+    kind: "RoleBinding",
+    labelSelector: "toolhive=true",
+  },
 ];
 
 function collectionPath(group: string, version: string, plural: string, namespace?: string): string {
@@ -75,7 +81,14 @@ export async function runController(options: ControllerOptions): Promise<void> {
   const { log, signal } = options;
   const client: KubeClient = kubeClient(options.kubeConfig);
   const events = new EventRecorder(client, "thv-operator", log);
-  const appliedVersions = new Map<string, string>();
+  const applied = new Map<string, { hash: string; version: string }>();
+  const liveVersions = new Map<string, string>();
+  const trackLive = (kind: string) => (type: string, o: Obj) => {
+    const key = `${kind}/${o.metadata?.namespace}/${o.metadata?.name}`;
+    const version = (o.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+    if (type === "DELETED" || !version) liveVersions.delete(key);
+    else liveVersions.set(key, version);
+  };
   const queue = new WorkQueue();
   const metrics = new OperatorMetrics();
   const servers = new Set<string>();
@@ -125,7 +138,10 @@ export async function runController(options: ControllerOptions): Promise<void> {
       watches.push({
         path: collectionPath(kind.group, kind.version, kind.plural, ns),
         ...(kind.labelSelector ? { labelSelector: kind.labelSelector } : {}),
-        onEvent: (_, o: Obj) => enqueueOwner(o),
+        onEvent: (type, o: Obj) => {
+          trackLive(kind.kind)(type, o);
+          enqueueOwner(o);
+        },
       });
     }
     watches.push({
@@ -139,6 +155,7 @@ export async function runController(options: ControllerOptions): Promise<void> {
     watches.push({
       path: collectionPath("", "v1", "configmaps", ns),
       onEvent: (type, o: Obj) => {
+        trackLive("ConfigMap")(type, o);
         enqueueOwner(o);
         enqueueReferrers("ConfigMap")(type, o);
       },
@@ -206,7 +223,15 @@ export async function runController(options: ControllerOptions): Promise<void> {
         let failed = false;
         try {
           const result = await reconcileMcpServer(
-            { client, log: scoped, runnerImage: options.runnerImage, now: () => new Date(), events, appliedVersions },
+            {
+              client,
+              log: scoped,
+              runnerImage: options.runnerImage,
+              now: () => new Date(),
+              events,
+              applied,
+              liveVersions,
+            },
             namespace,
             name,
           );

@@ -32,8 +32,10 @@ export interface ReconcileDeps {
   readonly now: () => Date;
   /** Where Events about the MCPServer go. */
   readonly events: EventRecorder;
-  /** The resourceVersion each child had after the last apply (`Kind/namespace/name`), to tell changes apart. */
-  readonly appliedVersions: Map<string, string>;
+  /** What the last apply of each child (`Kind/namespace/name`) sent (a hash) and got back (a resourceVersion). */
+  readonly applied: Map<string, { readonly hash: string; readonly version: string }>;
+  /** The resourceVersion of each child as the watches last saw it; absent means deleted or not seen. */
+  readonly liveVersions: ReadonlyMap<string, string>;
 }
 
 /** What the caller should do next. */
@@ -48,6 +50,15 @@ const serverRef = (namespace: string, name: string): ObjectRef => ({
   namespace,
   name,
 });
+
+function refOf(object: KubernetesObject): ObjectRef {
+  return {
+    apiVersion: object.apiVersion!,
+    kind: object.kind!,
+    name: object.metadata!.name!,
+    ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
+  };
+}
 
 /** Every child the operator (or the proxy runner) creates for a server, for deletion. */
 function childRefs(namespace: string, name: string): ObjectRef[] {
@@ -133,7 +144,7 @@ export async function reconcileMcpServer(
   if (raw.metadata.deletionTimestamp) {
     if (!finalizers.includes(FINALIZER)) return {};
     for (const ref of childRefs(namespace, name)) {
-      deps.appliedVersions.delete(`${ref.kind}/${namespace}/${ref.name}`);
+      deps.applied.delete(`${ref.kind}/${namespace}/${ref.name}`);
       if (await client.delete(ref)) log.info(`Deleted ${ref.kind}`, { child: ref.name });
     }
     await client.mergePatch(serverRef(namespace, name), {
@@ -185,6 +196,15 @@ export async function reconcileMcpServer(
     const passStart = Math.floor(deps.now().getTime() / 1000) * 1000;
     for (const object of desired.objects) {
       const child = `${object.kind} ${object.metadata?.name}`;
+      const key = `${object.kind}/${namespace}/${object.metadata?.name}`;
+      const hash = checksumOf({ object: JSON.stringify(object) });
+      const last = deps.applied.get(key);
+      // Nothing to send when we would send the same as last time and nobody has written the object since:
+      // a resync of an unchanged server then makes no write requests at all.
+      if (last && last.hash === hash && deps.liveVersions.get(key) === last.version) {
+        if (object.kind === "Deployment") deployment = await client.get<V1Deployment>(refOf(object));
+        continue;
+      }
       let applied: KubernetesObject;
       try {
         applied = await client.apply(object, FIELD_MANAGER);
@@ -195,13 +215,11 @@ export async function reconcileMcpServer(
       }
       if (object.kind === "Deployment") deployment = applied as V1Deployment;
       // Created in this pass, or changed since our last apply: worth a log line and an Event; a no-op is not.
-      const versionKey = `${object.kind}/${namespace}/${object.metadata?.name}`;
       const version = applied.metadata?.resourceVersion ?? "";
-      const previous = deps.appliedVersions.get(versionKey);
-      deps.appliedVersions.set(versionKey, version);
+      deps.applied.set(key, { hash, version });
       const created = new Date(applied.metadata?.creationTimestamp ?? 0).getTime() >= passStart;
-      if (created || (previous !== undefined && previous !== version)) {
-        const verb = created && previous === undefined ? "Created" : "Updated";
+      if (created || (last !== undefined && last.version !== version)) {
+        const verb = created && last === undefined ? "Created" : "Updated";
         log.info(`${verb} ${object.kind}`, { child: object.metadata?.name });
         await deps.events.record(about, "Normal", verb, `${verb} ${child}`);
       }
