@@ -42,6 +42,8 @@ export interface ControllerOptions {
   readonly signal: AbortSignal;
   /** Called once the health listener is up, with its port. */
   readonly onListening?: (port: number) => void;
+  /** How many keys are reconciled at once (default 4); one key is never reconciled twice at the same time. */
+  readonly workers?: number;
   /** Run only while holding this Lease (`--leader-elect`); absent: always run. */
   readonly leaderElection?: LeaseOptions;
 }
@@ -213,7 +215,7 @@ export async function runController(options: ControllerOptions): Promise<void> {
       queue.close();
     }, { once: true });
 
-    const worker = (async () => {
+    const worker = async () => {
       while (true) {
         const key = await queue.get();
         if (key === undefined) return;
@@ -246,9 +248,9 @@ export async function runController(options: ControllerOptions): Promise<void> {
           queue.done(key);
         }
       }
-    })();
+    };
 
-    await Promise.all([worker, ...watchRuns]);
+    await Promise.all([...Array.from({ length: options.workers ?? 4 }, worker), ...watchRuns]);
   };
 
   log.info("Started operator", {

@@ -34,8 +34,11 @@ export interface ReconcileDeps {
   readonly events: EventRecorder;
   /** What the last apply of each child (`Kind/namespace/name`) sent (a hash) and got back (a resourceVersion). */
   readonly applied: Map<string, { readonly hash: string; readonly version: string }>;
-  /** The resourceVersion of each child as the watches last saw it; absent means deleted or not seen. */
-  readonly liveVersions: ReadonlyMap<string, string>;
+  /**
+   * The resourceVersion of each child as last seen, by the watches or by our own apply (so the watch event of
+   * our own write does not trigger another apply); a DELETED event removes it.
+   */
+  readonly liveVersions: Map<string, string>;
 }
 
 /** What the caller should do next. */
@@ -194,7 +197,9 @@ export async function reconcileMcpServer(
   let deployment: V1Deployment | undefined;
   if (desired.ok) {
     const passStart = Math.floor(deps.now().getTime() / 1000) * 1000;
-    for (const object of desired.objects) {
+    const createdChildren: string[] = [];
+    const updatedChildren: string[] = [];
+    const applyChild = async (object: KubernetesObject) => {
       const child = `${object.kind} ${object.metadata?.name}`;
       const key = `${object.kind}/${namespace}/${object.metadata?.name}`;
       const hash = checksumOf({ object: JSON.stringify(object) });
@@ -202,8 +207,7 @@ export async function reconcileMcpServer(
       // Nothing to send when we would send the same as last time and nobody has written the object since:
       // a resync of an unchanged server then makes no write requests at all.
       if (last && last.hash === hash && deps.liveVersions.get(key) === last.version) {
-        if (object.kind === "Deployment") deployment = await client.get<V1Deployment>(refOf(object));
-        continue;
+        return object.kind === "Deployment" ? await client.get<V1Deployment>(refOf(object)) : undefined;
       }
       let applied: KubernetesObject;
       try {
@@ -213,16 +217,33 @@ export async function reconcileMcpServer(
         await deps.events.record(about, "Warning", "ApplyFailed", message);
         throw new Error(message, { cause: e });
       }
-      if (object.kind === "Deployment") deployment = applied as V1Deployment;
       // Created in this pass, or changed since our last apply: worth a log line and an Event; a no-op is not.
       const version = applied.metadata?.resourceVersion ?? "";
       deps.applied.set(key, { hash, version });
+      deps.liveVersions.set(key, version);
       const created = new Date(applied.metadata?.creationTimestamp ?? 0).getTime() >= passStart;
       if (created || (last !== undefined && last.version !== version)) {
         const verb = created && last === undefined ? "Created" : "Updated";
         log.info(`${verb} ${object.kind}`, { child: object.metadata?.name });
-        await deps.events.record(about, "Normal", verb, `${verb} ${child}`);
+        (verb === "Created" ? createdChildren : updatedChildren).push(child);
       }
+      return object.kind === "Deployment" ? applied as V1Deployment : undefined;
+    };
+    // Two phases, each applied concurrently: first what others refer to, then the RoleBinding (the API server
+    // lets a non-admin bind only a Role that exists, to check it holds the Role's permissions) and the
+    // Deployment (whose pods use the ServiceAccount and the ConfigMap).
+    const second = (o: KubernetesObject) => o.kind === "RoleBinding" || o.kind === "Deployment";
+    const results = [
+      ...await Promise.all(desired.objects.filter((o) => !second(o)).map(applyChild)),
+      ...await Promise.all(desired.objects.filter(second).map(applyChild)),
+    ];
+    deployment = results.find((r) => r !== undefined);
+    // One Event per pass and verb, naming every child, rather than one write per child.
+    if (createdChildren.length) {
+      await deps.events.record(about, "Normal", "Created", `Created ${createdChildren.sort().join(", ")}`);
+    }
+    if (updatedChildren.length) {
+      await deps.events.record(about, "Normal", "Updated", `Updated ${updatedChildren.sort().join(", ")}`);
     }
   } else {
     await deps.events.record(about, "Warning", "InvalidPodTemplateSpec", desired.podTemplateError);
