@@ -49,8 +49,11 @@ const operator = new Deno.Command(Deno.execPath(), {
   cwd: REPO_ROOT,
   env: { TOOLHIVE_RUNNER_IMAGE: "localhost/thv:bench" },
   stdout: "null",
-  stderr: "null",
+  stderr: "piped",
 }).spawn();
+const operatorLog = `${cp.dir}/operator.log`;
+const logFile = await Deno.open(operatorLog, { create: true, write: true });
+operator.stderr.pipeTo(logFile.writable).catch(() => {});
 
 const metric = async (name: string) => {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -175,6 +178,12 @@ try {
       `RBAC. Children per server: ServiceAccount, Role and RoleBinding for the proxy runner, the MCP pod's ` +
       `ServiceAccount, the RunConfig ConfigMap, the proxy Deployment and Service.\n\n${table}\n`,
   );
+  const errors = await metric("thv_operator_reconcile_errors_total");
+  if (errors > 0) {
+    const lines = (await Deno.readTextFile(operatorLog)).split("\n").filter((l) => l.includes('"error"'));
+    console.error(`bench:operator: ${errors} failed reconciles; first: ${lines.slice(0, 3).join("\n")}`);
+    Deno.exitCode = 1;
+  }
   if (steady.writeRequestsPerMin !== 0 || steady.objectWritesPerMin !== 0) {
     console.error("bench:operator: steady state is not write-free");
     Deno.exitCode = 1;

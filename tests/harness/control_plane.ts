@@ -112,7 +112,8 @@ async function startApiserver(
       "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
       `--service-account-key-file=${tls.sa.publicKey}`,
       `--service-account-signing-key-file=${tls.sa.privateKey}`,
-      "--service-cluster-ip-range=10.0.0.0/24",
+      // A /16 holds 65k Services: the operator benchmark makes one per MCPServer.
+      "--service-cluster-ip-range=10.0.0.0/16",
       "--allow-privileged=true",
       // No controller-manager runs, so nothing creates the `default` service account that this plugin
       // would demand of every pod.
