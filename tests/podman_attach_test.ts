@@ -3,7 +3,7 @@
  * JSON-RPC lines byte for byte (dockerode's own attach would put its options ahead of them).
  */
 import assert from "node:assert/strict";
-import { attachStdio } from "../lib/runtime/mod.ts";
+import { attachStdio } from "../lib/runtime/docker/mod.ts";
 import { buildTestImage, LineReader, startPodman } from "./harness/mod.ts";
 
 Deno.test("podman: a stdio container attached through dockerode echoes exactly the JSON-RPC lines written", async () => {

@@ -1,5 +1,5 @@
 /**
- * Where workloads run: runtime detection and the container-engine helpers shared by every role.
+ * Where workloads run: runtime detection. The Docker-compatible engine client is in docker/mod.ts.
  * @module
  */
 export {
@@ -13,5 +13,3 @@ export {
   type RuntimeName,
   type SocketProbe,
 } from "./detect.ts";
-export { type AttachedStdio, attachStdio } from "./docker_attach.ts";
-export { dockerClient, type EngineVersion, engineVersion } from "./engine.ts";

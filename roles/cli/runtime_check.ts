@@ -3,7 +3,7 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import { engineVersion, type RuntimeChoice } from "../../lib/runtime/mod.ts";
+import type { RuntimeChoice } from "../../lib/runtime/mod.ts";
 import type { CliContext } from "./context.ts";
 
 /** The result printed by `thv runtime check`. */
@@ -37,6 +37,7 @@ export function runtimeCommand(context: () => CliContext): Command {
       const choice = runtime();
       let report: RuntimeReport = choice;
       if ("socketPath" in choice) {
+        const { engineVersion } = await import("../../lib/runtime/docker/mod.ts");
         const v = await engineVersion(choice.socketPath, { timeoutMs });
         report = { ...choice, engineVersion: v.version, apiVersion: v.apiVersion };
       }

@@ -5,9 +5,7 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import type { OperatorSettings } from "../../lib/config/mod.ts";
-import { loadKubeConfig } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import { runController } from "./controller.ts";
 
 /** Default name of the leader Lease. */
 export const LEASE_NAME = "thv-operator-leader";
@@ -49,6 +47,11 @@ export function operatorCommand(context: () => OperatorContext): Command {
     .option("--leader-elect-name <name>", "name of the Lease", LEASE_NAME)
     .action(async (opts) => {
       const { settings, log, shutdown } = context();
+      // Loaded here, not at start: the Kubernetes client costs about 100 MiB, which no other command needs.
+      const [{ loadKubeConfig }, { runController }] = await Promise.all([
+        import("../../lib/k8s/mod.ts"),
+        import("./controller.ts"),
+      ]);
       const kubeConfig = loadKubeConfig({
         ...(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}),
         inCluster: settings.inCluster,

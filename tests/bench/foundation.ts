@@ -8,7 +8,7 @@
  * @module
  */
 import "../harness/quiet_deprecations.ts";
-import { attachStdio } from "../../lib/runtime/mod.ts";
+import { attachStdio } from "../../lib/runtime/docker/mod.ts";
 import { buildTestImage, LineReader, runThv, startControlPlane, startPodman } from "../harness/mod.ts";
 import { machineLine, summarize, SUMMARY_HEADER, summaryRow, timeRuns, writeBenchSection } from "./report.ts";
 

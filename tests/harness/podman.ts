@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type Docker from "dockerode";
-import { dockerClient } from "../../lib/runtime/mod.ts";
+import { dockerClient } from "../../lib/runtime/docker/mod.ts";
 import { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
 
 /** A running Podman API service. */

@@ -1,0 +1,8 @@
+/**
+ * Docker-compatible engines (Podman, Docker, Colima) through dockerode: a client, the engine's version, and
+ * a stdio attach that carries bytes exactly. Kept apart from runtime detection so that commands which do
+ * not talk to an engine never load dockerode.
+ * @module
+ */
+export { type AttachedStdio, attachStdio } from "./attach.ts";
+export { dockerClient, type EngineVersion, engineVersion } from "./engine.ts";
