@@ -1,0 +1,5 @@
+/**
+ * MCP protocol support shared by the proxy, the fixtures and the tests: the SDK, typed.
+ * @module
+ */
+export * from "./sdk.ts";

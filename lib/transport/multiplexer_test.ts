@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import type { Id, Message } from "./jsonrpc.ts";
+import { Multiplexer } from "./multiplexer.ts";
+
+const INIT = { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "thv", version: "0" } };
+
+/** A multiplexer whose server side is recorded, plus two recorded sessions. */
+async function setup(options: { requestTimeoutMs?: number } = {}) {
+  const toServer: Message[] = [];
+  const mux = new Multiplexer({ send: (m) => (toServer.push(m), true), initialize: INIT, ...options });
+  const connected = mux.connect();
+  mux.fromServer({
+    jsonrpc: "2.0",
+    id: toServer[0]!.id!,
+    result: { protocolVersion: "2025-11-25", serverInfo: { name: "s" } },
+  });
+  await connected;
+  const got: Record<string, Array<{ m: Message; related?: Id }>> = { a: [], b: [] };
+  mux.openSession("a", (m, related) => got.a!.push({ m, related }));
+  mux.openSession("b", (m, related) => got.b!.push({ m, related }));
+  toServer.length = 0;
+  return { mux, toServer, got };
+}
+
+Deno.test("Multiplexer initializes the server once and answers each session's initialize from it", async () => {
+  const { mux, toServer, got } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "initialize", params: {} });
+  mux.fromClient("b", { jsonrpc: "2.0", id: "x", method: "initialize", params: {} });
+  mux.fromClient("a", { jsonrpc: "2.0", method: "notifications/initialized" });
+  assert.deepEqual(toServer, [], "nothing reaches the server");
+  assert.deepEqual(got.a![0]!.m, {
+    jsonrpc: "2.0",
+    id: 1,
+    result: { protocolVersion: "2025-11-25", serverInfo: { name: "s" } },
+  });
+  assert.equal(got.b![0]!.m.id, "x");
+});
+
+Deno.test("Multiplexer: equal ids from two sessions get distinct server ids, and answers go back to their owner", async () => {
+  const { mux, toServer, got } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "a" } });
+  mux.fromClient("b", { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "b" } });
+  const [ta, tb] = toServer;
+  assert.notEqual(ta!.id, tb!.id);
+  mux.fromServer({ jsonrpc: "2.0", id: tb!.id!, result: { from: "b" } });
+  mux.fromServer({ jsonrpc: "2.0", id: ta!.id!, result: { from: "a" } });
+  assert.deepEqual(got.a!.map((g) => [g.m.id, g.m.result]), [[1, { from: "a" }]]);
+  assert.deepEqual(got.b!.map((g) => [g.m.id, g.m.result]), [[1, { from: "b" }]]);
+  assert.equal(mux.inFlight, 0);
+});
+
+Deno.test("Multiplexer: progress tokens are rewritten both ways and reach only their session's request", async () => {
+  const { mux, toServer, got } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 7, method: "tools/call", params: { _meta: { progressToken: "p" } } });
+  mux.fromClient("b", { jsonrpc: "2.0", id: 7, method: "tools/call", params: { _meta: { progressToken: "p" } } });
+  const tokenA = (toServer[0]!.params!._meta as { progressToken: string }).progressToken;
+  const tokenB = (toServer[1]!.params!._meta as { progressToken: string }).progressToken;
+  assert.notEqual(tokenA, tokenB);
+  mux.fromServer({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: tokenB, progress: 1 } });
+  assert.equal(got.a!.length, 0);
+  assert.deepEqual(got.b![0], {
+    m: { jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: "p", progress: 1 } },
+    related: 7,
+  });
+});
+
+Deno.test("Multiplexer: a client's cancellation names the server's id; the late answer is dropped", async () => {
+  const { mux, toServer, got } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 3, method: "tools/call", params: {} });
+  const serverId = toServer[0]!.id;
+  mux.fromClient("a", { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 3, reason: "user" } });
+  assert.deepEqual(toServer[1], {
+    jsonrpc: "2.0",
+    method: "notifications/cancelled",
+    params: { requestId: serverId, reason: "user" },
+  });
+  mux.fromServer({ jsonrpc: "2.0", id: serverId!, result: {} });
+  assert.equal(got.a!.length, 0);
+});
+
+Deno.test("Multiplexer: list_changed goes to all, resources/updated only to subscribers", async () => {
+  const { mux, toServer, got } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "resources/subscribe", params: { uri: "test://r" } });
+  mux.fromServer({ jsonrpc: "2.0", id: toServer[0]!.id!, result: {} });
+  mux.fromServer({ jsonrpc: "2.0", method: "notifications/tools/list_changed" });
+  mux.fromServer({ jsonrpc: "2.0", method: "notifications/resources/updated", params: { uri: "test://r" } });
+  assert.deepEqual(got.a!.slice(1).map((g) => g.m.method), [
+    "notifications/tools/list_changed",
+    "notifications/resources/updated",
+  ]);
+  assert.deepEqual(got.b!.map((g) => g.m.method), ["notifications/tools/list_changed"]);
+});
+
+Deno.test("Multiplexer: a server request goes to the session whose request is in flight, and its answer comes back", async () => {
+  const { mux, toServer, got } = await setup();
+  mux.fromClient("b", { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "sample" } });
+  mux.fromServer({ jsonrpc: "2.0", id: 500, method: "sampling/createMessage", params: {} });
+  const relayed = got.b![0]!;
+  assert.equal(relayed.m.method, "sampling/createMessage");
+  assert.equal(relayed.related, 9, "on the stream of the tool call");
+  assert.equal(got.a!.length, 0);
+  mux.fromClient("b", { jsonrpc: "2.0", id: relayed.m.id!, result: { content: "hi" } });
+  assert.deepEqual(toServer.at(-1), { jsonrpc: "2.0", id: 500, result: { content: "hi" } });
+  mux.fromServer({ jsonrpc: "2.0", id: 42, method: "ping" });
+  assert.deepEqual(toServer.at(-1), { jsonrpc: "2.0", id: 42, result: {} }, "the proxy answers pings itself");
+});
+
+Deno.test("Multiplexer: when the server goes down in-flight requests fail, and new ones wait for reinitialization", async () => {
+  const { mux, toServer, got } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "tools/call", params: {} });
+  mux.serverDown("exited with code 1");
+  assert.deepEqual(got.a![0]!.m.error, { code: -32000, message: "MCP server unavailable: exited with code 1" });
+  toServer.length = 0;
+  mux.fromClient("a", { jsonrpc: "2.0", id: 2, method: "tools/list", params: {} });
+  assert.equal(toServer.length, 0, "queued until the server is initialized again");
+  const again = mux.connect();
+  assert.equal(toServer[0]!.method, "initialize");
+  mux.fromServer({ jsonrpc: "2.0", id: toServer[0]!.id!, result: { protocolVersion: "2025-11-25" } });
+  await again;
+  assert.deepEqual(toServer.slice(1).map((m) => m.method), ["notifications/initialized", "tools/list"]);
+});
+
+Deno.test("Multiplexer: a request the server never answers times out with an error and a cancellation", async () => {
+  const { mux, toServer, got } = await setup({ requestTimeoutMs: 20 });
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "tools/call", params: {} });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(got.a![0]!.m.error!.code, -32001);
+  assert.equal(toServer.at(-1)!.method, "notifications/cancelled");
+});
