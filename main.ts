@@ -36,6 +36,7 @@ export function thvProgram(
       config,
       log,
       runtime: () => (runtime ??= detectRuntime(facts.env, denoSocketProbe)),
+      shutdown: facts.shutdown,
       print: (line) => console.log(line),
     };
     return cached;

@@ -1,0 +1,10 @@
+/**
+ * The MCP proxy every role ends in (design.md §3): HTTP in front, stdio (and later SSE and streamable HTTP)
+ * behind.
+ * @module
+ */
+export { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
+export { ErrorCode, type Message, parseMessage } from "./jsonrpc.ts";
+export { Multiplexer, type MultiplexerOptions, type SessionSink } from "./multiplexer.ts";
+export { StdioBackend, type StdioCommand } from "./stdio_backend.ts";
+export { createStdioProxy, type StdioProxy, type StdioProxyOptions } from "./stdio_proxy.ts";

@@ -1,0 +1,74 @@
+/**
+ * MCP pieces for tests: the proxy served in-process in front of a stdio server, SDK clients, and the
+ * commands that start the fixture and server-everything.
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { Client, StreamableHTTPClientTransport } from "../../lib/mcp/mod.ts";
+import { createLogger } from "../../lib/log.ts";
+import {
+  createStdioProxy,
+  type StdioCommand,
+  type StdioProxy,
+  type StdioProxyOptions,
+} from "../../lib/transport/mod.ts";
+
+/** The fixture over stdio. */
+export const FIXTURE_STDIO: StdioCommand = {
+  command: Deno.execPath(),
+  args: ["run", "-A", fileURLToPath(new URL("../fixtures/mcp_fixture.ts", import.meta.url)), "stdio"],
+};
+
+/** @modelcontextprotocol/server-everything over stdio, on the machine's Node.js (as `npx` runs it). */
+export const EVERYTHING_STDIO: StdioCommand = {
+  command: "node",
+  args: [
+    fileURLToPath(new URL("../../node_modules/@modelcontextprotocol/server-everything/dist/index.js", import.meta.url)),
+    "stdio",
+  ],
+};
+
+/** A proxy served on a free loopback port. */
+export interface ServedProxy extends AsyncDisposable {
+  /** `http://127.0.0.1:<port>/mcp`. */
+  readonly url: string;
+  /** The proxy itself. */
+  readonly proxy: StdioProxy;
+  /** Stops the listener and the proxy. */
+  stop(): Promise<void>;
+}
+
+/** Serves a stdio proxy for `command`; waits until /health answers 200. */
+export async function serveStdioProxy(
+  command: StdioCommand,
+  options: Partial<Omit<StdioProxyOptions, "command" | "log">> = {},
+): Promise<ServedProxy> {
+  const proxy = createStdioProxy({ command, log: createLogger({ format: "text", level: "error" }), ...options });
+  const abort = new AbortController();
+  const addr = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: abort.signal, onListen: addr.resolve },
+    proxy.handler,
+  );
+  const { port } = await addr.promise;
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const deadline = Date.now() + 30_000;
+  while ((await fetch(`http://127.0.0.1:${port}/health`).then((r) => (r.body?.cancel(), r.status), () => 0)) !== 200) {
+    if (Date.now() > deadline) throw new Error("the proxy's /health did not turn 200 within 30 s");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= (async () => {
+    await proxy.close();
+    abort.abort();
+    await server.finished;
+  })());
+  return { url, proxy, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** An SDK client connected over streamable HTTP. */
+export async function connectClient(url: string, name = "thv-test"): Promise<Client> {
+  const client = new Client({ name, version: "1.0.0" }, { capabilities: { sampling: {}, elicitation: {} } });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}

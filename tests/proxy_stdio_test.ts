@@ -1,0 +1,182 @@
+/**
+ * The stdio proxy with real MCP servers and the SDK client: tools through the proxy, many sessions on one
+ * shared server, every bad input, and a server that dies mid-call.
+ */
+import assert from "node:assert/strict";
+import { CallToolResultSchema } from "../lib/mcp/mod.ts";
+import { connectClient, EVERYTHING_STDIO, FIXTURE_STDIO, serveStdioProxy } from "./harness/mod.ts";
+
+const text = (result: unknown) => (result as { content?: Array<{ text?: string }> }).content?.[0]?.text ?? "";
+
+Deno.test("the SDK client lists and calls tools of server-everything through the stdio proxy", async () => {
+  await using served = await serveStdioProxy(EVERYTHING_STDIO);
+  const client = await connectClient(served.url);
+  try {
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    assert.ok(tools.includes("echo") && tools.includes("get-sum"), `tools: ${tools}`);
+    assert.equal(
+      text(await client.callTool({ name: "echo", arguments: { message: "through thv" } })),
+      "Echo: through thv",
+    );
+    const sum = await client.callTool({ name: "get-sum", arguments: { a: 2, b: 40 } });
+    assert.match(text(sum), /42/);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("the SDK client uses tools, resources and prompts of the fixture through the stdio proxy", async () => {
+  await using served = await serveStdioProxy(FIXTURE_STDIO);
+  const client = await connectClient(served.url);
+  try {
+    assert.equal(client.getServerVersion()?.name, "thv-fixture", "initialize is answered with the server's own result");
+    assert.equal(
+      text(await client.callTool({ name: "test_simple_text" })),
+      "This is a simple text response for testing.",
+    );
+    const resource = await client.readResource({ uri: "test://static-text" });
+    assert.equal((resource.contents[0] as { text: string }).text, "This is the content of the static text resource.");
+    const prompt = await client.getPrompt({ name: "test_prompt_with_arguments", arguments: { arg1: "a", arg2: "b" } });
+    assert.equal((prompt.messages[0]!.content as { text: string }).text, "Prompt with arguments: arg1='a', arg2='b'");
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("50 concurrent sessions on one shared stdio server each get only their own responses and progress", async () => {
+  await using served = await serveStdioProxy(FIXTURE_STDIO);
+  const clients = await Promise.all(Array.from({ length: 50 }, (_, i) => connectClient(served.url, `client-${i}`)));
+  try {
+    const results = await Promise.all(clients.map(async (client, i) => {
+      const progress: number[] = [];
+      // Every client uses the same progress token and the SDK's own id sequence, so ids collide across
+      // sessions: only the proxy's rewriting keeps them apart.
+      const [, echo] = await Promise.all([
+        client.request(
+          {
+            method: "tools/call",
+            params: { name: "test_tool_with_progress", arguments: {}, _meta: { progressToken: "same-token" } },
+          },
+          CallToolResultSchema,
+          { onprogress: (p) => progress.push(p.progress) },
+        ),
+        client.callTool({ name: "echo", arguments: { message: `client-${i}` } }),
+      ]);
+      return { i, echo: text(echo), progress };
+    }));
+    for (const r of results) {
+      assert.equal(r.echo, `Echo: client-${r.i}`, `client ${r.i} got its own answer`);
+      assert.deepEqual(r.progress, [0, 50, 100], `client ${r.i} got exactly its own progress`);
+    }
+    assert.equal(served.proxy.sessions(), 50);
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+});
+
+Deno.test("bad input gets its status code or JSON-RPC error, never a crash", async (t) => {
+  await using served = await serveStdioProxy(FIXTURE_STDIO, { maxBodyBytes: 1024 });
+  const base = served.url.replace(/\/mcp$/, "");
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(served.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+      body,
+    });
+  const init = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+  });
+  const expect = async (res: Response, status: number, code?: number) => {
+    const body = await res.text();
+    assert.equal(res.status, status, body);
+    if (code !== undefined) assert.equal(JSON.parse(body).error.code, code, body);
+  };
+
+  await t.step("a foreign Host is refused with 403 (DNS rebinding)", async () => {
+    // fetch will not send a foreign Host, so the handler is called directly, as it can be without a socket.
+    const req = new Request(served.url, {
+      method: "POST",
+      headers: { host: "evil.example", "content-type": "application/json" },
+      body: init,
+    });
+    assert.equal(req.headers.get("host"), "evil.example");
+    await expect(await served.proxy.handler(req), 403, -32600);
+  });
+  await t.step("a foreign Origin is refused with 403", async () => {
+    await expect(await post(init, { origin: "https://evil.example" }), 403, -32600);
+  });
+  await t.step("a body over the limit is refused with 413", async () => {
+    await expect(
+      await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "x", params: { pad: "x".repeat(2000) } })),
+      413,
+      -32600,
+    );
+  });
+  await t.step("malformed JSON is a 400 parse error", async () => {
+    await expect(await post("{not json"), 400, -32700);
+  });
+  await t.step("a request without a session id is a 400", async () => {
+    await expect(await post(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" })), 400, -32600);
+  });
+  await t.step("an unknown session id is a 404", async () => {
+    await expect(
+      await post(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }), { "mcp-session-id": "nope" }),
+      404,
+      -32001,
+    );
+  });
+  await t.step("a message that is not JSON-RPC gets a JSON-RPC error", async () => {
+    const res = await post(init);
+    const sid = res.headers.get("mcp-session-id")!;
+    await res.body?.cancel();
+    await expect(
+      await post(JSON.stringify({ hello: "world" }), { "mcp-session-id": sid, "mcp-protocol-version": "2025-11-25" }),
+      400,
+    );
+  });
+  await t.step("an unknown path is a 404", async () => {
+    await expect(await fetch(`${base}/nope`), 404);
+  });
+  await t.step("the proxy still serves after all that", async () => {
+    const client = await connectClient(served.url);
+    assert.equal(
+      text(await client.callTool({ name: "test_simple_text" })),
+      "This is a simple text response for testing.",
+    );
+    await client.close();
+  });
+});
+
+Deno.test("killing the server mid-call fails the call, turns /health 503, and service comes back by itself", async () => {
+  await using served = await serveStdioProxy(FIXTURE_STDIO);
+  const health = () =>
+    fetch(served.url.replace(/\/mcp$/, "/health")).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const client = await connectClient(served.url);
+  try {
+    const call = client.callTool({ name: "test_tool_with_progress" }, undefined, { onprogress: () => {} });
+    await new Promise((r) => setTimeout(r, 30));
+    const pid = served.proxy.serverPid()!;
+    Deno.kill(pid, "SIGKILL");
+    await assert.rejects(call, /MCP server unavailable: killed by SIGKILL/);
+    // The server is restarted after a 200 ms backoff; until then /health reports it down.
+    const down = await health();
+    assert.equal(down.status, 503);
+    assert.equal(down.body.status, "unhealthy");
+    assert.equal(down.body.mcp.available, false);
+    // The server is restarted with backoff and re-initialized; the same session keeps working.
+    const deadline = Date.now() + 20_000;
+    let result: string | undefined;
+    while (!result && Date.now() < deadline) {
+      result = await client.callTool({ name: "test_simple_text" }).then(text, () => undefined);
+      if (!result) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(result, "This is a simple text response for testing.");
+    assert.equal((await health()).status, 200);
+    assert.notEqual(served.proxy.serverPid(), pid, "a new process");
+  } finally {
+    await client.close();
+  }
+});
