@@ -74,8 +74,11 @@ Deno.test("thv operator runs as a process, reconciles, and stops cleanly on SIGT
       return res.code === 0 && res.stdout ? res.stdout : undefined;
     }, { what: "the proxy Deployment" });
     assert.equal(image, "registry.local/thv:9", "TOOLHIVE_RUNNER_IMAGE reaches the Deployment");
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    assert.match(metrics, /^thv_operator_reconciles_total [1-9]\d*$/m);
+    // The Deployment appears during the first pass; the counter moves when the pass ends.
+    await poll(async () => {
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return /^thv_operator_reconciles_total [1-9]\d*$/m.test(metrics) || undefined;
+    }, { what: "a finished reconcile in /metrics" });
   } finally {
     child.kill("SIGTERM");
   }

@@ -25,6 +25,8 @@ async function conformance(url: string, name: string): Promise<Map<string, boole
     stdout: "piped",
     stderr: "piped",
   }).output();
+  // The suite prints ANSI colours even with NO_COLOR; strip them before reading its lines.
+  // deno-lint-ignore no-control-regex
   const text = new TextDecoder().decode(out.stdout).replace(/\x1b\[[0-9;]*m/g, "");
   await Deno.writeTextFile(`${dir}/summary.txt`, text);
   const results = new Map<string, boolean>();
