@@ -1,0 +1,58 @@
+/**
+ * `thv proxy stdio` as a user runs it: it prints the URL, an MCP client works through it, and SIGTERM
+ * stops the proxy and its server.
+ */
+import assert from "node:assert/strict";
+import { connectClient, FIXTURE_STDIO, REPO_ROOT, within } from "./harness/mod.ts";
+
+async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`stdout ended before a full line: ${text}`);
+    text += value;
+  }
+  reader.releaseLock();
+  return text.slice(0, text.indexOf("\n"));
+}
+
+Deno.test("thv proxy stdio prints its URL, serves MCP clients, and stops with its server on SIGTERM", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "main.ts",
+      "--log-format",
+      "json",
+      "proxy",
+      "stdio",
+      "--",
+      FIXTURE_STDIO.command,
+      ...FIXTURE_STDIO.args,
+    ],
+    cwd: REPO_ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  try {
+    const url = await within(firstLine(child.stdout), 30_000, "the proxy's URL");
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const client = await connectClient(url);
+    const result = await client.callTool({ name: "echo", arguments: { message: "cli" } });
+    assert.equal((result.content as Array<{ text: string }>)[0]!.text, "Echo: cli");
+    await client.close();
+  } finally {
+    child.kill("SIGTERM");
+  }
+  assert.equal((await child.status).code, 0);
+  const log = (await stderr).trim().split("\n").map((l) => JSON.parse(l));
+  const started = log.find((l) => l.msg === "Started MCP server");
+  assert.ok(started, "the server was started");
+  assert.equal(
+    await Deno.stat(`/proc/${started.pid}`).then(() => "alive", () => "gone"),
+    "gone",
+    "the server stopped too",
+  );
+});
