@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { CallToolResultSchema } from "../lib/mcp/mod.ts";
-import { connectClient, EVERYTHING_STDIO, FIXTURE_STDIO, serveStdioProxy } from "./harness/mod.ts";
+import { connectClient, connectSseClient, EVERYTHING_STDIO, FIXTURE_STDIO, serveStdioProxy } from "./harness/mod.ts";
 
 const text = (result: unknown) => (result as { content?: Array<{ text?: string }> }).content?.[0]?.text ?? "";
 
@@ -22,6 +22,27 @@ Deno.test("the SDK client lists and calls tools of server-everything through the
     assert.match(text(sum), /42/);
   } finally {
     await client.close();
+  }
+});
+
+Deno.test("legacy HTTP+SSE clients list and call tools through the stdio proxy, progress included", async () => {
+  for (const command of [EVERYTHING_STDIO, FIXTURE_STDIO]) {
+    await using served = await serveStdioProxy(command);
+    const client = await connectSseClient(served.url.replace(/\/mcp$/, "/sse"));
+    try {
+      const tools = (await client.listTools()).tools.map((t) => t.name);
+      assert.ok(tools.includes("echo"), `tools: ${tools}`);
+      assert.equal(text(await client.callTool({ name: "echo", arguments: { message: "legacy" } })), "Echo: legacy");
+      if (command === FIXTURE_STDIO) {
+        const progress: number[] = [];
+        await client.callTool({ name: "test_tool_with_progress" }, undefined, {
+          onprogress: (p) => progress.push(p.progress),
+        });
+        assert.deepEqual(progress, [0, 50, 100]);
+      }
+    } finally {
+      await client.close();
+    }
   }
 });
 

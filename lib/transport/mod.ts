@@ -8,3 +8,4 @@ export { ErrorCode, type Message, parseMessage } from "./jsonrpc.ts";
 export { Multiplexer, type MultiplexerOptions, type SessionSink } from "./multiplexer.ts";
 export { StdioBackend, type StdioCommand } from "./stdio_backend.ts";
 export { createStdioProxy, type StdioProxy, type StdioProxyOptions } from "./stdio_proxy.ts";
+export { legacySseEndpoints, type LegacySseOptions, type LegacySseTarget } from "./legacy_sse.ts";

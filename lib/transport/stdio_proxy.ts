@@ -7,6 +7,7 @@
 import { WebStandardStreamableHTTPServerTransport } from "../mcp/mod.ts";
 import type { Logger } from "../log.ts";
 import { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
+import { legacySseEndpoints } from "./legacy_sse.ts";
 import { ErrorCode, type Message } from "./jsonrpc.ts";
 import { Multiplexer } from "./multiplexer.ts";
 import { StdioBackend, type StdioCommand } from "./stdio_backend.ts";
@@ -25,6 +26,8 @@ export interface StdioProxyOptions {
   readonly sessionIdleMs?: number;
   /** How long a request may wait for the server (default 60 s). */
   readonly requestTimeoutMs?: number;
+  /** Prefix of the legacy SSE endpoint URL behind a path-stripping ingress. */
+  readonly endpointPrefix?: string;
   /** Logger. */
   readonly log: Logger;
 }
@@ -111,6 +114,12 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     return transport.handleRequest(req, { parsedBody });
   }
 
+  const legacy = legacySseEndpoints({
+    open: (id, sink) => mux.openSession(id, (message) => sink(message)),
+    receive: (id, message) => mux.fromClient(id, message),
+    close: (id) => mux.closeSession(id),
+  }, { maxBodyBytes: maxBody, ...(options.endpointPrefix ? { endpointPrefix: options.endpointPrefix } : {}) });
+
   async function mcp(req: Request): Promise<Response> {
     let parsedBody: unknown;
     if (req.method === "POST") {
@@ -172,13 +181,18 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
       const path = new URL(req.url).pathname;
       if (path === "/health" && req.method === "GET") return health();
       if (path === "/mcp") return mcp(req);
-      return Promise.resolve(jsonRpcError(404, ErrorCode.MethodNotFound, `No endpoint ${path}: use /mcp or /health`));
+      if (path === "/sse" && req.method === "GET") return Promise.resolve(legacy.open());
+      if (path === "/messages" && req.method === "POST") return legacy.post(req);
+      return Promise.resolve(
+        jsonRpcError(404, ErrorCode.MethodNotFound, `No endpoint ${path}: use /mcp, /sse or /health`),
+      );
     },
     sessions: () => sessions.size,
     serverPid: () => backend.pid,
     async close() {
       clearInterval(sweeper);
       for (const id of [...sessions.keys()]) closeSession(id);
+      legacy.closeAll();
       await backend.stop();
     },
   };

@@ -4,7 +4,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { Client, StreamableHTTPClientTransport } from "../../lib/mcp/mod.ts";
+import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "../../lib/mcp/mod.ts";
 import { createLogger } from "../../lib/log.ts";
 import {
   createStdioProxy,
@@ -70,5 +70,12 @@ export async function serveStdioProxy(
 export async function connectClient(url: string, name = "thv-test"): Promise<Client> {
   const client = new Client({ name, version: "1.0.0" }, { capabilities: { sampling: {}, elicitation: {} } });
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+/** An SDK client connected over the legacy HTTP+SSE transport (`url` ends in /sse). */
+export async function connectSseClient(url: string, name = "thv-test-sse"): Promise<Client> {
+  const client = new Client({ name, version: "1.0.0" }, { capabilities: {} });
+  await client.connect(new SSEClientTransport(new URL(url)));
   return client;
 }

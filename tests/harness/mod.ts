@@ -16,4 +16,11 @@ export { REPO_ROOT, runThv, type ThvResult } from "./thv.ts";
 export { kubectl, type KubectlResult } from "./kubectl.ts";
 export { poll } from "./poll.ts";
 export { OPERATOR_RULES_FILE, operatorIdentity, startTestOperator, type TestOperator } from "./operator.ts";
-export { connectClient, EVERYTHING_STDIO, FIXTURE_STDIO, type ServedProxy, serveStdioProxy } from "./mcp.ts";
+export {
+  connectClient,
+  connectSseClient,
+  EVERYTHING_STDIO,
+  FIXTURE_STDIO,
+  type ServedProxy,
+  serveStdioProxy,
+} from "./mcp.ts";
