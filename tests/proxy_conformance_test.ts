@@ -1,12 +1,13 @@
 /**
  * The official MCP conformance suite (@modelcontextprotocol/conformance 0.1.16, run with Deno) against the
- * fixture directly, and against the fixture bridged from stdio by the proxy: every scenario that passes
- * directly must pass through the proxy. Reports are kept under test-reports/conformance/.
+ * fixture directly, against the fixture bridged from stdio by the proxy, and against the fixture behind the
+ * reverse proxy: every scenario that passes directly must pass through both. Reports are kept under
+ * test-reports/conformance/.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { fixtureHttpHandler } from "./fixtures/mcp_fixture.ts";
-import { FIXTURE_STDIO, REPO_ROOT, serveStdioProxy } from "./harness/mod.ts";
+import { FIXTURE_STDIO, REPO_ROOT, serveHttpProxy, serveStdioProxy } from "./harness/mod.ts";
 
 const SUITE = fileURLToPath(
   new URL("../node_modules/@modelcontextprotocol/conformance/dist/index.js", import.meta.url),
@@ -37,31 +38,37 @@ async function conformance(url: string, name: string): Promise<Map<string, boole
   return results;
 }
 
-Deno.test("conformance: every scenario that passes against the fixture passes through the stdio proxy", async () => {
+Deno.test("conformance: every scenario that passes against the fixture passes through both proxies", async (t) => {
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const direct = Deno.serve(
     { hostname: "127.0.0.1", port: 0, signal: abort.signal, onListen: listening.resolve },
     fixtureHttpHandler(),
   );
-  let directResults: Map<string, boolean>;
+  const fixtureUrl = `http://127.0.0.1:${(await listening.promise).port}/mcp`;
   try {
-    directResults = await conformance(`http://127.0.0.1:${(await listening.promise).port}/mcp`, "direct");
+    const directResults = await conformance(fixtureUrl, "direct");
+    const passing = [...directResults].filter(([, ok]) => ok).map(([name]) => name);
+    assert.ok(
+      passing.length >= 30,
+      `the fixture passes most scenarios directly (${passing.length}): ${[...directResults]}`,
+    );
+    const lostThrough = (results: Map<string, boolean>) => passing.filter((name) => results.get(name) !== true);
+
+    await t.step("through the stdio proxy (fixture over stdio)", async () => {
+      await using proxy = await serveStdioProxy(FIXTURE_STDIO);
+      assert.deepEqual(lostThrough(await conformance(proxy.url, "stdio-proxy")), [], `see ${REPORTS}/stdio-proxy`);
+    });
+    await t.step("through the reverse proxy (fixture over streamable HTTP)", async () => {
+      await using proxy = await serveHttpProxy(fixtureUrl, "streamable-http");
+      const results = await conformance(`${proxy.origin}/mcp`, "reverse-proxy");
+      assert.deepEqual(lostThrough(results), [], `see ${REPORTS}/reverse-proxy`);
+    });
+    console.log(
+      `conformance: ${passing.length}/${directResults.size} scenarios pass directly and through both proxies`,
+    );
   } finally {
     abort.abort();
     await direct.finished;
   }
-  const passing = [...directResults].filter(([, ok]) => ok).map(([name]) => name);
-  assert.ok(
-    passing.length >= 30,
-    `the fixture passes most scenarios directly (${passing.length}): ${[...directResults]}`,
-  );
-
-  await using proxy = await serveStdioProxy(FIXTURE_STDIO);
-  const proxied = await conformance(proxy.url, "stdio-proxy");
-  const lost = passing.filter((name) => proxied.get(name) !== true);
-  assert.deepEqual(lost, [], `scenarios that pass directly but not through the proxy (see ${REPORTS})`);
-  console.log(
-    `conformance: ${passing.length}/${directResults.size} scenarios pass directly and through the stdio proxy`,
-  );
 });

@@ -41,7 +41,7 @@ export function checkHostAndOrigin(
 }
 
 /** Reads the body up to `maxBytes`; a larger one is a 413 Response (read no further than the limit). */
-export async function readBodyLimited(req: Request, maxBytes: number): Promise<Uint8Array | Response> {
+export async function readBodyLimited(req: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | Response> {
   const tooLarge = () =>
     jsonRpcError(413, ErrorCode.InvalidRequest, `Request body larger than ${maxBytes} bytes: send smaller messages`);
   const declared = Number(req.headers.get("content-length") ?? "NaN");

@@ -1,6 +1,6 @@
 /**
- * `thv proxy stdio -- <command> [args...]`: runs a stdio MCP server behind the proxy and prints the URL
- * clients use. Shared by every client session (`--isolation session` is not there yet).
+ * `thv proxy stdio -- <command> [args...]` runs a stdio MCP server behind the proxy; `thv proxy --target-uri
+ * <url>` fronts an MCP server that speaks HTTP. Both print the URL clients use and run until SIGINT/SIGTERM.
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
@@ -14,9 +14,78 @@ function port(value: string): number {
   return n;
 }
 
+/** Serves `handler` and prints the URL; resolves when the shutdown signal has stopped the listener. */
+async function serveAndPrint(
+  context: CliContext,
+  handler: (req: Request) => Promise<Response>,
+  listen: { host: string; port: number; path: string },
+): Promise<void> {
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: listen.host,
+    port: listen.port,
+    signal: context.shutdown,
+    onListen: (addr) => listening.resolve(addr),
+  }, handler);
+  const addr = await listening.promise;
+  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  context.print(`http://${host}:${addr.port}${listen.path}`);
+  await server.finished;
+}
+
 /** Builds the `proxy` command group. */
 export function proxyCommand(context: () => CliContext): Command {
-  const proxy = new Command("proxy").description("put the MCP proxy in front of a server");
+  const proxy = new Command("proxy")
+    .description("put the MCP proxy in front of a server: `proxy stdio -- <cmd>` or `proxy --target-uri <url>`")
+    .option("--target-uri <url>", "URL of an MCP server that speaks HTTP, e.g. http://127.0.0.1:3001/mcp")
+    .addOption(
+      new Option("--transport <transport>", "what that server speaks").choices(["streamable-http", "sse"] as const)
+        .default("streamable-http" as const),
+    )
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .addOption(new Option("--port <port>", "port to listen on; 0 picks a free one").default(0).argParser(port))
+    .option("--endpoint-prefix <prefix>", "public path prefix for SSE endpoint URLs (behind a path-stripping ingress)")
+    .option("--trust-proxy-headers", "honour X-Forwarded-Prefix from a trusted ingress")
+    .option(
+      "--allowed-host <host>",
+      "a Host name clients may use besides localhost (repeatable)",
+      collect,
+      [] as string[],
+    )
+    .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
+    .action(async (opts) => {
+      const ctx = context();
+      if (!opts.targetUri) {
+        throw new TypeError(
+          "thv proxy needs --target-uri <url>, or use `thv proxy stdio -- <command>` for a stdio server",
+        );
+      }
+      let target: URL;
+      try {
+        target = new URL(opts.targetUri);
+      } catch {
+        throw new TypeError(`--target-uri ${opts.targetUri} is not a URL: give one like http://127.0.0.1:3001/mcp`);
+      }
+      if (target.protocol !== "http:" && target.protocol !== "https:") {
+        throw new TypeError(`--target-uri ${opts.targetUri} is not http or https`);
+      }
+      const { createHttpProxy } = await import("../../lib/transport/mod.ts");
+      const httpProxy = createHttpProxy({
+        targetUrl: target.href,
+        transport: opts.transport,
+        allowedHosts: opts.allowedHost,
+        allowedOrigins: opts.allowedOrigin,
+        ...(opts.endpointPrefix ? { endpointPrefix: opts.endpointPrefix } : {}),
+        trustProxyHeaders: opts.trustProxyHeaders ?? false,
+        log: ctx.log.with({ role: "proxy" }),
+      });
+      await serveAndPrint(ctx, httpProxy.handler, {
+        host: opts.host,
+        port: opts.port,
+        path: opts.transport === "sse" ? "/sse" : target.pathname,
+      });
+      await httpProxy.close();
+    });
   proxy.command("stdio")
     .description("run a stdio MCP server and serve it over streamable HTTP at /mcp")
     .argument("<command>", "the server's executable")
@@ -31,26 +100,16 @@ export function proxyCommand(context: () => CliContext): Command {
     )
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
     .action(async (command, args, opts) => {
-      const { log, print, shutdown } = context();
+      const { log } = context();
       const { createStdioProxy } = await import("../../lib/transport/mod.ts");
-      const proxy = createStdioProxy({
+      const stdioProxy = createStdioProxy({
         command: { command, args },
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
         log: log.with({ role: "proxy" }),
       });
-      const listening = Promise.withResolvers<Deno.NetAddr>();
-      const server = Deno.serve({
-        hostname: opts.host,
-        port: opts.port,
-        signal: shutdown,
-        onListen: (addr) => listening.resolve(addr),
-      }, proxy.handler);
-      const addr = await listening.promise;
-      const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
-      print(`http://${host}:${addr.port}/mcp`);
-      await server.finished;
-      await proxy.close();
+      await serveAndPrint(context(), stdioProxy.handler, { host: opts.host, port: opts.port, path: "/mcp" });
+      await stdioProxy.close();
     });
   return proxy;
 }

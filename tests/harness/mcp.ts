@@ -7,11 +7,17 @@ import { fileURLToPath } from "node:url";
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "../../lib/mcp/mod.ts";
 import { createLogger } from "../../lib/log.ts";
 import {
+  createHttpProxy,
   createStdioProxy,
+  type HttpProxy,
+  type HttpProxyOptions,
+  type HttpTransport,
   type StdioCommand,
   type StdioProxy,
   type StdioProxyOptions,
 } from "../../lib/transport/mod.ts";
+import { freePort } from "./ports.ts";
+import { startProcess, waitUntilReady } from "./process.ts";
 
 /** The fixture over stdio. */
 export const FIXTURE_STDIO: StdioCommand = {
@@ -78,4 +84,69 @@ export async function connectSseClient(url: string, name = "thv-test-sse"): Prom
   const client = new Client({ name, version: "1.0.0" }, { capabilities: {} });
   await client.connect(new SSEClientTransport(new URL(url)));
   return client;
+}
+
+/** server-everything (or another server) over HTTP in its own process. */
+export interface HttpServerProcess extends AsyncDisposable {
+  /** Its MCP endpoint: /mcp for streamable HTTP, /sse for legacy SSE. */
+  readonly url: string;
+  /** Stops it. */
+  stop(): Promise<void>;
+}
+
+/** Starts server-everything in `streamableHttp` or `sse` mode on a free port; waits until it accepts. */
+export async function startEverythingHttp(mode: "streamableHttp" | "sse"): Promise<HttpServerProcess> {
+  const port = freePort();
+  const dir = await Deno.makeTempDir({ prefix: "thv-everything-" });
+  const process = await startProcess("server-everything", "node", {
+    args: [EVERYTHING_STDIO.args[0]!, mode],
+    env: { PORT: String(port) },
+    logPath: `${dir}/server.log`,
+  });
+  await waitUntilReady(process, async () => {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    conn.close();
+    return true;
+  }, { deadlineMs: 30_000, what: "listening" });
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= process.stop().then(() => Deno.remove(dir, { recursive: true }).catch(() => {})));
+  return { url: `http://127.0.0.1:${port}/${mode === "sse" ? "sse" : "mcp"}`, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** A reverse proxy served on a free loopback port. */
+export interface ServedHttpProxy extends AsyncDisposable {
+  /** The proxy's origin, `http://127.0.0.1:<port>`. */
+  readonly origin: string;
+  /** The proxy. */
+  readonly proxy: HttpProxy;
+  /** Stops it. */
+  stop(): Promise<void>;
+}
+
+/** Serves an HTTP reverse proxy to `targetUrl`. */
+export async function serveHttpProxy(
+  targetUrl: string,
+  transport: HttpTransport,
+  options: Partial<Omit<HttpProxyOptions, "targetUrl" | "transport" | "log">> = {},
+): Promise<ServedHttpProxy> {
+  const proxy = createHttpProxy({
+    targetUrl,
+    transport,
+    log: createLogger({ format: "text", level: "error" }),
+    ...options,
+  });
+  const abort = new AbortController();
+  const addr = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: abort.signal, onListen: addr.resolve },
+    proxy.handler,
+  );
+  const { port } = await addr.promise;
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= (async () => {
+    await proxy.close();
+    abort.abort();
+    await server.finished;
+  })());
+  return { origin: `http://127.0.0.1:${port}`, proxy, stop, [Symbol.asyncDispose]: stop };
 }

@@ -24,3 +24,4 @@ export {
   type ServedProxy,
   serveStdioProxy,
 } from "./mcp.ts";
+export { type HttpServerProcess, type ServedHttpProxy, serveHttpProxy, startEverythingHttp } from "./mcp.ts";

@@ -1,0 +1,163 @@
+/**
+ * The proxy in front of an MCP server that speaks HTTP itself (streamable HTTP or legacy SSE): a streaming
+ * reverse proxy. Requests go to the server unchanged but for hop-by-hop headers; responses, SSE streams
+ * included, come back as they arrive (never buffered), with the legacy `endpoint` event rewritten for the
+ * proxy's public prefix. `/health` asks the server for an MCP ping through the proxy's own client session.
+ * @module
+ */
+import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "../mcp/mod.ts";
+import type { Logger } from "../log.ts";
+import { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
+import { ErrorCode } from "./jsonrpc.ts";
+import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
+
+/** The transports an HTTP MCP server can speak. */
+export type HttpTransport = "streamable-http" | "sse";
+
+/** Options of {@linkcode createHttpProxy}. */
+export interface HttpProxyOptions {
+  /** The server's MCP endpoint, e.g. `http://127.0.0.1:3001/mcp` or `.../sse`. */
+  readonly targetUrl: string;
+  /** What the server speaks. */
+  readonly transport: HttpTransport;
+  /** Host names clients may use besides the loopback names. */
+  readonly allowedHosts?: readonly string[];
+  /** Origins browsers may call from besides loopback ones. */
+  readonly allowedOrigins?: readonly string[];
+  /** Largest request body (default 8 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Public path prefix for the SSE endpoint event (a path-stripping ingress). */
+  readonly endpointPrefix?: string;
+  /** Honour `X-Forwarded-Prefix` from a trusted ingress. */
+  readonly trustProxyHeaders?: boolean;
+  /** Logger. */
+  readonly log: Logger;
+}
+
+/** A running HTTP proxy. */
+export interface HttpProxy {
+  /** The HTTP handler. */
+  readonly handler: (req: Request) => Promise<Response>;
+  /** MCP session ids the server has handed out and not yet ended. */
+  readonly sessions: () => number;
+  /** Closes the health session. */
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+]);
+
+/** Starts a reverse proxy to `options.targetUrl`. */
+export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
+  const target = new URL(options.targetUrl);
+  const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const guards = { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] };
+  const sessions = new Set<string>();
+  let healthClient: Client | undefined;
+  let lastHealth: { at: number; ok: boolean; ms?: number; error?: string } | undefined;
+
+  async function ping(): Promise<number> {
+    if (!healthClient) {
+      const client = new Client({ name: "thv-proxy-health", version: "0.1.0" }, { capabilities: {} });
+      const transport = options.transport === "sse"
+        ? new SSEClientTransport(target)
+        : new StreamableHTTPClientTransport(target);
+      await client.connect(transport, { timeout: 2000 });
+      healthClient = client;
+    }
+    const started = performance.now();
+    try {
+      await healthClient.ping({ timeout: 2000 });
+    } catch (e) {
+      const broken = healthClient;
+      healthClient = undefined;
+      await broken.close().catch(() => {});
+      throw e;
+    }
+    return performance.now() - started;
+  }
+
+  async function health(): Promise<Response> {
+    // A healthy answer is reused for a second; an unhealthy one is checked again every time.
+    if (!lastHealth || !lastHealth.ok || Date.now() - lastHealth.at > 1000) {
+      try {
+        lastHealth = { at: Date.now(), ok: true, ms: await ping() };
+      } catch (e) {
+        lastHealth = { at: Date.now(), ok: false, error: (e as Error).message };
+      }
+    }
+    return Response.json({
+      status: lastHealth.ok ? "healthy" : "unhealthy",
+      timestamp: new Date().toISOString(),
+      transport: options.transport,
+      mcp: {
+        available: lastHealth.ok,
+        ...(lastHealth.ms !== undefined ? { response_time_ms: Math.round(lastHealth.ms * 100) / 100 } : {}),
+        ...(lastHealth.error ? { error: lastHealth.error } : {}),
+        last_checked: new Date(lastHealth.at).toISOString(),
+      },
+    }, { status: lastHealth.ok ? 200 : 503 });
+  }
+
+  async function forward(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const upstream = new URL(url.pathname + url.search, target);
+    const headers = new Headers();
+    for (const [k, v] of req.headers) if (!HOP_BY_HOP.has(k.toLowerCase())) headers.set(k, v);
+    headers.set("x-forwarded-host", req.headers.get("host") ?? "");
+    headers.set("x-forwarded-proto", url.protocol.replace(":", ""));
+    let body: Uint8Array<ArrayBuffer> | undefined;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      const read = await readBodyLimited(req, maxBody);
+      if (read instanceof Response) return read;
+      body = read;
+    }
+    let res: Response;
+    try {
+      res = await fetch(upstream, { method: req.method, headers, body, redirect: "manual", signal: req.signal });
+    } catch (e) {
+      if (req.signal.aborted) return new Response(null, { status: 499 });
+      lastHealth = undefined; // the server is unreachable: a cached "healthy" must not outlive that
+      options.log.warn("MCP server unreachable", { target: upstream.origin, error: (e as Error).message });
+      return jsonRpcError(502, ErrorCode.BackendUnavailable, `MCP server unavailable: ${(e as Error).message}`);
+    }
+    const sid = res.headers.get("mcp-session-id");
+    if (sid) {
+      if (req.method === "DELETE") sessions.delete(sid);
+      else sessions.add(sid);
+    }
+    const outHeaders = new Headers();
+    for (const [k, v] of res.headers) if (!HOP_BY_HOP.has(k.toLowerCase())) outHeaders.set(k, v);
+    let out = res.body;
+    const isSse = (res.headers.get("content-type") ?? "").startsWith("text/event-stream");
+    const prefix = normalizePrefix(
+      options.endpointPrefix ?? (options.trustProxyHeaders ? req.headers.get("x-forwarded-prefix") : ""),
+    );
+    if (out && isSse && prefix && req.method === "GET") out = out.pipeThrough(endpointRewriter(prefix));
+    if (isSse) outHeaders.set("x-accel-buffering", "no");
+    return new Response(out, { status: res.status, statusText: res.statusText, headers: outHeaders });
+  }
+
+  return {
+    handler(req) {
+      const refused = checkHostAndOrigin(req, guards);
+      if (refused) return Promise.resolve(refused);
+      if (new URL(req.url).pathname === "/health" && req.method === "GET") return health();
+      return forward(req);
+    },
+    sessions: () => sessions.size,
+    async close() {
+      await healthClient?.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The reverse proxy in front of MCP servers that speak HTTP: server-everything in its streamable-HTTP and
+ * legacy SSE modes, through the SDK client; the SSE endpoint rewrite; health when the server dies.
+ */
+import assert from "node:assert/strict";
+import { connectClient, connectSseClient, serveHttpProxy, startEverythingHttp } from "./harness/mod.ts";
+
+const text = (result: unknown) => (result as { content?: Array<{ text?: string }> }).content?.[0]?.text ?? "";
+
+Deno.test("streamable-HTTP server-everything through the reverse proxy: list and call tools, progress included", async () => {
+  await using server = await startEverythingHttp("streamableHttp");
+  await using served = await serveHttpProxy(server.url, "streamable-http");
+  const client = await connectClient(`${served.origin}/mcp`);
+  try {
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    assert.ok(tools.includes("echo"), `tools: ${tools}`);
+    assert.equal(text(await client.callTool({ name: "echo", arguments: { message: "reverse" } })), "Echo: reverse");
+    const progress: number[] = [];
+    await client.callTool(
+      { name: "trigger-long-running-operation", arguments: { duration: 1, steps: 3 } },
+      undefined,
+      { onprogress: (p) => progress.push(p.progress) },
+    );
+    assert.deepEqual(progress, [1, 2, 3], "progress streamed through, not buffered");
+    assert.equal(served.proxy.sessions(), 1, "the session id the server handed out is tracked");
+    assert.equal((await fetch(`${served.origin}/health`)).status, 200);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("legacy SSE server-everything through the reverse proxy: list and call tools", async () => {
+  await using server = await startEverythingHttp("sse");
+  await using served = await serveHttpProxy(server.url, "sse");
+  const client = await connectSseClient(`${served.origin}/sse`);
+  try {
+    assert.ok((await client.listTools()).tools.some((t) => t.name === "echo"));
+    assert.equal(text(await client.callTool({ name: "echo", arguments: { message: "sse" } })), "Echo: sse");
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("the SSE endpoint event carries the configured prefix, or a trusted X-Forwarded-Prefix", async () => {
+  await using server = await startEverythingHttp("sse");
+  const firstEvent = async (origin: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${origin}/sse`, { headers: { accept: "text/event-stream", ...headers } });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("\n\n")) text += (await reader.read()).value ?? "";
+    await reader.cancel();
+    return text.slice(0, text.indexOf("\n\n"));
+  };
+  {
+    await using served = await serveHttpProxy(server.url, "sse", { endpointPrefix: "/team-a" });
+    assert.match(await firstEvent(served.origin), /^event: endpoint\ndata: \/team-a\/message\?sessionId=/);
+  }
+  {
+    await using trusted = await serveHttpProxy(server.url, "sse", { trustProxyHeaders: true });
+    assert.match(await firstEvent(trusted.origin, { "x-forwarded-prefix": "/edge" }), /data: \/edge\/message\?/);
+  }
+  {
+    await using untrusted = await serveHttpProxy(server.url, "sse");
+    assert.match(await firstEvent(untrusted.origin, { "x-forwarded-prefix": "/edge" }), /data: \/message\?/);
+  }
+});
+
+Deno.test("when the HTTP server dies, requests get a 502 JSON-RPC error and /health turns 503", async () => {
+  const server = await startEverythingHttp("streamableHttp");
+  await using served = await serveHttpProxy(server.url, "streamable-http");
+  assert.equal(await fetch(`${served.origin}/health`).then((r) => (r.body?.cancel(), r.status)), 200);
+  await server.stop();
+  const res = await fetch(`${served.origin}/mcp`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: {} }),
+  });
+  assert.equal(res.status, 502);
+  assert.equal((await res.json()).error.code, -32000);
+  const health = await fetch(`${served.origin}/health`);
+  assert.equal(health.status, 503);
+  assert.equal((await health.json()).mcp.available, false);
+});
