@@ -7,7 +7,7 @@ export { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
 export { ErrorCode, type Message, parseMessage } from "./jsonrpc.ts";
 export { Multiplexer, type MultiplexerOptions, type SessionSink } from "./multiplexer.ts";
 export { StdioBackend, type StdioCommand } from "./stdio_backend.ts";
-export { createStdioProxy, type StdioProxy, type StdioProxyOptions } from "./stdio_proxy.ts";
+export { createStdioProxy, type Isolation, type StdioProxy, type StdioProxyOptions } from "./stdio_proxy.ts";
 export { legacySseEndpoints, type LegacySseOptions, type LegacySseTarget } from "./legacy_sse.ts";
 export { createHttpProxy, type HttpProxy, type HttpProxyOptions, type HttpTransport } from "./http_proxy.ts";
 export { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";

@@ -14,6 +14,14 @@ function port(value: string): number {
   return n;
 }
 
+function positive(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`${flag} ${value} is not a whole number of 1 or more`);
+    return n;
+  };
+}
+
 /** Serves `handler` and prints the URL; resolves when the shutdown signal has stopped the listener. */
 async function serveAndPrint(
   context: CliContext,
@@ -99,11 +107,26 @@ export function proxyCommand(context: () => CliContext): Command {
       [] as string[],
     )
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
+    .addOption(
+      new Option("--isolation <mode>", "shared: one server process for all sessions; session: one per session")
+        .choices(["shared", "session"] as const).default("shared" as const),
+    )
+    .addOption(
+      new Option("--max-processes <n>", "with --isolation session: most processes at once").default(10)
+        .argParser(positive("--max-processes")),
+    )
+    .addOption(
+      new Option("--session-idle-seconds <s>", "close sessions (and their processes) unused this long").default(1800)
+        .argParser(positive("--session-idle-seconds")),
+    )
     .action(async (command, args, opts) => {
       const { log } = context();
       const { createStdioProxy } = await import("../../lib/transport/mod.ts");
       const stdioProxy = createStdioProxy({
         command: { command, args },
+        isolation: opts.isolation,
+        maxProcesses: opts.maxProcesses,
+        sessionIdleMs: opts.sessionIdleSeconds * 1000,
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
         log: log.with({ role: "proxy" }),

@@ -1,0 +1,52 @@
+/**
+ * `--isolation session`: one server process per client session, never more than the cap, stopped when the
+ * session ends or idles out.
+ */
+import assert from "node:assert/strict";
+import { StreamableHTTPClientTransport } from "../lib/mcp/mod.ts";
+import { connectClient, FIXTURE_STDIO, poll, serveStdioProxy } from "./harness/mod.ts";
+
+const alive = (pid: number) => Deno.stat(`/proc/${pid}`).then(() => true, () => false);
+
+Deno.test("session isolation: a process per session, at most the cap, freed on close and reaped when idle", async () => {
+  await using served = await serveStdioProxy(FIXTURE_STDIO, {
+    isolation: "session",
+    maxProcesses: 3,
+    sessionIdleMs: 1500,
+  });
+  assert.deepEqual(served.proxy.serverPids(), [], "no process before the first session");
+
+  const transports = [0, 1, 2].map(() => new StreamableHTTPClientTransport(new URL(served.url)));
+  const clients = await Promise.all(transports.map(async (transport, i) => {
+    const { Client } = await import("../lib/mcp/mod.ts");
+    const client = new Client({ name: `c${i}`, version: "1" }, { capabilities: {} });
+    await client.connect(transport);
+    return client;
+  }));
+  const pids = served.proxy.serverPids();
+  assert.equal(new Set(pids).size, 3, `three distinct processes: ${pids}`);
+  for (const [i, client] of clients.entries()) {
+    const result = await client.callTool({ name: "echo", arguments: { message: `s${i}` } });
+    assert.equal((result.content as Array<{ text: string }>)[0]!.text, `Echo: s${i}`);
+  }
+
+  await assert.rejects(connectClient(served.url, "fourth"), /Too many sessions: at most 3 server processes/);
+  assert.equal(served.proxy.serverPids().length, 3, "the refused session started no process");
+
+  await transports[0]!.terminateSession(); // DELETE ends the session and its process
+  await clients[0]!.close();
+  await poll(() => Promise.resolve(served.proxy.serverPids().length === 2 || undefined), {
+    what: "the closed session's process to stop",
+  });
+  const fourth = await connectClient(served.url, "fourth");
+  assert.equal(served.proxy.serverPids().length, 3);
+
+  // Left alone, the sessions idle out and their processes are stopped.
+  const before = served.proxy.serverPids();
+  await poll(() => Promise.resolve(served.proxy.serverPids().length === 0 || undefined), {
+    what: "idle processes to be reaped",
+    deadlineMs: 10_000,
+  });
+  for (const pid of before) assert.equal(await alive(pid), false, `process ${pid} is gone`);
+  for (const client of [...clients.slice(1), fourth]) await client.close();
+});
