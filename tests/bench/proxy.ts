@@ -1,0 +1,252 @@
+/**
+ * `deno task bench:proxy`: an echo tool called directly and through the proxy, in one run: the fixture over
+ * streamable HTTP (direct, and through `thv proxy --target-uri`) and over stdio (direct on its pipe, and
+ * through `thv proxy stdio`), at concurrency 1 and 32. Reports p50/p99 latency, calls per second and the
+ * proxies' peak RSS, ends with one line of ratios, and writes the `proxy` section of docs/benchmarks.md.
+ * The client is a minimal raw MCP client (fetch, or lines on a pipe), so client overhead stays small.
+ *
+ * `BENCH_CALLS` sets the calls per measurement (default 2000).
+ * @module
+ */
+import { freePort, REPO_ROOT } from "../harness/mod.ts";
+import { machineLine, ms, percentile, writeBenchSection } from "./report.ts";
+
+const CALLS = Number(Deno.env.get("BENCH_CALLS") ?? "2000");
+const FIXTURE = `${REPO_ROOT}tests/fixtures/mcp_fixture.ts`;
+const INIT = {
+  protocolVersion: "2025-11-25",
+  capabilities: {},
+  clientInfo: { name: "bench", version: "1" },
+};
+
+interface Caller {
+  /** One echo call; resolves when its answer arrived. */
+  call(id: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A raw streamable-HTTP MCP session. */
+async function httpSession(url: string): Promise<Caller> {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+  };
+  const init = await fetch(url, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "initialize", params: INIT }),
+  });
+  const sid = init.headers.get("mcp-session-id");
+  await init.text();
+  if (!sid) throw new Error(`no session from ${url}: ${init.status}`);
+  const session = { ...headers, "mcp-session-id": sid, "mcp-protocol-version": "2025-11-25" };
+  await (await fetch(url, {
+    method: "POST",
+    headers: session,
+    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+  })).text();
+  return {
+    async call(id) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: session,
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id,
+          method: "tools/call",
+          params: { name: "echo", arguments: { message: "x" } },
+        }),
+      });
+      const text = await res.text();
+      if (!text.includes("Echo: x")) throw new Error(`bad answer: ${res.status} ${text.slice(0, 200)}`);
+    },
+    async close() {
+      await (await fetch(url, { method: "DELETE", headers: session })).text().catch(() => "");
+    },
+  };
+}
+
+/** The fixture on a pipe, called directly: requests are pipelined and matched by id. */
+async function stdioDirect(): Promise<Caller & { pid: number }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", FIXTURE, "stdio"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const waiting = new Map<number, () => void>();
+  (async () => {
+    let buffered = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      buffered += chunk;
+      let i: number;
+      while ((i = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, i);
+        buffered = buffered.slice(i + 1);
+        const m = JSON.parse(line);
+        if (m.id !== undefined) waiting.get(m.id)?.();
+      }
+    }
+  })();
+  const send = (m: unknown) => writer.write(new TextEncoder().encode(JSON.stringify(m) + "\n"));
+  const request = (id: number, method: string, params: unknown) => {
+    const done = new Promise<void>((r) => waiting.set(id, () => (waiting.delete(id), r())));
+    send({ jsonrpc: "2.0", id, method, params });
+    return done;
+  };
+  await request(0, "initialize", INIT);
+  await send({ jsonrpc: "2.0", method: "notifications/initialized" });
+  return {
+    pid: child.pid,
+    call: (id) => request(id, "tools/call", { name: "echo", arguments: { message: "x" } }),
+    async close() {
+      await writer.close().catch(() => {});
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+/** Runs `calls` calls over `callers` (one worker each); returns latencies (ms) and calls per second. */
+async function measure(callers: Caller[], calls: number) {
+  const latencies: number[] = [];
+  let next = 1;
+  const t0 = performance.now();
+  await Promise.all(callers.map(async (caller) => {
+    while (next <= calls) {
+      const id = next++;
+      const s = performance.now();
+      await caller.call(id);
+      latencies.push(performance.now() - s);
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), perSecond: calls / seconds };
+}
+
+/** Starts a `thv` process and returns the URL it prints. */
+async function thv(args: string[]): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts", ...args],
+    cwd: REPO_ROOT,
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) text += (await reader.read()).value ?? "";
+  reader.releaseLock();
+  return {
+    url: text.trim(),
+    pid: child.pid,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+const peakRssMiB = async (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(await Deno.readTextFile(`/proc/${pid}/status`))![1]) / 1024;
+
+async function waitHealthy(origin: string) {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(`${origin}/health`).then((r) => (r.body?.cancel(), r.ok), () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${origin}/health never turned 200`);
+}
+
+type Row = { config: string; c: number; p50: number; p99: number; perSecond: number };
+const rows: Row[] = [];
+const record = (config: string, c: number, r: { p50: number; p99: number; perSecond: number }) => {
+  rows.push({ config, c, ...r });
+  console.log(
+    `${config.padEnd(34)} c=${String(c).padEnd(3)} p50 ${ms(r.p50).padStart(6)} ms  p99 ${ms(r.p99).padStart(6)} ms  ${
+      Math.round(r.perSecond)
+    } calls/s`,
+  );
+};
+async function run(config: string, open: () => Promise<Caller>) {
+  for (const c of [1, 32]) {
+    const callers = await Promise.all(Array.from({ length: c }, open));
+    await measure(callers, Math.min(200, CALLS)); // warm-up
+    record(config, c, await measure(callers, c === 1 ? CALLS : CALLS * 2));
+    await Promise.all(callers.map((x) => x.close()));
+  }
+}
+
+console.log(`machine: ${machineLine()}`);
+const rss: Record<string, number> = {};
+
+// Streamable HTTP: the fixture in its own process, directly and through `thv proxy --target-uri`.
+const port = freePort();
+const fixture = new Deno.Command(Deno.execPath(), {
+  args: ["run", "-A", FIXTURE, "http", "--port", String(port)],
+  stdout: "null",
+  stderr: "null",
+}).spawn();
+const fixtureUrl = `http://127.0.0.1:${port}/mcp`;
+for (let i = 0; i < 300; i++) {
+  const up = await fetch(fixtureUrl, { method: "GET" }).then((r) => (r.body?.cancel(), true), () => false);
+  if (up) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+try {
+  await run("streamable HTTP, direct", () => httpSession(fixtureUrl));
+  const reverse = await thv(["proxy", "--target-uri", fixtureUrl]);
+  await waitHealthy(new URL(reverse.url).origin);
+  await run("streamable HTTP, through the proxy", () => httpSession(reverse.url));
+  rss.reverse = await peakRssMiB(reverse.pid);
+  await reverse.stop();
+} finally {
+  fixture.kill("SIGTERM");
+  await fixture.status;
+}
+
+// stdio: the fixture on its own pipe, and behind `thv proxy stdio` (one shared process).
+{
+  const direct = await stdioDirect();
+  for (const c of [1, 32]) {
+    const callers = Array.from({ length: c }, () => direct); // c requests in flight on the one pipe
+    await measure(callers, Math.min(200, CALLS));
+    record("stdio, direct (pipelined)", c, await measure(callers, c === 1 ? CALLS : CALLS * 2));
+  }
+  await direct.close();
+  const bridge = await thv(["proxy", "stdio", "--", Deno.execPath(), "run", "-A", FIXTURE, "stdio"]);
+  await waitHealthy(new URL(bridge.url).origin);
+  await run("stdio, through the proxy", () => httpSession(bridge.url));
+  rss.stdio = await peakRssMiB(bridge.pid);
+  await bridge.stop();
+}
+
+const get = (config: string, c: number) => rows.find((r) => r.config === config && r.c === c)!;
+const sd = get("streamable HTTP, direct", 1), sp = get("streamable HTTP, through the proxy", 1);
+const td = get("stdio, direct (pipelined)", 1), tp = get("stdio, through the proxy", 1);
+const sd32 = get("streamable HTTP, direct", 32), sp32 = get("streamable HTTP, through the proxy", 32);
+const tp32 = get("stdio, through the proxy", 32);
+const ratios = `ratios: added p50 at c=1: streamable +${ms(sp.p50 - sd.p50)} ms, stdio +${ms(tp.p50 - td.p50)} ms; ` +
+  `throughput through the proxy at c=32: streamable ${
+    Math.round((sp32.perSecond / sd32.perSecond) * 100)
+  }% of direct; ` +
+  `stdio bridge ${Math.round(tp32.perSecond)} calls/s; proxy peak RSS ${rss.reverse!.toFixed(0)} MiB (reverse), ` +
+  `${rss.stdio!.toFixed(0)} MiB (stdio)`;
+console.log(ratios);
+
+const table = [
+  "| path | concurrency | p50 ms | p99 ms | calls/s |",
+  "| --- | --- | --- | --- | --- |",
+  ...rows.map((r) => `| ${r.config} | ${r.c} | ${ms(r.p50)} | ${ms(r.p99)} | ${Math.round(r.perSecond)} |`),
+].join("\n");
+await writeBenchSection(
+  "proxy",
+  `## Proxy (\`deno task bench:proxy\`)\n\nMeasured ${
+    new Date().toISOString().slice(0, 10)
+  } on ${machineLine()}: the ` +
+    `fixture's echo tool, ${CALLS} calls at concurrency 1 and ${CALLS * 2} at 32 (each concurrent worker has its own ` +
+    `session; direct stdio pipelines on the one pipe). Load generator, proxy and server share the 2 cores.\n\n` +
+    `${table}\n\n${ratios}\n\nTargets (issue 4): added p50 at c=1 under 0.3 ms; throughput through the proxy at c=32 at ` +
+    `least 80% of direct; stdio bridge at least 5,000 calls/s; proxy RSS under 100 MB.\n`,
+);
