@@ -5,7 +5,7 @@
  * proxy's public prefix. `/health` asks the server for an MCP ping through the proxy's own client session.
  * @module
  */
-import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "../mcp/mod.ts";
+import type { Client } from "../mcp/mod.ts";
 import type { Logger } from "../log.ts";
 import { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
 import { ErrorCode } from "./jsonrpc.ts";
@@ -68,6 +68,8 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
 
   async function ping(): Promise<number> {
     if (!healthClient) {
+      // Loaded on the first health check, not at start: the SDK is a large module graph.
+      const { Client, SSEClientTransport, StreamableHTTPClientTransport } = await import("../mcp/mod.ts");
       const client = new Client({ name: "thv-proxy-health", version: "0.1.0" }, { capabilities: {} });
       const transport = options.transport === "sse"
         ? new SSEClientTransport(target)
@@ -124,9 +126,9 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     }
     let res: Response;
     try {
-      res = await fetch(upstream, { method: req.method, headers, body, redirect: "manual", signal: req.signal });
+      // No req.signal: a client that leaves cancels the response body, and that cancels the upstream body.
+      res = await fetch(upstream, { method: req.method, headers, body, redirect: "manual" });
     } catch (e) {
-      if (req.signal.aborted) return new Response(null, { status: 499 });
       lastHealth = undefined; // the server is unreachable: a cached "healthy" must not outlive that
       options.log.warn("MCP server unreachable", { target: upstream.origin, error: (e as Error).message });
       return jsonRpcError(502, ErrorCode.BackendUnavailable, `MCP server unavailable: ${(e as Error).message}`);

@@ -11,3 +11,9 @@ export { createStdioProxy, type Isolation, type StdioProxy, type StdioProxyOptio
 export { legacySseEndpoints, type LegacySseOptions, type LegacySseTarget } from "./legacy_sse.ts";
 export { createHttpProxy, type HttpProxy, type HttpProxyOptions, type HttpTransport } from "./http_proxy.ts";
 export { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
+export {
+  StreamableFrontend,
+  type StreamableFrontendOptions,
+  type StreamableTarget,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "./streamable_frontend.ts";

@@ -1,6 +1,6 @@
 /**
- * The proxy in front of a stdio MCP server: one HTTP listener with `/mcp` (streamable HTTP, one SDK
- * transport per client session), `/sse` + `/messages` (legacy HTTP+SSE) and `/health`.
+ * The proxy in front of a stdio MCP server: one HTTP listener with `/mcp` (streamable HTTP, see
+ * {@linkcode StreamableFrontend}), `/sse` + `/messages` (legacy HTTP+SSE) and `/health`.
  *
  * Isolation `shared` (the default) runs one server process for every session, through the
  * {@linkcode Multiplexer}. Isolation `session` runs one process per client session: at most
@@ -8,13 +8,14 @@
  * idles out.
  * @module
  */
-import { WebStandardStreamableHTTPServerTransport } from "../mcp/mod.ts";
 import type { Logger } from "../log.ts";
-import { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
-import { ErrorCode, type Message } from "./jsonrpc.ts";
+import { checkHostAndOrigin, jsonRpcError } from "./guards.ts";
+import { ErrorCode } from "./jsonrpc.ts";
 import { legacySseEndpoints } from "./legacy_sse.ts";
-import { Multiplexer } from "./multiplexer.ts";
+import type { Message } from "./jsonrpc.ts";
+import { Multiplexer, type SessionSink } from "./multiplexer.ts";
 import { StdioBackend, type StdioCommand } from "./stdio_backend.ts";
+import { StreamableFrontend } from "./streamable_frontend.ts";
 
 /** How client sessions map to server processes. */
 export type Isolation = "shared" | "session";
@@ -67,13 +68,6 @@ interface Unit {
   readonly status: { down: boolean };
 }
 
-interface Entry {
-  readonly unit: Unit;
-  /** Present for streamable-HTTP sessions. */
-  readonly transport?: WebStandardStreamableHTTPServerTransport;
-  lastSeen: number;
-}
-
 /** Starts the server (shared isolation) and returns the proxy's handler. */
 export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
   const { log } = options;
@@ -82,7 +76,8 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
   const guards = { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] };
-  const sessions = new Map<string, Entry>();
+  /** Every open session (streamable and legacy) → the unit that serves it. */
+  const sessions = new Map<string, Unit>();
   const units = new Set<Unit>();
   let lastHealth: { at: number; ok: boolean; ms?: number; error?: string } | undefined;
 
@@ -127,99 +122,40 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     return startUnit();
   }
 
-  function closeSession(id: string): void {
-    const entry = sessions.get(id);
-    if (!entry) return;
-    sessions.delete(id);
-    entry.unit.mux.closeSession(id);
-    entry.transport?.close().catch(() => {});
-    if (entry.unit !== shared) {
-      units.delete(entry.unit);
-      entry.unit.backend.stop().catch(() => {});
-    }
-  }
-  const sweeper = setInterval(() => {
-    const cutoff = Date.now() - idleMs;
-    for (const [id, entry] of sessions) if (entry.lastSeen < cutoff) closeSession(id);
-  }, Math.min(idleMs, 60_000));
-
-  const capReached = () =>
-    jsonRpcError(
-      503,
-      ErrorCode.BackendUnavailable,
-      `Too many sessions: at most ${maxProcesses} server processes run at once; close a session or try later`,
-    );
-
-  async function newSession(req: Request, parsedBody: unknown): Promise<Response> {
+  /** Admits a session on a unit; false when the process cap is reached. */
+  function openSession(id: string, sink: SessionSink): boolean {
     const unit = unitForNewSession();
-    if (!unit) return capReached();
-    let opened = false;
-    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => crypto.randomUUID(),
-      onsessioninitialized: (id) => {
-        opened = true;
-        sessions.set(id, { unit, transport, lastSeen: Date.now() });
-        unit.mux.openSession(id, (message, related) => {
-          transport.send(message as never, related === undefined ? undefined : { relatedRequestId: related })
-            .catch(() => {}); // the client went away from that stream: nothing to deliver to
-        });
-      },
-      onsessionclosed: (id) => closeSession(id),
-    });
-    transport.onmessage = (message) => {
-      if (transport.sessionId) unit.mux.fromClient(transport.sessionId, message as Message);
-    };
-    await transport.start();
-    const response = await transport.handleRequest(req, { parsedBody });
-    if (!opened && unit !== shared) {
-      units.delete(unit); // the initialize was refused: its process is not needed
+    if (!unit) return false;
+    sessions.set(id, unit);
+    unit.mux.openSession(id, sink);
+    return true;
+  }
+
+  function releaseSession(id: string): void {
+    const unit = sessions.get(id);
+    if (!unit) return;
+    sessions.delete(id);
+    unit.mux.closeSession(id);
+    if (unit !== shared) {
+      units.delete(unit);
       unit.backend.stop().catch(() => {});
     }
-    return response;
   }
 
+  const capMessage =
+    `Too many sessions: at most ${maxProcesses} server processes run at once; close a session or try later`;
+  const target = {
+    open: openSession,
+    receive: (id: string, message: Message) => sessions.get(id)?.mux.fromClient(id, message),
+    close: releaseSession,
+  };
+  const streamable = new StreamableFrontend(target, { maxBodyBytes: maxBody, refusal: capMessage });
   const legacy = legacySseEndpoints({
-    open: (id, sink) => {
-      const unit = unitForNewSession()!; // the cap is checked before the stream opens
-      sessions.set(id, { unit, lastSeen: Date.now() });
-      unit.mux.openSession(id, (message) => sink(message));
-    },
-    receive: (id, message) => {
-      const entry = sessions.get(id);
-      if (!entry) return;
-      entry.lastSeen = Date.now();
-      entry.unit.mux.fromClient(id, message);
-    },
-    close: (id) => closeSession(id),
+    open: (id, sink) => void openSession(id, (message) => sink(message)), // the cap is checked before /sse opens
+    receive: target.receive,
+    close: releaseSession,
   }, { maxBodyBytes: maxBody, ...(options.endpointPrefix ? { endpointPrefix: options.endpointPrefix } : {}) });
-
-  async function mcp(req: Request): Promise<Response> {
-    let parsedBody: unknown;
-    if (req.method === "POST") {
-      const body = await readBodyLimited(req, maxBody);
-      if (body instanceof Response) return body;
-      try {
-        parsedBody = JSON.parse(new TextDecoder().decode(body));
-      } catch {
-        return jsonRpcError(400, ErrorCode.ParseError, "Parse error: the body is not JSON");
-      }
-    }
-    const sessionId = req.headers.get("mcp-session-id");
-    if (sessionId) {
-      const entry = sessions.get(sessionId);
-      if (!entry?.transport) return jsonRpcError(404, -32001, "Session not found: initialize a new session");
-      entry.lastSeen = Date.now();
-      const response = await entry.transport.handleRequest(req, { parsedBody });
-      if (req.method === "DELETE" && response.ok) closeSession(sessionId);
-      return response;
-    }
-    const isInitialize = req.method === "POST" && !!parsedBody && typeof parsedBody === "object" &&
-      (parsedBody as { method?: unknown }).method === "initialize";
-    if (!isInitialize) {
-      return jsonRpcError(400, ErrorCode.InvalidRequest, "Bad Request: Mcp-Session-Id header is required");
-    }
-    return newSession(req, parsedBody);
-  }
+  const sweeper = setInterval(() => streamable.expireIdle(Date.now() - idleMs), Math.min(idleMs, 60_000));
 
   async function health(): Promise<Response> {
     // Shared: the server must answer an MCP ping. Per session: every running process must be up (their
@@ -262,9 +198,10 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
       if (refused) return Promise.resolve(refused);
       const path = new URL(req.url).pathname;
       if (path === "/health" && req.method === "GET") return health();
-      if (path === "/mcp") return mcp(req);
+      if (path === "/mcp") return streamable.handle(req);
       if (path === "/sse" && req.method === "GET") {
-        return Promise.resolve(!shared && units.size >= maxProcesses ? capReached() : legacy.open());
+        const full = !shared && units.size >= maxProcesses;
+        return Promise.resolve(full ? jsonRpcError(503, ErrorCode.BackendUnavailable, capMessage) : legacy.open());
       }
       if (path === "/messages" && req.method === "POST") return legacy.post(req);
       return Promise.resolve(
@@ -276,7 +213,7 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     serverPids: () => [...units].map((u) => u.backend.pid).filter((p): p is number => p !== undefined),
     async close() {
       clearInterval(sweeper);
-      for (const id of [...sessions.keys()]) closeSession(id);
+      streamable.closeAll();
       legacy.closeAll();
       await Promise.all([...units].map((u) => u.backend.stop()));
       units.clear();
