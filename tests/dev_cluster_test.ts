@@ -3,7 +3,7 @@
  * that file, and SIGTERM stops everything and removes the files.
  */
 import assert from "node:assert/strict";
-import { REPO_ROOT, within } from "./harness/mod.ts";
+import { firstLine, REPO_ROOT, within } from "./harness/mod.ts";
 
 async function pidAlive(pid: number): Promise<boolean> {
   try {
@@ -71,19 +71,4 @@ async function childPids(dir: string): Promise<number[]> {
     }
   }
   return pids;
-}
-
-/** The first line of a byte stream; the rest of the stream is drained so the child never blocks on it. */
-async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`stdout ended before a full line: ${text}`);
-    text += value;
-  }
-  (async () => {
-    while (!(await reader.read()).done) { /* drain */ }
-  })();
-  return text.slice(0, text.indexOf("\n"));
 }

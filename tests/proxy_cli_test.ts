@@ -3,19 +3,7 @@
  * stops the proxy and its server.
  */
 import assert from "node:assert/strict";
-import { connectClient, FIXTURE_STDIO, REPO_ROOT, within } from "./harness/mod.ts";
-
-async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`stdout ended before a full line: ${text}`);
-    text += value;
-  }
-  reader.releaseLock();
-  return text.slice(0, text.indexOf("\n"));
-}
+import { connectClient, firstLine, FIXTURE_STDIO, REPO_ROOT, within } from "./harness/mod.ts";
 
 Deno.test("thv proxy stdio prints its URL, serves MCP clients, and stops with its server on SIGTERM", async () => {
   const child = new Deno.Command(Deno.execPath(), {

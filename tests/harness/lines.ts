@@ -57,3 +57,18 @@ export class LineReader {
     });
   }
 }
+
+/** The first line of a byte stream (a process's stdout); the rest is drained so the writer never blocks. */
+export async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the stream ended before a full line: ${text}`);
+    text += value;
+  }
+  (async () => {
+    while (!(await reader.read()).done) { /* drain */ }
+  })().catch(() => {});
+  return text.slice(0, text.indexOf("\n"));
+}

@@ -34,6 +34,21 @@ export const EVERYTHING_STDIO: StdioCommand = {
   ],
 };
 
+/** Serves `handler` on a free loopback port; `stop` runs `close` and then ends the listener. */
+async function serveOnFreePort(handler: (req: Request) => Promise<Response>, close: () => Promise<void>) {
+  const abort = new AbortController();
+  const addr = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, signal: abort.signal, onListen: addr.resolve }, handler);
+  const { port } = await addr.promise;
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= (async () => {
+    await close();
+    abort.abort();
+    await server.finished;
+  })());
+  return { origin: `http://127.0.0.1:${port}`, stop };
+}
+
 /** A proxy served on a free loopback port. */
 export interface ServedProxy extends AsyncDisposable {
   /** `http://127.0.0.1:<port>/mcp`. */
@@ -50,25 +65,13 @@ export async function serveStdioProxy(
   options: Partial<Omit<StdioProxyOptions, "command" | "log">> = {},
 ): Promise<ServedProxy> {
   const proxy = createStdioProxy({ command, log: createLogger({ format: "text", level: "error" }), ...options });
-  const abort = new AbortController();
-  const addr = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: abort.signal, onListen: addr.resolve },
-    proxy.handler,
-  );
-  const { port } = await addr.promise;
-  const url = `http://127.0.0.1:${port}/mcp`;
+  const { origin, stop } = await serveOnFreePort(proxy.handler, () => proxy.close());
+  const url = `${origin}/mcp`;
   const deadline = Date.now() + 30_000;
-  while ((await fetch(`http://127.0.0.1:${port}/health`).then((r) => (r.body?.cancel(), r.status), () => 0)) !== 200) {
+  while ((await fetch(`${origin}/health`).then((r) => (r.body?.cancel(), r.status), () => 0)) !== 200) {
     if (Date.now() > deadline) throw new Error("the proxy's /health did not turn 200 within 30 s");
     await new Promise((r) => setTimeout(r, 100));
   }
-  let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= (async () => {
-    await proxy.close();
-    abort.abort();
-    await server.finished;
-  })());
   return { url, proxy, stop, [Symbol.asyncDispose]: stop };
 }
 
@@ -135,18 +138,6 @@ export async function serveHttpProxy(
     log: createLogger({ format: "text", level: "error" }),
     ...options,
   });
-  const abort = new AbortController();
-  const addr = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: abort.signal, onListen: addr.resolve },
-    proxy.handler,
-  );
-  const { port } = await addr.promise;
-  let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= (async () => {
-    await proxy.close();
-    abort.abort();
-    await server.finished;
-  })());
-  return { origin: `http://127.0.0.1:${port}`, proxy, stop, [Symbol.asyncDispose]: stop };
+  const { origin, stop } = await serveOnFreePort(proxy.handler, () => proxy.close());
+  return { origin, proxy, stop, [Symbol.asyncDispose]: stop };
 }

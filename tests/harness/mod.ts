@@ -7,7 +7,7 @@ import "./quiet_deprecations.ts";
 export { type ControlPlaneAssets, controlPlaneAssets } from "./assets.ts";
 export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from "./control_plane.ts";
 export { freePort, freePorts } from "./ports.ts";
-export { LineReader } from "./lines.ts";
+export { firstLine, LineReader } from "./lines.ts";
 export { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
 export { buildTestImage, type TestImageSpec } from "./images.ts";
 export { CONTAINERS_CONF, type PodmanService, startPodman } from "./podman.ts";
