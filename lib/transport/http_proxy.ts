@@ -64,26 +64,39 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const guards = { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] };
   const sessions = new Set<string>();
   let healthClient: Client | undefined;
+  let connecting: Promise<Client> | undefined;
   let lastHealth: { at: number; ok: boolean; ms?: number; error?: string } | undefined;
 
-  async function ping(): Promise<number> {
-    if (!healthClient) {
+  /** The proxy's own MCP session for health checks: one at a time, closed when it fails. */
+  function healthSession(): Promise<Client> {
+    if (healthClient) return Promise.resolve(healthClient);
+    connecting ??= (async () => {
       // Loaded on the first health check, not at start: the SDK is a large module graph.
       const { Client, SSEClientTransport, StreamableHTTPClientTransport } = await import("../mcp/mod.ts");
       const client = new Client({ name: "thv-proxy-health", version: "0.1.0" }, { capabilities: {} });
       const transport = options.transport === "sse"
         ? new SSEClientTransport(target)
         : new StreamableHTTPClientTransport(target);
-      await client.connect(transport, { timeout: 2000 });
+      try {
+        await client.connect(transport, { timeout: 2000 });
+      } catch (e) {
+        await client.close().catch(() => {});
+        throw e;
+      }
       healthClient = client;
-    }
+      return client;
+    })().finally(() => (connecting = undefined));
+    return connecting;
+  }
+
+  async function ping(): Promise<number> {
+    const client = await healthSession();
     const started = performance.now();
     try {
-      await healthClient.ping({ timeout: 2000 });
+      await client.ping({ timeout: 2000 });
     } catch (e) {
-      const broken = healthClient;
-      healthClient = undefined;
-      await broken.close().catch(() => {});
+      if (healthClient === client) healthClient = undefined;
+      await client.close().catch(() => {});
       throw e;
     }
     return performance.now() - started;
@@ -116,6 +129,8 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     const upstream = new URL(url.pathname + url.search, target);
     const headers = new Headers();
     for (const [k, v] of req.headers) if (!HOP_BY_HOP.has(k.toLowerCase())) headers.set(k, v);
+    // Deno's fetch would decompress the body but keep its content-encoding header: ask for none at all.
+    headers.set("accept-encoding", "identity");
     headers.set("x-forwarded-host", req.headers.get("host") ?? "");
     headers.set("x-forwarded-proto", url.protocol.replace(":", ""));
     let body: Uint8Array<ArrayBuffer> | undefined;
@@ -133,11 +148,10 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       options.log.warn("MCP server unreachable", { target: upstream.origin, error: (e as Error).message });
       return jsonRpcError(502, ErrorCode.BackendUnavailable, `MCP server unavailable: ${(e as Error).message}`);
     }
-    const sid = res.headers.get("mcp-session-id");
-    if (sid) {
-      if (req.method === "DELETE") sessions.delete(sid);
-      else sessions.add(sid);
-    }
+    const requested = req.headers.get("mcp-session-id");
+    if (requested && (req.method === "DELETE" || res.status === 404)) sessions.delete(requested);
+    const granted = res.headers.get("mcp-session-id");
+    if (granted && req.method !== "DELETE" && res.ok) sessions.add(granted);
     const outHeaders = new Headers();
     for (const [k, v] of res.headers) if (!HOP_BY_HOP.has(k.toLowerCase())) outHeaders.set(k, v);
     let out = res.body;

@@ -33,6 +33,8 @@ export const ErrorCode = {
   /** The backend did not answer in time, or went away. */
   BackendUnavailable: -32000,
   RequestTimeout: -32001,
+  /** The client cancelled the request (the code LSP uses; the client ignores the answer). */
+  RequestCancelled: -32800,
 } as const;
 
 /** True for a request (method and id). */

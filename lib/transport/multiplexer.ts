@@ -24,8 +24,14 @@ import {
   type Request,
 } from "./jsonrpc.ts";
 
-/** Where a session's messages go: `related` is the client's request id a message belongs to, if any. */
-export type SessionSink = (message: Message, related?: Id) => void;
+/**
+ * Where a session's messages go: `related` is the client's request id a message belongs to, if any. Returns
+ * false when the message could not be delivered (no stream open for it).
+ */
+export type SessionSink = (message: Message, related?: Id) => boolean | void;
+
+/** Protocol versions the proxy can speak with clients, oldest first. */
+export const CLIENT_PROTOCOL_VERSIONS = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
 
 /** The protocol version and capabilities the proxy initializes the server with. */
 export interface InitializeParams {
@@ -78,8 +84,10 @@ export class Multiplexer {
   #nextId = 1;
   #initResult: Record<string, unknown> | undefined;
   #initializing: Promise<Record<string, unknown>> | undefined;
-  /** Requests that arrived before the server was initialized. */
-  #queued: Array<() => void> = [];
+  /** Requests that arrived before the server was initialized, in order. */
+  #queued: Array<{ session: string; request: Request; timer: ReturnType<typeof setTimeout> }> = [];
+  /** The proxy id of the request forwarded last. */
+  #lastForwarded: number | undefined;
 
   /** Creates a multiplexer; call {@linkcode Multiplexer.connect} once the server runs. */
   constructor(options: MultiplexerOptions) {
@@ -108,8 +116,25 @@ export class Multiplexer {
       if (m.error) throw new Error(`the MCP server refused initialize: ${m.error.message}`);
       this.#initResult = m.result as Record<string, unknown>;
       this.#o.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-      for (const run of this.#queued.splice(0)) run();
+      // A restarted server knows no subscriptions: restore those the sessions still hold.
+      const uris = new Set([...this.#sessions.values()].flatMap((s) => [...s.subscriptions]));
+      for (const uri of uris) this.#request("resources/subscribe", { uri }).catch(() => {});
+      for (const q of this.#queued.splice(0)) {
+        clearTimeout(q.timer);
+        const session = this.#sessions.get(q.session);
+        if (session) this.#forwardRequest(q.session, session, q.request);
+      }
       return this.#initResult;
+    });
+    init.catch((e: Error) => {
+      for (const q of this.#queued.splice(0)) {
+        clearTimeout(q.timer);
+        const reason = `MCP server unavailable: ${e.message}`;
+        this.#sessions.get(q.session)?.sink(
+          errorResponse(q.request.id, ErrorCode.BackendUnavailable, reason),
+          q.request.id,
+        );
+      }
     });
     this.#initializing = init;
     init.catch(() => {}).finally(() => {
@@ -167,6 +192,15 @@ export class Multiplexer {
       });
     }
     for (const uri of session.subscriptions) this.#unsubscribeIfLast(uri);
+    this.#queued = this.#queued.filter((q) => {
+      if (q.session === id) clearTimeout(q.timer);
+      return q.session !== id;
+    });
+    for (const [clientId, r] of this.#serverRequests) {
+      if (r.session !== id) continue;
+      this.#serverRequests.delete(clientId);
+      this.#o.send(errorResponse(r.serverId, ErrorCode.InternalError, "The client session that was asked has closed"));
+    }
   }
 
   /** Handles a message from a client session. */
@@ -175,14 +209,23 @@ export class Multiplexer {
     if (!session) return;
     session.lastActive = Date.now();
     if (isRequest(message)) this.#clientRequest(sessionId, session, message);
-    else if (isResponse(message)) this.#clientResponse(message);
+    else if (isResponse(message)) this.#clientResponse(sessionId, message);
     else if (isNotification(message)) this.#clientNotification(sessionId, message);
   }
 
   #clientRequest(sessionId: string, session: Session, request: Request): void {
     const reply = (m: Message) => session.sink(m, request.id);
     if (request.method === "initialize") {
-      const answer = (result: Record<string, unknown>) => reply({ jsonrpc: "2.0", id: request.id, result });
+      const wanted = request.params?.protocolVersion;
+      // Answer in the client's version when the proxy speaks it and the server is at least that new.
+      const answer = (result: Record<string, unknown>) => {
+        const serverVersion = String(result.protocolVersion ?? "");
+        const version =
+          typeof wanted === "string" && CLIENT_PROTOCOL_VERSIONS.includes(wanted) && wanted <= serverVersion
+            ? wanted
+            : serverVersion;
+        reply({ jsonrpc: "2.0", id: request.id, result: { ...result, protocolVersion: version } });
+      };
       if (this.#initResult) answer(this.#initResult);
       else if (this.#initializing) {
         this.#initializing.then(
@@ -205,9 +248,19 @@ export class Multiplexer {
         return;
       }
     }
-    const forward = () => this.#forwardRequest(sessionId, session, request);
-    if (this.#initResult) forward();
-    else this.#queued.push(forward);
+    if (this.#initResult) {
+      this.#forwardRequest(sessionId, session, request);
+      return;
+    }
+    const timeoutMs = this.#o.requestTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => {
+      const before = this.#queued.length;
+      this.#queued = this.#queued.filter((q) => q.timer !== timer);
+      if (this.#queued.length === before) return;
+      const message = `MCP server did not become ready within ${timeoutMs} ms`;
+      session.sink(errorResponse(request.id, ErrorCode.RequestTimeout, message), request.id);
+    }, timeoutMs);
+    this.#queued.push({ session: sessionId, request, timer });
   }
 
   #forwardRequest(sessionId: string, session: Session, request: Request): void {
@@ -236,6 +289,7 @@ export class Multiplexer {
       ...(token === undefined ? {} : { token, proxyToken }),
     };
     this.#pending.set(proxyId, pending);
+    this.#lastForwarded = proxyId;
     this.#byOriginal.set(`${sessionId}\0${request.id}`, proxyId);
     if (proxyToken) this.#tokens.set(proxyToken, pending);
     const params = proxyToken ? { ...request.params, _meta: { ...meta, progressToken: proxyToken } } : request.params;
@@ -249,9 +303,9 @@ export class Multiplexer {
     }
   }
 
-  #clientResponse(response: Message): void {
+  #clientResponse(sessionId: string, response: Message): void {
     const entry = this.#serverRequests.get(response.id as number);
-    if (!entry) return;
+    if (!entry || entry.session !== sessionId) return; // only the session that was asked may answer
     this.#serverRequests.delete(response.id as number);
     this.#o.send({ ...response, id: entry.serverId });
   }
@@ -261,10 +315,24 @@ export class Multiplexer {
       case "notifications/initialized":
         return; // the proxy sent its own when it initialized the server
       case "notifications/cancelled": {
-        const proxyId = this.#byOriginal.get(`${sessionId}\0${note.params?.requestId}`);
-        if (proxyId === undefined) return;
-        this.#finish(proxyId);
-        this.#o.send({ ...note, params: { ...note.params, requestId: proxyId } });
+        const requestId = note.params?.requestId as Id;
+        const proxyId = this.#byOriginal.get(`${sessionId}\0${requestId}`);
+        if (proxyId !== undefined) {
+          this.#finish(proxyId);
+          this.#o.send({ ...note, params: { ...note.params, requestId: proxyId } });
+          // The server will not answer now; end the client's reply so its HTTP request does not hang (the
+          // client ignores answers to requests it cancelled).
+          this.#sessions.get(sessionId)?.sink(
+            errorResponse(requestId, ErrorCode.RequestCancelled, "Request cancelled"),
+            requestId,
+          );
+          return;
+        }
+        const asked = this.#serverRequests.get(requestId as number);
+        if (asked?.session === sessionId) {
+          this.#serverRequests.delete(requestId as number);
+          this.#o.send({ ...note, params: { ...note.params, requestId: asked.serverId } });
+        }
         return;
       }
       default:
@@ -304,9 +372,19 @@ export class Multiplexer {
       this.#o.send(errorResponse(request.id, ErrorCode.MethodNotFound, "No MCP client is connected to answer"));
       return;
     }
+    const session = this.#sessions.get(target.session);
+    if (!session) {
+      this.#o.send(errorResponse(request.id, ErrorCode.MethodNotFound, "No MCP client is connected to answer"));
+      return;
+    }
     const clientId = this.#nextId++;
     this.#serverRequests.set(clientId, { session: target.session, serverId: request.id });
-    this.#sessions.get(target.session)!.sink({ ...request, id: clientId }, target.related);
+    if (session.sink({ ...request, id: clientId }, target.related) === false) {
+      this.#serverRequests.delete(clientId);
+      this.#o.send(
+        errorResponse(request.id, ErrorCode.InternalError, "The client has no open stream to receive this request"),
+      );
+    }
   }
 
   #serverNotification(note: Message): void {
@@ -362,8 +440,10 @@ export class Multiplexer {
 
   /** The most recently forwarded request still in flight: its session and the client's id for it. */
   #activeRequest(): { session: string; related: Id } | undefined {
-    const last = [...this.#pending.values()].at(-1);
-    return last ? { session: last.session, related: last.originalId } : undefined;
+    let last = this.#lastForwarded === undefined ? undefined : this.#pending.get(this.#lastForwarded);
+    if (!last) { for (const p of this.#pending.values()) last = p; // the newest still in flight
+     }
+    return last && this.#sessions.has(last.session) ? { session: last.session, related: last.originalId } : undefined;
   }
 
   #mostRecentSession(): { session: string; related?: Id } | undefined {

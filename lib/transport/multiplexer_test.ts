@@ -16,8 +16,8 @@ async function setup(options: { requestTimeoutMs?: number } = {}) {
   });
   await connected;
   const got: Record<string, Array<{ m: Message; related?: Id }>> = { a: [], b: [] };
-  mux.openSession("a", (m, related) => got.a!.push({ m, related }));
-  mux.openSession("b", (m, related) => got.b!.push({ m, related }));
+  mux.openSession("a", (m, related) => void got.a!.push({ m, related }));
+  mux.openSession("b", (m, related) => void got.b!.push({ m, related }));
   toServer.length = 0;
   return { mux, toServer, got };
 }
@@ -75,7 +75,7 @@ Deno.test("Multiplexer: a client's cancellation names the server's id; the late 
     params: { requestId: serverId, reason: "user" },
   });
   mux.fromServer({ jsonrpc: "2.0", id: serverId!, result: {} });
-  assert.equal(got.a!.length, 0);
+  assert.deepEqual(got.a!.map((g) => g.m.error?.code), [-32800], "only the cancellation's own end, no late answer");
 });
 
 Deno.test("Multiplexer: list_changed goes to all, resources/updated only to subscribers", async () => {
@@ -126,4 +126,85 @@ Deno.test("Multiplexer: a request the server never answers times out with an err
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(got.a![0]!.m.error!.code, -32001);
   assert.equal(toServer.at(-1)!.method, "notifications/cancelled");
+});
+
+Deno.test("Multiplexer: a request queued during a restart is dropped when its session closes, and nothing breaks", async () => {
+  const { mux, toServer, got } = await setup();
+  mux.serverDown("exited");
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "tools/call", params: {} });
+  mux.closeSession("a");
+  const again = mux.connect();
+  mux.fromServer({ jsonrpc: "2.0", id: toServer.at(-1)!.id!, result: { protocolVersion: "2025-11-25" } });
+  await again;
+  assert.equal(toServer.filter((m) => m.method === "tools/call").length, 0, "not forwarded for a closed session");
+  mux.fromServer({ jsonrpc: "2.0", id: 77, method: "roots/list" }); // goes to b, the only session left
+  assert.equal(got.b!.at(-1)!.m.method, "roots/list");
+});
+
+Deno.test("Multiplexer: a request queued while the server never comes up times out", async () => {
+  const toServer: Message[] = [];
+  const mux = new Multiplexer({ send: (m) => (toServer.push(m), true), initialize: INIT, requestTimeoutMs: 20 });
+  const got: Message[] = [];
+  mux.openSession("a", (m) => void got.push(m));
+  mux.connect().catch(() => {});
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "tools/list", params: {} });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(got[0]!.error!.code, -32001);
+});
+
+Deno.test("Multiplexer: a client's cancellation ends its reply with -32800 so the HTTP request does not hang", async () => {
+  const { mux, got } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 5, method: "tools/call", params: {} });
+  mux.fromClient("a", { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 5 } });
+  assert.deepEqual(got.a![0], {
+    m: { jsonrpc: "2.0", id: 5, error: { code: -32800, message: "Request cancelled" } },
+    related: 5,
+  });
+});
+
+Deno.test("Multiplexer: only the session asked may answer a server request; closing it answers the server", async () => {
+  const { mux, toServer, got } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "tools/call", params: {} });
+  mux.fromServer({ jsonrpc: "2.0", id: 300, method: "elicitation/create", params: {} });
+  const asked = got.a!.at(-1)!.m;
+  const before = toServer.length;
+  mux.fromClient("b", { jsonrpc: "2.0", id: asked.id!, result: { action: "accept" } });
+  assert.equal(toServer.length, before, "another session's answer is ignored");
+  mux.closeSession("a");
+  assert.deepEqual(toServer.find((m) => m.id === 300)?.error?.message, "The client session that was asked has closed");
+});
+
+Deno.test("Multiplexer: a server request that cannot be delivered is answered with an error", async () => {
+  const toServer: Message[] = [];
+  const mux = new Multiplexer({ send: (m) => (toServer.push(m), true), initialize: INIT });
+  const connected = mux.connect();
+  mux.fromServer({ jsonrpc: "2.0", id: toServer[0]!.id!, result: { protocolVersion: "2025-11-25" } });
+  await connected;
+  mux.openSession("a", () => false); // no stream open
+  mux.fromServer({ jsonrpc: "2.0", id: 9, method: "roots/list" });
+  assert.equal(toServer.at(-1)!.id, 9);
+  assert.match(toServer.at(-1)!.error!.message, /no open stream/);
+});
+
+Deno.test("Multiplexer: subscriptions are restored on a restarted server", async () => {
+  const { mux, toServer } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "resources/subscribe", params: { uri: "test://w" } });
+  mux.fromServer({ jsonrpc: "2.0", id: toServer[0]!.id!, result: {} });
+  mux.serverDown("exited");
+  toServer.length = 0;
+  const again = mux.connect();
+  mux.fromServer({ jsonrpc: "2.0", id: toServer[0]!.id!, result: { protocolVersion: "2025-11-25" } });
+  await again;
+  assert.deepEqual(toServer.slice(1).map((m) => [m.method, m.params?.uri]), [
+    ["notifications/initialized", undefined],
+    ["resources/subscribe", "test://w"],
+  ]);
+});
+
+Deno.test("Multiplexer: initialize is answered in the client's protocol version when the server is as new", async () => {
+  const { mux, got } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-03-26" } });
+  mux.fromClient("b", { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2099-01-01" } });
+  assert.equal((got.a![0]!.m.result as { protocolVersion: string }).protocolVersion, "2025-03-26");
+  assert.equal((got.b![0]!.m.result as { protocolVersion: string }).protocolVersion, "2025-11-25");
 });

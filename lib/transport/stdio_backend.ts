@@ -32,6 +32,8 @@ export interface StdioBackendEvents {
 const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 10_000;
 const STABLE_MS = 30_000;
+/** Messages that may wait for a server that does not read its stdin before sends are refused. */
+const MAX_QUEUED_WRITES = 10_000;
 
 /** A supervised stdio server process. */
 export class StdioBackend {
@@ -115,8 +117,14 @@ export class StdioBackend {
           buffered = buffered.slice(newline + 1);
           if (!line) continue;
           const message = parseMessage(line);
-          if (message) this.#events.onMessage(message);
-          else this.#log.warn("MCP server wrote a line that is not JSON-RPC to stdout", { line: line.slice(0, 200) });
+          if (message) {
+            try {
+              this.#events.onMessage(message);
+            } catch (e) {
+              // One bad message must not end the reader: every later answer would be lost.
+              this.#log.error("Cannot route a message from the MCP server", { error: (e as Error).message });
+            }
+          } else this.#log.warn("MCP server wrote a line that is not JSON-RPC to stdout", { line: line.slice(0, 200) });
         }
       }
     } catch { /* the process went away */ }
@@ -130,10 +138,14 @@ export class StdioBackend {
     } catch { /* the process went away */ }
   }
 
-  /** Writes one message; false when the process is not running. */
+  /** Writes one message; false when the process is not running, or not reading its stdin (backpressure). */
   send(message: Message): boolean {
     const writer = this.#writer;
     if (!writer) return false;
+    if (writer.desiredSize !== null && writer.desiredSize < -MAX_QUEUED_WRITES) {
+      this.#log.warn("MCP server is not reading its input; refusing to queue more", { queued: -writer.desiredSize });
+      return false;
+    }
     writer.write(this.#encoder.encode(JSON.stringify(message) + "\n")).catch(() => {});
     return true;
   }
@@ -144,8 +156,9 @@ export class StdioBackend {
     clearTimeout(this.#restartTimer);
     const child = this.#child;
     if (!child) return;
-    await this.#writer?.close().catch(() => {});
-    const exited = child.status;
+    // Closing stdin is the polite stop, but a server that does not read would make it wait forever: do not
+    // await it, and escalate to SIGTERM and then SIGKILL regardless.
+    this.#writer?.close().catch(() => {});
     const timer = setTimeout(() => {
       try {
         child.kill("SIGKILL");
@@ -154,7 +167,7 @@ export class StdioBackend {
     try {
       child.kill("SIGTERM");
     } catch { /* gone */ }
-    await exited;
+    await child.status;
     clearTimeout(timer);
   }
 }

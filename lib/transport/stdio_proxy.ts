@@ -151,7 +151,7 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
   };
   const streamable = new StreamableFrontend(target, { maxBodyBytes: maxBody, refusal: capMessage });
   const legacy = legacySseEndpoints({
-    open: (id, sink) => void openSession(id, (message) => sink(message)), // the cap is checked before /sse opens
+    open: (id, sink) => void openSession(id, (message) => (sink(message), true)), // cap checked before /sse opens
     receive: target.receive,
     close: releaseSession,
   }, { maxBodyBytes: maxBody, ...(options.endpointPrefix ? { endpointPrefix: options.endpointPrefix } : {}) });

@@ -37,6 +37,8 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
 
 /** One POST waiting for its answers: JSON until something else comes first, then an SSE stream. */
 class Reply {
+  /** The ids of the POST's requests, answered or not (for cleanup). */
+  readonly ids: readonly Id[];
   readonly #ids: Set<Id>;
   readonly #sessionId: string;
   readonly #done: (r: Response) => void;
@@ -46,6 +48,7 @@ class Reply {
   readonly response: Promise<Response>;
 
   constructor(ids: Id[], sessionId: string) {
+    this.ids = ids;
     this.#ids = new Set(ids);
     this.#sessionId = sessionId;
     const { promise, resolve } = Promise.withResolvers<Response>();
@@ -137,15 +140,16 @@ export class StreamableFrontend {
     return (message, related) => {
       const reply = related === undefined ? undefined : session.replies.get(related);
       if (reply) {
-        if (reply.deliver(message)) {
-          for (const [id, r] of session.replies) if (r === reply) session.replies.delete(id);
-        }
-        return;
+        if (reply.deliver(message)) { for (const id of reply.ids) session.replies.delete(id); }
+        return true;
       }
+      if (!session.standalone) return false; // no GET stream open: nowhere to deliver
       try {
-        session.standalone?.enqueue(sseEvent(message)); // no GET stream open: nothing to deliver to
+        session.standalone.enqueue(sseEvent(message));
+        return true;
       } catch {
         session.standalone = undefined;
+        return false;
       }
     };
   }
