@@ -6,6 +6,7 @@
  * @module
  */
 import type { Client } from "../mcp/mod.ts";
+import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
 import { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
 import { ErrorCode } from "./jsonrpc.ts";
@@ -67,7 +68,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   let connecting: Promise<Client> | undefined;
   let lastHealth: { at: number; ok: boolean; ms?: number; error?: string } | undefined;
 
-  /** The proxy's own MCP session for health checks: one at a time, closed when it fails. */
+  /** The proxy's own SDK session for health checks of SSE servers: one at a time, closed when it fails. */
   function healthSession(): Promise<Client> {
     if (healthClient) return Promise.resolve(healthClient);
     connecting ??= (async () => {
@@ -89,7 +90,11 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     return connecting;
   }
 
+  const pinger = options.transport === "streamable-http" ? new HttpPinger(target) : undefined;
+
   async function ping(): Promise<number> {
+    // Streamable HTTP: plain fetch. Legacy SSE needs a held stream, which the SDK client manages.
+    if (pinger) return await pinger.ping(2000);
     const client = await healthSession();
     const started = performance.now();
     try {
@@ -173,6 +178,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     },
     sessions: () => sessions.size,
     async close() {
+      await pinger?.close();
       await healthClient?.close().catch(() => {});
     },
   };
