@@ -6,3 +6,11 @@
  */
 export { type AttachedStdio, attachStdio } from "./attach.ts";
 export { dockerClient, type EngineVersion, engineVersion } from "./engine.ts";
+export {
+  bindOf,
+  type ContainerOptions,
+  containerSpec,
+  LABELS,
+  type NetworkAccess,
+  networkAccess,
+} from "./container_spec.ts";
