@@ -64,6 +64,12 @@ export function containerSpec(config: RunConfig, options: ContainerOptions = {})
     throw new TypeError(`Workload ${config.name} speaks ${config.transport}: a host port to publish it on is needed`);
   }
   const net = networkAccess(config);
+  if (http && net.mode === "none") {
+    throw new RangeError(
+      `Workload ${config.name} speaks ${config.transport} but its permission profile allows no network, so it could ` +
+        "not be reached: use the network profile, or run it over stdio",
+    );
+  }
   const profile = config.permission_profile;
   const binds = [
     ...config.volumes.map((v) => (v.endsWith(":ro") ? bindOf(v.slice(0, -3), "ro") : bindOf(v, "rw"))),

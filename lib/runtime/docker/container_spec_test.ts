@@ -26,12 +26,17 @@ Deno.test("containerSpec: a stdio server keeps stdin open, drops every capabilit
 });
 
 Deno.test("containerSpec: an HTTP server is published on 127.0.0.1 only and told its port", () => {
-  const spec = containerSpec(config({ transport: "streamable-http", target_port: 3000 }), { hostPort: 41000 });
+  const http = { transport: "streamable-http", target_port: 3000, permission_profile_name_or_path: "network" };
+  const spec = containerSpec(config(http), { hostPort: 41000 });
   assert.deepEqual(spec.ExposedPorts, { "3000/tcp": {} });
   assert.deepEqual(spec.HostConfig!.PortBindings, { "3000/tcp": [{ HostIp: "127.0.0.1", HostPort: "41000" }] });
   assert.ok(spec.Env!.includes("MCP_PORT=3000") && spec.Env!.includes("MCP_HOST=0.0.0.0"));
   assert.equal(spec.OpenStdin, undefined);
-  assert.throws(() => containerSpec(config({ transport: "sse" })), /a host port to publish it on is needed/);
+  assert.throws(() => containerSpec(config({ ...http, transport: "sse" })), /a host port to publish it on is needed/);
+  assert.throws(
+    () => containerSpec(config({ transport: "sse", permission_profile_name_or_path: "none" }), { hostPort: 1 }),
+    /allows no network, so it could not be reached: use the network profile/,
+  );
 });
 
 Deno.test("networkAccess: nothing unless the profile grants it", () => {

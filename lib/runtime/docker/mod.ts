@@ -14,3 +14,4 @@ export {
   type NetworkAccess,
   networkAccess,
 } from "./container_spec.ts";
+export { type Deployed, DockerWorkloads, type WorkloadContainer, WorkloadExistsError } from "./workloads.ts";
