@@ -80,3 +80,40 @@ Deno.test("leader election: only the leader writes, and stopping it hands over w
     for (const op of Object.values(operators)) await op.stop();
   }
 });
+
+Deno.test("leader election: when the leader dies without releasing, a standby takes over once the lease expires", async () => {
+  await using cp = await startControlPlane();
+  const run = async (args: string[]) => {
+    const res = await kubectl(cp.kubeconfigPath, args);
+    if (res.code !== 0) throw new Error(res.stderr);
+    return res.stdout;
+  };
+  const holder = async () =>
+    JSON.parse(await run(["get", "lease", LEASE.name, "-n", LEASE.namespace, "-o", "json"])).spec.holderIdentity;
+  await run(["apply", "--server-side", "-f", `${REPO_ROOT}crds/generated/`]);
+  await run(["wait", "--for=condition=Established", "crd/mcpservers.toolhive.stacklok.dev"]);
+  // releaseOnStop: false makes stopping the leader look like a crash: the Lease is left held.
+  const first = await startTestOperator(cp, {
+    user: "op-a",
+    leaderElection: { ...LEASE, identity: "op-a", releaseOnStop: false },
+  });
+  await poll(async () => (await holder().catch(() => "")) === "op-a" || undefined, { what: "op-a to lead" });
+  const second = await startTestOperator(cp, { user: "op-b", leaderElection: { ...LEASE, identity: "op-b" } });
+  try {
+    const stoppedAt = Date.now();
+    await first.stop();
+    assert.equal(await holder(), "op-a", "the dead leader still holds the lease");
+    await poll(async () => (await holder()) === "op-b" || undefined, { what: "op-b to take over", intervalMs: 50 });
+    const handover = Date.now() - stoppedAt;
+    const bound = LEASE.leaseDurationMs + 2 * LEASE.retryPeriodMs;
+    assert.ok(
+      handover < bound,
+      `took over in ${handover} ms, within the lease (${LEASE.leaseDurationMs} ms) and two retries`,
+    );
+    // The last renewal was at most one retry period before the stop, so the lease ran out no sooner than this.
+    const earliest = LEASE.leaseDurationMs - LEASE.retryPeriodMs - 200;
+    assert.ok(handover >= earliest, `not before the lease expired: ${handover} ms, at least ${earliest} ms expected`);
+  } finally {
+    await second.stop();
+  }
+});

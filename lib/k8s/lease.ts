@@ -24,6 +24,9 @@ export interface LeaseOptions {
   readonly renewDeadlineMs?: number;
   /** How often candidates try, and leaders renew (default 2 s). */
   readonly retryPeriodMs?: number;
+  /** Give the Lease up on a graceful stop so a standby takes over at once (default true; tests turn it off to
+   * behave like a crash). */
+  readonly releaseOnStop?: boolean;
 }
 
 /** The result of one attempt. */
@@ -42,7 +45,13 @@ export class LeaderElector {
   constructor(client: KubeClient, log: Logger, options: LeaseOptions) {
     this.#client = client;
     this.#log = log.with({ lease: `${options.namespace}/${options.name}`, identity: options.identity });
-    this.#o = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, ...options };
+    this.#o = {
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 2_000,
+      releaseOnStop: true,
+      ...options,
+    };
   }
 
   /** One try to acquire or renew. */
@@ -140,7 +149,7 @@ export class LeaderElector {
       leading.abort();
       signal.removeEventListener("abort", onStop);
       await renewing;
-      if (!lost) await this.#release();
+      if (!lost && this.#o.releaseOnStop) await this.#release();
     }
     return !lost;
   }
