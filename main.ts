@@ -14,7 +14,7 @@ import { operatorCommand } from "./roles/operator/mod.ts";
 
 /** Builds the `thv` program; `facts` stands for the process so tests can run it without one. */
 export function thvProgram(
-  facts: { env: Record<string, string | undefined>; stderrIsTerminal: boolean; shutdown: AbortSignal },
+  facts: { env: Record<string, string | undefined>; stderrIsTerminal: boolean; shutdown: () => AbortSignal },
 ) {
   const program = new Command("thv")
     .description("Run MCP servers safely, on a laptop and on Kubernetes")
@@ -45,19 +45,29 @@ export function thvProgram(
   program.addCommand(operatorCommand(() => ({
     settings: operatorSettings(facts.env, { runnerImage: `thv:${denoJson.version}` }),
     log: context().log,
-    shutdown: facts.shutdown,
+    shutdown: facts.shutdown(),
   })));
   return { program, context };
 }
 
 /** Runs thv with the process's argv and environment; the one error boundary of the CLI. */
 async function main(): Promise<number> {
-  const shutdown = new AbortController();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, () => shutdown.abort(signal));
+  // Signals are taken over only by long-running commands, when they ask for the shutdown signal: any other
+  // command keeps the default, so Ctrl-C ends it at once. A second signal always ends the process.
+  let shutdown: AbortController | undefined;
+  const shutdownSignal = () => {
+    if (!shutdown) {
+      const controller = (shutdown = new AbortController());
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        Deno.addSignalListener(signal, () => (controller.signal.aborted ? Deno.exit(130) : controller.abort(signal)));
+      }
+    }
+    return shutdown.signal;
+  };
   const { program, context } = thvProgram({
     env: Deno.env.toObject(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
-    shutdown: shutdown.signal,
+    shutdown: shutdownSignal,
   });
   try {
     await program.parseAsync(Deno.args, { from: "user" });

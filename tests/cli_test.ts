@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
-import { runThv as thv, startPodman } from "./harness/mod.ts";
+import { REPO_ROOT, runThv as thv, startPodman } from "./harness/mod.ts";
 
 Deno.test("thv --version prints the version from deno.json", async () => {
   const res = await thv(["--version"]);
@@ -100,4 +100,34 @@ Deno.test("thv gives one-line errors that say what to do", async (t) => {
     assert.equal(logFormat.code, 1);
     assert.match(logFormat.stderr, /argument 'xml' is invalid\. Allowed choices are auto, text, json/);
   });
+});
+
+Deno.test("Ctrl-C ends a short command at once, even while it waits", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/mute.sock`;
+  const listener = Deno.listen({ transport: "unix", path });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "main.ts", "runtime", "check", "--timeout", "20000"],
+      cwd: REPO_ROOT,
+      env: { TOOLHIVE_PODMAN_SOCKET: path },
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    await new Promise((r) => setTimeout(r, 1500)); // it is waiting on the mute engine by now
+    const sent = Date.now();
+    child.kill("SIGINT");
+    const status = await child.status;
+    assert.equal(status.success, false);
+    assert.ok(Date.now() - sent < 2000, `it ended ${Date.now() - sent} ms after SIGINT`);
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    held.forEach((c) => c.close());
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -14,8 +14,8 @@ export interface CliContext {
   readonly log: Logger;
   /** The runtime, detected once on first use (design.md §1); throws when a forced runtime is unusable. */
   readonly runtime: () => RuntimeChoice;
-  /** Aborts on SIGINT/SIGTERM: long-running commands stop through it. */
-  readonly shutdown: AbortSignal;
+  /** The signal that aborts on SIGINT/SIGTERM; long-running commands call it, which takes the signals over. */
+  readonly shutdown: () => AbortSignal;
   /** Writes one line of command output to standard output. */
   readonly print: (line: string) => void;
 }

@@ -32,7 +32,7 @@ async function serveAndPrint(
   const server = Deno.serve({
     hostname: listen.host,
     port: listen.port,
-    signal: context.shutdown,
+    signal: context.shutdown(),
     onListen: (addr) => listening.resolve(addr),
   }, handler);
   const addr = await listening.promise;
