@@ -83,11 +83,12 @@ export class Multiplexer {
   readonly #internal = new Map<number, (m: Message) => void>();
   #nextId = 1;
   #initResult: Record<string, unknown> | undefined;
-  #initializing: Promise<Record<string, unknown>> | undefined;
   /** Requests that arrived before the server was initialized, in order. */
   #queued: Array<{ session: string; request: Request; timer: ReturnType<typeof setTimeout> }> = [];
   /** The proxy id of the request forwarded last. */
   #lastForwarded: number | undefined;
+  /** Callers waiting for the server to be initialized. */
+  #initWaiters = new Set<(result: Record<string, unknown>) => void>();
 
   /** Creates a multiplexer; call {@linkcode Multiplexer.connect} once the server runs. */
   constructor(options: MultiplexerOptions) {
@@ -124,7 +125,9 @@ export class Multiplexer {
         const session = this.#sessions.get(q.session);
         if (session) this.#forwardRequest(q.session, session, q.request);
       }
-      return this.#initResult;
+      const result = this.#initResult;
+      for (const waiter of [...this.#initWaiters]) waiter(result);
+      return result;
     });
     init.catch((e: Error) => {
       for (const q of this.#queued.splice(0)) {
@@ -136,11 +139,24 @@ export class Multiplexer {
         );
       }
     });
-    this.#initializing = init;
-    init.catch(() => {}).finally(() => {
-      if (this.#initializing === init) this.#initializing = undefined;
-    });
     return init;
+  }
+
+  /** Resolves with the InitializeResult once the server is initialized; rejects after `timeoutMs`. */
+  #whenInitialized(timeoutMs: number): Promise<Record<string, unknown>> {
+    if (this.#initResult) return Promise.resolve(this.#initResult);
+    return new Promise((resolve, reject) => {
+      const waiter = (result: Record<string, unknown>) => {
+        clearTimeout(timer);
+        this.#initWaiters.delete(waiter);
+        resolve(result);
+      };
+      const timer = setTimeout(() => {
+        this.#initWaiters.delete(waiter);
+        reject(new Error(`not ready within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#initWaiters.add(waiter);
+    });
   }
 
   /** Sends `ping` to the server and resolves with the round-trip time; rejects after `timeoutMs`. */
@@ -227,12 +243,13 @@ export class Multiplexer {
         reply({ jsonrpc: "2.0", id: request.id, result: { ...result, protocolVersion: version } });
       };
       if (this.#initResult) answer(this.#initResult);
-      else if (this.#initializing) {
-        this.#initializing.then(
+      else {
+        // The server is starting or restarting: wait for it, as long as any request may wait.
+        this.#whenInitialized(this.#o.requestTimeoutMs ?? 60_000).then(
           answer,
           (e) => reply(errorResponse(request.id, ErrorCode.BackendUnavailable, `MCP server unavailable: ${e.message}`)),
         );
-      } else reply(errorResponse(request.id, ErrorCode.BackendUnavailable, "MCP server unavailable: not running"));
+      }
       return;
     }
     if (request.method === "ping") {

@@ -208,3 +208,17 @@ Deno.test("Multiplexer: initialize is answered in the client's protocol version 
   assert.equal((got.a![0]!.m.result as { protocolVersion: string }).protocolVersion, "2025-03-26");
   assert.equal((got.b![0]!.m.result as { protocolVersion: string }).protocolVersion, "2025-11-25");
 });
+
+Deno.test("Multiplexer: an initialize that arrives before the server is ready waits for it", async () => {
+  const toServer: Message[] = [];
+  const mux = new Multiplexer({ send: (m) => (toServer.push(m), true), initialize: INIT });
+  const got: Message[] = [];
+  mux.openSession("a", (m) => void got.push(m));
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "initialize", params: {} });
+  assert.equal(got.length, 0, "no refusal while the server starts");
+  const connected = mux.connect();
+  mux.fromServer({ jsonrpc: "2.0", id: toServer[0]!.id!, result: { protocolVersion: "2025-11-25" } });
+  await connected;
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal((got[0]!.result as { protocolVersion: string }).protocolVersion, "2025-11-25");
+});
