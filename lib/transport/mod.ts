@@ -6,7 +6,13 @@
 export { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
 export { ErrorCode, type Message, parseMessage } from "./jsonrpc.ts";
 export { Multiplexer, type MultiplexerOptions, type SessionSink } from "./multiplexer.ts";
-export { StdioBackend, type StdioCommand } from "./stdio_backend.ts";
+export {
+  processConnector,
+  StdioBackend,
+  type StdioCommand,
+  type StdioConnection,
+  type StdioConnector,
+} from "./stdio_backend.ts";
 export { createStdioProxy, type Isolation, type StdioProxy, type StdioProxyOptions } from "./stdio_proxy.ts";
 export { legacySseEndpoints, type LegacySseOptions, type LegacySseTarget } from "./legacy_sse.ts";
 export { createHttpProxy, type HttpProxy, type HttpProxyOptions, type HttpTransport } from "./http_proxy.ts";

@@ -1,13 +1,14 @@
 /**
- * A stdio MCP server as a child process: one JSON-RPC message per line on stdin and stdout, stderr passed
- * to the log. When it exits it is started again with exponential backoff (200 ms doubling to 10 s, reset
- * after it has run for 30 s).
+ * A stdio MCP server, supervised: one JSON-RPC message per line in and out, stderr to the log. Where the
+ * bytes come from is a {@linkcode StdioConnector}: a child process here, a container's attached stdio in
+ * the runtimes. When the connection ends it is made again with exponential backoff (200 ms doubling to
+ * 10 s, reset after it has held for 30 s).
  * @module
  */
 import type { Logger } from "../log.ts";
 import { type Message, parseMessage } from "./jsonrpc.ts";
 
-/** How to start the server. */
+/** How to start the server as a child process. */
 export interface StdioCommand {
   /** Executable. */
   readonly command: string;
@@ -19,13 +20,73 @@ export interface StdioCommand {
   readonly cwd?: string;
 }
 
+/** One live connection to a server's stdio. */
+export interface StdioConnection {
+  /** The server's stdout. */
+  readonly stdout: ReadableStream<Uint8Array>;
+  /** The server's stderr, when it is separate. */
+  readonly stderr?: ReadableStream<Uint8Array>;
+  /** The server's stdin. */
+  readonly stdin: WritableStream<Uint8Array>;
+  /** Resolves with a reason when the server has gone (exited, killed, detached). */
+  readonly ended: Promise<string>;
+  /** Stops the server (or detaches from it) and resolves once it has gone. */
+  stop(): Promise<void>;
+  /** Process id, for a child process. */
+  readonly pid?: number;
+}
+
+/** Makes connections to a server's stdio: each call starts (or restarts) it. */
+export interface StdioConnector {
+  /** What the logs call it, e.g. the command or the container. */
+  readonly describe: string;
+  /** Starts the server and connects to it. */
+  connect(): Promise<StdioConnection>;
+}
+
+/** A connector that runs `cmd` as a child process. */
+export function processConnector(cmd: StdioCommand): StdioConnector {
+  return {
+    describe: cmd.command,
+    connect() {
+      const child = new Deno.Command(cmd.command, {
+        args: [...cmd.args],
+        ...(cmd.env ? { env: { ...cmd.env }, clearEnv: true } : {}),
+        ...(cmd.cwd ? { cwd: cmd.cwd } : {}),
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      return Promise.resolve({
+        stdout: child.stdout,
+        stderr: child.stderr,
+        stdin: child.stdin,
+        pid: child.pid,
+        ended: child.status.then((s) => (s.signal ? `killed by ${s.signal}` : `exited with code ${s.code}`)),
+        async stop() {
+          const timer = setTimeout(() => {
+            try {
+              child.kill("SIGKILL");
+            } catch { /* gone */ }
+          }, 3000);
+          try {
+            child.kill("SIGTERM");
+          } catch { /* gone */ }
+          await child.status;
+          clearTimeout(timer);
+        },
+      });
+    },
+  };
+}
+
 /** Callbacks of a {@linkcode StdioBackend}. */
 export interface StdioBackendEvents {
   /** A message from the server. */
   readonly onMessage: (message: Message) => void;
-  /** The server started (again). */
+  /** The server is connected (again). */
   readonly onUp: () => void;
-  /** The server exited or could not start. */
+  /** The server went away or could not be started. */
   readonly onDown: (reason: string) => void;
 }
 
@@ -35,64 +96,67 @@ const STABLE_MS = 30_000;
 /** Messages that may wait for a server that does not read its stdin before sends are refused. */
 const MAX_QUEUED_WRITES = 10_000;
 
-/** A supervised stdio server process. */
+/** A supervised stdio server. */
 export class StdioBackend {
-  readonly #cmd: StdioCommand;
+  readonly #connector: StdioConnector;
   readonly #events: StdioBackendEvents;
   readonly #log: Logger;
-  #child: Deno.ChildProcess | undefined;
+  #connection: StdioConnection | undefined;
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  #connecting = false;
   #stopped = false;
   #backoff = MIN_BACKOFF_MS;
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
   #encoder = new TextEncoder();
 
-  /** Creates the supervisor; {@linkcode StdioBackend.start} starts the process. */
-  constructor(cmd: StdioCommand, events: StdioBackendEvents, log: Logger) {
-    this.#cmd = cmd;
+  /** Creates the supervisor for a command or a connector; {@linkcode StdioBackend.start} starts it. */
+  constructor(source: StdioCommand | StdioConnector, events: StdioBackendEvents, log: Logger) {
+    this.#connector = "connect" in source ? source : processConnector(source);
     this.#events = events;
     this.#log = log;
   }
 
-  /** Whether the process is running. */
+  /** Whether the server is connected. */
   get running(): boolean {
-    return this.#child !== undefined;
+    return this.#connection !== undefined;
   }
 
-  /** The process id, while it runs. */
+  /** The process id, for a child process while it runs. */
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#connection?.pid;
   }
 
-  /** Starts the process (and keeps restarting it until {@linkcode StdioBackend.stop}). */
+  /** Starts the server (and keeps restarting it until {@linkcode StdioBackend.stop}). */
   start(): void {
-    if (this.#stopped || this.#child) return;
-    let child: Deno.ChildProcess;
-    try {
-      child = new Deno.Command(this.#cmd.command, {
-        args: [...this.#cmd.args],
-        ...(this.#cmd.env ? { env: { ...this.#cmd.env }, clearEnv: true } : {}),
-        ...(this.#cmd.cwd ? { cwd: this.#cmd.cwd } : {}),
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-    } catch (e) {
-      this.#events.onDown(`cannot start ${this.#cmd.command}: ${(e as Error).message}`);
+    if (this.#stopped || this.#connection || this.#connecting) return;
+    this.#connecting = true;
+    this.#connector.connect().then((connection) => {
+      this.#connecting = false;
+      if (this.#stopped) {
+        connection.stop().catch(() => {});
+        return;
+      }
+      this.#attach(connection);
+    }, (e) => {
+      this.#connecting = false;
+      const reason = `cannot start ${this.#connector.describe}: ${(e as Error).message}`;
+      this.#log.warn("MCP server did not start", { reason, restartInMs: this.#backoff });
+      this.#events.onDown(reason);
       this.#scheduleRestart();
-      return;
-    }
-    this.#child = child;
-    this.#writer = child.stdin.getWriter();
+    });
+  }
+
+  #attach(connection: StdioConnection): void {
+    this.#connection = connection;
+    this.#writer = connection.stdin.getWriter();
     const startedAt = Date.now();
-    this.#log.info("Started MCP server", { command: this.#cmd.command, pid: child.pid });
-    this.#readStdout(child.stdout);
-    this.#readStderr(child.stderr);
-    child.status.then((status) => {
-      this.#child = undefined;
+    this.#log.info("Started MCP server", { command: this.#connector.describe, pid: connection.pid });
+    this.#readStdout(connection.stdout);
+    if (connection.stderr) this.#readStderr(connection.stderr);
+    connection.ended.then((reason) => {
+      this.#connection = undefined;
       this.#writer = undefined;
       if (Date.now() - startedAt > STABLE_MS) this.#backoff = MIN_BACKOFF_MS;
-      const reason = status.signal ? `killed by ${status.signal}` : `exited with code ${status.code}`;
       if (!this.#stopped) this.#log.warn("MCP server stopped", { reason, restartInMs: this.#backoff });
       this.#events.onDown(reason);
       this.#scheduleRestart();
@@ -117,17 +181,19 @@ export class StdioBackend {
           buffered = buffered.slice(newline + 1);
           if (!line) continue;
           const message = parseMessage(line);
-          if (message) {
-            try {
-              this.#events.onMessage(message);
-            } catch (e) {
-              // One bad message must not end the reader: every later answer would be lost.
-              this.#log.error("Cannot route a message from the MCP server", { error: (e as Error).message });
-            }
-          } else this.#log.warn("MCP server wrote a line that is not JSON-RPC to stdout", { line: line.slice(0, 200) });
+          if (!message) {
+            this.#log.warn("MCP server wrote a line that is not JSON-RPC to stdout", { line: line.slice(0, 200) });
+            continue;
+          }
+          try {
+            this.#events.onMessage(message);
+          } catch (e) {
+            // One bad message must not end the reader: every later answer would be lost.
+            this.#log.error("Cannot route a message from the MCP server", { error: (e as Error).message });
+          }
         }
       }
-    } catch { /* the process went away */ }
+    } catch { /* the server went away */ }
   }
 
   async #readStderr(stream: ReadableStream<Uint8Array>): Promise<void> {
@@ -135,10 +201,10 @@ export class StdioBackend {
       for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
         for (const line of chunk.split("\n")) if (line.trim()) this.#log.debug("MCP server stderr", { line });
       }
-    } catch { /* the process went away */ }
+    } catch { /* the server went away */ }
   }
 
-  /** Writes one message; false when the process is not running, or not reading its stdin (backpressure). */
+  /** Writes one message; false when the server is not connected, or not reading its stdin (backpressure). */
   send(message: Message): boolean {
     const writer = this.#writer;
     if (!writer) return false;
@@ -150,24 +216,15 @@ export class StdioBackend {
     return true;
   }
 
-  /** Stops the process for good. */
+  /** Stops the server for good. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#restartTimer);
-    const child = this.#child;
-    if (!child) return;
+    const connection = this.#connection;
+    if (!connection) return;
     // Closing stdin is the polite stop, but a server that does not read would make it wait forever: do not
-    // await it, and escalate to SIGTERM and then SIGKILL regardless.
+    // await it; the connection's own stop escalates.
     this.#writer?.close().catch(() => {});
-    const timer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone */ }
-    }, 3000);
-    try {
-      child.kill("SIGTERM");
-    } catch { /* gone */ }
-    await child.status;
-    clearTimeout(timer);
+    await connection.stop();
   }
 }

@@ -14,7 +14,7 @@ import { ErrorCode } from "./jsonrpc.ts";
 import { legacySseEndpoints } from "./legacy_sse.ts";
 import type { Message } from "./jsonrpc.ts";
 import { Multiplexer, type SessionSink } from "./multiplexer.ts";
-import { StdioBackend, type StdioCommand } from "./stdio_backend.ts";
+import { StdioBackend, type StdioCommand, type StdioConnector } from "./stdio_backend.ts";
 import { StreamableFrontend } from "./streamable_frontend.ts";
 
 /** How client sessions map to server processes. */
@@ -22,8 +22,8 @@ export type Isolation = "shared" | "session";
 
 /** Options of {@linkcode createStdioProxy}. */
 export interface StdioProxyOptions {
-  /** The server to run. */
-  readonly command: StdioCommand;
+  /** The server: a command to run as a child process, or a connector (e.g. a container's attached stdio). */
+  readonly command: StdioCommand | StdioConnector;
   /** One process for all sessions (`shared`, default) or one per session (`session`). */
   readonly isolation?: Isolation;
   /** With `session` isolation: the most processes at once (default 10). */
