@@ -15,6 +15,8 @@ export interface TestImageSpec {
   readonly cmd: readonly string[];
   /** Busybox applets to link in `/bin` besides `sh`. */
   readonly applets?: readonly string[];
+  /** Host files or folders to copy in: path inside the image → host path. */
+  readonly copy?: Readonly<Record<string, string>>;
 }
 
 const BUSYBOX = "/bin/busybox";
@@ -39,6 +41,12 @@ export async function buildTestImage(docker: Docker, spec: TestImageSpec): Promi
       const target = `${root}/${path.replace(/^\/+/, "")}`;
       await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
       await Deno.writeTextFile(target, content);
+    }
+    for (const [inside, host] of Object.entries(spec.copy ?? {})) {
+      const target = `${root}/${inside.replace(/^\/+/, "")}`;
+      await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+      const cp = await new Deno.Command("cp", { args: ["-a", "-L", host, target], stderr: "piped" }).output();
+      if (!cp.success) throw new Error(`cp ${host} failed: ${new TextDecoder().decode(cp.stderr)}`);
     }
     const tar = await new Deno.Command("tar", { args: ["-C", root, "-cf", `${dir}/rootfs.tar`, "."] }).output();
     if (!tar.success) throw new Error(`tar failed: ${new TextDecoder().decode(tar.stderr)}`);

@@ -13,6 +13,7 @@ import {
   type HttpProxyOptions,
   type HttpTransport,
   type StdioCommand,
+  type StdioConnector,
   type StdioProxy,
   type StdioProxyOptions,
 } from "../../lib/transport/mod.ts";
@@ -61,7 +62,7 @@ export interface ServedProxy extends AsyncDisposable {
 
 /** Serves a stdio proxy for `command`; waits until /health answers 200. */
 export async function serveStdioProxy(
-  command: StdioCommand,
+  command: StdioCommand | StdioConnector,
   options: Partial<Omit<StdioProxyOptions, "command" | "log">> = {},
 ): Promise<ServedProxy> {
   const proxy = createStdioProxy({ command, log: createLogger({ format: "text", level: "error" }), ...options });

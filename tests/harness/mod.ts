@@ -25,3 +25,4 @@ export {
   serveStdioProxy,
 } from "./mcp.ts";
 export { type HttpServerProcess, type ServedHttpProxy, serveHttpProxy, startEverythingHttp } from "./mcp.ts";
+export { EVERYTHING_IMAGE, everythingImage } from "./everything_image.ts";

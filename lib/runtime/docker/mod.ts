@@ -15,3 +15,4 @@ export {
   networkAccess,
 } from "./container_spec.ts";
 export { type Deployed, DockerWorkloads, type WorkloadContainer, WorkloadExistsError } from "./workloads.ts";
+export { containerConnector } from "./connector.ts";

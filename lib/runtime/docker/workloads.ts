@@ -105,6 +105,14 @@ export class DockerWorkloads {
     return found ? await this.#docker.getContainer(found.id).inspect() : undefined;
   }
 
+  /** Resolves with the exit code once the workload's container has stopped. */
+  async wait(name: string): Promise<number> {
+    const found = await this.find(name);
+    if (!found) throw new Error(`No workload named ${name}: see thv list`);
+    const result = await this.#docker.getContainer(found.id).wait();
+    return result.StatusCode as number;
+  }
+
   /** Stops the workload (SIGTERM, then SIGKILL after `timeoutSeconds`); false when there is none. */
   async stop(name: string, timeoutSeconds = 10): Promise<boolean> {
     const found = await this.find(name);
