@@ -17,12 +17,15 @@ export interface ThvResult {
   readonly stderr: string;
 }
 
-/** Runs `thv <args>` with only `env` (plus `NO_COLOR=1`) in its environment. */
+/** The Deno cache of the test process, passed on so a child with another HOME does not fetch again. */
+const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
+
+/** Runs `thv <args>` with only `env` (plus `NO_COLOR=1` and the Deno cache) in its environment. */
 export async function runThv(args: readonly string[], env: Record<string, string> = {}): Promise<ThvResult> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-env", "--allow-read", "--allow-write", "--allow-net", "--allow-sys", "main.ts", ...args],
     cwd: REPO_ROOT,
-    env: { NO_COLOR: "1", ...env },
+    env: { NO_COLOR: "1", DENO_DIR, ...env },
     clearEnv: true,
   }).output();
   const dec = new TextDecoder();

@@ -1,0 +1,5 @@
+/**
+ * Workload lifecycle shared by the CLI and `thv serve`.
+ * @module
+ */
+export { type ForegroundOptions, type ForegroundRun, runInForeground } from "./foreground.ts";
