@@ -5,7 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { DockerWorkloads } from "../lib/runtime/docker/mod.ts";
-import { connectClient, everythingImage, firstLine, REPO_ROOT, runThv, startPodman, within } from "./harness/mod.ts";
+import {
+  connectClient,
+  everythingImage,
+  firstLine,
+  poll,
+  REPO_ROOT,
+  runThv,
+  startPodman,
+  within,
+} from "./harness/mod.ts";
 
 Deno.test("thv run --foreground: a containerized stdio server behind the proxy, removed on SIGTERM", async () => {
   await using podman = await startPodman();
@@ -45,6 +54,61 @@ Deno.test("thv run --foreground: a containerized stdio server behind the proxy, 
     const info = (await workloads.inspect(name))!;
     assert.equal(info.HostConfig.NetworkMode, "none");
     assert.ok(info.Config.Env.includes("GREETING=hi"));
+  } finally {
+    child.kill("SIGTERM");
+  }
+  assert.equal((await child.status).code, 0, await stderr);
+  assert.equal(await workloads.find(name), undefined, "the container is gone");
+});
+
+Deno.test("thv run --foreground --transport streamable-http: a published container behind the reverse proxy", async () => {
+  await using podman = await startPodman();
+  const image = await everythingImage(podman.docker);
+  const workloads = new DockerWorkloads(podman.docker);
+  const name = `evh-${crypto.randomUUID().slice(0, 6)}`;
+  const server = [
+    "/usr/bin/node",
+    "/app/node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+    "streamableHttp",
+  ];
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "main.ts",
+      "run",
+      "--foreground",
+      "--name",
+      name,
+      "--transport",
+      "streamable-http",
+      "--target-port",
+      "3001",
+      "-e",
+      "PORT=3001",
+      image,
+      "--",
+      ...server,
+    ],
+    cwd: REPO_ROOT,
+    env: { TOOLHIVE_PODMAN_SOCKET: podman.socketPath, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  try {
+    const url = await within(firstLine(child.stdout), 60_000, "the URL");
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const client = await poll(() => connectClient(url).catch(() => undefined), {
+      what: "the server in the container",
+      deadlineMs: 30_000,
+    });
+    const result = await client.callTool({ name: "echo", arguments: { message: "over http" } });
+    assert.equal((result.content as Array<{ text: string }>)[0]!.text, "Echo: over http");
+    await client.close();
+    const info = (await workloads.inspect(name))!;
+    const bindings = info.HostConfig.PortBindings["3001/tcp"] as Array<{ HostIp: string }>;
+    assert.deepEqual(bindings.map((b) => b.HostIp), ["127.0.0.1"], "published on loopback only");
   } finally {
     child.kill("SIGTERM");
   }
