@@ -17,9 +17,7 @@ export { createStdioProxy, type Isolation, type StdioProxy, type StdioProxyOptio
 export { legacySseEndpoints, type LegacySseOptions, type LegacySseTarget } from "./legacy_sse.ts";
 export { createHttpProxy, type HttpProxy, type HttpProxyOptions, type HttpTransport } from "./http_proxy.ts";
 export { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
-export {
-  StreamableFrontend,
-  type StreamableFrontendOptions,
-  type StreamableTarget,
-  SUPPORTED_PROTOCOL_VERSIONS,
-} from "./streamable_frontend.ts";
+export { StreamableFrontend, type StreamableFrontendOptions, type StreamableTarget } from "./streamable_frontend.ts";
+export { type InitializeParams, PROTOCOL_VERSIONS, versionFor } from "./negotiation.ts";
+export { ReadyGate } from "./ready_gate.ts";
+export { type Forwarded, InFlight } from "./in_flight.ts";

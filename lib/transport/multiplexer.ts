@@ -23,25 +23,15 @@ import {
   type Message,
   type Request,
 } from "./jsonrpc.ts";
+import { type Forwarded, InFlight } from "./in_flight.ts";
+import { type InitializeParams, versionFor } from "./negotiation.ts";
+import { ReadyGate } from "./ready_gate.ts";
 
 /**
  * Where a session's messages go: `related` is the client's request id a message belongs to, if any. Returns
  * false when the message could not be delivered (no stream open for it).
  */
 export type SessionSink = (message: Message, related?: Id) => boolean | void;
-
-/** Protocol versions the proxy can speak with clients, oldest first. */
-export const CLIENT_PROTOCOL_VERSIONS = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
-
-/** The protocol version and capabilities the proxy initializes the server with. */
-export interface InitializeParams {
-  /** Protocol version to propose. */
-  readonly protocolVersion: string;
-  /** Client capabilities to declare (the proxy relays sampling, elicitation and roots). */
-  readonly capabilities: Record<string, unknown>;
-  /** Who the proxy says it is. */
-  readonly clientInfo: { name: string; version: string };
-}
 
 /** Options of {@linkcode Multiplexer}. */
 export interface MultiplexerOptions {
@@ -51,14 +41,6 @@ export interface MultiplexerOptions {
   readonly initialize: InitializeParams;
   /** How long a client request may wait for the server (default 60 s). */
   readonly requestTimeoutMs?: number;
-}
-
-interface Pending {
-  readonly session: string;
-  readonly originalId: Id;
-  readonly token?: string | number;
-  readonly proxyToken?: string;
-  readonly timer: ReturnType<typeof setTimeout>;
 }
 
 interface Session {
@@ -71,24 +53,15 @@ interface Session {
 export class Multiplexer {
   readonly #o: MultiplexerOptions;
   readonly #sessions = new Map<string, Session>();
-  /** proxy id → the client request it stands for. */
-  readonly #pending = new Map<number, Pending>();
-  /** `session\0originalId` → proxy id, for cancellations. */
-  readonly #byOriginal = new Map<string, number>();
-  /** proxy token → session and the client's own token. */
-  readonly #tokens = new Map<string, Pending>();
+  /** Client requests forwarded to the server and not yet answered. */
+  readonly #inFlight = new InFlight();
   /** client-facing id of a server request → the server's id and the session it went to. */
   readonly #serverRequests = new Map<number, { session: string; serverId: Id }>();
   /** Proxy-internal requests (initialize, ping) → resolver. */
   readonly #internal = new Map<number, (m: Message) => void>();
+  /** Open once the server is initialized; requests wait on it during a start or restart. */
+  readonly #ready = new ReadyGate<Record<string, unknown>>();
   #nextId = 1;
-  #initResult: Record<string, unknown> | undefined;
-  /** Requests that arrived before the server was initialized, in order. */
-  #queued: Array<{ session: string; request: Request; timer: ReturnType<typeof setTimeout> }> = [];
-  /** The proxy id of the request forwarded last. */
-  #lastForwarded: number | undefined;
-  /** Callers waiting for the server to be initialized. */
-  #initWaiters = new Set<(result: Record<string, unknown>) => void>();
 
   /** Creates a multiplexer; call {@linkcode Multiplexer.connect} once the server runs. */
   constructor(options: MultiplexerOptions) {
@@ -97,7 +70,7 @@ export class Multiplexer {
 
   /** The server's InitializeResult, once it has one. */
   get initializeResult(): Readonly<Record<string, unknown>> | undefined {
-    return this.#initResult;
+    return this.#ready.value;
   }
 
   /** Number of open sessions. */
@@ -107,55 +80,21 @@ export class Multiplexer {
 
   /** Requests waiting for the server. */
   get inFlight(): number {
-    return this.#pending.size;
+    return this.#inFlight.size;
   }
 
-  /** (Re)initializes the server: after start and after every restart. Queued requests then go out. */
+  /** (Re)initializes the server: after start and after every restart. Waiting requests then go out. */
   connect(): Promise<Record<string, unknown>> {
-    this.#initResult = undefined;
-    const init = this.#request("initialize", { ...this.#o.initialize }).then((m) => {
+    this.#ready.close();
+    return this.#request("initialize", { ...this.#o.initialize }).then((m) => {
       if (m.error) throw new Error(`the MCP server refused initialize: ${m.error.message}`);
-      this.#initResult = m.result as Record<string, unknown>;
+      const result = m.result as Record<string, unknown>;
       this.#o.send({ jsonrpc: "2.0", method: "notifications/initialized" });
       // A restarted server knows no subscriptions: restore those the sessions still hold.
       const uris = new Set([...this.#sessions.values()].flatMap((s) => [...s.subscriptions]));
       for (const uri of uris) this.#request("resources/subscribe", { uri }).catch(() => {});
-      for (const q of this.#queued.splice(0)) {
-        clearTimeout(q.timer);
-        const session = this.#sessions.get(q.session);
-        if (session) this.#forwardRequest(q.session, session, q.request);
-      }
-      const result = this.#initResult;
-      for (const waiter of [...this.#initWaiters]) waiter(result);
+      this.#ready.open(result);
       return result;
-    });
-    init.catch((e: Error) => {
-      for (const q of this.#queued.splice(0)) {
-        clearTimeout(q.timer);
-        const reason = `MCP server unavailable: ${e.message}`;
-        this.#sessions.get(q.session)?.sink(
-          errorResponse(q.request.id, ErrorCode.BackendUnavailable, reason),
-          q.request.id,
-        );
-      }
-    });
-    return init;
-  }
-
-  /** Resolves with the InitializeResult once the server is initialized; rejects after `timeoutMs`. */
-  #whenInitialized(timeoutMs: number): Promise<Record<string, unknown>> {
-    if (this.#initResult) return Promise.resolve(this.#initResult);
-    return new Promise((resolve, reject) => {
-      const waiter = (result: Record<string, unknown>) => {
-        clearTimeout(timer);
-        this.#initWaiters.delete(waiter);
-        resolve(result);
-      };
-      const timer = setTimeout(() => {
-        this.#initWaiters.delete(waiter);
-        reject(new Error(`not ready within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#initWaiters.add(waiter);
     });
   }
 
@@ -198,9 +137,9 @@ export class Multiplexer {
     const session = this.#sessions.get(id);
     if (!session) return;
     this.#sessions.delete(id);
-    for (const [proxyId, p] of this.#pending) {
+    for (const [proxyId, p] of this.#inFlight.entries()) {
       if (p.session !== id) continue;
-      this.#finish(proxyId);
+      this.#inFlight.finish(proxyId);
       this.#o.send({
         jsonrpc: "2.0",
         method: "notifications/cancelled",
@@ -208,10 +147,6 @@ export class Multiplexer {
       });
     }
     for (const uri of session.subscriptions) this.#unsubscribeIfLast(uri);
-    this.#queued = this.#queued.filter((q) => {
-      if (q.session === id) clearTimeout(q.timer);
-      return q.session !== id;
-    });
     for (const [clientId, r] of this.#serverRequests) {
       if (r.session !== id) continue;
       this.#serverRequests.delete(clientId);
@@ -233,19 +168,17 @@ export class Multiplexer {
     const reply = (m: Message) => session.sink(m, request.id);
     if (request.method === "initialize") {
       const wanted = request.params?.protocolVersion;
-      // Answer in the client's version when the proxy speaks it and the server is at least that new.
-      const answer = (result: Record<string, unknown>) => {
-        const serverVersion = String(result.protocolVersion ?? "");
-        const version =
-          typeof wanted === "string" && CLIENT_PROTOCOL_VERSIONS.includes(wanted) && wanted <= serverVersion
-            ? wanted
-            : serverVersion;
-        reply({ jsonrpc: "2.0", id: request.id, result: { ...result, protocolVersion: version } });
-      };
-      if (this.#initResult) answer(this.#initResult);
+      const answer = (result: Record<string, unknown>) =>
+        reply({
+          jsonrpc: "2.0",
+          id: request.id,
+          result: { ...result, protocolVersion: versionFor(wanted, String(result.protocolVersion ?? "")) },
+        });
+      const ready = this.#ready.value;
+      if (ready) answer(ready);
       else {
         // The server is starting or restarting: wait for it, as long as any request may wait.
-        this.#whenInitialized(this.#o.requestTimeoutMs ?? 60_000).then(
+        this.#ready.wait(this.#o.requestTimeoutMs ?? 60_000).then(
           answer,
           (e) => reply(errorResponse(request.id, ErrorCode.BackendUnavailable, `MCP server unavailable: ${e.message}`)),
         );
@@ -265,19 +198,21 @@ export class Multiplexer {
         return;
       }
     }
-    if (this.#initResult) {
+    if (this.#ready.value) {
       this.#forwardRequest(sessionId, session, request);
       return;
     }
+    // The server is starting or restarting: the request waits (in order), unless its session goes away.
     const timeoutMs = this.#o.requestTimeoutMs ?? 60_000;
-    const timer = setTimeout(() => {
-      const before = this.#queued.length;
-      this.#queued = this.#queued.filter((q) => q.timer !== timer);
-      if (this.#queued.length === before) return;
-      const message = `MCP server did not become ready within ${timeoutMs} ms`;
-      session.sink(errorResponse(request.id, ErrorCode.RequestTimeout, message), request.id);
-    }, timeoutMs);
-    this.#queued.push({ session: sessionId, request, timer });
+    const stillOpen = () => this.#sessions.get(sessionId) === session;
+    this.#ready.wait(timeoutMs).then(
+      () => stillOpen() && this.#forwardRequest(sessionId, session, request),
+      () =>
+        stillOpen() && session.sink(
+          errorResponse(request.id, ErrorCode.RequestTimeout, `MCP server did not become ready within ${timeoutMs} ms`),
+          request.id,
+        ),
+    );
   }
 
   #forwardRequest(sessionId: string, session: Session, request: Request): void {
@@ -287,8 +222,7 @@ export class Multiplexer {
     const proxyToken = token === undefined ? undefined : `thv-${proxyId}`;
     const timeoutMs = this.#o.requestTimeoutMs ?? 60_000;
     const timer = setTimeout(() => {
-      if (!this.#pending.has(proxyId)) return;
-      this.#finish(proxyId);
+      if (!this.#inFlight.finish(proxyId)) return;
       this.#o.send({
         jsonrpc: "2.0",
         method: "notifications/cancelled",
@@ -299,20 +233,17 @@ export class Multiplexer {
         request.id,
       );
     }, timeoutMs);
-    const pending: Pending = {
+    const pending: Forwarded = {
       session: sessionId,
       originalId: request.id,
       timer,
       ...(token === undefined ? {} : { token, proxyToken }),
     };
-    this.#pending.set(proxyId, pending);
-    this.#lastForwarded = proxyId;
-    this.#byOriginal.set(`${sessionId}\0${request.id}`, proxyId);
-    if (proxyToken) this.#tokens.set(proxyToken, pending);
+    this.#inFlight.add(proxyId, pending);
     const params = proxyToken ? { ...request.params, _meta: { ...meta, progressToken: proxyToken } } : request.params;
     const sent = this.#o.send({ ...request, id: proxyId, ...(params ? { params } : {}) });
     if (!sent) {
-      this.#finish(proxyId);
+      this.#inFlight.finish(proxyId);
       session.sink(
         errorResponse(request.id, ErrorCode.BackendUnavailable, "MCP server unavailable: not running"),
         request.id,
@@ -333,9 +264,9 @@ export class Multiplexer {
         return; // the proxy sent its own when it initialized the server
       case "notifications/cancelled": {
         const requestId = note.params?.requestId as Id;
-        const proxyId = this.#byOriginal.get(`${sessionId}\0${requestId}`);
+        const proxyId = this.#inFlight.proxyIdOf(sessionId, requestId);
         if (proxyId !== undefined) {
-          this.#finish(proxyId);
+          this.#inFlight.finish(proxyId);
           this.#o.send({ ...note, params: { ...note.params, requestId: proxyId } });
           // The server will not answer now; end the client's reply so its HTTP request does not hang (the
           // client ignores answers to requests it cancelled).
@@ -366,9 +297,8 @@ export class Multiplexer {
         internal(message);
         return;
       }
-      const p = this.#pending.get(message.id as number);
+      const p = this.#inFlight.finish(message.id as number);
       if (!p) return; // cancelled or timed out: the client has its answer already
-      this.#finish(message.id as number);
       this.#sessions.get(p.session)?.sink({ ...message, id: p.originalId }, p.originalId);
       return;
     }
@@ -385,12 +315,8 @@ export class Multiplexer {
       return;
     }
     const target = this.#activeRequest() ?? this.#mostRecentSession();
-    if (!target) {
-      this.#o.send(errorResponse(request.id, ErrorCode.MethodNotFound, "No MCP client is connected to answer"));
-      return;
-    }
-    const session = this.#sessions.get(target.session);
-    if (!session) {
+    const session = target && this.#sessions.get(target.session);
+    if (!target || !session) {
       this.#o.send(errorResponse(request.id, ErrorCode.MethodNotFound, "No MCP client is connected to answer"));
       return;
     }
@@ -407,7 +333,7 @@ export class Multiplexer {
   #serverNotification(note: Message): void {
     const method = note.method!;
     if (method === "notifications/progress") {
-      const p = this.#tokens.get(String(note.params?.progressToken));
+      const p = this.#inFlight.byToken(String(note.params?.progressToken));
       if (!p) return;
       this.#sessions.get(p.session)?.sink(
         { ...note, params: { ...note.params, progressToken: p.token } },
@@ -431,9 +357,9 @@ export class Multiplexer {
 
   /** Fails every request in flight: the server exited. It must be initialized again ({@linkcode connect}). */
   serverDown(reason: string): void {
-    this.#initResult = undefined;
-    for (const [proxyId, p] of [...this.#pending]) {
-      this.#finish(proxyId);
+    this.#ready.close();
+    for (const [proxyId, p] of this.#inFlight.entries()) {
+      this.#inFlight.finish(proxyId);
       this.#sessions.get(p.session)?.sink(
         errorResponse(p.originalId, ErrorCode.BackendUnavailable, `MCP server unavailable: ${reason}`),
         p.originalId,
@@ -446,21 +372,12 @@ export class Multiplexer {
     this.#serverRequests.clear();
   }
 
-  #finish(proxyId: number): void {
-    const p = this.#pending.get(proxyId);
-    if (!p) return;
-    clearTimeout(p.timer);
-    this.#pending.delete(proxyId);
-    this.#byOriginal.delete(`${p.session}\0${p.originalId}`);
-    if (p.proxyToken) this.#tokens.delete(p.proxyToken);
-  }
-
   /** The most recently forwarded request still in flight: its session and the client's id for it. */
   #activeRequest(): { session: string; related: Id } | undefined {
-    let last = this.#lastForwarded === undefined ? undefined : this.#pending.get(this.#lastForwarded);
-    if (!last) { for (const p of this.#pending.values()) last = p; // the newest still in flight
-     }
-    return last && this.#sessions.has(last.session) ? { session: last.session, related: last.originalId } : undefined;
+    const newest = this.#inFlight.newest();
+    return newest && this.#sessions.has(newest.session)
+      ? { session: newest.session, related: newest.originalId }
+      : undefined;
   }
 
   #mostRecentSession(): { session: string; related?: Id } | undefined {
@@ -474,7 +391,7 @@ export class Multiplexer {
   }
 
   #unsubscribeIfLast(uri: string): void {
-    if (this.#subscribers(uri).length > 0 || !this.#initResult) return;
+    if (this.#subscribers(uri).length > 0 || !this.#ready.value) return;
     const id = this.#nextId++;
     this.#internal.set(id, () => {});
     this.#o.send({ jsonrpc: "2.0", id, method: "resources/unsubscribe", params: { uri } });

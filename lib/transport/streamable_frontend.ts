@@ -9,6 +9,7 @@
 import { jsonRpcError, readBodyLimited } from "./guards.ts";
 import { ErrorCode, type Id, isRequest, type Message } from "./jsonrpc.ts";
 import type { SessionSink } from "./multiplexer.ts";
+import { PROTOCOL_VERSIONS } from "./negotiation.ts";
 
 /** Where sessions' messages go, and where new sessions are admitted. */
 export interface StreamableTarget {
@@ -27,9 +28,6 @@ export interface StreamableFrontendOptions {
   /** Message of the 503 when `open` refuses a session. */
   readonly refusal: string;
 }
-
-/** Protocol versions a client may send in `MCP-Protocol-Version`. */
-export const SUPPORTED_PROTOCOL_VERSIONS = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
 
 const encoder = new TextEncoder();
 const sseEvent = (m: Message) => encoder.encode(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
@@ -158,8 +156,8 @@ export class StreamableFrontend {
   handle(req: Request): Promise<Response> {
     const sessionId = req.headers.get("mcp-session-id");
     const version = req.headers.get("mcp-protocol-version");
-    if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-      const supported = SUPPORTED_PROTOCOL_VERSIONS.join(", ");
+    if (version !== null && !PROTOCOL_VERSIONS.includes(version)) {
+      const supported = PROTOCOL_VERSIONS.join(", ");
       const message = `Bad Request: unsupported MCP-Protocol-Version ${version} (supported: ${supported})`;
       return Promise.resolve(jsonRpcError(400, ErrorCode.InvalidRequest, message));
     }
