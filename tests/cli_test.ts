@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
-import { REPO_ROOT, runThv as thv, startPodman } from "./harness/mod.ts";
+import { muteSocket, runThv as thv, spawnThv, startPodman } from "./harness/mod.ts";
 
 Deno.test("thv --version prints the version from deno.json", async () => {
   const res = await thv(["--version"]);
@@ -74,23 +74,10 @@ Deno.test("thv gives one-line errors that say what to do", async (t) => {
     }
   });
   await t.step("an engine that accepts but never answers", async () => {
-    const dir = await Deno.makeTempDir();
-    const path = `${dir}/mute.sock`;
-    const listener = Deno.listen({ transport: "unix", path });
-    const held: Deno.Conn[] = [];
-    const accepting = (async () => {
-      for await (const conn of listener) held.push(conn);
-    })();
-    try {
-      const res = await thv(["runtime", "check", "--timeout", "300"], { TOOLHIVE_PODMAN_SOCKET: path });
-      assert.equal(res.code, 1);
-      assert.match(res.stderr, new RegExp(`^thv: Cannot reach the engine at ${path}: no answer within 300 ms: `));
-    } finally {
-      listener.close();
-      await accepting.catch(() => {});
-      held.forEach((c) => c.close());
-      await Deno.remove(dir, { recursive: true });
-    }
+    await using mute = await muteSocket();
+    const res = await thv(["runtime", "check", "--timeout", "300"], { TOOLHIVE_PODMAN_SOCKET: mute.path });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, new RegExp(`^thv: Cannot reach the engine at ${mute.path}: no answer within 300 ms: `));
   });
   await t.step("bad flag values", async () => {
     const format = await thv(["runtime", "check", "--format", "yaml"], { TOOLHIVE_RUNTIME: "deno" });
@@ -103,31 +90,11 @@ Deno.test("thv gives one-line errors that say what to do", async (t) => {
 });
 
 Deno.test("Ctrl-C ends a short command at once, even while it waits", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = `${dir}/mute.sock`;
-  const listener = Deno.listen({ transport: "unix", path });
-  const held: Deno.Conn[] = [];
-  const accepting = (async () => {
-    for await (const conn of listener) held.push(conn);
-  })();
-  try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "main.ts", "runtime", "check", "--timeout", "20000"],
-      cwd: REPO_ROOT,
-      env: { TOOLHIVE_PODMAN_SOCKET: path },
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    await new Promise((r) => setTimeout(r, 1500)); // it is waiting on the mute engine by now
-    const sent = Date.now();
-    child.kill("SIGINT");
-    const status = await child.status;
-    assert.equal(status.success, false);
-    assert.ok(Date.now() - sent < 2000, `it ended ${Date.now() - sent} ms after SIGINT`);
-  } finally {
-    listener.close();
-    await accepting.catch(() => {});
-    held.forEach((c) => c.close());
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using mute = await muteSocket();
+  const child = spawnThv(["runtime", "check", "--timeout", "20000"], { TOOLHIVE_PODMAN_SOCKET: mute.path });
+  await new Promise((r) => setTimeout(r, 1500)); // it is waiting on the mute engine by now
+  const sent = Date.now();
+  const status = await child.stop("SIGINT");
+  assert.equal(status.success, false);
+  assert.ok(Date.now() - sent < 2000, `it ended ${Date.now() - sent} ms after SIGINT`);
 });

@@ -5,27 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { DockerWorkloads } from "../lib/runtime/docker/mod.ts";
-import {
-  connectClient,
-  everythingImage,
-  firstLine,
-  poll,
-  REPO_ROOT,
-  runThv,
-  startPodman,
-  within,
-} from "./harness/mod.ts";
+import { connectClient, everythingImage, poll, runThv, spawnThv, startPodman } from "./harness/mod.ts";
 
 Deno.test("thv run --foreground: a containerized stdio server behind the proxy, removed on SIGTERM", async () => {
   await using podman = await startPodman();
   const image = await everythingImage(podman.docker);
   const workloads = new DockerWorkloads(podman.docker);
   const name = `ev-${crypto.randomUUID().slice(0, 6)}`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "main.ts",
+  const thv = spawnThv(
+    [
       "--log-format",
       "json",
       "run",
@@ -38,14 +26,10 @@ Deno.test("thv run --foreground: a containerized stdio server behind the proxy, 
       "GREETING=hi",
       image,
     ],
-    cwd: REPO_ROOT,
-    env: { TOOLHIVE_PODMAN_SOCKET: podman.socketPath, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
+    { TOOLHIVE_PODMAN_SOCKET: podman.socketPath },
+  );
   try {
-    const url = await within(firstLine(child.stdout), 60_000, "the URL");
+    const url = await thv.firstLine(60_000);
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const client = await connectClient(url);
     const result = await client.callTool({ name: "echo", arguments: { message: "thv run" } });
@@ -55,9 +39,9 @@ Deno.test("thv run --foreground: a containerized stdio server behind the proxy, 
     assert.equal(info.HostConfig.NetworkMode, "none");
     assert.ok(info.Config.Env.includes("GREETING=hi"));
   } finally {
-    child.kill("SIGTERM");
+    const status = await thv.stop();
+    assert.equal(status.code, 0, await thv.stderr);
   }
-  assert.equal((await child.status).code, 0, await stderr);
   assert.equal(await workloads.find(name), undefined, "the container is gone");
 });
 
@@ -71,11 +55,8 @@ Deno.test("thv run --foreground --transport streamable-http: a published contain
     "/app/node_modules/@modelcontextprotocol/server-everything/dist/index.js",
     "streamableHttp",
   ];
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "main.ts",
+  const thv = spawnThv(
+    [
       "run",
       "--foreground",
       "--name",
@@ -90,14 +71,10 @@ Deno.test("thv run --foreground --transport streamable-http: a published contain
       "--",
       ...server,
     ],
-    cwd: REPO_ROOT,
-    env: { TOOLHIVE_PODMAN_SOCKET: podman.socketPath, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
+    { TOOLHIVE_PODMAN_SOCKET: podman.socketPath },
+  );
   try {
-    const url = await within(firstLine(child.stdout), 60_000, "the URL");
+    const url = await thv.firstLine(60_000);
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const client = await poll(() => connectClient(url).catch(() => undefined), {
       what: "the server in the container",
@@ -110,9 +87,9 @@ Deno.test("thv run --foreground --transport streamable-http: a published contain
     const bindings = info.HostConfig.PortBindings["3001/tcp"] as Array<{ HostIp: string }>;
     assert.deepEqual(bindings.map((b) => b.HostIp), ["127.0.0.1"], "published on loopback only");
   } finally {
-    child.kill("SIGTERM");
+    const status = await thv.stop();
+    assert.equal(status.code, 0, await thv.stderr);
   }
-  assert.equal((await child.status).code, 0, await stderr);
   assert.equal(await workloads.find(name), undefined, "the container is gone");
 });
 

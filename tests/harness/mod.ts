@@ -12,7 +12,7 @@ export { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
 export { buildTestImage, type TestImageSpec } from "./images.ts";
 export { CONTAINERS_CONF, type PodmanService, startPodman } from "./podman.ts";
 export { type OpenWatch, openWatch, type WatchHandler, within } from "./watch.ts";
-export { REPO_ROOT, runThv, type ThvResult } from "./thv.ts";
+export { muteSocket, REPO_ROOT, runThv, spawnThv, type ThvProcess, type ThvResult } from "./thv.ts";
 export { kubectl, type KubectlResult } from "./kubectl.ts";
 export { poll } from "./poll.ts";
 export { OPERATOR_RULES_FILE, operatorIdentity, startTestOperator, type TestOperator } from "./operator.ts";

@@ -3,6 +3,8 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { firstLine } from "./lines.ts";
+import { within } from "./watch.ts";
 
 /** The repository root. */
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -30,4 +32,59 @@ export async function runThv(args: readonly string[], env: Record<string, string
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** A long-running `thv` process (a proxy, a foreground run). */
+export interface ThvProcess {
+  /** The process. */
+  readonly child: Deno.ChildProcess;
+  /** The first line it prints (its URL); rejects after `ms`. */
+  firstLine(ms: number): Promise<string>;
+  /** Everything it wrote to stderr, once it has exited. */
+  readonly stderr: Promise<string>;
+  /** Sends `signal` (default SIGTERM) and waits for the exit. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+}
+
+/** Starts `thv <args>` from source with all permissions, the test's environment plus `env`. */
+export function spawnThv(args: readonly string[], env: Record<string, string> = {}): ThvProcess {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts", ...args],
+    cwd: REPO_ROOT,
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  return {
+    child,
+    firstLine: (ms) => within(firstLine(child.stdout), ms, `the first line of thv ${args.join(" ")}`),
+    stderr,
+    async stop(signal = "SIGTERM") {
+      try {
+        child.kill(signal);
+      } catch { /* exited already */ }
+      return await child.status;
+    },
+  };
+}
+
+/** A unix socket that accepts connections and never answers: an engine that hangs. */
+export async function muteSocket(): Promise<{ path: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "thv-mute-" });
+  const path = `${dir}/mute.sock`;
+  const listener = Deno.listen({ transport: "unix", path });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await accepting.catch(() => {});
+      held.forEach((c) => c.close());
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
 }
