@@ -9,6 +9,7 @@ import type { Client } from "../mcp/mod.ts";
 import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
 import { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
+import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
 
@@ -66,7 +67,6 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const sessions = new Set<string>();
   let healthClient: Client | undefined;
   let connecting: Promise<Client> | undefined;
-  let lastHealth: { at: number; ok: boolean; ms?: number; error?: string } | undefined;
 
   /** The proxy's own SDK session for health checks of SSE servers: one at a time, closed when it fails. */
   function healthSession(): Promise<Client> {
@@ -107,27 +107,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     return performance.now() - started;
   }
 
-  async function health(): Promise<Response> {
-    // A healthy answer is reused for a second; an unhealthy one is checked again every time.
-    if (!lastHealth || !lastHealth.ok || Date.now() - lastHealth.at > 1000) {
-      try {
-        lastHealth = { at: Date.now(), ok: true, ms: await ping() };
-      } catch (e) {
-        lastHealth = { at: Date.now(), ok: false, error: (e as Error).message };
-      }
-    }
-    return Response.json({
-      status: lastHealth.ok ? "healthy" : "unhealthy",
-      timestamp: new Date().toISOString(),
-      transport: options.transport,
-      mcp: {
-        available: lastHealth.ok,
-        ...(lastHealth.ms !== undefined ? { response_time_ms: Math.round(lastHealth.ms * 100) / 100 } : {}),
-        ...(lastHealth.error ? { error: lastHealth.error } : {}),
-        last_checked: new Date(lastHealth.at).toISOString(),
-      },
-    }, { status: lastHealth.ok ? 200 : 503 });
-  }
+  const health = new HealthCheck(ping, options.transport);
 
   async function forward(req: Request): Promise<Response> {
     const url = new URL(req.url);
@@ -149,7 +129,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       // No req.signal: a client that leaves cancels the response body, and that cancels the upstream body.
       res = await fetch(upstream, { method: req.method, headers, body, redirect: "manual" });
     } catch (e) {
-      lastHealth = undefined; // the server is unreachable: a cached "healthy" must not outlive that
+      health.invalidate(); // the server is unreachable
       options.log.warn("MCP server unreachable", { target: upstream.origin, error: (e as Error).message });
       return jsonRpcError(502, ErrorCode.BackendUnavailable, `MCP server unavailable: ${(e as Error).message}`);
     }
@@ -173,7 +153,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     handler(req) {
       const refused = checkHostAndOrigin(req, guards);
       if (refused) return Promise.resolve(refused);
-      if (new URL(req.url).pathname === "/health" && req.method === "GET") return health();
+      if (new URL(req.url).pathname === "/health" && req.method === "GET") return health.response();
       return forward(req);
     },
     sessions: () => sessions.size,

@@ -10,6 +10,7 @@
  */
 import type { Logger } from "../log.ts";
 import { checkHostAndOrigin, jsonRpcError } from "./guards.ts";
+import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { legacySseEndpoints } from "./legacy_sse.ts";
 import type { Message } from "./jsonrpc.ts";
@@ -79,7 +80,18 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
   /** Every open session (streamable and legacy) → the unit that serves it. */
   const sessions = new Map<string, Unit>();
   const units = new Set<Unit>();
-  let lastHealth: { at: number; ok: boolean; ms?: number; error?: string } | undefined;
+
+  // Shared: the server must answer an MCP ping. Per session: every running process must be up (their
+  // sessions' own requests show more than a ping would).
+  const health = new HealthCheck(async () => {
+    if (shared) {
+      if (!shared.backend.running) throw new Error("the MCP server is not running");
+      return await shared.mux.ping(2000);
+    }
+    const down = [...units].filter((u) => u.status.down).length;
+    if (down > 0) throw new Error(`${down} of ${units.size} MCP server processes are down`);
+    return undefined;
+  }, "stdio");
 
   function startUnit(): Unit {
     const mux: Multiplexer = new Multiplexer({
@@ -104,7 +116,7 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
       onDown: (reason) => {
         status.down = true;
         mux.serverDown(reason);
-        lastHealth = undefined; // a cached "healthy" must not outlive the server
+        health.invalidate();
       },
     }, log);
     const unit: Unit = { backend, mux, status };
@@ -157,47 +169,14 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
   }, { maxBodyBytes: maxBody, ...(options.endpointPrefix ? { endpointPrefix: options.endpointPrefix } : {}) });
   const sweeper = setInterval(() => streamable.expireIdle(Date.now() - idleMs), Math.min(idleMs, 60_000));
 
-  async function health(): Promise<Response> {
-    // Shared: the server must answer an MCP ping. Per session: every running process must be up (their
-    // sessions' own requests show more than a ping would).
-    // A healthy answer is reused for a second; an unhealthy one is checked again every time.
-    if (!lastHealth || !lastHealth.ok || Date.now() - lastHealth.at > 1000) {
-      try {
-        if (shared) {
-          if (!shared.backend.running) throw new Error("the MCP server is not running");
-          lastHealth = { at: Date.now(), ok: true, ms: await shared.mux.ping(2000) };
-        } else {
-          const down = [...units].filter((u) => u.status.down).length;
-          if (down > 0) throw new Error(`${down} of ${units.size} MCP server processes are down`);
-          lastHealth = { at: Date.now(), ok: true };
-        }
-      } catch (e) {
-        lastHealth = { at: Date.now(), ok: false, error: (e as Error).message };
-      }
-    }
-    const body = {
-      status: lastHealth.ok ? "healthy" : "unhealthy",
-      timestamp: new Date().toISOString(),
-      transport: "stdio",
-      isolation,
-      mcp: {
-        available: lastHealth.ok,
-        ...(lastHealth.ms !== undefined ? { response_time_ms: Math.round(lastHealth.ms * 100) / 100 } : {}),
-        ...(lastHealth.error ? { error: lastHealth.error } : {}),
-        last_checked: new Date(lastHealth.at).toISOString(),
-      },
-      sessions: sessions.size,
-      processes: units.size,
-    };
-    return Response.json(body, { status: lastHealth.ok ? 200 : 503 });
-  }
-
   return {
     handler(req) {
       const refused = checkHostAndOrigin(req, guards);
       if (refused) return Promise.resolve(refused);
       const path = new URL(req.url).pathname;
-      if (path === "/health" && req.method === "GET") return health();
+      if (path === "/health" && req.method === "GET") {
+        return health.response({ isolation, sessions: sessions.size, processes: units.size });
+      }
       if (path === "/mcp") return streamable.handle(req);
       if (path === "/sse" && req.method === "GET") {
         const full = !shared && units.size >= maxProcesses;
