@@ -30,7 +30,8 @@ export interface ForegroundRun {
   readonly finished: Promise<void>;
 }
 
-function freeLoopbackPort(): number {
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freeLoopbackPort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();

@@ -2,4 +2,4 @@
  * Workload lifecycle shared by the CLI and `thv serve`.
  * @module
  */
-export { type ForegroundOptions, type ForegroundRun, runInForeground } from "./foreground.ts";
+export { type ForegroundOptions, type ForegroundRun, freeLoopbackPort, runInForeground } from "./foreground.ts";

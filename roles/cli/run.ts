@@ -78,20 +78,19 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
             : "The Deno sandbox runtime is not there yet: start Podman or Docker, or set TOOLHIVE_PODMAN_SOCKET",
         );
       }
-      const [{ RunConfig, RUN_CONFIG_SCHEMA_VERSION }, { checkWorkloadName }, { dockerClient }, { runInForeground }] =
-        await Promise.all([
-          import("../../lib/run_config.ts"),
-          import("../../lib/state/mod.ts"),
-          import("../../lib/runtime/docker/mod.ts"),
-          import("../../lib/workloads/mod.ts"),
-        ]);
+      const [
+        { RunConfig, RUN_CONFIG_SCHEMA_VERSION },
+        { checkWorkloadName },
+        { dockerClient },
+        { freeLoopbackPort, runInForeground },
+      ] = await Promise.all([
+        import("../../lib/run_config.ts"),
+        import("../../lib/state/mod.ts"),
+        import("../../lib/runtime/docker/mod.ts"),
+        import("../../lib/workloads/mod.ts"),
+      ]);
       const name = checkWorkloadName(opts.name ?? nameFromImage(image));
-      const proxyPort = opts.proxyPort ?? (() => {
-        const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-        const p = (l.addr as Deno.NetAddr).port;
-        l.close();
-        return p;
-      })();
+      const proxyPort = opts.proxyPort ?? freeLoopbackPort();
       const config = RunConfig.parse({
         schema_version: RUN_CONFIG_SCHEMA_VERSION,
         name,
