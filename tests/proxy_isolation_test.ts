@@ -47,6 +47,12 @@ Deno.test("session isolation: a process per session, at most the cap, freed on c
     what: "idle processes to be reaped",
     deadlineMs: 10_000,
   });
-  for (const pid of before) assert.equal(await alive(pid), false, `process ${pid} is gone`);
+  // A reaped process is being stopped (SIGTERM, exit): wait for that, with a deadline.
+  for (const pid of before) {
+    await poll(async () => (await alive(pid)) ? undefined : true, {
+      what: `process ${pid} to be gone`,
+      deadlineMs: 10_000,
+    });
+  }
   for (const client of [...clients.slice(1), fourth]) await client.close();
 });
