@@ -6,7 +6,13 @@
 import "./lib/node_compat.ts";
 import { Command, Option } from "@commander-js/extra-typings";
 import denoJson from "./deno.json" with { type: "json" };
-import { type GlobalConfig, globalConfig, LOG_FORMAT_CHOICES, operatorSettings } from "./lib/config/mod.ts";
+import {
+  type GlobalConfig,
+  globalConfig,
+  LOG_FORMAT_CHOICES,
+  operatorSettings,
+  selfCommand,
+} from "./lib/config/mod.ts";
 import { createLogger } from "./lib/log.ts";
 import { denoSocketProbe, detectRuntime, type RuntimeChoice } from "./lib/runtime/mod.ts";
 import { cliCommands, type CliContext } from "./roles/cli/mod.ts";
@@ -14,7 +20,12 @@ import { operatorCommand } from "./roles/operator/mod.ts";
 
 /** Builds the `thv` program; `facts` stands for the process so tests can run it without one. */
 export function thvProgram(
-  facts: { env: Record<string, string | undefined>; stderrIsTerminal: boolean; shutdown: () => AbortSignal },
+  facts: {
+    env: Record<string, string | undefined>;
+    stderrIsTerminal: boolean;
+    shutdown: () => AbortSignal;
+    self?: readonly string[];
+  },
 ) {
   const program = new Command("thv")
     .description("Run MCP servers safely, on a laptop and on Kubernetes")
@@ -37,6 +48,9 @@ export function thvProgram(
       log,
       runtime: () => (runtime ??= detectRuntime(facts.env, denoSocketProbe)),
       shutdown: facts.shutdown,
+      env: facts.env,
+      self: facts.self ?? [],
+      passFlags: config.logLevel === "debug" ? ["--debug"] : [],
       print: (line) => console.log(line),
     };
     return cached;
@@ -68,6 +82,7 @@ async function main(): Promise<number> {
     env: Deno.env.toObject(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
     shutdown: shutdownSignal,
+    self: selfCommand(Deno.execPath(), Deno.mainModule),
   });
   try {
     await program.parseAsync(Deno.args, { from: "user" });

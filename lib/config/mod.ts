@@ -10,3 +10,4 @@ export {
   type ProcessFacts,
 } from "./global.ts";
 export { type OperatorSettings, operatorSettings } from "./operator.ts";
+export { selfCommand, THV_PERMISSIONS } from "./self.ts";

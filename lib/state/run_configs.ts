@@ -3,7 +3,7 @@
  * @module
  */
 import { parseRunConfig, type RunConfig, serializeRunConfig } from "../run_config.ts";
-import { readFileIfExists, writeFileAtomic } from "./files.ts";
+import { createFileExclusive, readFileIfExists, removeFileIfExists, writeFileAtomic } from "./files.ts";
 import { checkWorkloadName } from "./paths.ts";
 
 /** Saved RunConfigs in one folder. */
@@ -22,6 +22,11 @@ export class RunConfigStore {
   /** Saves (or replaces) the RunConfig of `config.name`. */
   save(config: RunConfig): Promise<void> {
     return writeFileAtomic(this.#path(config.name), serializeRunConfig(config));
+  }
+
+  /** Saves the RunConfig of a new workload; false when one of that name exists (of two racing, one wins). */
+  create(config: RunConfig): Promise<boolean> {
+    return createFileExclusive(this.#path(config.name), serializeRunConfig(config));
   }
 
   /** The RunConfig of `name`, or undefined when there is none. */
@@ -45,13 +50,7 @@ export class RunConfigStore {
   }
 
   /** Deletes the RunConfig of `name`; false when there was none. */
-  async remove(name: string): Promise<boolean> {
-    try {
-      await Deno.remove(this.#path(name));
-      return true;
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return false;
-      throw e;
-    }
+  remove(name: string): Promise<boolean> {
+    return removeFileIfExists(this.#path(name));
   }
 }

@@ -1,5 +1,29 @@
 /**
- * Workload lifecycle shared by the CLI and `thv serve`.
+ * Workload lifecycle shared by the CLI and `thv serve`: the backends a server runs on, the proxy process
+ * (runner), the detached start, the real state, and the operations (create, start, stop, remove, list, logs,
+ * export).
  * @module
  */
-export { type ForegroundOptions, type ForegroundRun, freeLoopbackPort, runInForeground } from "./foreground.ts";
+export { containerBackend, type RunningServer, type ServerPresence, type WorkloadBackend } from "./backend.ts";
+export { kubernetesManifests, kubernetesYaml } from "./export.ts";
+export {
+  type Created,
+  type CreateOptions,
+  createWorkload,
+  listWorkloads,
+  proxyLogFile,
+  removeWorkload,
+  runSavedWorkload,
+  type Started,
+  startWorkload,
+  stopWorkload,
+  workloadConfig,
+  WorkloadConflictError,
+  type WorkloadDeps,
+  workloadLogs,
+  WorkloadNotFoundError,
+  type WorkloadSummary,
+} from "./manager.ts";
+export { freeLoopbackPort, proxyUrl, type RunningWorkload, runWorkload } from "./runner.ts";
+export { type StateVerdict, type WorkloadState, workloadState } from "./state.ts";
+export { superviseServer } from "./supervisor.ts";

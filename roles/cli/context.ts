@@ -16,6 +16,12 @@ export interface CliContext {
   readonly runtime: () => RuntimeChoice;
   /** The signal that aborts on SIGINT/SIGTERM; long-running commands call it, which takes the signals over. */
   readonly shutdown: () => AbortSignal;
+  /** The environment, read once at start. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The command line that runs this thv again (for the detached proxy). */
+  readonly self: readonly string[];
+  /** Global flags to pass on to a thv started by this one (`--debug`). */
+  readonly passFlags: readonly string[];
   /** Writes one line of command output to standard output. */
   readonly print: (line: string) => void;
 }

@@ -4,6 +4,10 @@
  */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
+import { exportCommand } from "./export.ts";
+import { restartCommand, rmCommand, startCommand, stopCommand } from "./lifecycle.ts";
+import { listCommand } from "./list.ts";
+import { logsCommand } from "./logs.ts";
 import { proxyCommand } from "./proxy.ts";
 import { runCommand } from "./run.ts";
 import { runtimeCommand } from "./runtime_check.ts";
@@ -12,5 +16,16 @@ export type { CliContext } from "./context.ts";
 
 /** The CLI's top-level commands, to be added to the `thv` program. */
 export function cliCommands(context: () => CliContext): CommandUnknownOpts[] {
-  return [runCommand(context), runtimeCommand(context), proxyCommand(context)];
+  return [
+    runCommand(context),
+    listCommand(context),
+    startCommand(context),
+    restartCommand(context),
+    stopCommand(context),
+    rmCommand(context),
+    logsCommand(context),
+    exportCommand(context),
+    runtimeCommand(context),
+    proxyCommand(context),
+  ];
 }

@@ -3,6 +3,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { THV_PERMISSIONS } from "../../lib/config/mod.ts";
 import { firstLine } from "./lines.ts";
 import { within } from "./watch.ts";
 
@@ -25,7 +26,7 @@ const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/den
 /** Runs `thv <args>` with only `env` (plus `NO_COLOR=1` and the Deno cache) in its environment. */
 export async function runThv(args: readonly string[], env: Record<string, string> = {}): Promise<ThvResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "--allow-read", "--allow-write", "--allow-net", "--allow-sys", "main.ts", ...args],
+    args: ["run", ...THV_PERMISSIONS, "main.ts", ...args],
     cwd: REPO_ROOT,
     env: { NO_COLOR: "1", DENO_DIR, ...env },
     clearEnv: true,

@@ -1,13 +1,16 @@
 /**
  * A stdio MCP server in a container, as a {@linkcode StdioConnector}: each connection deploys the workload's
  * container afresh (removing an old one of the same name), attached before it starts; the connection ends
- * when the container exits; stopping it removes the container.
+ * when the container exits; stopping it stops the container and keeps it, so its logs can still be read.
  * @module
  */
 import { Readable, Writable } from "node:stream";
 import type { StdioConnection, StdioConnector } from "../../transport/mod.ts";
 import type { RunConfig } from "../../run_config.ts";
 import type { DockerWorkloads } from "./workloads.ts";
+
+/** How long a stopping server gets between SIGTERM and SIGKILL. */
+const STOP_TIMEOUT_SECONDS = 5;
 
 /** Connects to the container of `config`, a stdio workload, through `workloads`. */
 export function containerConnector(workloads: DockerWorkloads, config: RunConfig): StdioConnector {
@@ -28,7 +31,7 @@ export function containerConnector(workloads: DockerWorkloads, config: RunConfig
         ended,
         async stop() {
           stdio.close();
-          await workloads.remove(config.name).catch(() => {});
+          await workloads.stop(config.name, STOP_TIMEOUT_SECONDS).catch(() => {});
           await ended;
         },
       };

@@ -133,11 +133,15 @@ export class DockerWorkloads {
     return true;
   }
 
-  /** The workload's output so far (stdout and stderr, in order). */
+  /**
+   * The workload's output so far, in order: stdout and stderr, or stderr alone for a stdio server (its stdout
+   * is the MCP traffic).
+   */
   async logs(name: string): Promise<string> {
     const found = await this.find(name);
     if (!found) throw new Error(`No workload named ${name}: see thv list`);
-    const raw = await this.#docker.getContainer(found.id).logs({ stdout: true, stderr: true, follow: false });
+    const stdout = found.transport !== "stdio";
+    const raw = await this.#docker.getContainer(found.id).logs({ stdout, stderr: true, follow: false });
     // Without a TTY the engine frames the output (8-byte headers); demultiplex it into one text.
     const out = new PassThrough();
     const chunks: Buffer[] = [];

@@ -1,0 +1,63 @@
+/**
+ * `thv export --format k8s`: a workload's RunConfig as the MCPServer manifest (plus a ConfigMap for a custom
+ * permission profile) that the operator turns into the same server on Kubernetes. The local proxy port is
+ * left out: in a cluster the Service's port is the operator's default. Pure.
+ * @module
+ */
+import { stringify } from "yaml";
+import type { RunConfig } from "../run_config.ts";
+
+/** The Kubernetes objects that run `config` under the operator. */
+export function kubernetesManifests(config: RunConfig): Record<string, unknown>[] {
+  if (/^[a-z]+:\/\//.test(config.image)) {
+    throw new RangeError(
+      `Workload ${config.name} runs ${config.image} in the Deno sandbox: Kubernetes needs a container image; ` +
+        "run an image of the server instead",
+    );
+  }
+  const objects: Record<string, unknown>[] = [];
+  let permissionProfile: Record<string, string> | undefined;
+  if (config.permission_profile) {
+    const configMap = `${config.name}-permission-profile`;
+    objects.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: configMap },
+      data: { "profile.json": JSON.stringify(config.permission_profile, null, 2) + "\n" },
+    });
+    permissionProfile = { type: "configmap", name: configMap, key: "profile.json" };
+  } else if (
+    config.permission_profile_name_or_path === "none" || config.permission_profile_name_or_path === "network"
+  ) {
+    permissionProfile = { type: "builtin", name: config.permission_profile_name_or_path };
+  }
+  const volumes = config.volumes.map((entry, i) => {
+    const readOnly = entry.endsWith(":ro");
+    const [hostPath = "", mountPath = hostPath] = (readOnly ? entry.slice(0, -3) : entry).split(":");
+    return { name: `volume-${i + 1}`, hostPath, mountPath, readOnly };
+  });
+  const env = Object.keys(config.env_vars).sort().map((name) => ({ name, value: config.env_vars[name]! }));
+  objects.push({
+    apiVersion: "toolhive.stacklok.dev/v1beta1",
+    kind: "MCPServer",
+    metadata: { name: config.name },
+    spec: {
+      image: config.image,
+      transport: config.transport,
+      ...(config.transport === "stdio" && config.proxy_mode ? { proxyMode: config.proxy_mode } : {}),
+      ...(config.transport !== "stdio" && config.target_port ? { mcpPort: config.target_port } : {}),
+      ...(config.cmd_args.length ? { args: [...config.cmd_args] } : {}),
+      ...(env.length ? { env } : {}),
+      ...(volumes.length ? { volumes } : {}),
+      ...(permissionProfile ? { permissionProfile } : {}),
+      ...(config.trust_proxy_headers ? { trustProxyHeaders: true } : {}),
+      ...(config.endpoint_prefix ? { endpointPrefix: config.endpoint_prefix } : {}),
+    },
+  });
+  return objects;
+}
+
+/** The manifests of {@linkcode kubernetesManifests} as one YAML stream. */
+export function kubernetesYaml(config: RunConfig): string {
+  return kubernetesManifests(config).map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
+}

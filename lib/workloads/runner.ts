@@ -1,0 +1,131 @@
+/**
+ * The proxy process of a workload (`thv start <name> --foreground`, which `thv run` starts detached): it
+ * starts the server on its backend, serves the proxy in front of it, keeps the server running (a stdio
+ * server is restarted by its backend, an HTTP server by {@linkcode superviseServer}), and records its PID and
+ * state so that `thv list` and `thv stop` can find it. On the abort signal it stops the server and records
+ * `stopped`.
+ * @module
+ */
+import type { Logger } from "../log.ts";
+import type { RunConfig } from "../run_config.ts";
+import type { StatusStore } from "../state/mod.ts";
+import { createHttpProxy, createStdioProxy } from "../transport/mod.ts";
+import type { WorkloadBackend } from "./backend.ts";
+import { superviseServer } from "./supervisor.ts";
+
+/** What the runner needs besides the RunConfig. */
+export interface RunnerOptions {
+  /** Where the server runs. */
+  readonly backend: WorkloadBackend;
+  /** Where the runner records its PID and state. */
+  readonly statuses: StatusStore;
+  /** Logger. */
+  readonly log: Logger;
+  /** Stops the workload. */
+  readonly signal: AbortSignal;
+}
+
+/** A running workload. */
+export interface RunningWorkload {
+  /** The URL clients use. */
+  readonly url: string;
+  /** Resolves once the workload has stopped (and `stopped` is recorded). */
+  readonly finished: Promise<void>;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freeLoopbackPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** The path clients use for a workload's proxy. */
+export function proxyPath(config: RunConfig): string {
+  if (config.transport === "stdio") return config.proxy_mode === "sse" ? "/sse" : "/mcp";
+  return config.transport === "sse" ? "/sse" : "/mcp";
+}
+
+/** The URL of a workload's proxy. */
+export function proxyUrl(config: RunConfig): string {
+  const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}${proxyPath(config)}`;
+}
+
+interface Proxy {
+  readonly handler: (req: Request) => Promise<Response>;
+  close(): Promise<void>;
+}
+
+async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Proxy> {
+  const { backend, log } = options;
+  if (config.transport === "stdio") {
+    return createStdioProxy({ command: backend.stdioConnector(), log, endpointPrefix: config.endpoint_prefix });
+  }
+  const hostPort = freeLoopbackPort();
+  const supervised = await superviseServer(() => backend.startHttp(hostPort), {
+    log,
+    onRestart: (restarts) => void options.statuses.record(config.name, { status: "running", restarts }),
+  });
+  const upstreamPath = config.transport === "sse" ? "/sse" : "/mcp";
+  const proxy = createHttpProxy({
+    targetUrl: `http://127.0.0.1:${hostPort}${upstreamPath}`,
+    transport: config.transport,
+    trustProxyHeaders: config.trust_proxy_headers,
+    endpointPrefix: config.endpoint_prefix,
+    log,
+  });
+  return {
+    handler: proxy.handler,
+    async close() {
+      await proxy.close();
+      await supervised.stop();
+    },
+  };
+}
+
+/** Runs the workload of `config` until the signal aborts; throws (after recording `error`) when it cannot start. */
+export async function runWorkload(config: RunConfig, options: RunnerOptions): Promise<RunningWorkload> {
+  const { statuses, log, signal } = options;
+  const name = config.name;
+  await statuses.writePid(name, Deno.pid);
+  await statuses.record(name, { status: "starting", process_id: Deno.pid, status_context: "", restarts: 0 });
+  let proxy: Proxy | undefined;
+  let server: Deno.HttpServer;
+  try {
+    await options.backend.prepare();
+    proxy = await startProxy(config, options);
+    const listening = Promise.withResolvers<void>();
+    try {
+      server = Deno.serve(
+        { hostname: config.host, port: config.port, signal, onListen: () => listening.resolve() },
+        proxy.handler,
+      );
+    } catch (e) {
+      throw new Error(
+        `Cannot listen on ${config.host}:${config.port}: ${
+          (e as Error).message
+        }: the port is taken; remove the workload and run it again with another --proxy-port`,
+        { cause: e },
+      );
+    }
+    await listening.promise;
+  } catch (e) {
+    await proxy?.close().catch(() => {});
+    await statuses.record(name, { status: "error", status_context: (e as Error).message });
+    await statuses.removePid(name);
+    throw e;
+  }
+  const url = proxyUrl(config);
+  await statuses.record(name, { status: "running", url });
+  log.info("Started workload", { name, url, runtime: options.backend.kind });
+  const finished = server.finished.then(async () => {
+    await statuses.record(name, { status: "stopping" });
+    await proxy!.close();
+    await statuses.record(name, { status: "stopped" });
+    await statuses.removePid(name);
+    log.info("Stopped workload", { name });
+  });
+  return { url, finished };
+}

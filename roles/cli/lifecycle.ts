@@ -1,0 +1,69 @@
+/**
+ * `thv start`, `thv restart`, `thv stop` and `thv rm`: the lifecycle of saved workloads.
+ * @module
+ */
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import type { CliContext } from "./context.ts";
+import { workloadDeps } from "./workloads.ts";
+
+/** Builds the `start` command (and, with `--foreground`, the detached proxy itself). */
+export function startCommand(context: () => CliContext): CommandUnknownOpts {
+  return new Command("start")
+    .description("start a stopped workload and print its URL")
+    .argument("<name>", "workload name (see thv list -a)")
+    .option("-f, --foreground", "run the proxy in this process until Ctrl-C (what thv run starts detached)")
+    .action(async (name, opts) => {
+      const ctx = context();
+      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
+      if (opts.foreground) {
+        const run = await workloads.runSavedWorkload(name, deps, ctx.shutdown());
+        ctx.print(run.url);
+        await run.finished;
+        return;
+      }
+      const started = await workloads.startWorkload(name, deps);
+      ctx.print(started.started ? started.url : `${name} is running already: ${started.url}`);
+    });
+}
+
+/** Builds the `restart` command. */
+export function restartCommand(context: () => CliContext): CommandUnknownOpts {
+  return new Command("restart")
+    .description("stop a workload if it runs, start it again and print its URL")
+    .argument("<name>", "workload name")
+    .action(async (name) => {
+      const ctx = context();
+      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
+      await workloads.stopWorkload(name, deps);
+      ctx.print((await workloads.startWorkload(name, deps)).url);
+    });
+}
+
+/** Builds the `stop` command. */
+export function stopCommand(context: () => CliContext): CommandUnknownOpts {
+  return new Command("stop")
+    .description("stop a workload's proxy and server; thv start brings it back")
+    .argument("<names...>", "workload names")
+    .action(async (names) => {
+      const ctx = context();
+      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
+      for (const name of names) {
+        ctx.print(await workloads.stopWorkload(name, deps) ? `Stopped ${name}` : `${name} was not running`);
+      }
+    });
+}
+
+/** Builds the `rm` command. */
+export function rmCommand(context: () => CliContext): CommandUnknownOpts {
+  return new Command("rm")
+    .description("stop a workload and delete it: its container, RunConfig, status and logs")
+    .argument("<names...>", "workload names")
+    .action(async (names) => {
+      const ctx = context();
+      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
+      for (const name of names) {
+        await workloads.removeWorkload(name, deps);
+        ctx.print(`Removed ${name}`);
+      }
+    });
+}

@@ -1,0 +1,46 @@
+/**
+ * `thv list`: the workloads and their real state (a dead proxy or a missing container is not "running").
+ * @module
+ */
+import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
+import type { WorkloadSummary } from "../../lib/workloads/mod.ts";
+import type { CliContext } from "./context.ts";
+import { workloadDeps } from "./workloads.ts";
+
+/** Formats workloads as an aligned table (or one line when there are none). */
+export function formatWorkloadTable(workloads: readonly WorkloadSummary[], all: boolean): string[] {
+  if (!workloads.length) {
+    return [all ? "No workloads: start one with thv run <image>" : "No running workloads: see thv list -a"];
+  }
+  const rows = [
+    ["NAME", "IMAGE", "STATE", "TRANSPORT", "PORT", "URL"],
+    ...workloads.map((w) => [
+      w.name,
+      w.image,
+      w.reason ? `${w.state} (${w.reason})` : w.state,
+      w.transport,
+      String(w.port),
+      w.url,
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ").trimEnd()
+  );
+}
+
+/** Builds the `list` command. */
+export function listCommand(context: () => CliContext): CommandUnknownOpts {
+  return new Command("list")
+    .alias("ls")
+    .description("list workloads and their state (running, unhealthy, error; stopped ones with -a)")
+    .option("-a, --all", "include stopped workloads")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"] as const).default("text"))
+    .action(async (opts) => {
+      const ctx = context();
+      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
+      const list = await workloads.listWorkloads(deps, { all: opts.all ?? false });
+      if (opts.format === "json") ctx.print(JSON.stringify(list));
+      else formatWorkloadTable(list, opts.all ?? false).forEach((line) => ctx.print(line));
+    });
+}

@@ -1,0 +1,51 @@
+/**
+ * The workload dependencies every lifecycle command builds from its context: the state folders, the backend
+ * a RunConfig's server runs on (loaded lazily, so commands that need no engine never load dockerode), and how
+ * to start the detached proxy.
+ * @module
+ */
+import type Docker from "dockerode";
+import type { RunConfig } from "../../lib/run_config.ts";
+import type { WorkloadDeps } from "../../lib/workloads/mod.ts";
+import type { CliContext } from "./context.ts";
+
+/** Whether an image reference names an npm package for the Deno sandbox. */
+export function isSandboxImage(image: string): boolean {
+  return image.startsWith("npx://");
+}
+
+/** Builds the {@linkcode WorkloadDeps} of a command. */
+export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
+  const [{ statePaths }, { containerBackend }, { dockerClient }] = await Promise.all([
+    import("../../lib/state/mod.ts"),
+    import("../../lib/workloads/mod.ts"),
+    import("../../lib/runtime/docker/mod.ts"),
+  ]);
+  let docker: Docker | undefined;
+  const backendFor = (config: RunConfig) => {
+    if (isSandboxImage(config.image)) {
+      throw new Error(`The Deno sandbox runtime is not there yet: run a container image of ${config.image} instead`);
+    }
+    const choice = ctx.runtime();
+    if (!("socketPath" in choice)) {
+      throw new Error(
+        choice.runtime === "kubernetes"
+          ? "thv runs workloads on Podman or Docker: inside a cluster, use an MCPServer resource"
+          : "No container engine found: start Podman or Docker, or point TOOLHIVE_PODMAN_SOCKET at its socket",
+      );
+    }
+    docker ??= dockerClient(choice.socketPath);
+    return containerBackend(config, docker);
+  };
+  const env = Object.fromEntries(
+    Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  return {
+    paths: statePaths(ctx.env),
+    backendFor,
+    self: ctx.self,
+    flags: [...ctx.passFlags, "--log-format", "text"],
+    env,
+    log: ctx.log,
+  };
+}
