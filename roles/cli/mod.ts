@@ -5,6 +5,7 @@
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
 import { proxyCommand } from "./proxy.ts";
+import { registryCommand, searchCommand } from "./registry.ts";
 import { runCommand } from "./run.ts";
 import { runtimeCommand } from "./runtime_check.ts";
 
@@ -12,5 +13,11 @@ export type { CliContext } from "./context.ts";
 
 /** The CLI's top-level commands, to be added to the `thv` program. */
 export function cliCommands(context: () => CliContext): CommandUnknownOpts[] {
-  return [runCommand(context), runtimeCommand(context), proxyCommand(context)];
+  return [
+    runCommand(context),
+    runtimeCommand(context),
+    proxyCommand(context),
+    registryCommand(context),
+    searchCommand(context),
+  ];
 }
