@@ -9,6 +9,7 @@ import { restartCommand, rmCommand, startCommand, stopCommand } from "./lifecycl
 import { listCommand } from "./list.ts";
 import { logsCommand } from "./logs.ts";
 import { proxyCommand } from "./proxy.ts";
+import { registryCommand, searchCommand } from "./registry.ts";
 import { runCommand } from "./run.ts";
 import { runtimeCommand } from "./runtime_check.ts";
 
@@ -25,6 +26,8 @@ export function cliCommands(context: () => CliContext): CommandUnknownOpts[] {
     rmCommand(context),
     logsCommand(context),
     exportCommand(context),
+    registryCommand(context),
+    searchCommand(context),
     runtimeCommand(context),
     proxyCommand(context),
   ];
