@@ -19,7 +19,8 @@ export async function prepareWorkDir(workDir: string): Promise<void> {
 
 /**
  * A connector that starts `config`'s package in the sandbox. For a stdio server pass it to
- * `createStdioProxy`; for an HTTP server call `connect()` and proxy to `127.0.0.1:<hostPort>`.
+ * `createStdioProxy`; for an HTTP server call `connect()`, keep reading the connection's stdout and stderr
+ * (or the server blocks on a full pipe), and proxy to `127.0.0.1:<hostPort>`.
  * @example
  * const pkg = await preparePackage(parseSandboxRef(config.image), { denoDir });
  * const connector = sandboxConnector(config, { package: pkg, denoDir, workDir });
