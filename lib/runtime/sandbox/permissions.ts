@@ -78,8 +78,8 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)
  * IPv6 address (bracketed for Deno).
  */
 export function denoHost(entry: string): string {
-  if (HOSTNAME.test(entry)) return entry.startsWith(".") ? `*${entry}` : entry;
   if (IPV4.test(entry)) return entry;
+  if (HOSTNAME.test(entry) && !/^[\d.]+$/.test(entry)) return entry.startsWith(".") ? `*${entry}` : entry;
   const v6 = entry.replace(/^\[(.*)\]$/, "$1");
   if (v6.includes(":") && URL.canParse(`http://[${v6}]/`)) return new URL(`http://[${v6}]/`).hostname;
   throw new RangeError(

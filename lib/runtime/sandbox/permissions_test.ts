@@ -126,6 +126,8 @@ Deno.test("denoHost and hostPathOf normalise the forms Deno accepts", () => {
   assert.equal(denoHost("192.168.1.2"), "192.168.1.2");
   assert.equal(denoHost("[fd00::1]"), "[fd00::1]");
   assert.throws(() => denoHost("999.1.1.1/40"), /allow_host entry/);
+  assert.throws(() => denoHost("999.1.1.1"), /allow_host entry/);
+  assert.equal(denoHost("10.0.0.0/8"), "10.0.0.0/8");
   assert.throws(() => denoHost("a..b"), /allow_host entry/);
   assert.equal(hostPathOf("/", "Volume"), "/");
   assert.equal(hostPathOf("/data/:/in", "Volume"), "/data");
