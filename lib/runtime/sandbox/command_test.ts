@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { RUN_CONFIG_SCHEMA_VERSION, RunConfig } from "../../run_config.ts";
+import { sandboxCommand } from "./command.ts";
+import type { PreparedPackage } from "./prepare.ts";
+
+const config = (extra: Record<string, unknown> = {}) =>
+  RunConfig.parse({
+    schema_version: RUN_CONFIG_SCHEMA_VERSION,
+    name: "everything",
+    image: "npx://@modelcontextprotocol/server-everything@2026.8.31",
+    transport: "stdio",
+    port: 8080,
+    ...extra,
+  });
+const pkg: PreparedPackage = {
+  ref: { kind: "npm", name: "@modelcontextprotocol/server-everything", version: "2026.8.31" },
+  main: "npm:@modelcontextprotocol/server-everything@2026.8.31/mcp-server-everything",
+  dir: "/cache/deno/npm/registry.npmjs.org/@modelcontextprotocol/server-everything/2026.8.31",
+  version: "2026.8.31",
+  registryUrl: "https://registry.npmjs.org/",
+};
+const base = { package: pkg, denoDir: "/cache/deno", workDir: "/w", denoPath: "/bin/deno" };
+
+Deno.test("sandboxCommand runs the cached package with no prompt, config or lock, the preload and the flags", () => {
+  const cmd = sandboxCommand(config({ cmd_args: ["stdio", "--flag"] }), base);
+  assert.equal(cmd.command, "/bin/deno");
+  assert.equal(cmd.cwd, "/w/home");
+  assert.deepEqual(cmd.args, [
+    "run",
+    "--no-prompt",
+    "--no-config",
+    "--no-lock",
+    "--cached-only",
+    "--preload=/w/loopback_preload.mjs",
+    "--allow-env",
+    "--allow-sys=homedir",
+    `--allow-read=/w/home,/w/tmp,${pkg.dir}`,
+    "--allow-write=/w/home,/w/tmp",
+    pkg.main,
+    "stdio",
+    "--flag",
+  ]);
+});
+
+Deno.test("sandboxCommand passes exactly env_vars plus the runtime's variables, which win", () => {
+  const cmd = sandboxCommand(config({ env_vars: { API_KEY: "k", HOME: "/root", DENO_DIR: "/elsewhere" } }), {
+    ...base,
+    hostEnv: { DENO_CERT: "/etc/ca.pem", PATH: "/usr/bin", SECRET: "s" },
+  });
+  assert.deepEqual(cmd.env, {
+    API_KEY: "k",
+    HOME: "/w/home",
+    TMPDIR: "/w/tmp",
+    DENO_DIR: "/cache/deno",
+    NO_COLOR: "1",
+    DENO_CERT: "/etc/ca.pem",
+    MCP_TRANSPORT: "stdio",
+  });
+});
+
+Deno.test("sandboxCommand gives an HTTP server its loopback port through env and net permission", () => {
+  const cmd = sandboxCommand(config({ transport: "streamable-http", cmd_args: ["streamableHttp"] }), {
+    ...base,
+    hostPort: 41000,
+    package: { ...pkg, registryUrl: "https://npm.example.com/" },
+  });
+  assert.ok(cmd.args.includes("--allow-net=127.0.0.1:41000"), cmd.args.join(" "));
+  assert.equal(cmd.args.at(-1), "streamableHttp");
+  assert.deepEqual(
+    [cmd.env?.PORT, cmd.env?.MCP_PORT, cmd.env?.FASTMCP_PORT, cmd.env?.MCP_HOST, cmd.env?.MCP_TRANSPORT],
+    ["41000", "41000", "41000", "127.0.0.1", "streamable-http"],
+  );
+  assert.equal(cmd.env?.NPM_CONFIG_REGISTRY, "https://npm.example.com/");
+});

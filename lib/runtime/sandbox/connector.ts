@@ -1,0 +1,39 @@
+/**
+ * The I/O shell around {@linkcode sandboxCommand}: each start (re)creates the workload's private folders
+ * and writes the loopback preload, then runs the command as a child process.
+ * @module
+ */
+import type { RunConfig } from "../../run_config.ts";
+import { processConnector, type StdioConnector } from "../../transport/mod.ts";
+import { sandboxCommand, type SandboxOptions } from "./command.ts";
+import { LOOPBACK_PRELOAD } from "./loopback_preload.ts";
+import { sandboxLayout } from "./permissions.ts";
+
+/** Creates the private home and temp folders (owner only) and writes the preload; idempotent. */
+export async function prepareWorkDir(workDir: string): Promise<void> {
+  const layout = sandboxLayout(workDir);
+  await Deno.mkdir(layout.home, { recursive: true, mode: 0o700 });
+  await Deno.mkdir(layout.tmp, { recursive: true, mode: 0o700 });
+  await Deno.writeTextFile(layout.preload, LOOPBACK_PRELOAD, { mode: 0o600 });
+}
+
+/**
+ * A connector that starts `config`'s package in the sandbox. For a stdio server pass it to
+ * `createStdioProxy`; for an HTTP server call `connect()`, keep reading the connection's stdout and stderr
+ * (or the server blocks on a full pipe), and proxy to `127.0.0.1:<hostPort>`.
+ * @example
+ * const pkg = await preparePackage(parseSandboxRef(config.image), { denoDir });
+ * const connector = sandboxConnector(config, { package: pkg, denoDir, workDir });
+ * const proxy = createStdioProxy({ command: connector, log });
+ */
+export function sandboxConnector(config: RunConfig, options: SandboxOptions): StdioConnector {
+  const command = sandboxCommand(config, options);
+  const process = processConnector(command);
+  return {
+    describe: `${config.image} in the Deno sandbox`,
+    async connect() {
+      await prepareWorkDir(options.workDir);
+      return process.connect();
+    },
+  };
+}

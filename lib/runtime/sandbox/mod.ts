@@ -1,0 +1,16 @@
+/**
+ * The embedded Deno sandbox runtime (design.md §6): runs `npx://` MCP servers as Deno processes with only
+ * the permissions their permission profile grants, without any container engine. See docs/sandbox.md.
+ * @module
+ */
+export { isSandboxImage, parseSandboxRef, SANDBOX_SCHEME, type SandboxRef } from "./ref.ts";
+export {
+  type SandboxLayout,
+  sandboxLayout,
+  sandboxPermissionFlags,
+  type SandboxPermissionOptions,
+  sandboxProfile,
+} from "./permissions.ts";
+export { type PreparedPackage, type PrepareOptions, preparePackage } from "./prepare.ts";
+export { PASSED_ENV, sandboxCommand, sandboxEnv, type SandboxOptions } from "./command.ts";
+export { prepareWorkDir, sandboxConnector } from "./connector.ts";
