@@ -14,8 +14,10 @@ export interface StatePaths {
   readonly statuses: string;
   /** Proxy PID files, `toolhive-<name>.pid`. */
   readonly pids: string;
-  /** Proxy logs, `<name>.log`. */
+  /** Proxy logs, `<name>.log` (and a sandboxed server's own output, `<name>-server.log`). */
   readonly logs: string;
+  /** Private folders of sandboxed servers (their home and temp), `<name>/`. */
+  readonly sandboxes: string;
   /** Configuration (`config.yaml`). */
   readonly config: string;
   /** Caches (downloaded packages, registry data). */
@@ -40,6 +42,7 @@ export function statePaths(env: Readonly<Record<string, string | undefined>>): S
     statuses: `${data}/statuses`,
     pids: `${data}/pids`,
     logs: `${data}/logs`,
+    sandboxes: `${data}/sandboxes`,
     config: `${base(env.XDG_CONFIG_HOME, ".config")}/toolhive`,
     cache: `${base(env.XDG_CACHE_HOME, ".cache")}/toolhive`,
   };

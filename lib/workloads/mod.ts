@@ -5,6 +5,7 @@
  * @module
  */
 export { containerBackend, type RunningServer, type ServerPresence, type WorkloadBackend } from "./backend.ts";
+export { sandboxBackend, type SandboxBackendOptions } from "./sandbox_backend.ts";
 export { kubernetesManifests, kubernetesYaml } from "./export.ts";
 export {
   type Created,

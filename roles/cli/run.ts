@@ -1,6 +1,7 @@
 /**
- * `thv run <image> [args...]`: saves the workload's RunConfig, starts its proxy detached (or, with
- * `--foreground`, in this process until Ctrl-C) and prints the URL clients use.
+ * `thv run <server> [args...]`: resolves a registry name, an `npx://` package or an image into a RunConfig,
+ * saves it, starts the workload's proxy detached (or, with `--foreground`, in this process until Ctrl-C)
+ * and prints the URL clients use.
  * @module
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
@@ -81,6 +82,21 @@ export async function loadPermissionProfile(
   return { permission_profile_name_or_path: value, permission_profile: parsed.data };
 }
 
+/**
+ * The registry entry `target` names, if any: a registry name (`everything`, or a full name) resolves to its
+ * server; a bare word that names none is an error, since it is almost always a mistyped server name.
+ */
+async function registryEntry(target: string) {
+  if (/^[a-z]+:\/\//.test(target)) return undefined; // npx://... and other schemes are references already
+  const { builtinRegistry, findServer } = await import("../../lib/registry/mod.ts");
+  const entry = findServer(builtinRegistry().entries, target);
+  if (entry || /[/:@]/.test(target)) return entry;
+  throw new RangeError(
+    `No server named ${target} in the registry: see thv registry list or thv search <word>; to run a local ` +
+      `image, give its full reference (e.g. localhost/${target}:latest)`,
+  );
+}
+
 function port(flag: string) {
   return (value: string) => {
     const n = Number(value);
@@ -94,8 +110,11 @@ function port(flag: string) {
 /** Builds the `run` command. */
 export function runCommand(context: () => CliContext): CommandUnknownOpts {
   return new Command("run")
-    .description("run an MCP server in a container, behind the proxy, and print its URL")
-    .argument("[image]", "container image of the MCP server (on the engine already; pulling is not there yet)")
+    .description("run an MCP server (in a container or the Deno sandbox) behind the proxy, and print its URL")
+    .argument(
+      "[server]",
+      "a registry name (thv search), npx://<npm package> for the Deno sandbox, or a container image on the engine",
+    )
     .argument("[args...]", "arguments for the server (put -- before them)")
     .option("--from-config <file>", "run the workload a RunConfig file describes (thv export writes one)")
     .option("--name <name>", "workload name (default: from the image)")
@@ -148,9 +167,10 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       } else if (!image) {
         throw new RangeError("Name an image to run (thv run <image>), or give --from-config <file>");
       }
-      const target = image ?? base.image!;
-      const name = checkWorkloadName(opts.name ?? base.name ?? nameFromImage(target));
-      const transport = opts.transport ?? base.transport ?? "stdio";
+      const entry = image ? await registryEntry(image) : undefined;
+      const target = entry?.reference ?? image ?? base.image!;
+      const name = checkWorkloadName(opts.name ?? base.name ?? entry?.shortName ?? nameFromImage(target));
+      const transport = opts.transport ?? base.transport ?? entry?.transport ?? "stdio";
       const fileEnv = opts.envFile
         ? parseEnvFile(
           await Deno.readTextFile(opts.envFile).catch((e: Error) => {
@@ -166,7 +186,11 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         ? await loadPermissionProfile(opts.permissionProfile)
         : base.permission_profile_name_or_path || base.permission_profile
         ? {}
+        : entry?.permissionSource === "registry"
+        ? { permission_profile: entry.permissions }
         : { permission_profile_name_or_path: "network" };
+      const given = { ...base.env_vars, ...fileEnv, ...parseEnv(opts.env) };
+      const { resolveArgs, resolveEnv } = await import("../../lib/registry/mod.ts");
       const config = RunConfig.parse({
         ...base,
         schema_version: RUN_CONFIG_SCHEMA_VERSION,
@@ -174,11 +198,13 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         image: target,
         transport,
         ...(opts.proxyMode ? { proxy_mode: opts.proxyMode } : {}),
-        cmd_args: args.length ? args : base.cmd_args ?? [],
+        cmd_args: entry ? resolveArgs(entry, args) : args.length ? args : base.cmd_args ?? [],
         host: opts.host ?? base.host ?? "127.0.0.1",
         port: opts.proxyPort ?? workloads.freeLoopbackPort(),
-        ...(transport === "stdio" ? {} : { target_port: opts.targetPort ?? base.target_port ?? 8080 }),
-        env_vars: { ...base.env_vars, ...fileEnv, ...parseEnv(opts.env) },
+        ...(transport === "stdio"
+          ? {}
+          : { target_port: opts.targetPort ?? base.target_port ?? entry?.targetPort ?? 8080 }),
+        env_vars: entry ? resolveEnv(entry, given).env : given,
         volumes: [...(base.volumes ?? []), ...opts.volume],
         ...profile,
       });

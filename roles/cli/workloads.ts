@@ -9,22 +9,30 @@ import type { RunConfig } from "../../lib/run_config.ts";
 import type { WorkloadDeps } from "../../lib/workloads/mod.ts";
 import type { CliContext } from "./context.ts";
 
-/** Whether an image reference names an npm package for the Deno sandbox. */
-export function isSandboxImage(image: string): boolean {
-  return image.startsWith("npx://");
-}
-
 /** Builds the {@linkcode WorkloadDeps} of a command. */
 export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
-  const [{ statePaths }, { containerBackend }, { dockerClient }] = await Promise.all([
-    import("../../lib/state/mod.ts"),
-    import("../../lib/workloads/mod.ts"),
-    import("../../lib/runtime/docker/mod.ts"),
-  ]);
+  const [{ statePaths }, { containerBackend, sandboxBackend }, { dockerClient }, { isSandboxImage }] = await Promise
+    .all([
+      import("../../lib/state/mod.ts"),
+      import("../../lib/workloads/mod.ts"),
+      import("../../lib/runtime/docker/mod.ts"),
+      import("../../lib/runtime/sandbox/mod.ts"),
+    ]);
+  const paths = statePaths(ctx.env);
+  const env = Object.fromEntries(
+    Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   let docker: Docker | undefined;
   const backendFor = (config: RunConfig) => {
     if (isSandboxImage(config.image)) {
-      throw new Error(`The Deno sandbox runtime is not there yet: run a container image of ${config.image} instead`);
+      return sandboxBackend(config, {
+        denoDir: `${paths.cache}/deno`,
+        workDir: `${paths.sandboxes}/${config.name}`,
+        logFile: `${paths.logs}/${config.name}-server.log`,
+        // From source, thv runs on the Deno that runs the server; a compiled thv needs one on PATH (or THV_DENO).
+        denoPath: ctx.env.THV_DENO ?? (ctx.self.length > 1 ? ctx.self[0]! : "deno"),
+        hostEnv: env,
+      });
     }
     const choice = ctx.runtime();
     if (!("socketPath" in choice)) {
@@ -37,11 +45,8 @@ export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
     docker ??= dockerClient(choice.socketPath);
     return containerBackend(config, docker);
   };
-  const env = Object.fromEntries(
-    Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined),
-  );
   return {
-    paths: statePaths(ctx.env),
+    paths,
     backendFor,
     self: ctx.self,
     flags: [...ctx.passFlags, "--log-format", "text"],

@@ -23,12 +23,20 @@ export interface ThvResult {
 /** The Deno cache of the test process, passed on so a child with another HOME does not fetch again. */
 const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
 
-/** Runs `thv <args>` with only `env` (plus `NO_COLOR=1` and the Deno cache) in its environment. */
+/** The machine's TLS trust settings (a build machine may intercept TLS), passed on like the Deno cache. */
+const TLS_ENV = Object.fromEntries(
+  ["SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS", "DENO_CERT", "DENO_TLS_CA_STORE"].flatMap((k) => {
+    const v = Deno.env.get(k);
+    return v ? [[k, v]] : [];
+  }),
+);
+
+/** Runs `thv <args>` with only `env` (plus `NO_COLOR=1`, the Deno cache and the TLS settings) in its environment. */
 export async function runThv(args: readonly string[], env: Record<string, string> = {}): Promise<ThvResult> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...THV_PERMISSIONS, "main.ts", ...args],
     cwd: REPO_ROOT,
-    env: { NO_COLOR: "1", DENO_DIR, ...env },
+    env: { NO_COLOR: "1", DENO_DIR, ...TLS_ENV, ...env },
     clearEnv: true,
   }).output();
   const dec = new TextDecoder();

@@ -10,8 +10,14 @@ import type { StdioCommand } from "../../transport/mod.ts";
 import { sandboxLayout, sandboxPermissionFlags } from "./permissions.ts";
 import type { PreparedPackage } from "./prepare.ts";
 
-/** Variables of thv's own environment the sandbox passes on: Deno's TLS trust settings. */
-export const PASSED_ENV = ["DENO_CERT", "DENO_TLS_CA_STORE"] as const;
+/** Variables of thv's own environment the sandbox passes on: the TLS trust settings (Deno's and OpenSSL's). */
+export const PASSED_ENV = [
+  "DENO_CERT",
+  "DENO_TLS_CA_STORE",
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+] as const;
 
 /** The npm registry Deno uses when none is configured. */
 const DEFAULT_REGISTRY = "https://registry.npmjs.org/";

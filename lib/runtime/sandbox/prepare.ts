@@ -46,6 +46,20 @@ export async function preparePackage(ref: SandboxRef, options: PrepareOptions): 
     if (!stat?.isFile) throw new Error(`Package ${what} has no file ${bin.path} for its bin ${bin.name}`);
     return { ref, main, dir: ref.dir };
   }
+  // The registry sometimes fails a request and answers the next: one more try before saying it is unreachable.
+  try {
+    return await fetchNpmPackage(ref, options);
+  } catch (e) {
+    if (!/^Cannot reach the npm registry/.test((e as Error).message) || options.signal?.aborted) throw e;
+    await new Promise((r) => setTimeout(r, 1000));
+    return await fetchNpmPackage(ref, options);
+  }
+}
+
+async function fetchNpmPackage(
+  ref: Extract<SandboxRef, { kind: "npm" }>,
+  options: PrepareOptions,
+): Promise<PreparedPackage> {
   const specifier = npmSpecifier(ref.name, ref.version);
   await Deno.mkdir(options.denoDir, { recursive: true });
   const output = await new Deno.Command(options.denoPath ?? Deno.execPath(), {

@@ -1,0 +1,109 @@
+/**
+ * A workload's server in the embedded Deno sandbox (design.md §6): the npm package is fetched when the
+ * workload is prepared, the server runs as a child of the proxy process with only its profile's permissions,
+ * and its stderr (its log; stdout is MCP traffic for a stdio server) goes to its own log file.
+ * @module
+ */
+import type { RunConfig } from "../run_config.ts";
+import {
+  parseSandboxRef,
+  type PreparedPackage,
+  preparePackage,
+  sandboxConnector,
+  type SandboxOptions,
+} from "../runtime/sandbox/mod.ts";
+import { removeFileIfExists } from "../state/mod.ts";
+import type { StdioConnection, StdioConnector } from "../transport/mod.ts";
+import type { WorkloadBackend } from "./backend.ts";
+
+/** Where a sandboxed workload keeps its things. */
+export interface SandboxBackendOptions {
+  /** Deno's cache of fetched packages. */
+  readonly denoDir: string;
+  /** The workload's private folder. */
+  readonly workDir: string;
+  /** The server's log file. */
+  readonly logFile: string;
+  /** The Deno binary that runs the server. */
+  readonly denoPath: string;
+  /** thv's environment (for the registry and TLS settings `deno info` honours). */
+  readonly hostEnv: Readonly<Record<string, string>>;
+}
+
+/** Appends a stream to a file until it ends. */
+async function appendTo(stream: ReadableStream<Uint8Array> | undefined, path: string): Promise<void> {
+  if (!stream) return;
+  using file = await Deno.open(path, { create: true, append: true, mode: 0o600 });
+  // Written chunk by chunk: piping into `file.writable` showed nothing in the file until the stream ended.
+  try {
+    for await (const chunk of stream) await file.write(chunk);
+  } catch { /* the server went away */ }
+}
+
+/** A connection whose stderr goes to `logFile` instead of to the proxy. */
+function stderrToFile(connection: StdioConnection, logFile: string): StdioConnection {
+  void appendTo(connection.stderr, logFile);
+  return {
+    stdout: connection.stdout,
+    stdin: connection.stdin,
+    ended: connection.ended,
+    stop: () => connection.stop(),
+    ...(connection.pid !== undefined ? { pid: connection.pid } : {}),
+  };
+}
+
+/** A workload's server in the Deno sandbox. */
+export function sandboxBackend(config: RunConfig, options: SandboxBackendOptions): WorkloadBackend {
+  let prepared: PreparedPackage | undefined;
+  const sandbox = (hostPort?: number): SandboxOptions => {
+    if (!prepared) throw new Error(`The package of ${config.name} is not fetched yet`);
+    return {
+      package: prepared,
+      denoDir: options.denoDir,
+      workDir: options.workDir,
+      denoPath: options.denoPath,
+      hostEnv: options.hostEnv,
+      ...(hostPort !== undefined ? { hostPort } : {}),
+    };
+  };
+  const logDir = options.logFile.slice(0, options.logFile.lastIndexOf("/"));
+  return {
+    kind: "sandbox",
+    async prepare() {
+      prepared ??= await preparePackage(parseSandboxRef(config.image), {
+        denoDir: options.denoDir,
+        denoPath: options.denoPath,
+        env: options.hostEnv,
+      });
+    },
+    stdioConnector(): StdioConnector {
+      const inner = sandboxConnector(config, sandbox());
+      return {
+        describe: inner.describe,
+        async connect() {
+          await Deno.mkdir(logDir, { recursive: true, mode: 0o700 });
+          return stderrToFile(await inner.connect(), options.logFile);
+        },
+      };
+    },
+    async startHttp(hostPort) {
+      await Deno.mkdir(logDir, { recursive: true, mode: 0o700 });
+      const connection = await sandboxConnector(config, sandbox(hostPort)).connect();
+      // Both streams are drained, or the server would block on a full pipe.
+      void appendTo(connection.stdout, options.logFile);
+      void appendTo(connection.stderr, options.logFile);
+      return { ended: connection.ended, stop: () => connection.stop() };
+    },
+    presence: () => Promise.resolve("n/a"),
+    stop: () => Promise.resolve(), // the server is a child of the proxy process and ends with it
+    async remove() {
+      await Deno.remove(options.workDir, { recursive: true }).catch((e) => {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      });
+      await removeFileIfExists(options.logFile);
+    },
+    async logs() {
+      return await Deno.readTextFile(options.logFile).catch(() => "");
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * thv on a machine with no container engine, as a user runs it: `thv run everything` resolves the registry
+ * name to the npm package, fetches it and runs it in the Deno sandbox behind the proxy; the probe fixture
+ * shows the permission profile enforced through `thv run`; registry mistakes and missing required env get
+ * one line and leave nothing behind.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import type { WorkloadSummary } from "../lib/workloads/mod.ts";
+import { connectClient, poll, runThv } from "./harness/mod.ts";
+
+/** Packages fetched for the sandbox are kept across runs here, as a user's cache would be. */
+const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
+const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.meta.url))}`;
+
+/** A private home with no container engine (TOOLHIVE_RUNTIME=deno), sharing the package cache. */
+async function noEngineUser() {
+  const home = await Deno.makeTempDir({ prefix: "thv-home-" });
+  const env = {
+    HOME: home,
+    XDG_CACHE_HOME: CACHE,
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    TOOLHIVE_RUNTIME: "deno",
+  };
+  return { home, env, [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }) };
+}
+
+async function ok(args: string[], env: Record<string, string>): Promise<string> {
+  const res = await runThv(args, env);
+  assert.equal(res.code, 0, `thv ${args.join(" ")}: ${res.stderr}`);
+  return res.stdout;
+}
+
+async function call(url: string, name: string, args: Record<string, unknown>) {
+  const client = await connectClient(url);
+  try {
+    const result = await client.callTool({ name, arguments: args });
+    return {
+      text: (result.content as Array<{ text: string }>)[0]!.text,
+      isError: (result as { isError?: boolean }).isError === true,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+Deno.test("thv run everything with no container engine: the sandbox runs it end to end", async () => {
+  await using user = await noEngineUser();
+  const { env } = user;
+  try {
+    const url = (await ok(["run", "everything"], env)).trim();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    assert.deepEqual(await call(url, "echo", { message: "sandboxed" }), { text: "Echo: sandboxed", isError: false });
+    const [w] = JSON.parse(await ok(["list", "--format", "json"], env)) as WorkloadSummary[];
+    assert.equal(w?.name, "everything");
+    assert.equal(w?.runtime, "sandbox");
+    assert.equal(w?.state, "running");
+    assert.equal(w?.image, "npx://@modelcontextprotocol/server-everything@2026.8.31");
+    const logs = await poll(async () => {
+      const text = await ok(["logs", "everything"], env);
+      return text.includes("Starting default (STDIO) server") ? text : undefined;
+    }, { what: "the server's stderr in thv logs", deadlineMs: 10_000 });
+    assert.doesNotMatch(logs, /"jsonrpc"/);
+
+    // The server is the proxy's child: killing the proxy leaves nothing running, and list says so.
+    Deno.kill(w!.pid!, "SIGKILL");
+    const dead = await poll(async () => {
+      const [again] = JSON.parse(await ok(["list", "-a", "--format", "json"], env)) as WorkloadSummary[];
+      return again?.state === "error" ? again : undefined;
+    }, { what: "list to see the dead proxy", deadlineMs: 10_000 });
+    assert.match(dead.reason, /is gone: thv start/);
+    assert.equal((await ok(["start", "everything"], env)).trim(), url);
+    assert.equal((await call(url, "echo", { message: "again" })).text, "Echo: again");
+    await assert.rejects(ok(["export", "everything", "--format", "k8s"], env), /Kubernetes needs a container image/);
+  } finally {
+    await ok(["rm", "everything"], env);
+  }
+  const left = await Array.fromAsync(Deno.readDir(`${user.home}/.local/state/toolhive/runconfigs`));
+  assert.deepEqual(left, [], "rm removed the RunConfig");
+});
+
+Deno.test("thv run enforces the permission profile in the sandbox: none denies network and files, network allows", async () => {
+  await using user = await noEngineUser();
+  const { env } = user;
+  const site = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response("reached"));
+  const target = `http://127.0.0.1:${site.addr.port}/`;
+  const secret = await Deno.makeTempFile({ prefix: "thv-probe-" });
+  await Deno.writeTextFile(secret, "words outside the sandbox");
+  try {
+    const closed = (await ok(["run", "--name", "closed", "--permission-profile", "none", PROBE], env)).trim();
+    const fetched = await call(closed, "fetch_url", { url: target });
+    assert.equal(fetched.isError, true, fetched.text);
+    assert.match(fetched.text, /net|NotCapable|Requires/i);
+    const read = await call(closed, "read_file", { path: secret });
+    assert.equal(read.isError, true, read.text);
+    assert.match(read.text, /NotCapable: Requires read access/);
+
+    const open = (await ok(["run", "--name", "open", "--permission-profile", "network", "-v", secret, PROBE], env))
+      .trim();
+    const reached = await call(open, "fetch_url", { url: target });
+    assert.equal(reached.isError, false, reached.text);
+    assert.equal(reached.text, "status 200");
+    const granted = await call(open, "read_file", { path: secret });
+    assert.equal(granted.isError, false, granted.text);
+    assert.equal(granted.text, "words outside the sandbox");
+  } finally {
+    await runThv(["rm", "closed"], env);
+    await runThv(["rm", "open"], env);
+    await site.shutdown();
+    await Deno.remove(secret);
+  }
+});
+
+Deno.test("registry mistakes and missing required env get one line and leave nothing behind", async () => {
+  await using user = await noEngineUser();
+  const { env } = user;
+  const fails = async (args: string[], says: RegExp) => {
+    const res = await runThv(args, env);
+    assert.equal(res.code, 1, `thv ${args.join(" ")} should fail`);
+    assert.match(res.stderr, says);
+    assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
+  };
+  await fails(["run", "evrything"], /^thv: No server named evrything in the registry: see thv registry list/);
+  await fails(
+    ["run", "github"],
+    /^thv: Server github needs the secret environment variable GITHUB_PERSONAL_ACCESS_TOKEN: pass it with -e/,
+  );
+  await fails(
+    ["run", "npx://@thv-test/no-such-package-3f9c"],
+    /npm package @thv-test\/no-such-package-3f9c.* not found/,
+  );
+  await fails(["run", "localhost/some-image:1"], /^thv: No container engine found: start Podman or Docker/);
+  const state = `${user.home}/.local/state/toolhive/runconfigs`;
+  const left = await Array.fromAsync(Deno.readDir(state)).catch(() => []);
+  assert.deepEqual(left, [], "no RunConfig was left behind");
+});
