@@ -51,6 +51,7 @@ export function thvProgram(
       env: facts.env,
       self: facts.self ?? [],
       passFlags: config.logLevel === "debug" ? ["--debug"] : [],
+      stderrIsTerminal: facts.stderrIsTerminal,
       print: (line) => console.log(line),
     };
     return cached;

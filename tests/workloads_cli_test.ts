@@ -233,11 +233,11 @@ Deno.test("thv run and the lifecycle commands refuse bad input with one line, le
     assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
   };
   await t.step(
-    "an image the engine does not have",
+    "an image the engine does not have and cannot pull",
     () =>
       fails(
-        ["run", "--name", "nope", "localhost/not-here:1"],
-        /^thv: Image localhost\/not-here:1 is not on the engine/,
+        ["run", "--name", "nope", "localhost:1/not-here:1"],
+        /^thv: Cannot pull image localhost:1\/not-here:1: .*: check the name and the registry/,
       ),
   );
   await t.step(

@@ -5,7 +5,7 @@
  */
 import type Docker from "dockerode";
 import type { RunConfig } from "../run_config.ts";
-import { containerConnector, DockerWorkloads } from "../runtime/docker/mod.ts";
+import { containerConnector, DockerWorkloads, type PullEvent, pullImage } from "../runtime/docker/mod.ts";
 import type { StdioConnector } from "../transport/mod.ts";
 
 /** A started HTTP server: resolves `ended` with a reason when it stops by itself. */
@@ -23,7 +23,7 @@ export type ServerPresence = "running" | "stopped" | "missing" | "n/a";
 export interface WorkloadBackend {
   /** Where it runs, for messages: `container` or `sandbox`. */
   readonly kind: "container" | "sandbox";
-  /** Checks that the server can be started (image present, package fetched); the error says what to do. */
+  /** Makes the server ready to start (image pulled when missing, package fetched); the error says what to do. */
   prepare(): Promise<void>;
   /** A connector to the server's stdio (stdio transport). */
   stdioConnector(): StdioConnector;
@@ -55,7 +55,11 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
 }
 
 /** A workload's server in a container on a Docker-compatible engine. */
-export function containerBackend(config: RunConfig, docker: Docker): WorkloadBackend {
+export function containerBackend(
+  config: RunConfig,
+  docker: Docker,
+  options: { readonly onPull?: (event: PullEvent) => void } = {},
+): WorkloadBackend {
   const workloads = new DockerWorkloads(docker);
   return {
     kind: "container",
@@ -65,7 +69,8 @@ export function containerBackend(config: RunConfig, docker: Docker): WorkloadBac
         await docker.getImage(config.image).inspect();
       } catch (e) {
         if ((e as { statusCode?: number }).statusCode === 404) {
-          throw new Error(`Image ${config.image} is not on the engine: pull or build it first`, { cause: e });
+          await pullImage(docker, config.image, options.onPull ?? (() => {}));
+          return;
         }
         throw new Error(
           `Cannot reach the container engine: ${(e as Error).message}: start Podman or Docker (thv runtime check ` +

@@ -38,9 +38,14 @@ Deno.test("workloadState believes a status file only when the process and the se
     ],
     [
       "container gone",
-      { record: record("running"), proxyAlive: true, server: "missing", healthy: true },
+      { record: record("running"), proxyAlive: true, server: "missing" },
       "unhealthy",
       /missing/,
+    ],
+    [
+      "a ping beats a stale listing",
+      { record: record("running"), proxyAlive: true, server: "stopped", healthy: true },
+      "running",
     ],
     ["starting", { record: record("starting"), proxyAlive: true, server: "missing" }, "starting"],
     ["dead PID", { record: record("running"), proxyAlive: false, server: "running" }, "error", /pid 42\) is gone/],

@@ -22,6 +22,8 @@ export interface CliContext {
   readonly self: readonly string[];
   /** Global flags to pass on to a thv started by this one (`--debug`). */
   readonly passFlags: readonly string[];
+  /** Whether standard error is a terminal (progress bars go there). */
+  readonly stderrIsTerminal: boolean;
   /** Writes one line of command output to standard output. */
   readonly print: (line: string) => void;
 }

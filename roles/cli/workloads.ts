@@ -8,6 +8,7 @@ import type Docker from "dockerode";
 import type { RunConfig } from "../../lib/run_config.ts";
 import type { WorkloadDeps } from "../../lib/workloads/mod.ts";
 import type { CliContext } from "./context.ts";
+import { pullProgress } from "./pull_progress.ts";
 
 /** Builds the {@linkcode WorkloadDeps} of a command. */
 export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
@@ -43,7 +44,10 @@ export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
       );
     }
     docker ??= dockerClient(choice.socketPath);
-    return containerBackend(config, docker);
+    const write = (text: string) => void Deno.stderr.write(new TextEncoder().encode(text));
+    return containerBackend(config, docker, {
+      onPull: pullProgress(config.image, { terminal: ctx.stderrIsTerminal, write }),
+    });
   };
   return {
     paths,

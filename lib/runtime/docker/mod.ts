@@ -16,3 +16,4 @@ export {
 } from "./container_spec.ts";
 export { type Deployed, DockerWorkloads, type WorkloadContainer, WorkloadExistsError } from "./workloads.ts";
 export { containerConnector } from "./connector.ts";
+export { type PullEvent, pullImage } from "./pull.ts";
