@@ -6,3 +6,4 @@ export { createFileExclusive, readFileIfExists, removeFileIfExists, writeFileAto
 export { checkWorkloadName, type StatePaths, statePaths, WORKLOAD_NAME } from "./paths.ts";
 export { RunConfigStore } from "./run_configs.ts";
 export { RECORDED_STATES, type RecordedState, StatusRecord, StatusStore } from "./statuses.ts";
+export { parseSecretRef, SecretStore } from "./secrets.ts";

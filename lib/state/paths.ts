@@ -16,6 +16,8 @@ export interface StatePaths {
   readonly pids: string;
   /** Proxy logs, `<name>.log` (and a sandboxed server's own output, `<name>-server.log`). */
   readonly logs: string;
+  /** Secret values of workloads, `<name>.json` (their RunConfigs hold only references). */
+  readonly secrets: string;
   /** Private folders of sandboxed servers (their home and temp), `<name>/`. */
   readonly sandboxes: string;
   /** Configuration (`config.yaml`). */
@@ -43,6 +45,7 @@ export function statePaths(env: Readonly<Record<string, string | undefined>>): S
     pids: `${data}/pids`,
     logs: `${data}/logs`,
     sandboxes: `${data}/sandboxes`,
+    secrets: `${data}/secrets`,
     config: `${base(env.XDG_CONFIG_HOME, ".config")}/toolhive`,
     cache: `${base(env.XDG_CACHE_HOME, ".cache")}/toolhive`,
   };

@@ -9,6 +9,7 @@ Deno.test("statePaths follows XDG, with ToolHive's folder names and HOME fallbac
     pids: "/home/u/.local/share/toolhive/pids",
     logs: "/home/u/.local/share/toolhive/logs",
     sandboxes: "/home/u/.local/share/toolhive/sandboxes",
+    secrets: "/home/u/.local/share/toolhive/secrets",
     config: "/home/u/.config/toolhive",
     cache: "/home/u/.cache/toolhive",
   });
@@ -63,6 +64,24 @@ Deno.test("RunConfigStore saves, loads, lists and removes RunConfigs", async () 
     await assert.rejects(store.load("../x"), RangeError);
     assert.equal(await store.remove("fetch"), true);
     assert.equal(await store.remove("fetch"), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SecretStore resolves references from a private file and names a missing secret", async () => {
+  const { SecretStore, parseSecretRef } = await import("./mod.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = new SecretStore(dir);
+    assert.deepEqual(parseSecretRef("TOKEN,target=API_TOKEN"), { name: "TOKEN", target: "API_TOKEN" });
+    assert.throws(() => parseSecretRef("TOKEN"), /is not "<name>,target=<ENV>"/);
+    await store.save("w", { TOKEN: "v" });
+    assert.equal((await Deno.stat(`${dir}/w.json`)).mode! & 0o777, 0o600);
+    assert.deepEqual(await store.resolve("w", ["TOKEN,target=API_TOKEN"]), { API_TOKEN: "v" });
+    await assert.rejects(store.resolve("w", ["OTHER,target=X"]), /Secret OTHER of workload w is not stored: .*-e X=/);
+    await store.remove("w");
+    await assert.rejects(store.resolve("w", ["TOKEN,target=API_TOKEN"]), /is not stored/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,11 +1,13 @@
 /**
  * `thv export --format k8s`: a workload's RunConfig as the MCPServer manifest (plus a ConfigMap for a custom
  * permission profile) that the operator turns into the same server on Kubernetes. The local proxy port is
- * left out: in a cluster the Service's port is the operator's default. Pure.
+ * left out: in a cluster the Service's port is the operator's default. Secrets become references to keys of
+ * a Secret `<name>-secrets`, which the user creates in the cluster. Pure.
  * @module
  */
 import { stringify } from "yaml";
 import type { RunConfig } from "../run_config.ts";
+import { parseSecretRef } from "../state/mod.ts";
 
 /** The Kubernetes objects that run `config` under the operator. */
 export function kubernetesManifests(config: RunConfig): Record<string, unknown>[] {
@@ -49,6 +51,14 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
       ...(config.cmd_args.length ? { args: [...config.cmd_args] } : {}),
       ...(env.length ? { env } : {}),
       ...(volumes.length ? { volumes } : {}),
+      ...(config.secrets.length
+        ? {
+          secrets: config.secrets.map((ref) => {
+            const { name, target } = parseSecretRef(ref);
+            return { name: `${config.name}-secrets`, key: name, targetEnvName: target };
+          }),
+        }
+        : {}),
       ...(permissionProfile ? { permissionProfile } : {}),
       ...(config.trust_proxy_headers ? { trustProxyHeaders: true } : {}),
       ...(config.endpoint_prefix ? { endpointPrefix: config.endpoint_prefix } : {}),

@@ -6,7 +6,7 @@
  */
 import type { Logger } from "../log.ts";
 import type { RunConfig } from "../run_config.ts";
-import { removeFileIfExists, RunConfigStore, type StatePaths, StatusStore } from "../state/mod.ts";
+import { removeFileIfExists, RunConfigStore, SecretStore, type StatePaths, StatusStore } from "../state/mod.ts";
 
 import type { WorkloadBackend } from "./backend.ts";
 import { spawnDetached, waitUntilRunning } from "./detach.ts";
@@ -70,7 +70,17 @@ export function proxyLogFile(paths: StatePaths, name: string): string {
 }
 
 function stores(deps: WorkloadDeps) {
-  return { configs: new RunConfigStore(deps.paths.runConfigs), statuses: new StatusStore(deps.paths) };
+  return {
+    configs: new RunConfigStore(deps.paths.runConfigs),
+    statuses: new StatusStore(deps.paths),
+    secrets: new SecretStore(deps.paths.secrets),
+  };
+}
+
+/** The RunConfig with its secret references resolved into its environment: for the backend, never saved. */
+async function withSecrets(deps: WorkloadDeps, config: RunConfig): Promise<RunConfig> {
+  const env = await stores(deps).secrets.resolve(config.name, config.secrets);
+  return Object.keys(env).length ? { ...config, env_vars: { ...config.env_vars, ...env } } : config;
 }
 
 async function loadConfig(deps: WorkloadDeps, name: string): Promise<RunConfig> {
@@ -104,6 +114,8 @@ async function startDetachedProxy(deps: WorkloadDeps, config: RunConfig): Promis
 
 /** Options of {@linkcode createWorkload}. */
 export interface CreateOptions {
+  /** Values of the secrets `config.secrets` refers to (by name); kept apart from the RunConfig. */
+  readonly secrets?: Readonly<Record<string, string>>;
   /** Run the proxy in this process until `signal` aborts, instead of detached. */
   readonly foreground?: { readonly signal: AbortSignal };
 }
@@ -125,8 +137,8 @@ export async function createWorkload(
   deps: WorkloadDeps,
   options: CreateOptions = {},
 ): Promise<Created> {
-  const { configs, statuses } = stores(deps);
-  const backend = deps.backendFor(config);
+  const { configs, statuses, secrets } = stores(deps);
+  deps.backendFor(config); // a runtime that is not there fails here, before anything is written
   if (!(await configs.create(config))) {
     throw new WorkloadConflictError(
       `A workload named ${config.name} exists already: start it with thv start ${config.name}, remove it with ` +
@@ -136,13 +148,17 @@ export async function createWorkload(
   // Only a server this call may have created is removed: not a foreign container, and not before the engine
   // has answered (asking a hung engine would hang).
   let mayHaveServer = false;
+  let backend: WorkloadBackend | undefined;
   const undo = async () => {
-    if (mayHaveServer) await backend.remove().catch(() => {});
+    if (mayHaveServer) await backend?.remove().catch(() => {});
+    await secrets.remove(config.name);
     await statuses.remove(config.name);
     await configs.remove(config.name);
     await removeFileIfExists(proxyLogFile(deps.paths, config.name));
   };
   try {
+    if (options.secrets) await secrets.save(config.name, options.secrets);
+    backend = deps.backendFor(await withSecrets(deps, config));
     await backend.prepare();
     if ((await backend.presence()) !== "missing" && backend.kind === "container") {
       throw new WorkloadConflictError(
@@ -198,7 +214,7 @@ export async function runSavedWorkload(
     throw new WorkloadConflictError(`Workload ${name} runs already (pid ${pid}): see thv list`);
   }
   return await runWorkload(config, {
-    backend: deps.backendFor(config),
+    backend: deps.backendFor(await withSecrets(deps, config)),
     statuses: stores(deps).statuses,
     log: deps.log,
     signal,
@@ -232,8 +248,9 @@ export async function removeWorkload(name: string, deps: WorkloadDeps): Promise<
   const config = await loadConfig(deps, name);
   await stopWorkload(name, deps);
   await deps.backendFor(config).remove();
-  const { configs, statuses } = stores(deps);
+  const { configs, statuses, secrets } = stores(deps);
   await statuses.remove(name);
+  await secrets.remove(name);
   await removeFileIfExists(proxyLogFile(deps.paths, name));
   await configs.remove(name);
 }

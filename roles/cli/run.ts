@@ -191,6 +191,10 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         : { permission_profile_name_or_path: "network" };
       const given = { ...base.env_vars, ...fileEnv, ...parseEnv(opts.env) };
       const { resolveArgs, resolveEnv } = await import("../../lib/registry/mod.ts");
+      // Values the registry marks secret are kept apart from the RunConfig (design.md §3).
+      const resolved = entry ? resolveEnv(entry, given) : { env: given, secrets: new Set<string>() };
+      const plain = Object.fromEntries(Object.entries(resolved.env).filter(([k]) => !resolved.secrets.has(k)));
+      const secretValues = Object.fromEntries(Object.entries(resolved.env).filter(([k]) => resolved.secrets.has(k)));
       const config = RunConfig.parse({
         ...base,
         schema_version: RUN_CONFIG_SCHEMA_VERSION,
@@ -204,7 +208,8 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         ...(transport === "stdio"
           ? {}
           : { target_port: opts.targetPort ?? base.target_port ?? entry?.targetPort ?? 8080 }),
-        env_vars: entry ? resolveEnv(entry, given).env : given,
+        env_vars: plain,
+        secrets: [...(base.secrets ?? []), ...Object.keys(secretValues).map((k) => `${k},target=${k}`)],
         volumes: [...(base.volumes ?? []), ...opts.volume],
         ...profile,
       });
@@ -212,7 +217,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       const created = await workloads.createWorkload(
         config,
         deps,
-        opts.foreground ? { foreground: { signal: ctx.shutdown() } } : {},
+        { secrets: secretValues, ...(opts.foreground ? { foreground: { signal: ctx.shutdown() } } : {}) },
       );
       ctx.print(created.url);
       await created.finished;
