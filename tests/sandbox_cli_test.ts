@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { WorkloadSummary } from "../lib/workloads/mod.ts";
-import { connectClient, poll, runThv } from "./harness/mod.ts";
+import { connectClient, poll, runThv, spawnThv } from "./harness/mod.ts";
 
 /** Packages fetched for the sandbox are kept across runs here, as a user's cache would be. */
 const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
@@ -72,6 +72,24 @@ Deno.test("thv run everything with no container engine: the sandbox runs it end 
     assert.equal((await ok(["start", "everything"], env)).trim(), url);
     assert.equal((await call(url, "echo", { message: "again" })).text, "Echo: again");
     await assert.rejects(ok(["export", "everything", "--format", "k8s"], env), /Kubernetes needs a container image/);
+
+    // logs -f keeps printing: the proxy's "Stopped workload" line arrives while it follows.
+    const follow = spawnThv(["logs", "everything", "--proxy", "-f"], env);
+    let seen = "";
+    const reading = (async () => {
+      for await (const text of follow.child.stdout.pipeThrough(new TextDecoderStream())) seen += text;
+    })();
+    await poll(async () => seen.includes("Started workload") || undefined, {
+      what: "the log so far",
+      deadlineMs: 10_000,
+    });
+    await ok(["stop", "everything"], env);
+    await poll(async () => seen.includes("Stopped workload") || undefined, {
+      what: "the followed line",
+      deadlineMs: 10_000,
+    });
+    await follow.stop();
+    await reading;
   } finally {
     await ok(["rm", "everything"], env);
   }
