@@ -79,12 +79,12 @@ Deno.test("thv run everything with no container engine: the sandbox runs it end 
     const reading = (async () => {
       for await (const text of follow.child.stdout.pipeThrough(new TextDecoderStream())) seen += text;
     })();
-    await poll(async () => seen.includes("Started workload") || undefined, {
+    await poll(() => Promise.resolve(seen.includes("Started workload") || undefined), {
       what: "the log so far",
       deadlineMs: 10_000,
     });
     await ok(["stop", "everything"], env);
-    await poll(async () => seen.includes("Stopped workload") || undefined, {
+    await poll(() => Promise.resolve(seen.includes("Stopped workload") || undefined), {
       what: "the followed line",
       deadlineMs: 10_000,
     });
