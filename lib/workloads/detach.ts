@@ -59,16 +59,19 @@ async function lastLogLine(logFile: string): Promise<string> {
   }
 }
 
-/** Waits until the proxy of `name` (process `pid`) records `running`; returns its URL or throws why it failed. */
+/**
+ * Waits until the proxy of `name` (process `pid`) records `running`; returns its URL (and a warning when the
+ * server did not answer yet) or throws why it failed.
+ */
 export async function waitUntilRunning(
   name: string,
   options: { pid: number; statuses: StatusStore; logFile: string; timeoutMs?: number },
-): Promise<string> {
+): Promise<{ url: string; warning: string }> {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
     const record = await options.statuses.load(name);
     if (record?.process_id === options.pid) {
-      if (record.status === "running" && record.url) return record.url;
+      if (record.status === "running" && record.url) return { url: record.url, warning: record.status_context };
       if (record.status === "error") throw new Error(record.status_context);
     }
     if (!(await processAlive(options.pid))) {

@@ -96,7 +96,7 @@ async function livePid(deps: WorkloadDeps, name: string): Promise<number | undef
   return pid && (await processAlive(pid, ["start", name])) ? pid : undefined;
 }
 
-async function startDetachedProxy(deps: WorkloadDeps, config: RunConfig): Promise<string> {
+async function startDetachedProxy(deps: WorkloadDeps, config: RunConfig): Promise<{ url: string; warning: string }> {
   const logFile = proxyLogFile(deps.paths, config.name);
   const pid = await spawnDetached(config.name, {
     self: deps.self,
@@ -124,6 +124,8 @@ export interface CreateOptions {
 export interface Created {
   /** The URL clients use. */
   readonly url: string;
+  /** Set when the server did not answer by the time the URL was handed out. */
+  readonly warning?: string;
   /** With `foreground`: resolves once the workload has stopped. */
   readonly finished?: Promise<void>;
 }
@@ -175,7 +177,7 @@ export async function createWorkload(
       });
       return run;
     }
-    return { url: await startDetachedProxy(deps, config) };
+    return await startDetachedProxy(deps, config);
   } catch (e) {
     await undo();
     throw e;
@@ -186,6 +188,8 @@ export async function createWorkload(
 export interface Started {
   /** The URL clients use. */
   readonly url: string;
+  /** Set when the server did not answer by the time the URL was handed out. */
+  readonly warning?: string;
   /** False when it was running already. */
   readonly started: boolean;
 }
@@ -199,7 +203,7 @@ export async function startWorkload(name: string, deps: WorkloadDeps): Promise<S
   }
   const backend = deps.backendFor(config);
   await backend.prepare();
-  return { url: await startDetachedProxy(deps, config), started: true };
+  return { ...(await startDetachedProxy(deps, config)), started: true };
 }
 
 /** Runs a saved workload's proxy in this process until `signal` aborts (`thv start <name> --foreground`). */

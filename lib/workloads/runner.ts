@@ -23,6 +23,23 @@ export interface RunnerOptions {
   readonly log: Logger;
   /** Stops the workload. */
   readonly signal: AbortSignal;
+  /** How long to wait for the server's first answer before handing out the URL anyway (default 30 s). */
+  readonly readyTimeoutMs?: number;
+}
+
+/** Polls the proxy's `/health` until it answers 200; false when `timeoutMs` passes (or `signal` aborts) first. */
+async function untilHealthy(url: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<boolean> {
+  const deadline = Date.now() + options.timeoutMs;
+  const health = new URL("/health", url);
+  while (Date.now() < deadline && !options.signal.aborted) {
+    const ok = await fetch(health, { signal: AbortSignal.timeout(5000) }).then(
+      async (r) => (await r.body?.cancel(), r.ok),
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }
 
 /** A running workload. */
@@ -118,8 +135,11 @@ export async function runWorkload(config: RunConfig, options: RunnerOptions): Pr
     throw e;
   }
   const url = proxyUrl(config);
-  await statuses.record(name, { status: "running", url });
-  log.info("Started workload", { name, url, runtime: options.backend.kind });
+  // The URL is handed out once the server answers through it (a stdio server starts behind the listener).
+  const answering = await untilHealthy(url, { timeoutMs: options.readyTimeoutMs ?? 30_000, signal });
+  const warning = answering ? "" : "the server does not answer an MCP ping yet: see thv logs";
+  await statuses.record(name, { status: "running", url, status_context: warning });
+  log.info("Started workload", { name, url, runtime: options.backend.kind, ...(warning ? { warning } : {}) });
   const finished = server.finished.then(async () => {
     await statuses.record(name, { status: "stopping" });
     await proxy!.close();

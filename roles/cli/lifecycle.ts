@@ -23,6 +23,7 @@ export function startCommand(context: () => CliContext): CommandUnknownOpts {
       }
       const started = await workloads.startWorkload(name, deps);
       ctx.print(started.started ? started.url : `${name} is running already: ${started.url}`);
+      if (started.warning) console.error(`thv: ${started.warning} ${name}`);
     });
 }
 

@@ -220,6 +220,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         { secrets: secretValues, ...(opts.foreground ? { foreground: { signal: ctx.shutdown() } } : {}) },
       );
       ctx.print(created.url);
+      if (created.warning) console.error(`thv: ${created.warning} ${name}`);
       await created.finished;
     });
 }
