@@ -26,3 +26,4 @@ export {
 } from "./mcp.ts";
 export { type HttpServerProcess, type ServedHttpProxy, serveHttpProxy, startEverythingHttp } from "./mcp.ts";
 export { EVERYTHING_IMAGE, everythingImage } from "./everything_image.ts";
+export { startRegistry, type TestRegistry } from "./registry.ts";

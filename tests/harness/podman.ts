@@ -21,16 +21,21 @@ export interface PodmanService extends AsyncDisposable {
 /** The containers.conf the tests run Podman with. */
 export const CONTAINERS_CONF = fileURLToPath(new URL("../podman/containers.conf", import.meta.url));
 
-/** Starts the service and waits until it answers a ping. */
-export async function startPodman(): Promise<PodmanService> {
+/** Starts the service (trusting the given plain-HTTP registries) and waits until it answers a ping. */
+export async function startPodman(options: { insecureRegistries?: readonly string[] } = {}): Promise<PodmanService> {
   const dir = await Deno.makeTempDir({ prefix: "thv-podman-" });
   const socketPath = `${dir}/podman.sock`;
   let process: ServerProcess;
   try {
+    // Registries a test runs over plain HTTP are declared insecure for this service only.
+    const registries = (options.insecureRegistries ?? []).map((r) =>
+      `[[registry]]\nlocation = "${r}"\ninsecure = true\n`
+    );
+    if (registries.length) await Deno.writeTextFile(`${dir}/registries.conf`, registries.join("\n"));
     process = await startProcess("podman", "podman", {
       args: ["system", "service", "--time=0", `unix://${socketPath}`],
       logPath: `${dir}/podman.log`,
-      env: { CONTAINERS_CONF },
+      env: { CONTAINERS_CONF, ...(registries.length ? { CONTAINERS_REGISTRIES_CONF: `${dir}/registries.conf` } : {}) },
     });
   } catch (e) {
     await Deno.remove(dir, { recursive: true });
