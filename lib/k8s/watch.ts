@@ -68,7 +68,10 @@ export async function watchForever(config: KubeConfig, options: WatchForeverOpti
       ended.resolve({ error: e as Error });
     }
     const onAbort = () => controller?.abort();
-    signal.addEventListener("abort", onAbort, { once: true });
+    // The signal may have aborted while watch() waited for the server's answer: a listener added now would
+    // never fire, and the watch would run on until the server's timeout (minutes).
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
     // client-node calls the done callback before watch() returns when the request is refused, so a watch
     // that has not ended by now was accepted.
     if (!endedEarly) options.onEstablished?.();
