@@ -8,7 +8,7 @@
 import type { Client } from "../mcp/mod.ts";
 import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
-import { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
+import { checkHostAndOrigin, jsonRpcError, pathAndQuery, readBodyLimited } from "./guards.ts";
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
@@ -65,12 +65,6 @@ const REQUEST_DROPPED = new Set([...HOP_BY_HOP, "x-forwarded-host", "x-forwarded
 
 /** Statuses whose responses have no body. */
 const NULL_BODY_STATUS = new Set([204, 205, 304]);
-
-/** The path and query of an absolute request URL (what a request line carries). */
-function pathAndQuery(url: string): string {
-  const slash = url.indexOf("/", url.indexOf("//") + 2);
-  return slash < 0 ? "/" : url.slice(slash);
-}
 
 /** Starts a reverse proxy to `options.targetUrl`. */
 export function createHttpProxy(options: HttpProxyOptions): HttpProxy {

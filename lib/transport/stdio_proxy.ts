@@ -9,7 +9,7 @@
  * @module
  */
 import type { Logger } from "../log.ts";
-import { checkHostAndOrigin, jsonRpcError } from "./guards.ts";
+import { checkHostAndOrigin, jsonRpcError, pathOf } from "./guards.ts";
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { legacySseEndpoints } from "./legacy_sse.ts";
@@ -168,12 +168,11 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     close: releaseSession,
   }, { maxBodyBytes: maxBody, ...(options.endpointPrefix ? { endpointPrefix: options.endpointPrefix } : {}) });
   const sweeper = setInterval(() => streamable.expireIdle(Date.now() - idleMs), Math.min(idleMs, 60_000));
-
   return {
     handler(req) {
       const refused = checkHostAndOrigin(req, guards);
       if (refused) return Promise.resolve(refused);
-      const path = new URL(req.url).pathname;
+      const path = pathOf(req.url);
       if (path === "/health" && req.method === "GET") {
         return health.response({ isolation, sessions: sessions.size, processes: units.size });
       }
