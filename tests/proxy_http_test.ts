@@ -81,3 +81,61 @@ Deno.test("when the HTTP server dies, requests get a 502 JSON-RPC error and /hea
   assert.equal(health.status, 503);
   assert.equal((await health.json()).mcp.available, false);
 });
+
+Deno.test("the reverse proxy passes requests and responses through: fields, path, body, repeated and bodiless answers", async () => {
+  const abort = new AbortController();
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const big = "x".repeat(1024 * 1024);
+  const upstream = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: abort.signal, onListen: listening.resolve },
+    async (req) => {
+      const url = new URL(req.url);
+      if (url.pathname === "/empty") return new Response(null, { status: 204 });
+      if (url.pathname === "/big") return new Response(big);
+      const headers = new Headers([["set-cookie", "a=1"], ["set-cookie", "b=2"], ["content-type", "application/json"]]);
+      const seen = {
+        path: url.pathname + url.search,
+        body: await req.text(),
+        headers: Object.fromEntries(req.headers),
+      };
+      return new Response(JSON.stringify(seen), { status: 201, headers });
+    },
+  );
+  const port = (await listening.promise).port;
+  try {
+    await using served = await serveHttpProxy(`http://127.0.0.1:${port}/mcp`, "streamable-http");
+    const res = await fetch(`${served.origin}//elsewhere.example/mcp?x=1&y=2`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-forwarded-host": "spoofed",
+        "x-custom": "kept",
+        te: "trailers",
+      },
+      body: '{"jsonrpc":"2.0"}',
+    });
+    assert.equal(res.status, 201);
+    assert.deepEqual(res.headers.getSetCookie(), ["a=1", "b=2"], "repeated fields stay apart");
+    const seen = await res.json();
+    assert.equal(seen.path, "//elsewhere.example/mcp?x=1&y=2", "the path goes to the target as it came");
+    assert.equal(seen.body, '{"jsonrpc":"2.0"}');
+    assert.equal(seen.headers["x-custom"], "kept");
+    assert.equal(
+      seen.headers["x-forwarded-host"],
+      served.origin.slice("http://".length),
+      "the proxy's own, not the client's",
+    );
+    assert.equal(seen.headers["x-forwarded-proto"], "http");
+    assert.equal(seen.headers["host"], `127.0.0.1:${port}`);
+    assert.equal(seen.headers["te"], undefined, "hop-by-hop fields are dropped");
+
+    const empty = await fetch(`${served.origin}/empty`, { method: "DELETE" });
+    assert.equal(empty.status, 204);
+    assert.equal(await empty.text(), "");
+    const large = await fetch(`${served.origin}/big`);
+    assert.equal((await large.text()).length, big.length, "a body larger than one read arrives whole");
+  } finally {
+    abort.abort();
+    await upstream.finished;
+  }
+});

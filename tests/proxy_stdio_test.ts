@@ -201,3 +201,46 @@ Deno.test("killing the server mid-call fails the call, turns /health 503, and se
     await client.close();
   }
 });
+
+Deno.test("a request the stdio server never answers gets error -32001 once its timeout has passed", async () => {
+  // A server that answers initialize and ping (for /health), and nothing else.
+  const silent = `
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for await (const chunk of Deno.stdin.readable) {
+      buffered += decoder.decode(chunk, { stream: true });
+      for (let i = buffered.indexOf("\\n"); i >= 0; i = buffered.indexOf("\\n")) {
+        const m = JSON.parse(buffered.slice(0, i));
+        buffered = buffered.slice(i + 1);
+        if (m.method === "ping") {
+          await Deno.stdout.write(new TextEncoder().encode(JSON.stringify({ jsonrpc: "2.0", id: m.id, result: {} }) + "\\n"));
+        }
+        if (m.method !== "initialize") continue;
+        const result = { protocolVersion: "2025-11-25", capabilities: { tools: {} }, serverInfo: { name: "silent", version: "1" } };
+        await Deno.stdout.write(new TextEncoder().encode(JSON.stringify({ jsonrpc: "2.0", id: m.id, result }) + "\\n"));
+      }
+    }`;
+  await using served = await serveStdioProxy({ command: Deno.execPath(), args: ["eval", silent] }, {
+    requestTimeoutMs: 1000,
+  });
+  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+  const init = await fetch(served.url, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "initialize", params: {} }),
+  });
+  const session = { ...headers, "mcp-session-id": init.headers.get("mcp-session-id")! };
+  await init.body?.cancel();
+  const started = Date.now();
+  const res = await fetch(served.url, {
+    method: "POST",
+    headers: session,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "never" } }),
+  });
+  const answer = await res.json();
+  const waited = Date.now() - started;
+  assert.equal(answer.id, 7);
+  assert.equal(answer.error.code, -32001);
+  assert.ok(waited >= 1000 && waited < 5000, `timed out after ${waited} ms`);
+  assert.equal(served.proxy.sessions(), 1);
+});

@@ -25,7 +25,8 @@ export function checkHostAndOrigin(
   options: { allowedHosts: readonly string[]; allowedOrigins: readonly string[] },
 ): Response | undefined {
   const host = req.headers.get("host");
-  if (!host || ![...LOCAL, ...options.allowedHosts].includes(hostname(host).toLowerCase())) {
+  const name = host ? hostname(host).toLowerCase() : "";
+  if (!host || !(LOCAL.includes(name) || options.allowedHosts.includes(name))) {
     return jsonRpcError(403, ErrorCode.InvalidRequest, `Forbidden: Host ${host ?? "(none)"} is not allowed`);
   }
   const origin = req.headers.get("origin");
@@ -46,6 +47,8 @@ export async function readBodyLimited(req: Request, maxBytes: number): Promise<U
     jsonRpcError(413, ErrorCode.InvalidRequest, `Request body larger than ${maxBytes} bytes: send smaller messages`);
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (declared > maxBytes) return tooLarge();
+  // A declared length is enforced by the HTTP server, so the body can be read whole in one step.
+  if (Number.isSafeInteger(declared)) return await req.bytes();
   if (!req.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -67,4 +70,17 @@ export async function readBodyLimited(req: Request, maxBytes: number): Promise<U
     offset += c.byteLength;
   }
   return body;
+}
+
+/** The path and query of an absolute request URL, as a request line carries them: no URL parsing. */
+export function pathAndQuery(url: string): string {
+  const slash = url.indexOf("/", url.indexOf("//") + 2);
+  return slash < 0 ? "/" : url.slice(slash);
+}
+
+/** The path of an absolute request URL, without its query. */
+export function pathOf(url: string): string {
+  const target = pathAndQuery(url);
+  const query = target.indexOf("?");
+  return query < 0 ? target : target.slice(0, query);
 }

@@ -8,10 +8,11 @@
 import type { Client } from "../mcp/mod.ts";
 import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
-import { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
+import { checkHostAndOrigin, jsonRpcError, pathAndQuery, readBodyLimited } from "./guards.ts";
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
+import { Http1Pool, type UpstreamResponse } from "./http1/mod.ts";
 
 /** The transports an HTTP MCP server can speak. */
 export type HttpTransport = "streamable-http" | "sse";
@@ -58,6 +59,12 @@ const HOP_BY_HOP = new Set([
   "host",
   "content-length",
 ]);
+
+/** Request fields not passed on: hop-by-hop ones, and the forwarding fields the proxy sets itself. */
+const REQUEST_DROPPED = new Set([...HOP_BY_HOP, "x-forwarded-host", "x-forwarded-proto"]);
+
+/** Statuses whose responses have no body. */
+const NULL_BODY_STATUS = new Set([204, 205, 304]);
 
 /** Starts a reverse proxy to `options.targetUrl`. */
 export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
@@ -109,55 +116,73 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
 
   const health = new HealthCheck(ping, options.transport);
 
-  async function forward(req: Request): Promise<Response> {
-    const url = new URL(req.url);
-    const upstream = new URL(url.pathname + url.search, target);
-    const headers = new Headers();
-    for (const [k, v] of req.headers) if (!HOP_BY_HOP.has(k.toLowerCase())) headers.set(k, v);
-    // Deno's fetch would decompress the body but keep its content-encoding header: ask for none at all.
-    headers.set("accept-encoding", "identity");
-    headers.set("x-forwarded-host", req.headers.get("host") ?? "");
-    headers.set("x-forwarded-proto", url.protocol.replace(":", ""));
+  const upstream = new Http1Pool(target);
+
+  async function forward(req: Request, path: string): Promise<Response> {
+    const fields: Array<[string, string]> = [];
+    for (const [k, v] of req.headers) if (!REQUEST_DROPPED.has(k)) fields.push([k, v]);
+    fields.push(["x-forwarded-host", req.headers.get("host") ?? ""]);
+    fields.push(["x-forwarded-proto", req.url.startsWith("https:") ? "https" : "http"]);
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (req.method !== "GET" && req.method !== "HEAD") {
       const read = await readBodyLimited(req, maxBody);
       if (read instanceof Response) return read;
       body = read;
     }
-    let res: Response;
+    let res: UpstreamResponse;
     try {
-      // No req.signal: a client that leaves cancels the response body, and that cancels the upstream body.
-      res = await fetch(upstream, { method: req.method, headers, body, redirect: "manual" });
+      // The client's disconnect does not abort this: a client that leaves cancels the response body, and
+      // that closes the upstream connection.
+      res = await upstream.request(req.method, path, fields, body);
     } catch (e) {
       health.invalidate(); // the server is unreachable
-      options.log.warn("MCP server unreachable", { target: upstream.origin, error: (e as Error).message });
+      options.log.warn("MCP server unreachable", { target: target.origin, error: (e as Error).message });
       return jsonRpcError(502, ErrorCode.BackendUnavailable, `MCP server unavailable: ${(e as Error).message}`);
     }
+    const headers: Array<[string, string]> = [];
+    let contentType = "", granted: string | undefined;
+    for (const field of res.headers) {
+      const k = field[0];
+      if (HOP_BY_HOP.has(k)) continue;
+      headers.push(field as [string, string]);
+      if (k === "content-type") contentType = field[1];
+      else if (k === "mcp-session-id") granted = field[1];
+    }
     const requested = req.headers.get("mcp-session-id");
+    const ok = res.status >= 200 && res.status < 300;
     if (requested && (req.method === "DELETE" || res.status === 404)) sessions.delete(requested);
-    const granted = res.headers.get("mcp-session-id");
-    if (granted && req.method !== "DELETE" && res.ok) sessions.add(granted);
-    const outHeaders = new Headers();
-    for (const [k, v] of res.headers) if (!HOP_BY_HOP.has(k.toLowerCase())) outHeaders.set(k, v);
-    let out = res.body;
-    const isSse = (res.headers.get("content-type") ?? "").startsWith("text/event-stream");
-    const prefix = normalizePrefix(
-      options.endpointPrefix ?? (options.trustProxyHeaders ? req.headers.get("x-forwarded-prefix") : ""),
-    );
-    if (out && isSse && prefix && req.method === "GET") out = out.pipeThrough(endpointRewriter(prefix));
-    if (isSse) outHeaders.set("x-accel-buffering", "no");
-    return new Response(out, { status: res.status, statusText: res.statusText, headers: outHeaders });
+    if (granted && req.method !== "DELETE" && ok) sessions.add(granted);
+    let out = NULL_BODY_STATUS.has(res.status) ? null : res.body;
+    const isSse = contentType.startsWith("text/event-stream");
+    if (isSse) {
+      // A buffering ingress in front would hold events back: tell it not to, whatever the server said.
+      const said = headers.findIndex(([k]) => k === "x-accel-buffering");
+      if (said >= 0) headers.splice(said, 1);
+      headers.push(["x-accel-buffering", "no"]);
+    }
+    const prefix = isSse && req.method === "GET"
+      ? normalizePrefix(
+        options.endpointPrefix ?? (options.trustProxyHeaders ? req.headers.get("x-forwarded-prefix") : ""),
+      )
+      : "";
+    if (out && prefix) {
+      const stream = out instanceof Uint8Array ? new Response(out).body! : out;
+      out = stream.pipeThrough(endpointRewriter(prefix));
+    }
+    return new Response(out, { status: res.status, statusText: res.statusText, headers });
   }
 
   return {
     handler(req) {
       const refused = checkHostAndOrigin(req, guards);
       if (refused) return Promise.resolve(refused);
-      if (new URL(req.url).pathname === "/health" && req.method === "GET") return health.response();
-      return forward(req);
+      const path = pathAndQuery(req.url);
+      if (req.method === "GET" && (path === "/health" || path.startsWith("/health?"))) return health.response();
+      return forward(req, path);
     },
     sessions: () => sessions.size,
     async close() {
+      upstream.close();
       await pinger?.close();
       await healthClient?.close().catch(() => {});
     },

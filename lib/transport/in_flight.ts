@@ -1,7 +1,8 @@
 /**
  * The client requests the proxy has forwarded to the server and not yet seen answered: each under a proxy
  * id unique to the server, findable by the client's own id (for cancellations) and by the proxy's progress
- * token (for progress).
+ * token (for progress). Timeouts are deadlines, checked by whoever sweeps ({@linkcode InFlight.overdue}): no
+ * timer per request.
  * @module
  */
 import type { Id } from "./jsonrpc.ts";
@@ -16,8 +17,8 @@ export interface Forwarded {
   readonly token?: string | number;
   /** The token the server sees instead. */
   readonly proxyToken?: string;
-  /** Its timeout. */
-  readonly timer: ReturnType<typeof setTimeout>;
+  /** When it times out (ms since the epoch). */
+  readonly deadline: number;
 }
 
 /** Requests in flight, by proxy id. */
@@ -55,11 +56,10 @@ export class InFlight {
     return this.#byToken.get(token);
   }
 
-  /** Forgets a request (answered, cancelled, timed out) and stops its timer. */
+  /** Forgets a request (answered, cancelled, timed out). */
   finish(proxyId: number): Forwarded | undefined {
     const request = this.#byProxyId.get(proxyId);
     if (!request) return undefined;
-    clearTimeout(request.timer);
     this.#byProxyId.delete(proxyId);
     this.#byOriginal.delete(`${request.session}\0${request.originalId}`);
     if (request.proxyToken) this.#byToken.delete(request.proxyToken);
@@ -73,6 +73,13 @@ export class InFlight {
     let last: Forwarded | undefined;
     for (const request of this.#byProxyId.values()) last = request;
     return last;
+  }
+
+  /** The requests whose deadline is `now` or earlier, with their proxy ids. */
+  overdue(now: number): Array<[number, Forwarded]> {
+    const out: Array<[number, Forwarded]> = [];
+    for (const entry of this.#byProxyId) if (entry[1].deadline <= now) out.push(entry);
+    return out;
   }
 
   /** Every request in flight, with its proxy id. */

@@ -39,7 +39,7 @@ export interface MultiplexerOptions {
   readonly send: (message: Message) => boolean;
   /** How the proxy initializes the server. */
   readonly initialize: InitializeParams;
-  /** How long a client request may wait for the server (default 60 s). */
+  /** How long a client request may wait for the server (default 60 s; see {@linkcode Multiplexer.expire}). */
   readonly requestTimeoutMs?: number;
 }
 
@@ -220,23 +220,10 @@ export class Multiplexer {
     const meta = request.params?._meta as Record<string, unknown> | undefined;
     const token = meta?.progressToken as string | number | undefined;
     const proxyToken = token === undefined ? undefined : `thv-${proxyId}`;
-    const timeoutMs = this.#o.requestTimeoutMs ?? 60_000;
-    const timer = setTimeout(() => {
-      if (!this.#inFlight.finish(proxyId)) return;
-      this.#o.send({
-        jsonrpc: "2.0",
-        method: "notifications/cancelled",
-        params: { requestId: proxyId, reason: "timeout" },
-      });
-      session.sink(
-        errorResponse(request.id, ErrorCode.RequestTimeout, `MCP server did not answer within ${timeoutMs} ms`),
-        request.id,
-      );
-    }, timeoutMs);
     const pending: Forwarded = {
       session: sessionId,
       originalId: request.id,
-      timer,
+      deadline: Date.now() + (this.#o.requestTimeoutMs ?? 60_000),
       ...(token === undefined ? {} : { token, proxyToken }),
     };
     this.#inFlight.add(proxyId, pending);
@@ -353,6 +340,27 @@ export class Multiplexer {
     const active = this.#activeRequest();
     if (active) this.#sessions.get(active.session)?.sink(note, active.related);
     else for (const session of this.#sessions.values()) session.sink(note);
+  }
+
+  /**
+   * Times out the requests whose deadline has passed by `now`: each gets an error and the server a
+   * cancellation. The owner calls it periodically (the stdio proxy every second), so a request times out
+   * up to one period late; no request holds a timer of its own.
+   */
+  expire(now: number = Date.now()): void {
+    const timeoutMs = this.#o.requestTimeoutMs ?? 60_000;
+    for (const [proxyId, p] of this.#inFlight.overdue(now)) {
+      this.#inFlight.finish(proxyId);
+      this.#o.send({
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId: proxyId, reason: "timeout" },
+      });
+      this.#sessions.get(p.session)?.sink(
+        errorResponse(p.originalId, ErrorCode.RequestTimeout, `MCP server did not answer within ${timeoutMs} ms`),
+        p.originalId,
+      );
+    }
   }
 
   /** Fails every request in flight: the server exited. It must be initialized again ({@linkcode connect}). */

@@ -121,11 +121,19 @@ Deno.test("Multiplexer: when the server goes down in-flight requests fail, and n
 });
 
 Deno.test("Multiplexer: a request the server never answers times out with an error and a cancellation", async () => {
-  const { mux, toServer, got } = await setup({ requestTimeoutMs: 20 });
+  const { mux, toServer, got } = await setup({ requestTimeoutMs: 5_000 });
   mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "tools/call", params: {} });
-  await new Promise((r) => setTimeout(r, 50));
+  const proxyId = toServer.at(-1)!.id;
+  mux.expire(Date.now() + 4_000);
+  assert.equal(got.a!.length, 0, "not before its deadline");
+  mux.expire(Date.now() + 5_000);
   assert.equal(got.a![0]!.m.error!.code, -32001);
-  assert.equal(toServer.at(-1)!.method, "notifications/cancelled");
+  assert.equal(got.a![0]!.related, 1);
+  assert.deepEqual(toServer.at(-1)!.params, { requestId: proxyId, reason: "timeout" });
+  mux.fromServer({ jsonrpc: "2.0", id: proxyId!, result: {} });
+  mux.expire(Date.now() + 10_000);
+  assert.equal(got.a!.length, 1, "a late answer and a later sweep change nothing");
+  assert.equal(mux.inFlight, 0);
 });
 
 Deno.test("Multiplexer: a request queued during a restart is dropped when its session closes, and nothing breaks", async () => {

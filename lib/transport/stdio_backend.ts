@@ -44,6 +44,46 @@ export interface StdioConnector {
   connect(): Promise<StdioConnection>;
 }
 
+const READ_BYTES = 16 * 1024;
+
+/**
+ * Reads a byte stream into one reused buffer when it allows (a pipe's stream does), rather than a fresh
+ * 64 KiB chunk per read; a view is valid until the next read. Resolves undefined at the end.
+ */
+function readerOf(stream: ReadableStream<Uint8Array>): { read(): Promise<Uint8Array | undefined> } {
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = stream.getReader({ mode: "byob" });
+  } catch { /* not a byte stream */ }
+  if (!byob) {
+    const reader = stream.getReader();
+    return { read: async () => (await reader.read()).value };
+  }
+  let buffer = new ArrayBuffer(READ_BYTES);
+  return {
+    async read() {
+      const { value, done } = await byob.read(new Uint8Array(buffer));
+      if (done || !value) return undefined;
+      buffer = value.buffer as ArrayBuffer; // the read transferred it: take it back for the next one
+      return value;
+    },
+  };
+}
+
+/** The bytes of `pieces` and then `last`, in one array. */
+function joinBytes(pieces: readonly Uint8Array[], last: Uint8Array): Uint8Array {
+  let size = last.byteLength;
+  for (const p of pieces) size += p.byteLength;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const p of pieces) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  out.set(last, offset);
+  return out;
+}
+
 /** A connector that runs `cmd` as a child process. */
 export function processConnector(cmd: StdioCommand): StdioConnector {
   return {
@@ -170,30 +210,43 @@ export class StdioBackend {
     this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
   }
 
+  /**
+   * Splits stdout into lines on the bytes (a newline byte never occurs inside a UTF-8 sequence) and decodes
+   * each whole line once: no TextDecoderStream between the pipe and the parser.
+   */
   async #readStdout(stream: ReadableStream<Uint8Array>): Promise<void> {
-    let buffered = "";
+    const reader = readerOf(stream);
+    const decoder = new TextDecoder();
+    const partial: Uint8Array[] = []; // an unfinished line, in pieces
     try {
-      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-        buffered += chunk;
-        let newline: number;
-        while ((newline = buffered.indexOf("\n")) >= 0) {
-          const line = buffered.slice(0, newline).trim();
-          buffered = buffered.slice(newline + 1);
-          if (!line) continue;
-          const message = parseMessage(line);
-          if (!message) {
-            this.#log.warn("MCP server wrote a line that is not JSON-RPC to stdout", { line: line.slice(0, 200) });
-            continue;
-          }
-          try {
-            this.#events.onMessage(message);
-          } catch (e) {
-            // One bad message must not end the reader: every later answer would be lost.
-            this.#log.error("Cannot route a message from the MCP server", { error: (e as Error).message });
-          }
+      while (true) {
+        const value = await reader.read();
+        if (!value) break;
+        let start = 0;
+        for (let newline = value.indexOf(10); newline >= 0; newline = value.indexOf(10, start)) {
+          const tail = value.subarray(start, newline);
+          this.#line(decoder.decode(partial.length ? joinBytes(partial.splice(0), tail) : tail));
+          start = newline + 1;
         }
+        if (start < value.length) partial.push(value.slice(start));
       }
     } catch { /* the server went away */ }
+  }
+
+  #line(text: string): void {
+    const line = text.trim();
+    if (!line) return;
+    const message = parseMessage(line);
+    if (!message) {
+      this.#log.warn("MCP server wrote a line that is not JSON-RPC to stdout", { line: line.slice(0, 200) });
+      return;
+    }
+    try {
+      this.#events.onMessage(message);
+    } catch (e) {
+      // One bad message must not end the reader: every later answer would be lost.
+      this.#log.error("Cannot route a message from the MCP server", { error: (e as Error).message });
+    }
   }
 
   async #readStderr(stream: ReadableStream<Uint8Array>): Promise<void> {

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Logger } from "../log.ts";
-import { checkHostAndOrigin, jsonRpcError } from "./guards.ts";
+import { checkHostAndOrigin, jsonRpcError, pathOf } from "./guards.ts";
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { legacySseEndpoints } from "./legacy_sse.ts";
@@ -168,12 +168,17 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     close: releaseSession,
   }, { maxBodyBytes: maxBody, ...(options.endpointPrefix ? { endpointPrefix: options.endpointPrefix } : {}) });
   const sweeper = setInterval(() => streamable.expireIdle(Date.now() - idleMs), Math.min(idleMs, 60_000));
+  // Request timeouts are swept once a second rather than timed one by one (a timer per request costs more).
+  const expirer = setInterval(() => {
+    const now = Date.now();
+    for (const unit of units) unit.mux.expire(now);
+  }, Math.min(options.requestTimeoutMs ?? 60_000, 1000));
 
   return {
     handler(req) {
       const refused = checkHostAndOrigin(req, guards);
       if (refused) return Promise.resolve(refused);
-      const path = new URL(req.url).pathname;
+      const path = pathOf(req.url);
       if (path === "/health" && req.method === "GET") {
         return health.response({ isolation, sessions: sessions.size, processes: units.size });
       }
@@ -192,6 +197,7 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     serverPids: () => [...units].map((u) => u.backend.pid).filter((p): p is number => p !== undefined),
     async close() {
       clearInterval(sweeper);
+      clearInterval(expirer);
       streamable.closeAll();
       legacy.closeAll();
       await Promise.all([...units].map((u) => u.backend.stop()));

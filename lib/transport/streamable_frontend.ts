@@ -30,6 +30,7 @@ export interface StreamableFrontendOptions {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const sseEvent = (m: Message) => encoder.encode(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
@@ -212,15 +213,21 @@ export class StreamableFrontend {
     if (body instanceof Response) return body;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(new TextDecoder().decode(body));
+      parsed = JSON.parse(decoder.decode(body));
     } catch {
       return jsonRpcError(400, ErrorCode.ParseError, "Parse error: the body is not JSON");
     }
     const messages = (Array.isArray(parsed) ? parsed : [parsed]) as Message[];
-    if (messages.length === 0 || messages.some((m) => !m || typeof m !== "object" || m.jsonrpc !== "2.0")) {
+    let initialize = false;
+    for (const m of messages) {
+      if (!m || typeof m !== "object" || m.jsonrpc !== "2.0") {
+        return jsonRpcError(400, ErrorCode.InvalidRequest, "Invalid Request: the body is not a JSON-RPC message");
+      }
+      if (m.method === "initialize") initialize = true;
+    }
+    if (messages.length === 0) {
       return jsonRpcError(400, ErrorCode.InvalidRequest, "Invalid Request: the body is not a JSON-RPC message");
     }
-    const initialize = messages.some((m) => m.method === "initialize");
     let id = sessionId;
     let session: Session | undefined;
     if (initialize) {

@@ -1,8 +1,9 @@
 /**
  * `deno task bench:proxy`: an echo tool called directly and through the proxy, in one run: the fixture over
  * streamable HTTP (direct, and through `thv proxy --target-uri`) and over stdio (direct on its pipe, and
- * through `thv proxy stdio`), at concurrency 1 and 32. Reports p50/p99 latency, calls per second and the
- * proxies' peak RSS, ends with one line of ratios, and writes the `proxy` section of docs/benchmarks.md.
+ * through `thv proxy stdio`), at concurrency 1 and 32, plus one HTTP round trip to a bare server at
+ * concurrency 1 (the floor of what the stdio bridge adds). Reports p50/p99 latency, calls per second and
+ * the proxies' peak RSS, ends with one line of ratios, and writes the `proxy` section of docs/benchmarks.md.
  * The client is a minimal raw MCP client (fetch, or lines on a pipe), so client overhead stays small.
  *
  * `BENCH_CALLS` sets the calls per measurement (default 2000).
@@ -102,6 +103,32 @@ async function stdioDirect(): Promise<Caller & { pid: number }> {
     call: (id) => request(id, "tools/call", { name: "echo", arguments: { message: "x" } }),
     async close() {
       await writer.close().catch(() => {});
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+const BARE = "HTTP round trip alone (no MCP)";
+
+/** A server in its own process that answers every POST at once with the echo result: no MCP, no proxy. */
+async function bareHttpServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const code = `
+    Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: ({ port }) => console.log("http://127.0.0.1:" + port + "/mcp") },
+      async (req) => {
+        const id = req.method === "POST" ? (await req.json()).id : undefined;
+        const result = { content: [{ type: "text", text: "Echo: x" }] };
+        const body = id === undefined ? null : JSON.stringify({ jsonrpc: "2.0", id, result });
+        return new Response(body, { status: body ? 200 : 202, headers: { "content-type": "application/json", "mcp-session-id": "bare" } });
+      });`;
+  const child = new Deno.Command(Deno.execPath(), { args: ["eval", code], stdout: "piped", stderr: "null" }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) text += (await reader.read()).value ?? "";
+  reader.releaseLock();
+  return {
+    url: text.trim(),
+    async stop() {
       child.kill("SIGTERM");
       await child.status;
     },
@@ -215,6 +242,13 @@ try {
     record("stdio, direct (pipelined)", c, await measure(callers, c === 1 ? CALLS : CALLS * 2));
   }
   await direct.close();
+  // What one HTTP round trip costs by itself, the part of the bridge's added latency that no proxy code
+  // causes: the same client against a bare server in its own process that answers every call at once.
+  const bare = await bareHttpServer();
+  const bareCallers = [await httpSession(bare.url)];
+  await measure(bareCallers, Math.min(200, CALLS));
+  record(BARE, 1, await measure(bareCallers, CALLS));
+  await bare.stop();
   const bridge = await thv(["proxy", "stdio", "--", Deno.execPath(), "run", "-A", FIXTURE, "stdio"]);
   await waitHealthy(new URL(bridge.url).origin);
   await run("stdio, through the proxy", () => httpSession(bridge.url));
@@ -227,7 +261,9 @@ const sd = get("streamable HTTP, direct", 1), sp = get("streamable HTTP, through
 const td = get("stdio, direct (pipelined)", 1), tp = get("stdio, through the proxy", 1);
 const sd32 = get("streamable HTTP, direct", 32), sp32 = get("streamable HTTP, through the proxy", 32);
 const tp32 = get("stdio, through the proxy", 32);
-const ratios = `ratios: added p50 at c=1: streamable +${ms(sp.p50 - sd.p50)} ms, stdio +${ms(tp.p50 - td.p50)} ms; ` +
+const bare = get(BARE, 1);
+const ratios = `ratios: added p50 at c=1: streamable +${ms(sp.p50 - sd.p50)} ms, stdio +${ms(tp.p50 - td.p50)} ms ` +
+  `(an HTTP round trip alone: ${ms(bare.p50)} ms); ` +
   `throughput through the proxy at c=32: streamable ${
     Math.round((sp32.perSecond / sd32.perSecond) * 100)
   }% of direct; ` +
@@ -246,7 +282,9 @@ await writeBenchSection(
     new Date().toISOString().slice(0, 10)
   } on ${machineLine()}: the ` +
     `fixture's echo tool, ${CALLS} calls at concurrency 1 and ${CALLS * 2} at 32 (each concurrent worker has its own ` +
-    `session; direct stdio pipelines on the one pipe). Load generator, proxy and server share the 2 cores.\n\n` +
+    `session; direct stdio pipelines on the one pipe). Load generator, proxy and server share the 2 cores. ` +
+    `"${BARE}" is the same client against a bare server process that answers at once: the part of the ` +
+    `stdio bridge's added latency that is the HTTP hop itself.\n\n` +
     `${table}\n\n${ratios}\n\nTargets (issue 4): added p50 at c=1 under 0.3 ms; throughput through the proxy at c=32 at ` +
     `least 80% of direct; stdio bridge at least 5,000 calls/s; proxy RSS under 100 MB.\n`,
 );
