@@ -4,7 +4,15 @@
  * terminal, and runs it.
  */
 import assert from "node:assert/strict";
-import { connectClient, CONTAINERS_CONF, everythingImage, runThv, startPodman, startRegistry } from "./harness/mod.ts";
+import {
+  connectClient,
+  CONTAINERS_CONF,
+  everythingImage,
+  privateHome,
+  runThv,
+  startPodman,
+  startRegistry,
+} from "./harness/mod.ts";
 
 async function podman(args: string[]): Promise<void> {
   const out = await new Deno.Command("podman", { args, env: { CONTAINERS_CONF }, stdout: "null", stderr: "piped" })
@@ -22,8 +30,8 @@ Deno.test("thv run pulls a missing image from a registry, with progress lines, a
   await podman(["rmi", remote]); // only the tag goes; the engine no longer has this image
   assert.equal(await service.docker.getImage(remote).inspect().then(() => true, () => false), false);
 
-  const home = await Deno.makeTempDir({ prefix: "thv-home-" });
-  const env = { HOME: home, PATH: Deno.env.get("PATH") ?? "", TOOLHIVE_PODMAN_SOCKET: service.socketPath };
+  await using user = await privateHome({ TOOLHIVE_PODMAN_SOCKET: service.socketPath });
+  const { env } = user;
   const name = `pulled-${crypto.randomUUID().slice(0, 6)}`;
   try {
     const res = await runThv(["run", "--name", name, "--permission-profile", "none", remote], env);
@@ -38,6 +46,5 @@ Deno.test("thv run pulls a missing image from a registry, with progress lines, a
   } finally {
     await runThv(["rm", name], env);
     await podman(["rmi", remote]).catch(() => {});
-    await Deno.remove(home, { recursive: true });
   }
 });

@@ -4,6 +4,7 @@
  */
 import "./harness/quiet_deprecations.ts";
 import assert from "node:assert/strict";
+import { THV_PERMISSIONS } from "../lib/config/mod.ts";
 import { freePort, kubectl, operatorIdentity, poll, REPO_ROOT, startControlPlane } from "./harness/mod.ts";
 
 Deno.test("thv operator runs as a process, reconciles, and stops cleanly on SIGTERM", async () => {
@@ -21,12 +22,7 @@ Deno.test("thv operator runs as a process, reconciles, and stops cleanly on SIGT
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-net",
-      "--allow-sys",
-      "--allow-run",
+      ...THV_PERMISSIONS,
       "main.ts",
       "--log-format",
       "json",

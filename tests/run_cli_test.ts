@@ -5,17 +5,29 @@
  */
 import assert from "node:assert/strict";
 import { DockerWorkloads } from "../lib/runtime/docker/mod.ts";
-import { connectClient, everythingImage, poll, runThv, spawnThv, startPodman } from "./harness/mod.ts";
+import {
+  connectClient,
+  EVERYTHING_IN_IMAGE,
+  everythingImage,
+  poll,
+  privateHome,
+  runThv,
+  spawnThv,
+  startPodman,
+} from "./harness/mod.ts";
 
-/** A private home for thv's state. */
-async function privateHome() {
-  const home = await Deno.makeTempDir({ prefix: "thv-home-" });
-  return { home, [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }) };
+/** After a foreground run ended: its container is stopped and kept, list says stopped, and rm removes it. */
+async function assertStoppedThenRemoved(workloads: DockerWorkloads, name: string, env: Record<string, string>) {
+  assert.equal((await workloads.find(name))?.state, "exited", "the container is stopped and kept");
+  const listed = JSON.parse((await runThv(["list", "-a", "--format", "json"], env)).stdout);
+  assert.equal(listed[0]?.state, "stopped");
+  assert.equal((await runThv(["rm", name], env)).code, 0);
+  assert.equal(await workloads.find(name), undefined, "rm removed the container");
 }
 
 Deno.test("thv run --foreground: a containerized stdio server behind the proxy, stopped on SIGTERM", async () => {
   await using podman = await startPodman();
-  await using user = await privateHome();
+  await using user = await privateHome({ TOOLHIVE_PODMAN_SOCKET: podman.socketPath });
   const image = await everythingImage(podman.docker);
   const workloads = new DockerWorkloads(podman.docker);
   const name = `ev-${crypto.randomUUID().slice(0, 6)}`;
@@ -33,7 +45,7 @@ Deno.test("thv run --foreground: a containerized stdio server behind the proxy, 
       "GREETING=hi",
       image,
     ],
-    { TOOLHIVE_PODMAN_SOCKET: podman.socketPath, HOME: user.home },
+    user.env,
   );
   try {
     const url = await thv.firstLine(60_000);
@@ -49,23 +61,17 @@ Deno.test("thv run --foreground: a containerized stdio server behind the proxy, 
     const status = await thv.stop();
     assert.equal(status.code, 0, await thv.stderr);
   }
-  assert.equal((await workloads.find(name))?.state, "exited", "the container is stopped and kept");
-  const env = { TOOLHIVE_PODMAN_SOCKET: podman.socketPath, HOME: user.home, PATH: Deno.env.get("PATH") ?? "" };
-  const listed = JSON.parse((await runThv(["list", "-a", "--format", "json"], env)).stdout);
-  assert.equal(listed[0]?.state, "stopped");
-  assert.equal((await runThv(["rm", name], env)).code, 0);
-  assert.equal(await workloads.find(name), undefined, "rm removed the container");
+  await assertStoppedThenRemoved(workloads, name, user.env);
 });
 
 Deno.test("thv run --foreground --transport streamable-http: a published container behind the reverse proxy", async () => {
   await using podman = await startPodman();
-  await using user = await privateHome();
+  await using user = await privateHome({ TOOLHIVE_PODMAN_SOCKET: podman.socketPath });
   const image = await everythingImage(podman.docker);
   const workloads = new DockerWorkloads(podman.docker);
   const name = `evh-${crypto.randomUUID().slice(0, 6)}`;
   const server = [
-    "/usr/bin/node",
-    "/app/node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+    ...EVERYTHING_IN_IMAGE,
     "streamableHttp",
   ];
   const thv = spawnThv(
@@ -84,7 +90,7 @@ Deno.test("thv run --foreground --transport streamable-http: a published contain
       "--",
       ...server,
     ],
-    { TOOLHIVE_PODMAN_SOCKET: podman.socketPath, HOME: user.home },
+    user.env,
   );
   try {
     const url = await thv.firstLine(60_000);
@@ -103,10 +109,5 @@ Deno.test("thv run --foreground --transport streamable-http: a published contain
     const status = await thv.stop();
     assert.equal(status.code, 0, await thv.stderr);
   }
-  assert.equal((await workloads.find(name))?.state, "exited", "the container is stopped and kept");
-  const env = { TOOLHIVE_PODMAN_SOCKET: podman.socketPath, HOME: user.home, PATH: Deno.env.get("PATH") ?? "" };
-  const listed = JSON.parse((await runThv(["list", "-a", "--format", "json"], env)).stdout);
-  assert.equal(listed[0]?.state, "stopped");
-  assert.equal((await runThv(["rm", name], env)).code, 0);
-  assert.equal(await workloads.find(name), undefined, "rm removed the container");
+  await assertStoppedThenRemoved(workloads, name, user.env);
 });

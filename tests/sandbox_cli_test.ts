@@ -7,23 +7,14 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { WorkloadSummary } from "../lib/workloads/mod.ts";
-import { connectClient, poll, runThv, spawnThv } from "./harness/mod.ts";
+import { connectClient, poll, privateHome, runThv, spawnThv } from "./harness/mod.ts";
 
 /** Packages fetched for the sandbox are kept across runs here, as a user's cache would be. */
 const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
 const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.meta.url))}`;
 
 /** A private home with no container engine (TOOLHIVE_RUNTIME=deno), sharing the package cache. */
-async function noEngineUser() {
-  const home = await Deno.makeTempDir({ prefix: "thv-home-" });
-  const env = {
-    HOME: home,
-    XDG_CACHE_HOME: CACHE,
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    TOOLHIVE_RUNTIME: "deno",
-  };
-  return { home, env, [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }) };
-}
+const noEngineUser = () => privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno" });
 
 async function ok(args: string[], env: Record<string, string>): Promise<string> {
   const res = await runThv(args, env);

@@ -9,10 +9,12 @@ import { DockerWorkloads } from "../lib/runtime/docker/mod.ts";
 import type { WorkloadSummary } from "../lib/workloads/mod.ts";
 import {
   connectClient,
+  EVERYTHING_IN_IMAGE,
   everythingImage,
   kubectl,
   muteSocket,
   poll,
+  privateHome,
   REPO_ROOT,
   runThv,
   startControlPlane,
@@ -20,17 +22,6 @@ import {
 } from "./harness/mod.ts";
 
 const CRD_FILE = `${REPO_ROOT}crds/generated/toolhive.stacklok.dev_mcpservers.yaml`;
-
-/** A private home for thv's state, and the environment that points thv at it and at `socket`. */
-async function userEnv(socket: string) {
-  const home = await Deno.makeTempDir({ prefix: "thv-home-" });
-  const env = {
-    HOME: home,
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    TOOLHIVE_PODMAN_SOCKET: socket,
-  };
-  return { home, env, [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }) };
-}
 
 async function echo(url: string, message: string): Promise<string> {
   const client = await connectClient(url);
@@ -67,7 +58,7 @@ async function files(dir: string): Promise<string[]> {
 
 Deno.test("thv run detached: the proxy outlives thv run, list tells the truth, the lifecycle commands work", async (t) => {
   await using podman = await startPodman();
-  await using user = await userEnv(podman.socketPath);
+  await using user = await privateHome({ TOOLHIVE_PODMAN_SOCKET: podman.socketPath });
   const { env } = user;
   const image = await everythingImage(podman.docker);
   const workloads = new DockerWorkloads(podman.docker);
@@ -165,7 +156,7 @@ Deno.test("thv run detached: the proxy outlives thv run, list tells the truth, t
 
 Deno.test("thv run detached: a streamable-HTTP server in a container behind the reverse proxy", async () => {
   await using podman = await startPodman();
-  await using user = await userEnv(podman.socketPath);
+  await using user = await privateHome({ TOOLHIVE_PODMAN_SOCKET: podman.socketPath });
   const image = await everythingImage(podman.docker);
   const name = `evh-${crypto.randomUUID().slice(0, 6)}`;
   try {
@@ -181,8 +172,7 @@ Deno.test("thv run detached: a streamable-HTTP server in a container behind the 
       "PORT=3001",
       image,
       "--",
-      "/usr/bin/node",
-      "/app/node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+      ...EVERYTHING_IN_IMAGE,
       "streamableHttp",
     ], user.env)).trim();
     const answer = await poll(() => echo(url, "over http").catch(() => undefined), {
@@ -198,7 +188,7 @@ Deno.test("thv run detached: a streamable-HTTP server in a container behind the 
 
 Deno.test("two concurrent thv run --name same end with one workload and a clear error for the other", async () => {
   await using podman = await startPodman();
-  await using user = await userEnv(podman.socketPath);
+  await using user = await privateHome({ TOOLHIVE_PODMAN_SOCKET: podman.socketPath });
   const image = await everythingImage(podman.docker);
   const workloads = new DockerWorkloads(podman.docker);
   const name = `same-${crypto.randomUUID().slice(0, 6)}`;
@@ -222,7 +212,7 @@ Deno.test("two concurrent thv run --name same end with one workload and a clear 
 
 Deno.test("thv run and the lifecycle commands refuse bad input with one line, leaving nothing behind", async (t) => {
   await using podman = await startPodman();
-  await using user = await userEnv(podman.socketPath);
+  await using user = await privateHome({ TOOLHIVE_PODMAN_SOCKET: podman.socketPath });
   const { env } = user;
   const workloads = new DockerWorkloads(podman.docker);
   const before = (await workloads.list()).length;

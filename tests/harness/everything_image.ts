@@ -12,6 +12,12 @@ export const EVERYTHING_VERSION = "2026.8.31";
 /** The image's tag. */
 export const EVERYTHING_IMAGE = `localhost/thv-test-everything:${EVERYTHING_VERSION}`;
 
+/** The image's server, as a command line: append `stdio`, `sse` or `streamableHttp`. */
+export const EVERYTHING_IN_IMAGE = [
+  "/usr/bin/node",
+  "/app/node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+];
+
 async function run(cmd: string, args: string[]): Promise<string> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
   if (!out.success) throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
@@ -42,7 +48,7 @@ export async function everythingImage(docker: Docker, env = Deno.env.toObject())
   for (const lib of new Set(libs)) copy[lib] = lib;
   return await buildTestImage(docker, {
     tag: EVERYTHING_IMAGE,
-    cmd: ["/usr/bin/node", "/app/node_modules/@modelcontextprotocol/server-everything/dist/index.js", "stdio"],
+    cmd: [...EVERYTHING_IN_IMAGE, "stdio"],
     copy,
   });
 }

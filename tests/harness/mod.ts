@@ -12,7 +12,16 @@ export { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
 export { buildTestImage, type TestImageSpec } from "./images.ts";
 export { CONTAINERS_CONF, type PodmanService, startPodman } from "./podman.ts";
 export { type OpenWatch, openWatch, type WatchHandler, within } from "./watch.ts";
-export { muteSocket, REPO_ROOT, runThv, spawnThv, type ThvProcess, type ThvResult } from "./thv.ts";
+export {
+  muteSocket,
+  type PrivateHome,
+  privateHome,
+  REPO_ROOT,
+  runThv,
+  spawnThv,
+  type ThvProcess,
+  type ThvResult,
+} from "./thv.ts";
 export { kubectl, type KubectlResult } from "./kubectl.ts";
 export { poll } from "./poll.ts";
 export { OPERATOR_RULES_FILE, operatorIdentity, startTestOperator, type TestOperator } from "./operator.ts";
@@ -25,5 +34,5 @@ export {
   serveStdioProxy,
 } from "./mcp.ts";
 export { type HttpServerProcess, type ServedHttpProxy, serveHttpProxy, startEverythingHttp } from "./mcp.ts";
-export { EVERYTHING_IMAGE, everythingImage } from "./everything_image.ts";
+export { EVERYTHING_IMAGE, EVERYTHING_IN_IMAGE, everythingImage } from "./everything_image.ts";
 export { startRegistry, type TestRegistry } from "./registry.ts";

@@ -43,6 +43,24 @@ export async function runThv(args: readonly string[], env: Record<string, string
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/** A throwaway home for thv's state, and the environment a user of it has. */
+export interface PrivateHome extends AsyncDisposable {
+  /** The home folder (thv's XDG folders default under it). */
+  readonly home: string;
+  /** `HOME`, `PATH` and the variables given: pass it to {@linkcode runThv}. */
+  readonly env: Record<string, string>;
+}
+
+/** Makes a private home; disposing of it deletes it. */
+export async function privateHome(env: Record<string, string> = {}): Promise<PrivateHome> {
+  const home = await Deno.makeTempDir({ prefix: "thv-home-" });
+  return {
+    home,
+    env: { HOME: home, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...env },
+    [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }),
+  };
+}
+
 /** A long-running `thv` process (a proxy, a foreground run). */
 export interface ThvProcess {
   /** The process. */
