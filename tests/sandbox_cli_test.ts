@@ -143,3 +143,60 @@ Deno.test("registry mistakes and missing required env get one line and leave not
   const left = await Array.fromAsync(Deno.readDir(state)).catch(() => []);
   assert.deepEqual(left, [], "no RunConfig was left behind");
 });
+
+/** The live (not zombie) PIDs in process group `pgid`. */
+async function groupMembers(pgid: number): Promise<number[]> {
+  const out = await new Deno.Command("ps", { args: ["-eo", "pid=,pgid=,stat="], stdout: "piped" }).output();
+  return new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => l.trim().split(/\s+/))
+    .filter(([, g, stat]) => Number(g) === pgid && !stat?.startsWith("Z")).map(([p]) => Number(p));
+}
+
+Deno.test("a stale PID file never makes another process 'the proxy', and a killed proxy's server is ended", async () => {
+  await using user = await noEngineUser();
+  const { env } = user;
+  const stranger = new Deno.Command("sleep", { args: ["120"] }).spawn();
+  try {
+    // An HTTP server in the sandbox is a child in the proxy's process group, not tied to its stdin.
+    const url = (await ok([
+      "run",
+      "--name",
+      "web",
+      "--transport",
+      "streamable-http",
+      "npx://@modelcontextprotocol/server-everything@2026.8.31",
+      "--",
+      "streamableHttp",
+    ], env)).trim();
+    assert.equal((await call(url, "echo", { message: "web" })).text, "Echo: web");
+    const [w] = JSON.parse(await ok(["list", "--format", "json"], env)) as WorkloadSummary[];
+    const proxy = w!.pid!;
+    assert.ok((await groupMembers(proxy)).length >= 2, "the proxy and its server share a process group");
+    Deno.kill(proxy, "SIGKILL");
+    await poll(async () => (await groupMembers(proxy)).includes(proxy) ? undefined : true, {
+      what: "the proxy to die",
+      deadlineMs: 10_000,
+    });
+    assert.ok((await groupMembers(proxy)).length >= 1, "its server outlived it");
+
+    // A later process with a PID in the file is not the proxy: list, start and stop see through it.
+    await Deno.writeTextFile(`${user.home}/.local/share/toolhive/pids/toolhive-web.pid`, `${stranger.pid}\n`);
+    const [listed] = JSON.parse(await ok(["list", "-a", "--format", "json"], env)) as WorkloadSummary[];
+    assert.equal(listed?.state, "error", "not running: the PID belongs to another process");
+    await ok(["stop", "web"], env);
+    await poll(async () => (await groupMembers(proxy)).length === 0 || undefined, {
+      what: "stop to end what the killed proxy left running",
+      deadlineMs: 5000,
+    });
+    assert.equal(await processState(stranger.pid), "alive", "the stranger was not signalled");
+  } finally {
+    await runThv(["rm", "web"], env);
+    stranger.kill("SIGKILL");
+    await stranger.status;
+  }
+});
+
+async function processState(pid: number): Promise<"alive" | "gone"> {
+  const out = await new Deno.Command("ps", { args: ["-o", "stat=", "-p", String(pid)], stdout: "piped" }).output();
+  const stat = new TextDecoder().decode(out.stdout).trim();
+  return out.success && stat && !stat.startsWith("Z") ? "alive" : "gone";
+}

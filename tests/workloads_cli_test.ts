@@ -251,7 +251,13 @@ Deno.test("thv run and the lifecycle commands refuse bad input with one line, le
     await Deno.writeTextFile(profile, JSON.stringify({ network: { outbound: { allow_port: ["x"] } } }));
     await fails(["run", "--permission-profile", profile, "img:1"], /field network\.outbound\.allow_port\.0/);
     await Deno.remove(profile);
-    await fails(["run"], /^thv: Name an image to run/);
+    await fails(["run"], /^thv: Name a server to run/);
+    using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = String(taken.addr.port);
+    await fails(
+      ["run", "--proxy-port", port, "img:1"],
+      new RegExp(`^thv: --proxy-port ${port} is taken: choose another`),
+    );
   });
   await t.step("commands on a workload that does not exist", async () => {
     for (const command of ["start", "stop", "rm", "logs", "export"]) {

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { readFileIfExists, removeFileIfExists, writeFileAtomic } from "./files.ts";
+import { createFileExclusive, readFileIfExists, removeFileIfExists, writeFileAtomic } from "./files.ts";
 import { checkWorkloadName } from "./paths.ts";
 
 /** The states a workload's proxy records (ToolHive's names). */
@@ -19,6 +19,8 @@ export const StatusRecord = z.object({
   status: z.enum(RECORDED_STATES),
   status_context: z.string().default(""),
   process_id: z.int().min(0).default(0),
+  /** When the proxy process started (`ps -o lstart`), to tell it from a later process with the same PID. */
+  process_started: z.string().default(""),
   url: z.string().default(""),
   restarts: z.int().min(0).default(0),
   created_at: z.string(),
@@ -80,6 +82,11 @@ export class StatusStore {
     return writeFileAtomic(this.#pidPath(name), `${pid}\n`);
   }
 
+  /** Records the PID only if no PID file is there; false when one is (of two racing proxies, one wins). */
+  createPid(name: string, pid: number): Promise<boolean> {
+    return createFileExclusive(this.#pidPath(name), `${pid}\n`);
+  }
+
   /** The recorded proxy PID of `name`, or undefined. */
   async readPid(name: string): Promise<number | undefined> {
     const text = await readFileIfExists(this.#pidPath(name));
@@ -87,8 +94,9 @@ export class StatusStore {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   }
 
-  /** Deletes the PID file of `name`. */
-  async removePid(name: string): Promise<void> {
+  /** Deletes the PID file of `name`; with `onlyIf`, only when it holds that PID (not a successor's). */
+  async removePid(name: string, onlyIf?: number): Promise<void> {
+    if (onlyIf !== undefined && (await this.readPid(name)) !== onlyIf) return;
     await removeFileIfExists(this.#pidPath(name));
   }
 

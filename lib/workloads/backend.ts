@@ -68,9 +68,13 @@ export function containerBackend(
         await withTimeout(docker.ping(), ENGINE_TIMEOUT_MS, "the engine did not answer within 5 s");
         await docker.getImage(config.image).inspect();
       } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) {
+        const status = (e as { statusCode?: number }).statusCode;
+        if (status === 404) {
           await pullImage(docker, config.image, options.onPull ?? (() => {}));
           return;
+        }
+        if (status !== undefined) {
+          throw new Error(`Cannot use image ${config.image}: ${(e as Error).message.split("\n")[0]}`, { cause: e });
         }
         throw new Error(
           `Cannot reach the container engine: ${(e as Error).message}: start Podman or Docker (thv runtime check ` +

@@ -25,11 +25,12 @@ export async function spawnDetached(name: string, options: DetachOptions): Promi
   const file = await Deno.open(options.logFile, { create: true, append: true, mode: 0o600 });
   file.close();
   // sh redirects and execs setsid, which (not being a group leader) calls setsid(2) and execs thv: the PID
-  // we get is the proxy's own.
+  // we get is the proxy's own, and it leads a process group of its own, which its servers join.
   const child = new Deno.Command("/bin/sh", {
     args: [
       "-c",
-      'log=$1; shift; exec setsid "$@" >>"$log" 2>&1 </dev/null',
+      // Without setsid(1) (macOS), the proxy at least ignores the terminal's hangup.
+      'log=$1; shift; exec >>"$log" 2>&1 </dev/null; command -v setsid >/dev/null && exec setsid "$@"; trap "" HUP; exec "$@"',
       "sh",
       options.logFile,
       ...options.self,
@@ -38,7 +39,7 @@ export async function spawnDetached(name: string, options: DetachOptions): Promi
       name,
       "--foreground",
     ],
-    env: { ...options.env, TOOLHIVE_DETACHED: "1" },
+    env: { ...options.env },
     stdin: "null",
     stdout: "null",
     stderr: "null",
@@ -50,13 +51,8 @@ export async function spawnDetached(name: string, options: DetachOptions): Promi
 /** The last non-empty line of a log file, for an error message. */
 async function lastLogLine(logFile: string): Promise<string> {
   const text = await Deno.readTextFile(logFile).catch(() => "");
-  const line = text.trimEnd().split("\n").at(-1) ?? "";
-  try {
-    const parsed = JSON.parse(line) as { msg?: string; error?: string };
-    return [parsed.msg, parsed.error].filter(Boolean).join(": ");
-  } catch {
-    return line;
-  }
+  // The proxy's one-line error, without its own `thv: ` prefix.
+  return (text.trimEnd().split("\n").at(-1) ?? "").replace(/^thv: /, "");
 }
 
 /**
@@ -65,7 +61,7 @@ async function lastLogLine(logFile: string): Promise<string> {
  */
 export async function waitUntilRunning(
   name: string,
-  options: { pid: number; statuses: StatusStore; logFile: string; timeoutMs?: number },
+  options: { pid: number; statuses: StatusStore; logFile: string; timeoutMs?: number; signal?: AbortSignal },
 ): Promise<{ url: string; warning: string }> {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
@@ -76,10 +72,9 @@ export async function waitUntilRunning(
     }
     if (!(await processAlive(options.pid))) {
       const line = await lastLogLine(options.logFile);
-      throw new Error(
-        `The proxy of ${name} exited while starting${line ? `: ${line}` : ""}: see thv logs ${name} --proxy`,
-      );
+      throw new Error(line ? `The proxy of ${name} failed: ${line}` : `The proxy of ${name} exited while starting`);
     }
+    if (options.signal?.aborted) throw new Error(`Stopped while ${name} was starting`);
     if (Date.now() > deadline) {
       throw new Error(`The proxy of ${name} did not start in time: see thv logs ${name} --proxy`);
     }

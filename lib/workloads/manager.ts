@@ -10,8 +10,8 @@ import { removeFileIfExists, RunConfigStore, SecretStore, type StatePaths, Statu
 
 import type { WorkloadBackend } from "./backend.ts";
 import { spawnDetached, waitUntilRunning } from "./detach.ts";
-import { processAlive, signalProcess, waitUntilGone } from "./process.ts";
-import { type RunningWorkload, runWorkload } from "./runner.ts";
+import { processAlive, processInfo, signalProcess, waitUntilGone } from "./process.ts";
+import { freeLoopbackPort, type RunningWorkload, runWorkload } from "./runner.ts";
 import { type WorkloadState, workloadState } from "./state.ts";
 
 /** What the lifecycle operations need from the edge. */
@@ -89,14 +89,49 @@ async function loadConfig(deps: WorkloadDeps, name: string): Promise<RunConfig> 
   return config;
 }
 
-/** The PID of the workload's proxy if it is alive, else undefined. */
-async function livePid(deps: WorkloadDeps, name: string): Promise<number | undefined> {
+/** The recorded proxy of a workload: its PID, and its start time when the status file knows it. */
+async function recordedProxy(deps: WorkloadDeps, name: string): Promise<{ pid: number; started?: string } | undefined> {
   const { statuses } = stores(deps);
-  const pid = (await statuses.readPid(name)) ?? (await statuses.load(name))?.process_id;
-  return pid && (await processAlive(pid, ["start", name])) ? pid : undefined;
+  const record = await statuses.load(name);
+  if (record?.status === "stopped") return undefined; // a proxy that stopped cleanly left nothing behind
+  // The status file pairs the PID with the process's start time, which a PID file alone cannot prove: a PID
+  // file that disagrees with it is stale or foreign.
+  if (record?.process_id && record.process_started) return { pid: record.process_id, started: record.process_started };
+  const pid = (await statuses.readPid(name)) ?? record?.process_id;
+  return pid ? { pid } : undefined;
 }
 
-async function startDetachedProxy(deps: WorkloadDeps, config: RunConfig): Promise<{ url: string; warning: string }> {
+/** The PID of the workload's proxy if it is alive (and is that proxy, not a later process), else undefined. */
+async function livePid(deps: WorkloadDeps, name: string): Promise<number | undefined> {
+  const proxy = await recordedProxy(deps, name);
+  return proxy && (await processAlive(proxy.pid, proxy.started)) ? proxy.pid : undefined;
+}
+
+/**
+ * Ends a proxy: SIGTERM, SIGKILL after `timeoutMs`, then whatever is left of its process group (a sandboxed
+ * server orphaned by a killed proxy). The group is signalled only when the PID is the proxy's, a zombie or free:
+ * a PID that a later process took cannot lead our group any more.
+ */
+async function endProxy(proxy: { pid: number; started?: string }, timeoutMs: number): Promise<void> {
+  if (proxy.pid === Deno.pid) return; // a foreground run's own process
+  const alive = () => processAlive(proxy.pid, proxy.started);
+  if (await alive()) {
+    signalProcess(proxy.pid, "SIGTERM");
+    if (!(await waitUntilGone(alive, { timeoutMs }))) {
+      signalProcess(proxy.pid, "SIGKILL");
+      await waitUntilGone(alive, { timeoutMs: 5000 });
+    }
+  }
+  const info = await processInfo(proxy.pid);
+  const ours = !info || info.zombie || (proxy.started !== undefined && info.started === proxy.started);
+  if (ours) signalProcess(-proxy.pid, "SIGKILL");
+}
+
+async function startDetachedProxy(
+  deps: WorkloadDeps,
+  config: RunConfig,
+  signal?: AbortSignal,
+): Promise<{ url: string; warning: string }> {
   const logFile = proxyLogFile(deps.paths, config.name);
   const pid = await spawnDetached(config.name, {
     self: deps.self,
@@ -105,10 +140,65 @@ async function startDetachedProxy(deps: WorkloadDeps, config: RunConfig): Promis
     ...(deps.env ? { env: deps.env } : {}),
   });
   try {
-    return await waitUntilRunning(config.name, { pid, statuses: stores(deps).statuses, logFile });
+    return await waitUntilRunning(config.name, {
+      pid,
+      statuses: stores(deps).statuses,
+      logFile,
+      ...(signal ? { signal } : {}),
+    });
   } catch (e) {
-    if (signalProcess(pid, "SIGTERM")) await waitUntilGone(() => processAlive(pid), { timeoutMs: STOP_TIMEOUT_MS });
+    await endProxy({ pid }, STOP_TIMEOUT_MS);
     throw e;
+  }
+}
+
+/** Rejects as soon as `signal` aborts (the work itself may go on, and is undone by the caller). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error(`Stopped while ${what}`));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * The proxy port of a new workload: `wanted` when given and free (with `required`, an error when it is
+ * taken), else a free loopback port that no saved workload has claimed.
+ */
+export async function pickProxyPort(
+  deps: WorkloadDeps,
+  wanted: number | undefined,
+  options: { required?: boolean } = {},
+): Promise<number> {
+  const { configs } = stores(deps);
+  const claimed = new Set<number>();
+  for (const name of await configs.names()) {
+    const saved = await configs.load(name).catch(() => undefined);
+    if (saved) claimed.add(saved.port);
+  }
+  if (wanted !== undefined) {
+    if (!claimed.has(wanted) && portFree(wanted)) return wanted;
+    if (options.required) {
+      throw new RangeError(
+        `--proxy-port ${wanted} is taken${claimed.has(wanted) ? " by a saved workload" : ""}: choose another`,
+      );
+    }
+  }
+  for (let i = 0; i < 20; i++) {
+    const port = freeLoopbackPort();
+    if (!claimed.has(port)) return port;
+  }
+  throw new Error("Cannot find a free port for the proxy: give one with --proxy-port");
+}
+
+function portFree(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -118,6 +208,8 @@ export interface CreateOptions {
   readonly secrets?: Readonly<Record<string, string>>;
   /** Run the proxy in this process until `signal` aborts, instead of detached. */
   readonly foreground?: { readonly signal: AbortSignal };
+  /** Gives up (and undoes everything) when it aborts before the workload runs, e.g. on Ctrl-C. */
+  readonly signal?: AbortSignal;
 }
 
 /** The result of {@linkcode createWorkload}. */
@@ -159,9 +251,9 @@ export async function createWorkload(
     await removeFileIfExists(proxyLogFile(deps.paths, config.name));
   };
   try {
-    if (options.secrets) await secrets.save(config.name, options.secrets);
+    if (options.secrets && Object.keys(options.secrets).length) await secrets.save(config.name, options.secrets);
     backend = deps.backendFor(await withSecrets(deps, config));
-    await backend.prepare();
+    await abortable(backend.prepare(), options.signal, `preparing ${config.name}`);
     if ((await backend.presence()) !== "missing" && backend.kind === "container") {
       throw new WorkloadConflictError(
         `A container named ${config.name} exists already, outside thv's records: remove it, or choose another --name`,
@@ -177,7 +269,7 @@ export async function createWorkload(
       });
       return run;
     }
-    return await startDetachedProxy(deps, config);
+    return await startDetachedProxy(deps, config, options.signal);
   } catch (e) {
     await undo();
     throw e;
@@ -197,31 +289,38 @@ export interface Started {
 /** Starts a stopped workload's proxy (and so its server), detached; a running one is left as it is. */
 export async function startWorkload(name: string, deps: WorkloadDeps): Promise<Started> {
   const config = await loadConfig(deps, name);
-  if (await livePid(deps, name)) {
-    const record = await stores(deps).statuses.load(name);
-    return { url: record?.url || "", started: false };
-  }
+  const running = async () =>
+    (await livePid(deps, name))
+      ? { url: (await stores(deps).statuses.load(name))?.url || "", started: false }
+      : undefined;
+  const already = await running();
+  if (already) return already;
+  const left = await recordedProxy(deps, name);
+  if (left) await endProxy(left, STOP_TIMEOUT_MS); // what a killed proxy left running
   const backend = deps.backendFor(config);
   await backend.prepare();
-  return { ...(await startDetachedProxy(deps, config)), started: true };
+  try {
+    return { ...(await startDetachedProxy(deps, config)), started: true };
+  } catch (e) {
+    const other = await running(); // another start won the race: that is not a failure
+    if (other) return other;
+    throw e;
+  }
 }
 
 /** Runs a saved workload's proxy in this process until `signal` aborts (`thv start <name> --foreground`). */
 export async function runSavedWorkload(
   name: string,
   deps: WorkloadDeps,
-  signal: AbortSignal,
+  options: { readonly signal: AbortSignal },
 ): Promise<RunningWorkload> {
   const config = await loadConfig(deps, name);
-  const pid = await livePid(deps, name);
-  if (pid && pid !== Deno.pid) {
-    throw new WorkloadConflictError(`Workload ${name} runs already (pid ${pid}): see thv list`);
-  }
+  // runWorkload claims the PID file exclusively: a second proxy of a running workload fails there.
   return await runWorkload(config, {
     backend: deps.backendFor(await withSecrets(deps, config)),
     statuses: stores(deps).statuses,
     log: deps.log,
-    signal,
+    signal: options.signal,
   });
 }
 
@@ -230,28 +329,41 @@ export async function stopWorkload(name: string, deps: WorkloadDeps): Promise<bo
   const config = await loadConfig(deps, name);
   const { statuses } = stores(deps);
   const pid = await livePid(deps, name);
-  if (pid) {
-    signalProcess(pid, "SIGTERM");
-    const alive = () => processAlive(pid, ["start", name]);
-    if (!(await waitUntilGone(alive, { timeoutMs: STOP_TIMEOUT_MS }))) {
-      signalProcess(pid, "SIGKILL");
-      await waitUntilGone(alive, { timeoutMs: 5000 });
-    }
+  const proxy = await recordedProxy(deps, name);
+  if (proxy) await endProxy(proxy, STOP_TIMEOUT_MS);
+  let server = "unknown";
+  const backend = runtimeBackend(deps, config);
+  if (backend) {
+    server = await backend.presence();
+    if (server === "running") await backend.stop();
   }
-  const backend = deps.backendFor(config);
-  const server = await backend.presence();
-  if (server === "running") await backend.stop();
   const record = await statuses.load(name);
   if (record && record.status !== "stopped") await statuses.record(name, { status: "stopped", status_context: "" });
   await statuses.removePid(name);
   return pid !== undefined || server === "running";
 }
 
+/**
+ * The backend of `config` when its runtime is there; undefined (the runtime's error logged) when it is not,
+ * so that stop and rm still clean up what thv itself keeps.
+ */
+function runtimeBackend(deps: WorkloadDeps, config: RunConfig): WorkloadBackend | undefined {
+  try {
+    return deps.backendFor(config);
+  } catch (e) {
+    deps.log.warn("The workload's runtime is not available: its server, if any, is left alone", {
+      name: config.name,
+      error: (e as Error).message,
+    });
+    return undefined;
+  }
+}
+
 /** Removes a workload: stops it, then deletes its server, RunConfig, status, PID and logs. */
 export async function removeWorkload(name: string, deps: WorkloadDeps): Promise<void> {
   const config = await loadConfig(deps, name);
   await stopWorkload(name, deps);
-  await deps.backendFor(config).remove();
+  await runtimeBackend(deps, config)?.remove();
   const { configs, statuses, secrets } = stores(deps);
   await statuses.remove(name);
   await secrets.remove(name);

@@ -12,6 +12,7 @@ export {
   type CreateOptions,
   createWorkload,
   listWorkloads,
+  pickProxyPort,
   proxyLogFile,
   removeWorkload,
   runSavedWorkload,
@@ -28,3 +29,5 @@ export {
 export { freeLoopbackPort, proxyUrl, type RunningWorkload, runWorkload } from "./runner.ts";
 export { type StateVerdict, type WorkloadState, workloadState } from "./state.ts";
 export { superviseServer } from "./supervisor.ts";
+export { nameFromImage, parseEnv, parseEnvFile, type PlannedRun, planRun, type RunRequest } from "./run_request.ts";
+export { WorkloadRunningError } from "./runner.ts";

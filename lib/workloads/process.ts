@@ -1,28 +1,42 @@
 /**
  * The proxy process of a detached workload, seen from outside: is it alive, and is it still ours (a PID can
- * be reused by an unrelated process after ours died).
+ * be reused by an unrelated process after ours died, which its start time gives away). Asks `ps`, which needs
+ * no more than the permission to run it (reading another process's /proc entries needs all permissions).
  * @module
  */
 
-/**
- * Whether process `pid` is alive and its command line contains every string of `marks` (for example the
- * workload's name). On systems without /proc it falls back to `kill -0`, which cannot see reuse.
- */
-export async function processAlive(pid: number, marks: readonly string[] = []): Promise<boolean> {
-  try {
-    const cmdline = (await Deno.readTextFile(`/proc/${pid}/cmdline`)).split("\0");
-    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-    // A zombie (state Z) has exited; only its parent has not collected it yet.
-    if (/^\d+ \(.*\) Z/s.test(stat)) return false;
-    return marks.every((mark) => cmdline.includes(mark));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    const { success } = await new Deno.Command("kill", { args: ["-0", String(pid)], stderr: "null" }).output();
-    return success;
-  }
+/** What `ps` says of a process. */
+export interface ProcessInfo {
+  /** When it started, as `ps -o lstart` prints it (to the second). */
+  readonly started: string;
+  /** Whether it has exited and only waits to be collected. */
+  readonly zombie: boolean;
 }
 
-/** Sends `signal` to `pid`; false when the process is already gone. */
+/** The start time and state of `pid`, or undefined when there is no such process. */
+export async function processInfo(pid: number): Promise<ProcessInfo | undefined> {
+  const out = await new Deno.Command("ps", {
+    args: ["-o", "lstart=,stat=", "-p", String(pid)],
+    env: { LC_ALL: "C" },
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const line = new TextDecoder().decode(out.stdout).trim();
+  if (!out.success || !line) return undefined;
+  const cut = line.lastIndexOf(" ");
+  return { started: line.slice(0, cut).trim(), zombie: line.slice(cut + 1).startsWith("Z") };
+}
+
+/**
+ * Whether process `pid` is alive (not a zombie) and, when `started` is given, is the process that started
+ * then rather than a later one that got the same PID.
+ */
+export async function processAlive(pid: number, started?: string): Promise<boolean> {
+  const info = await processInfo(pid);
+  return info !== undefined && !info.zombie && (!started || info.started === started);
+}
+
+/** Sends `signal` to `pid` (a negative `pid` is a process group); false when there is none. */
 export function signalProcess(pid: number, signal: Deno.Signal): boolean {
   try {
     Deno.kill(pid, signal);

@@ -11,6 +11,7 @@ import type { RunConfig } from "../run_config.ts";
 import type { StatusStore } from "../state/mod.ts";
 import { createHttpProxy, createStdioProxy } from "../transport/mod.ts";
 import type { WorkloadBackend } from "./backend.ts";
+import { processAlive, processInfo } from "./process.ts";
 import { superviseServer } from "./supervisor.ts";
 
 /** What the runner needs besides the RunConfig. */
@@ -83,7 +84,10 @@ async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Pr
   const hostPort = freeLoopbackPort();
   const supervised = await superviseServer(() => backend.startHttp(hostPort), {
     log,
-    onRestart: (restarts) => void options.statuses.record(config.name, { status: "running", restarts }),
+    onRestart: (restarts) =>
+      void options.statuses.record(config.name, { status: "running", restarts }).catch((e: Error) =>
+        log.warn("Cannot record the restart", { error: e.message })
+      ),
   });
   const upstreamPath = config.transport === "sse" ? "/sse" : "/mcp";
   const proxy = createHttpProxy({
@@ -102,12 +106,53 @@ async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Pr
   };
 }
 
+/** A workload whose proxy runs already. */
+export class WorkloadRunningError extends Error {
+  override name = "WorkloadRunningError";
+}
+
+/**
+ * Makes this process the workload's proxy: its PID file is created exclusively (of two proxies starting at
+ * once, one wins); a PID file left by a proxy that is gone is taken over.
+ */
+async function claimProxy(name: string, statuses: StatusStore): Promise<string> {
+  const started = (await processInfo(Deno.pid))?.started ?? "";
+  if (!(await statuses.createPid(name, Deno.pid))) {
+    const other = await statuses.readPid(name);
+    const record = await statuses.load(name);
+    const otherStarted = record?.process_id === other ? record?.process_started : undefined;
+    if (other && other !== Deno.pid && (await processAlive(other, otherStarted))) {
+      throw new WorkloadRunningError(`Workload ${name} runs already (pid ${other}): see thv list`);
+    }
+    await statuses.writePid(name, Deno.pid);
+  }
+  return started;
+}
+
+/** The message of a failed listen, with what to do. */
+function listenError(config: RunConfig, e: Error): Error {
+  const taken = e instanceof Deno.errors.AddrInUse;
+  return new Error(
+    `Cannot listen on ${config.host}:${config.port}: ${e.message}: ` +
+      (taken
+        ? "another program has the port; stop it, or thv rm the workload and run it with another --proxy-port"
+        : "check --host"),
+    { cause: e },
+  );
+}
+
 /** Runs the workload of `config` until the signal aborts; throws (after recording `error`) when it cannot start. */
 export async function runWorkload(config: RunConfig, options: RunnerOptions): Promise<RunningWorkload> {
   const { statuses, log, signal } = options;
   const name = config.name;
-  await statuses.writePid(name, Deno.pid);
-  await statuses.record(name, { status: "starting", process_id: Deno.pid, status_context: "", restarts: 0 });
+  const started = await claimProxy(name, statuses);
+  await statuses.record(name, {
+    status: "starting",
+    process_id: Deno.pid,
+    process_started: started,
+    status_context: "",
+    restarts: 0,
+  });
   let proxy: Proxy | undefined;
   let server: Deno.HttpServer;
   try {
@@ -120,31 +165,28 @@ export async function runWorkload(config: RunConfig, options: RunnerOptions): Pr
         proxy.handler,
       );
     } catch (e) {
-      throw new Error(
-        `Cannot listen on ${config.host}:${config.port}: ${
-          (e as Error).message
-        }: the port is taken; remove the workload and run it again with another --proxy-port`,
-        { cause: e },
-      );
+      throw listenError(config, e as Error);
     }
     await listening.promise;
   } catch (e) {
     await proxy?.close().catch(() => {});
     await statuses.record(name, { status: "error", status_context: (e as Error).message });
-    await statuses.removePid(name);
+    await statuses.removePid(name, Deno.pid);
     throw e;
   }
+  // A stop that came while starting: Deno.serve given an aborted signal never finishes by itself.
+  if (signal.aborted) void server.shutdown();
   const url = proxyUrl(config);
   // The URL is handed out once the server answers through it (a stdio server starts behind the listener).
   const answering = await untilHealthy(url, { timeoutMs: options.readyTimeoutMs ?? 30_000, signal });
-  const warning = answering ? "" : "the server does not answer an MCP ping yet: see thv logs";
-  await statuses.record(name, { status: "running", url, status_context: warning });
+  const warning = answering || signal.aborted ? "" : "the server does not answer an MCP ping yet: see thv logs";
+  if (!signal.aborted) await statuses.record(name, { status: "running", url, status_context: warning });
   log.info("Started workload", { name, url, runtime: options.backend.kind, ...(warning ? { warning } : {}) });
   const finished = server.finished.then(async () => {
     await statuses.record(name, { status: "stopping" });
     await proxy!.close();
-    await statuses.record(name, { status: "stopped" });
-    await statuses.removePid(name);
+    await statuses.record(name, { status: "stopped", status_context: "" });
+    await statuses.removePid(name, Deno.pid);
     log.info("Stopped workload", { name });
   });
   return { url, finished };

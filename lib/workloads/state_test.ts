@@ -6,6 +6,7 @@ const record = (status: StatusRecord["status"], status_context = ""): StatusReco
   status,
   status_context,
   process_id: 42,
+  process_started: "",
   url: "http://127.0.0.1:1/mcp",
   restarts: 0,
   created_at: "t",

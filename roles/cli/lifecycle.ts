@@ -16,7 +16,7 @@ export function startCommand(context: () => CliContext): CommandUnknownOpts {
       const ctx = context();
       const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
       if (opts.foreground) {
-        const run = await workloads.runSavedWorkload(name, deps, ctx.shutdown());
+        const run = await workloads.runSavedWorkload(name, deps, { signal: ctx.shutdown() });
         ctx.print(run.url);
         await run.finished;
         return;

@@ -11,46 +11,6 @@ import { workloadDeps } from "./workloads.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** The workload name an image gets by default: its last path segment, without tag or digest. */
-export function nameFromImage(image: string): string {
-  const last = image.replace(/^[a-z]+:\/\//, "").replace(/\/+$/, "").split("/").at(-1) ?? image;
-  const bare = last.replace(/^@/, "").split("@")[0]!.split(":")[0]!;
-  return bare.toLowerCase().replace(/[^a-z0-9_.-]/g, "-").replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "") || "mcp";
-}
-
-/** Parses `-e KEY=VALUE` entries; a malformed one is a RangeError naming it. */
-export function parseEnv(entries: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const entry of entries) {
-    const eq = entry.indexOf("=");
-    if (eq <= 0 || !ENV_NAME.test(entry.slice(0, eq))) {
-      throw new RangeError(`-e ${entry} is not KEY=VALUE: use a name of letters, digits and _, then =, then the value`);
-    }
-    env[entry.slice(0, eq)] = entry.slice(eq + 1);
-  }
-  return env;
-}
-
-/** Parses an env file: `KEY=VALUE` lines, `#` comments and blank lines; a bad line is named by number. */
-export function parseEnvFile(text: string, path: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.replace(/\r$/, "").trim();
-    if (!line || line.startsWith("#")) return;
-    const body = line.replace(/^export\s+/, "");
-    const eq = body.indexOf("=");
-    if (eq <= 0 || !ENV_NAME.test(body.slice(0, eq))) {
-      throw new RangeError(`--env-file ${path}: line ${i + 1} is not KEY=VALUE: fix or remove it`);
-    }
-    let value = body.slice(eq + 1);
-    if (value.length >= 2 && /^(["']).*\1$/.test(value)) value = value.slice(1, -1);
-    env[body.slice(0, eq)] = value;
-  });
-  return env;
-}
-
 /** Reads `--permission-profile`: a built-in name, or a JSON profile file whose errors name the field. */
 export async function loadPermissionProfile(
   value: string,
@@ -95,6 +55,14 @@ async function registryEntry(target: string) {
     `No server named ${target} in the registry: see thv registry list or thv search <word>; to run a local ` +
       `image, give its full reference (e.g. localhost/${target}:latest)`,
   );
+}
+
+async function readFlagFile(flag: string, path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    throw new Error(`Cannot read ${flag} ${path}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 function port(flag: string) {
@@ -148,79 +116,50 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       "none (no network), network (the engine's network), or a JSON profile file (default: network)",
     )
     .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
-    .action(async (image, args, opts) => {
+    .action(async (target, args, opts) => {
       const ctx = context();
-      const [{ RunConfig, RUN_CONFIG_SCHEMA_VERSION, parseRunConfig }, { checkWorkloadName }, workloads, docker] =
-        await Promise.all([
-          import("../../lib/run_config.ts"),
-          import("../../lib/state/mod.ts"),
-          import("../../lib/workloads/mod.ts"),
-          import("../../lib/runtime/docker/mod.ts"),
-        ]);
-      let base: Partial<RunConfig> = {};
-      if (opts.fromConfig) {
-        if (image) throw new RangeError("Give either an image or --from-config, not both");
-        const text = await Deno.readTextFile(opts.fromConfig).catch((e: Error) => {
-          throw new Error(`Cannot read --from-config ${opts.fromConfig}: ${e.message}`, { cause: e });
-        });
-        base = parseRunConfig(text, opts.fromConfig);
-      } else if (!image) {
-        throw new RangeError("Name an image to run (thv run <image>), or give --from-config <file>");
-      }
-      const entry = image ? await registryEntry(image) : undefined;
-      const target = entry?.reference ?? image ?? base.image!;
-      const name = checkWorkloadName(opts.name ?? base.name ?? entry?.shortName ?? nameFromImage(target));
-      const transport = opts.transport ?? base.transport ?? entry?.transport ?? "stdio";
+      const [{ parseRunConfig }, workloads, docker] = await Promise.all([
+        import("../../lib/run_config.ts"),
+        import("../../lib/workloads/mod.ts"),
+        import("../../lib/runtime/docker/mod.ts"),
+      ]);
+      if (opts.fromConfig && target) throw new RangeError("Give either a server or --from-config, not both");
+      const base: Partial<RunConfig> = opts.fromConfig
+        ? parseRunConfig(await readFlagFile("--from-config", opts.fromConfig), opts.fromConfig)
+        : {};
       const fileEnv = opts.envFile
-        ? parseEnvFile(
-          await Deno.readTextFile(opts.envFile).catch((e: Error) => {
-            throw new Error(`Cannot read --env-file ${opts.envFile}: ${e.message}`, { cause: e });
-          }),
-          opts.envFile,
-        )
+        ? workloads.parseEnvFile(await readFlagFile("--env-file", opts.envFile), opts.envFile)
         : {};
       for (const volume of opts.volume) {
         docker.bindOf(volume.endsWith(":ro") ? volume.slice(0, -3) : volume, "ro"); // throws naming a bad one
       }
-      const profile = opts.permissionProfile
-        ? await loadPermissionProfile(opts.permissionProfile)
-        : base.permission_profile_name_or_path || base.permission_profile
-        ? {}
-        : entry?.permissionSource === "registry"
-        ? { permission_profile: entry.permissions }
-        : { permission_profile_name_or_path: "network" };
-      const given = { ...base.env_vars, ...fileEnv, ...parseEnv(opts.env) };
-      const { resolveArgs, resolveEnv } = await import("../../lib/registry/mod.ts");
-      // Values the registry marks secret are kept apart from the RunConfig (design.md §3).
-      const resolved = entry ? resolveEnv(entry, given) : { env: given, secrets: new Set<string>() };
-      const plain = Object.fromEntries(Object.entries(resolved.env).filter(([k]) => !resolved.secrets.has(k)));
-      const secretValues = Object.fromEntries(Object.entries(resolved.env).filter(([k]) => resolved.secrets.has(k)));
-      const config = RunConfig.parse({
-        ...base,
-        schema_version: RUN_CONFIG_SCHEMA_VERSION,
-        name,
-        image: target,
-        transport,
-        ...(opts.proxyMode ? { proxy_mode: opts.proxyMode } : {}),
-        cmd_args: entry ? resolveArgs(entry, args) : args.length ? args : base.cmd_args ?? [],
-        host: opts.host ?? base.host ?? "127.0.0.1",
-        port: opts.proxyPort ?? workloads.freeLoopbackPort(),
-        ...(transport === "stdio"
-          ? {}
-          : { target_port: opts.targetPort ?? base.target_port ?? entry?.targetPort ?? 8080 }),
-        env_vars: plain,
-        secrets: [...(base.secrets ?? []), ...Object.keys(secretValues).map((k) => `${k},target=${k}`)],
-        volumes: [...(base.volumes ?? []), ...opts.volume],
-        ...profile,
-      });
       const deps = await workloadDeps(ctx);
-      const created = await workloads.createWorkload(
-        config,
-        deps,
-        { secrets: secretValues, ...(opts.foreground ? { foreground: { signal: ctx.shutdown() } } : {}) },
-      );
+      const entry = target ? await registryEntry(target) : undefined;
+      const { config, secrets } = workloads.planRun({
+        ...(target ? { target } : {}),
+        ...(entry ? { entry } : {}),
+        base,
+        args,
+        ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.transport ? { transport: opts.transport } : {}),
+        ...(opts.proxyMode ? { proxyMode: opts.proxyMode } : {}),
+        port: await workloads.pickProxyPort(deps, opts.proxyPort ?? base.port, {
+          required: opts.proxyPort !== undefined,
+        }),
+        ...(opts.targetPort ? { targetPort: opts.targetPort } : {}),
+        ...(opts.host ? { host: opts.host } : {}),
+        env: { ...fileEnv, ...workloads.parseEnv(opts.env) },
+        volumes: opts.volume,
+        ...(opts.permissionProfile ? { profile: await loadPermissionProfile(opts.permissionProfile) } : {}),
+      });
+      const signal = ctx.shutdown(); // Ctrl-C while it starts undoes the run; with --foreground it stops it
+      const created = await workloads.createWorkload(config, deps, {
+        secrets,
+        signal,
+        ...(opts.foreground ? { foreground: { signal } } : {}),
+      });
       ctx.print(created.url);
-      if (created.warning) console.error(`thv: ${created.warning} ${name}`);
+      if (created.warning) console.error(`thv: ${created.warning} ${config.name}`);
       await created.finished;
     });
 }

@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import { processAlive, processInfo } from "./process.ts";
+
+Deno.test("processAlive tells a live process from a gone one, and a reused PID by its start time", async () => {
+  const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
+  try {
+    const info = await processInfo(child.pid);
+    assert.ok(info && !info.zombie, "a running child");
+    assert.equal(await processAlive(child.pid), true);
+    assert.equal(await processAlive(child.pid, info.started), true);
+    assert.equal(await processAlive(child.pid, "Thu Jan  1 00:00:00 1970"), false, "another process's start time");
+  } finally {
+    child.kill("SIGKILL");
+  }
+  // Killed but not yet collected, it is a zombie: not alive.
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await processAlive(child.pid), false);
+  await child.status;
+  assert.equal(await processInfo(child.pid), undefined);
+});
