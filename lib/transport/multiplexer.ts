@@ -26,6 +26,7 @@ import {
 import { type Forwarded, InFlight } from "./in_flight.ts";
 import { type InitializeParams, versionFor } from "./negotiation.ts";
 import { ReadyGate } from "./ready_gate.ts";
+import { ServerRequests } from "./server_requests.ts";
 
 /**
  * Where a session's messages go: `related` is the client's request id a message belongs to, if any. Returns
@@ -55,17 +56,19 @@ export class Multiplexer {
   readonly #sessions = new Map<string, Session>();
   /** Client requests forwarded to the server and not yet answered. */
   readonly #inFlight = new InFlight();
-  /** client-facing id of a server request → the server's id and the session it went to. */
-  readonly #serverRequests = new Map<number, { session: string; serverId: Id }>();
+  /** Server requests sent to a session and not yet answered. */
+  readonly #serverRequests = new ServerRequests();
   /** Proxy-internal requests (initialize, ping) → resolver. */
   readonly #internal = new Map<number, (m: Message) => void>();
   /** Open once the server is initialized; requests wait on it during a start or restart. */
   readonly #ready = new ReadyGate<Record<string, unknown>>();
   #nextId = 1;
+  readonly #timeoutMs: number;
 
   /** Creates a multiplexer; call {@linkcode Multiplexer.connect} once the server runs. */
   constructor(options: MultiplexerOptions) {
     this.#o = options;
+    this.#timeoutMs = options.requestTimeoutMs ?? 60_000;
   }
 
   /** The server's InitializeResult, once it has one. */
@@ -139,17 +142,10 @@ export class Multiplexer {
     this.#sessions.delete(id);
     for (const [proxyId, p] of this.#inFlight.entries()) {
       if (p.session !== id) continue;
-      this.#inFlight.finish(proxyId);
-      this.#o.send({
-        jsonrpc: "2.0",
-        method: "notifications/cancelled",
-        params: { requestId: proxyId, reason: "client session closed" },
-      });
+      this.#cancelAtServer(proxyId, "client session closed");
     }
     for (const uri of session.subscriptions) this.#unsubscribeIfLast(uri);
-    for (const [clientId, r] of this.#serverRequests) {
-      if (r.session !== id) continue;
-      this.#serverRequests.delete(clientId);
+    for (const r of this.#serverRequests.takeAll(id)) {
       this.#o.send(errorResponse(r.serverId, ErrorCode.InternalError, "The client session that was asked has closed"));
     }
   }
@@ -178,7 +174,7 @@ export class Multiplexer {
       if (ready) answer(ready);
       else {
         // The server is starting or restarting: wait for it, as long as any request may wait.
-        this.#ready.wait(this.#o.requestTimeoutMs ?? 60_000).then(
+        this.#ready.wait(this.#timeoutMs).then(
           answer,
           (e) => reply(errorResponse(request.id, ErrorCode.BackendUnavailable, `MCP server unavailable: ${e.message}`)),
         );
@@ -203,13 +199,16 @@ export class Multiplexer {
       return;
     }
     // The server is starting or restarting: the request waits (in order), unless its session goes away.
-    const timeoutMs = this.#o.requestTimeoutMs ?? 60_000;
     const stillOpen = () => this.#sessions.get(sessionId) === session;
-    this.#ready.wait(timeoutMs).then(
+    this.#ready.wait(this.#timeoutMs).then(
       () => stillOpen() && this.#forwardRequest(sessionId, session, request),
       () =>
         stillOpen() && session.sink(
-          errorResponse(request.id, ErrorCode.RequestTimeout, `MCP server did not become ready within ${timeoutMs} ms`),
+          errorResponse(
+            request.id,
+            ErrorCode.RequestTimeout,
+            `MCP server did not become ready within ${this.#timeoutMs} ms`,
+          ),
           request.id,
         ),
     );
@@ -223,7 +222,7 @@ export class Multiplexer {
     const pending: Forwarded = {
       session: sessionId,
       originalId: request.id,
-      deadline: Date.now() + (this.#o.requestTimeoutMs ?? 60_000),
+      deadline: Date.now() + this.#timeoutMs,
       ...(token === undefined ? {} : { token, proxyToken }),
     };
     this.#inFlight.add(proxyId, pending);
@@ -239,9 +238,8 @@ export class Multiplexer {
   }
 
   #clientResponse(sessionId: string, response: Message): void {
-    const entry = this.#serverRequests.get(response.id as number);
-    if (!entry || entry.session !== sessionId) return; // only the session that was asked may answer
-    this.#serverRequests.delete(response.id as number);
+    const entry = this.#serverRequests.take(response.id, sessionId); // only the session that was asked may answer
+    if (!entry) return;
     this.#o.send({ ...response, id: entry.serverId });
   }
 
@@ -263,9 +261,8 @@ export class Multiplexer {
           );
           return;
         }
-        const asked = this.#serverRequests.get(requestId as number);
-        if (asked?.session === sessionId) {
-          this.#serverRequests.delete(requestId as number);
+        const asked = this.#serverRequests.take(requestId, sessionId);
+        if (asked) {
           this.#o.send({ ...note, params: { ...note.params, requestId: asked.serverId } });
         }
         return;
@@ -307,10 +304,9 @@ export class Multiplexer {
       this.#o.send(errorResponse(request.id, ErrorCode.MethodNotFound, "No MCP client is connected to answer"));
       return;
     }
-    const clientId = this.#nextId++;
-    this.#serverRequests.set(clientId, { session: target.session, serverId: request.id });
+    const clientId = this.#serverRequests.add({ session: target.session, serverId: request.id });
     if (session.sink({ ...request, id: clientId }, target.related) === false) {
-      this.#serverRequests.delete(clientId);
+      this.#serverRequests.take(clientId, target.session);
       this.#o.send(
         errorResponse(request.id, ErrorCode.InternalError, "The client has no open stream to receive this request"),
       );
@@ -348,16 +344,10 @@ export class Multiplexer {
    * up to one period late; no request holds a timer of its own.
    */
   expire(now: number = Date.now()): void {
-    const timeoutMs = this.#o.requestTimeoutMs ?? 60_000;
     for (const [proxyId, p] of this.#inFlight.overdue(now)) {
-      this.#inFlight.finish(proxyId);
-      this.#o.send({
-        jsonrpc: "2.0",
-        method: "notifications/cancelled",
-        params: { requestId: proxyId, reason: "timeout" },
-      });
+      this.#cancelAtServer(proxyId, "timeout");
       this.#sessions.get(p.session)?.sink(
-        errorResponse(p.originalId, ErrorCode.RequestTimeout, `MCP server did not answer within ${timeoutMs} ms`),
+        errorResponse(p.originalId, ErrorCode.RequestTimeout, `MCP server did not answer within ${this.#timeoutMs} ms`),
         p.originalId,
       );
     }
@@ -378,6 +368,12 @@ export class Multiplexer {
     }
     this.#internal.clear();
     this.#serverRequests.clear();
+  }
+
+  /** Ends a forwarded request: the server is told to stop working on it. */
+  #cancelAtServer(proxyId: number, reason: string): void {
+    this.#inFlight.finish(proxyId);
+    this.#o.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: proxyId, reason } });
   }
 
   /** The most recently forwarded request still in flight: its session and the client's id for it. */
