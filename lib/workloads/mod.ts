@@ -7,27 +7,22 @@
 export { containerBackend, type RunningServer, type ServerPresence, type WorkloadBackend } from "./backend.ts";
 export { sandboxBackend, type SandboxBackendOptions } from "./sandbox_backend.ts";
 export { kubernetesManifests, kubernetesYaml } from "./export.ts";
+export { proxyLogFile, WorkloadConflictError, type WorkloadDeps, WorkloadNotFoundError } from "./_deps.ts";
 export {
   type Created,
   type CreateOptions,
   createWorkload,
-  listWorkloads,
-  pickProxyPort,
-  proxyLogFile,
   removeWorkload,
   runSavedWorkload,
   type Started,
   startWorkload,
   stopWorkload,
   workloadConfig,
-  WorkloadConflictError,
-  type WorkloadDeps,
   workloadLogs,
-  WorkloadNotFoundError,
-  type WorkloadSummary,
 } from "./manager.ts";
-export { freeLoopbackPort, proxyUrl, type RunningWorkload, runWorkload } from "./runner.ts";
+export { listWorkloads, type WorkloadSummary } from "./list.ts";
+export { freeLoopbackPort, pickProxyPort } from "./ports.ts";
+export { proxyUrl, type RunningWorkload, runWorkload, WorkloadRunningError } from "./runner.ts";
 export { type StateVerdict, type WorkloadState, workloadState } from "./state.ts";
 export { superviseServer } from "./supervisor.ts";
 export { nameFromImage, parseEnv, parseEnvFile, type PlannedRun, planRun, type RunRequest } from "./run_request.ts";
-export { WorkloadRunningError } from "./runner.ts";

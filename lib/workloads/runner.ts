@@ -11,7 +11,9 @@ import type { RunConfig } from "../run_config.ts";
 import type { StatusStore } from "../state/mod.ts";
 import { createHttpProxy, createStdioProxy } from "../transport/mod.ts";
 import type { WorkloadBackend } from "./backend.ts";
+import { freeLoopbackPort } from "./ports.ts";
 import { processAlive, processInfo } from "./process.ts";
+import { proxyHealth } from "./proxy_process.ts";
 import { superviseServer } from "./supervisor.ts";
 
 /** What the runner needs besides the RunConfig. */
@@ -31,13 +33,8 @@ export interface RunnerOptions {
 /** Polls the proxy's `/health` until it answers 200; false when `timeoutMs` passes (or `signal` aborts) first. */
 async function untilHealthy(url: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<boolean> {
   const deadline = Date.now() + options.timeoutMs;
-  const health = new URL("/health", url);
   while (Date.now() < deadline && !options.signal.aborted) {
-    const ok = await fetch(health, { signal: AbortSignal.timeout(5000) }).then(
-      async (r) => (await r.body?.cancel(), r.ok),
-      () => false,
-    );
-    if (ok) return true;
+    if (await proxyHealth(url, 5000)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
@@ -49,14 +46,6 @@ export interface RunningWorkload {
   readonly url: string;
   /** Resolves once the workload has stopped (and `stopped` is recorded). */
   readonly finished: Promise<void>;
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freeLoopbackPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /** The path clients use for a workload's proxy. */

@@ -1,0 +1,65 @@
+/**
+ * What the workload operations share: their dependencies, the stores over the state folders, the saved
+ * RunConfig of a name, and the errors callers act on.
+ * @module
+ */
+import type { Logger } from "../log.ts";
+import type { RunConfig } from "../run_config.ts";
+import { RunConfigStore, SecretStore, type StatePaths, StatusStore } from "../state/mod.ts";
+import type { WorkloadBackend } from "./backend.ts";
+
+/** What the lifecycle operations need from the edge. */
+export interface WorkloadDeps {
+  /** Where state lives. */
+  readonly paths: StatePaths;
+  /** The backend a RunConfig's server runs on; throws (saying what to do) when it cannot be had. */
+  readonly backendFor: (config: RunConfig) => WorkloadBackend;
+  /** The command line that runs thv itself, for the detached proxy. */
+  readonly self: readonly string[];
+  /** Global flags the detached proxy gets (e.g. `--debug`). */
+  readonly flags?: readonly string[];
+  /** Environment of the detached proxy. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Logger. */
+  readonly log: Logger;
+}
+
+/** A workload that is not there. */
+export class WorkloadNotFoundError extends Error {
+  override name = "WorkloadNotFoundError";
+}
+
+/** A workload that exists already. */
+export class WorkloadConflictError extends Error {
+  override name = "WorkloadConflictError";
+}
+
+/** How long a proxy gets to stop before SIGKILL. */
+export const STOP_TIMEOUT_MS = 30_000;
+
+/** The log file of a workload's proxy. */
+export function proxyLogFile(paths: StatePaths, name: string): string {
+  return `${paths.logs}/${name}.log`;
+}
+
+/** The stores over the state folders of `deps`. */
+export function stores(deps: WorkloadDeps) {
+  return {
+    configs: new RunConfigStore(deps.paths.runConfigs),
+    statuses: new StatusStore(deps.paths),
+    secrets: new SecretStore(deps.paths.secrets),
+  };
+}
+
+/** The RunConfig with its secret references resolved into its environment: for the backend, never saved. */
+export async function withSecrets(deps: WorkloadDeps, config: RunConfig): Promise<RunConfig> {
+  const env = await stores(deps).secrets.resolve(config.name, config.secrets);
+  return Object.keys(env).length ? { ...config, env_vars: { ...config.env_vars, ...env } } : config;
+}
+
+/** The saved RunConfig of `name`; the error says how to find the names. */
+export async function loadConfig(deps: WorkloadDeps, name: string): Promise<RunConfig> {
+  const config = await stores(deps).configs.load(name);
+  if (!config) throw new WorkloadNotFoundError(`No workload named ${name}: see thv list -a`);
+  return config;
+}

@@ -1,0 +1,67 @@
+/**
+ * `thv list`: every saved workload with the state that is really there (see {@linkcode workloadState}).
+ * @module
+ */
+import { stores, type WorkloadDeps } from "./_deps.ts";
+import type { WorkloadBackend } from "./backend.ts";
+import { livePid, proxyHealth } from "./proxy_process.ts";
+import { type WorkloadState, workloadState } from "./state.ts";
+
+/** A workload as `thv list` shows it. */
+export interface WorkloadSummary {
+  /** Name. */
+  readonly name: string;
+  /** Image, or `npx://` package. */
+  readonly image: string;
+  /** Server transport. */
+  readonly transport: string;
+  /** Proxy URL. */
+  readonly url: string;
+  /** Proxy port. */
+  readonly port: number;
+  /** State, from what is really there. */
+  readonly state: WorkloadState;
+  /** Why, when it is not plainly running or stopped. */
+  readonly reason: string;
+  /** Proxy PID while it runs. */
+  readonly pid?: number;
+  /** Where the server runs. */
+  readonly runtime: string;
+}
+
+/** Every workload with its real state; stopped ones only with `all`. */
+export async function listWorkloads(deps: WorkloadDeps, options: { all?: boolean } = {}): Promise<WorkloadSummary[]> {
+  const { configs, statuses } = stores(deps);
+  const summaries = await Promise.all(
+    (await configs.names()).map(async (name): Promise<WorkloadSummary | undefined> => {
+      const config = await configs.load(name).catch(() => undefined);
+      if (!config) return undefined;
+      const [record, pid] = await Promise.all([statuses.load(name), livePid(deps, name)]);
+      let backend: WorkloadBackend | undefined;
+      try {
+        backend = deps.backendFor(config);
+      } catch { /* its runtime is not available: the server cannot be running */ }
+      const server = backend ? await backend.presence().catch(() => "missing" as const) : "missing";
+      const url = record?.url || "";
+      const healthy = pid && url ? await proxyHealth(url, 2000) : undefined;
+      const verdict = workloadState({
+        ...(record ? { record } : {}),
+        proxyAlive: pid !== undefined,
+        server: backend?.kind === "sandbox" ? "n/a" : server,
+        ...(healthy === undefined ? {} : { healthy }),
+      });
+      return {
+        name,
+        image: config.image,
+        transport: config.transport,
+        url,
+        port: config.port,
+        state: verdict.state,
+        reason: verdict.reason,
+        ...(pid ? { pid } : {}),
+        runtime: backend?.kind ?? "unavailable",
+      };
+    }),
+  );
+  return summaries.filter((s): s is WorkloadSummary => s !== undefined && (options.all || s.state !== "stopped"));
+}

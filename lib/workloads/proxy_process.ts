@@ -1,0 +1,88 @@
+/**
+ * A workload's proxy process seen from the lifecycle commands: which process it is (PID and start time from
+ * its status file), whether it lives and answers, how to start it detached and how to end it with what it
+ * left behind.
+ * @module
+ */
+import type { RunConfig } from "../run_config.ts";
+import { proxyLogFile, STOP_TIMEOUT_MS, stores, type WorkloadDeps } from "./_deps.ts";
+import { spawnDetached, waitUntilRunning } from "./detach.ts";
+import { processAlive, processInfo, signalProcess, waitUntilGone } from "./process.ts";
+
+/** The proxy's `/health`: true (200), false (503), undefined (no answer within `timeoutMs`, or another status). */
+export async function proxyHealth(url: string, timeoutMs: number): Promise<boolean | undefined> {
+  try {
+    const response = await fetch(new URL("/health", url), { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.status === 200 ? true : response.status === 503 ? false : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The recorded proxy of a workload: its PID, and its start time when the status file knows it. */
+export async function recordedProxy(
+  deps: WorkloadDeps,
+  name: string,
+): Promise<{ pid: number; started?: string } | undefined> {
+  const { statuses } = stores(deps);
+  const record = await statuses.load(name);
+  if (record?.status === "stopped") return undefined; // a proxy that stopped cleanly left nothing behind
+  // The status file pairs the PID with the process's start time, which a PID file alone cannot prove: a PID
+  // file that disagrees with it is stale or foreign.
+  if (record?.process_id && record.process_started) return { pid: record.process_id, started: record.process_started };
+  const pid = (await statuses.readPid(name)) ?? record?.process_id;
+  return pid ? { pid } : undefined;
+}
+
+/** The PID of the workload's proxy if it is alive (and is that proxy, not a later process), else undefined. */
+export async function livePid(deps: WorkloadDeps, name: string): Promise<number | undefined> {
+  const proxy = await recordedProxy(deps, name);
+  return proxy && (await processAlive(proxy.pid, proxy.started)) ? proxy.pid : undefined;
+}
+
+/**
+ * Ends a proxy: SIGTERM, SIGKILL after `timeoutMs`, then whatever is left of its process group (a sandboxed
+ * server orphaned by a killed proxy). The group is signalled only when the PID is the proxy's, a zombie or free:
+ * a PID that a later process took cannot lead our group any more.
+ */
+export async function endProxy(proxy: { pid: number; started?: string }, timeoutMs: number): Promise<void> {
+  if (proxy.pid === Deno.pid) return; // a foreground run's own process
+  const alive = () => processAlive(proxy.pid, proxy.started);
+  if (await alive()) {
+    signalProcess(proxy.pid, "SIGTERM");
+    if (!(await waitUntilGone(alive, { timeoutMs }))) {
+      signalProcess(proxy.pid, "SIGKILL");
+      await waitUntilGone(alive, { timeoutMs: 5000 });
+    }
+  }
+  const info = await processInfo(proxy.pid);
+  const ours = !info || info.zombie || (proxy.started !== undefined && info.started === proxy.started);
+  if (ours) signalProcess(-proxy.pid, "SIGKILL");
+}
+
+/** Starts the proxy of `config` detached and waits until it runs; on failure it is ended again. */
+export async function startDetachedProxy(
+  deps: WorkloadDeps,
+  config: RunConfig,
+  signal?: AbortSignal,
+): Promise<{ url: string; warning: string }> {
+  const logFile = proxyLogFile(deps.paths, config.name);
+  const pid = await spawnDetached(config.name, {
+    self: deps.self,
+    logFile,
+    ...(deps.flags ? { flags: deps.flags } : {}),
+    ...(deps.env ? { env: deps.env } : {}),
+  });
+  try {
+    return await waitUntilRunning(config.name, {
+      pid,
+      statuses: stores(deps).statuses,
+      logFile,
+      ...(signal ? { signal } : {}),
+    });
+  } catch (e) {
+    await endProxy({ pid }, STOP_TIMEOUT_MS);
+    throw e;
+  }
+}
