@@ -5,7 +5,7 @@
  * @module
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
-import { PermissionProfile, type RunConfig } from "../../lib/run_config.ts";
+import type { RunConfig } from "../../lib/run_config.ts";
 import type { CliContext } from "./context.ts";
 import { workloadDeps } from "./workloads.ts";
 
@@ -31,6 +31,7 @@ export async function loadPermissionProfile(
   } catch (e) {
     throw new SyntaxError(`Permission profile ${value} is not JSON: ${(e as Error).message}`, { cause: e });
   }
+  const { PermissionProfile } = await import("../../lib/run_config.ts"); // zod loads only for commands that need it
   const parsed = PermissionProfile.strict().safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
