@@ -6,6 +6,7 @@
  * @module
  */
 import type { Logger } from "../log.ts";
+import { concatBytes } from "./bytes.ts";
 import { type Message, parseMessage } from "./jsonrpc.ts";
 
 /** How to start the server as a child process. */
@@ -68,20 +69,6 @@ function readerOf(stream: ReadableStream<Uint8Array>): { read(): Promise<Uint8Ar
       return value;
     },
   };
-}
-
-/** The bytes of `pieces` and then `last`, in one array. */
-function joinBytes(pieces: readonly Uint8Array[], last: Uint8Array): Uint8Array {
-  let size = last.byteLength;
-  for (const p of pieces) size += p.byteLength;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const p of pieces) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  out.set(last, offset);
-  return out;
 }
 
 /** A connector that runs `cmd` as a child process. */
@@ -225,7 +212,7 @@ export class StdioBackend {
         let start = 0;
         for (let newline = value.indexOf(10); newline >= 0; newline = value.indexOf(10, start)) {
           const tail = value.subarray(start, newline);
-          this.#line(decoder.decode(partial.length ? joinBytes(partial.splice(0), tail) : tail));
+          this.#line(decoder.decode(partial.length ? concatBytes([...partial.splice(0), tail]) : tail));
           start = newline + 1;
         }
         if (start < value.length) partial.push(value.slice(start));

@@ -6,6 +6,7 @@
  * is sent again once, on a new connection.
  * @module
  */
+import { concatBytes } from "../bytes.ts";
 import { ChunkedDecoder } from "./chunked.ts";
 import { Connection } from "./connection.ts";
 import { encodeRequest, type Framing, keepsAlive, requestHead, responseFraming, type ResponseHead } from "./head.ts";
@@ -192,7 +193,7 @@ export class Http1Pool {
     };
     if (decode()) {
       this.#release(c, reusable);
-      return concat(pieces);
+      return concatBytes(pieces);
     }
     let finished = false;
     return new ReadableStream<Uint8Array>({
@@ -234,17 +235,4 @@ export class Http1Pool {
       },
     });
   }
-}
-
-function concat(pieces: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  if (pieces.length === 1 && pieces[0]!.byteOffset === 0) return pieces[0] as Uint8Array<ArrayBuffer>;
-  let size = 0;
-  for (const p of pieces) size += p.byteLength;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const p of pieces) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
 }
