@@ -10,6 +10,7 @@ import { apiErrorMessage, type EventRecorder, type KubeClient, type ObjectRef } 
 import type { Logger } from "../../lib/log.ts";
 import { checksumOf, childNames, desiredChildren, labelsFor, referencedKeys } from "./desired/mod.ts";
 import { computeStatus } from "./status.ts";
+import { unenforcedFields } from "./unenforced.ts";
 
 /** The field manager of every apply the operator makes. */
 export const FIELD_MANAGER = "thv-operator";
@@ -102,10 +103,15 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-/** Reads the referenced Secret and ConfigMap keys: what is missing, and a checksum of the values used. */
+/**
+ * Reads the referenced Secret and ConfigMap keys: what is missing, a checksum of the values used, and the text
+ * of a `configmap` permission profile (to tell whether it restricts the network).
+ */
 async function resolveReferences(client: KubeClient, server: McpServer) {
   const missing: string[] = [];
   const used: Record<string, string> = {};
+  const profile = server.spec.permissionProfile?.type === "configmap" ? server.spec.permissionProfile : undefined;
+  let profileJson: string | undefined;
   for (const ref of referencedKeys(server)) {
     const object = await client.get<V1Secret | V1ConfigMap>({
       apiVersion: "v1",
@@ -119,6 +125,7 @@ async function resolveReferences(client: KubeClient, server: McpServer) {
       continue;
     }
     const data: Record<string, string> = { ...(object.data ?? {}) };
+    if (ref.kind === "ConfigMap" && ref.name === profile?.name) profileJson = data[profile.key ?? "profile.json"];
     if (ref.key === undefined) {
       for (const [k, v] of Object.entries(data)) used[`${ref.kind}/${ref.name}/${k}`] = v;
     } else if (ref.key in data) {
@@ -128,7 +135,11 @@ async function resolveReferences(client: KubeClient, server: McpServer) {
     }
   }
   // Only a hash of the values leaves this function: it goes into a pod annotation, so rotation rolls the pods.
-  return { missing, checksum: Object.keys(used).length > 0 ? checksumOf(used) : undefined };
+  return {
+    missing,
+    checksum: Object.keys(used).length > 0 ? checksumOf(used) : undefined,
+    ...(profileJson !== undefined ? { profileJson } : {}),
+  };
 }
 
 /** Reconciles the MCPServer `namespace/name` once. */
@@ -183,6 +194,7 @@ export async function reconcileMcpServer(
   };
 
   const refs = await resolveReferences(client, server);
+  const unenforced = unenforcedFields(server, refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {});
   const desired = desiredChildren(server, {
     runnerImage: deps.runnerImage,
     ...(refs.checksum ? { referencedChecksum: refs.checksum } : {}),
@@ -195,7 +207,23 @@ export async function reconcileMcpServer(
     uid: server.metadata.uid,
   };
   let deployment: V1Deployment | undefined;
-  if (desired.ok) {
+  if (unenforced.refused.length > 0) {
+    // Fail closed (decision 010): a proxy would serve without what the spec asks for, so none may exist. The
+    // children of an earlier spec are deleted (not scaled to 0, which an autoscaler or a hand could undo).
+    const deleted: string[] = [];
+    for (const ref of childRefs(namespace, name)) {
+      const key = `${ref.kind}/${namespace}/${ref.name}`;
+      if (!deps.liveVersions.has(key) && !deps.applied.has(key)) continue;
+      deps.applied.delete(key);
+      if (await client.delete(ref)) deleted.push(`${ref.kind} ${ref.name}`);
+      deps.liveVersions.delete(key);
+    }
+    if (deleted.length) {
+      log.info("Deleted children of a refused server", { children: deleted });
+      await deps.events.record(about, "Normal", "Deleted", `Deleted ${deleted.sort().join(", ")}`);
+    }
+    for (const r of unenforced.refused) await deps.events.record(about, "Warning", r.reason, r.message);
+  } else if (desired.ok) {
     const passStart = Math.floor(deps.now().getTime() / 1000) * 1000;
     const createdChildren: string[] = [];
     const updatedChildren: string[] = [];
@@ -249,6 +277,8 @@ export async function reconcileMcpServer(
     await deps.events.record(about, "Warning", "InvalidPodTemplateSpec", desired.podTemplateError);
   }
 
+  for (const n of unenforced.notApplied) await deps.events.record(about, "Warning", n.reason, n.message);
+
   const pods = await client.list<V1Pod>("v1", "Pod", {
     namespace,
     labelSelector: Object.entries(labelsFor(name)).map(([k, v]) => `${k}=${v}`).join(","),
@@ -258,6 +288,7 @@ export async function reconcileMcpServer(
     ...(deployment ? { deployment } : {}),
     ...(desired.ok ? {} : { podTemplateError: desired.podTemplateError }),
     missing: refs.missing,
+    unenforced,
     now: deps.now(),
   });
   if (!sameJson(status, raw.status)) {

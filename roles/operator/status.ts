@@ -7,6 +7,7 @@ import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import type { McpServer, McpServerStatus } from "../../crds/mod.ts";
 import { type Condition, setCondition } from "./conditions.ts";
 import { serverUrl } from "./desired/mod.ts";
+import { refusedMessage, type Unenforced, UNENFORCED_CONDITION_TYPES } from "./unenforced.ts";
 
 /** What the reconciler observed, as input to {@linkcode computeStatus}. */
 export interface Observed {
@@ -18,6 +19,8 @@ export interface Observed {
   readonly podTemplateError?: string;
   /** Referenced objects that do not exist, as `Secret "x"` or `ConfigMap "y"`. */
   readonly missing: readonly string[];
+  /** Fields thv does not enforce (see {@linkcode unenforcedFields}); none when absent. */
+  readonly unenforced?: Unenforced;
   /** The time to stamp on conditions that change. */
   readonly now: Date;
 }
@@ -57,43 +60,48 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
   const ready = live.filter(isReady).length;
   const failure = live.map(failureOf).find((f) => f !== undefined);
 
+  // One condition per field thv does not enforce; the conditions of fields since removed go.
+  const unenforced = [...(observed.unenforced?.refused ?? []), ...(observed.unenforced?.notApplied ?? [])];
+  conditions = conditions.filter((c) =>
+    !UNENFORCED_CONDITION_TYPES.has(c.type) || unenforced.some((u) => u.conditionType === c.type)
+  );
+  for (const u of unenforced) {
+    set({ type: u.conditionType, status: u.conditionStatus, reason: u.reason, message: u.message });
+  }
+  const refused = observed.unenforced?.refused ?? [];
+
+  set(
+    observed.podTemplateError
+      ? { type: "PodTemplateValid", status: "False", reason: "InvalidPodTemplateSpec", message: observed.podTemplateError }
+      : { type: "PodTemplateValid", status: "True", reason: "ValidPodTemplateSpec", message: "podTemplateSpec is valid" },
+  );
+
   let phase: NonNullable<McpServerStatus["phase"]>;
   let message: string;
-  if (observed.podTemplateError) {
-    set({
-      type: "PodTemplateValid",
-      status: "False",
-      reason: "InvalidPodTemplateSpec",
-      message: observed.podTemplateError,
-    });
+  if (refused.length > 0) {
+    phase = "Failed";
+    message = refusedMessage(refused);
+  } else if (observed.podTemplateError) {
     phase = "Failed";
     message = `Invalid podTemplateSpec: ${observed.podTemplateError}`;
+  } else if (observed.missing.length > 0) {
+    phase = "Pending";
+    message = `Waiting for ${observed.missing.join(", ")} to exist`;
+  } else if (observed.deployment?.spec?.replicas === 0) {
+    phase = "Stopped";
+    message = "MCP server is stopped (0 replicas)";
+  } else if (ready > 0) {
+    phase = "Ready";
+    message = "MCP server is running";
+  } else if (failure) {
+    phase = "Failed";
+    message = `MCP server pod failed: ${failure}`;
+  } else if (live.length > 0) {
+    phase = "Pending";
+    message = "MCP server is starting";
   } else {
-    set({
-      type: "PodTemplateValid",
-      status: "True",
-      reason: "ValidPodTemplateSpec",
-      message: "podTemplateSpec is valid",
-    });
-    if (observed.missing.length > 0) {
-      phase = "Pending";
-      message = `Waiting for ${observed.missing.join(", ")} to exist`;
-    } else if (observed.deployment?.spec?.replicas === 0) {
-      phase = "Stopped";
-      message = "MCP server is stopped (0 replicas)";
-    } else if (ready > 0) {
-      phase = "Ready";
-      message = "MCP server is running";
-    } else if (failure) {
-      phase = "Failed";
-      message = `MCP server pod failed: ${failure}`;
-    } else if (live.length > 0) {
-      phase = "Pending";
-      message = "MCP server is starting";
-    } else {
-      phase = "Pending";
-      message = "MCP server is being created";
-    }
+    phase = "Pending";
+    message = "MCP server is being created";
   }
   set({
     type: "ReferencesResolved",

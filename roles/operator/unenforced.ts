@@ -1,0 +1,212 @@
+/**
+ * Fail closed (decision 010): the MCPServer fields thv accepts, because ToolHive's manifests carry them, but
+ * does not enforce yet. A field that guards access (authentication, authorization, rate limits, tool
+ * filtering, audit, a network-restricting permission profile) refuses the server: no proxy runs, since it
+ * would serve anyone. A field that guards nothing (telemetry, session storage) lets the server run, with a
+ * condition and a Warning Event saying it is not applied. Pure: the reconciler supplies what it read.
+ * @module
+ */
+import type { McpServer } from "../../crds/mod.ts";
+import { PermissionProfile } from "../../lib/run_config.ts";
+
+/** One field thv does not enforce, and the condition that reports it. */
+export interface UnenforcedField {
+  /** The field's path, e.g. `spec.oidcConfigRef`. */
+  readonly field: string;
+  /** Condition type (ToolHive's where it has one). */
+  readonly conditionType: string;
+  /** Condition status: False for a refused or unapplied config, True for a warning-style condition. */
+  readonly conditionStatus: "True" | "False";
+  /** CamelCase reason, also the reason of the Warning Event. */
+  readonly reason: string;
+  /** What is wrong and what to do, naming the field. */
+  readonly message: string;
+}
+
+/** What {@linkcode unenforcedFields} found. */
+export interface Unenforced {
+  /** Fields that refuse the server: phase Failed, no proxy. */
+  readonly refused: readonly UnenforcedField[];
+  /** Fields the server runs without: a condition and a Warning Event each. */
+  readonly notApplied: readonly UnenforcedField[];
+}
+
+/** What the reconciler read that the check needs. */
+export interface UnenforcedInputs {
+  /** The text of a `configmap` permission profile, when its ConfigMap and key exist. */
+  readonly profileJson?: string;
+}
+
+type Refusal = { field: string; type: string; reason: string; what: string };
+
+/** The access-guarding fields, each with the condition that reports it (ToolHive's type where it has one). */
+const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
+  {
+    key: "oidcConfigRef",
+    field: "spec.oidcConfigRef",
+    type: "OIDCConfigRefValidated",
+    reason: "OIDCConfigRefNotSupported",
+    what: "OIDC authentication of clients",
+  },
+  {
+    key: "authzConfig",
+    field: "spec.authzConfig",
+    type: "AuthzConfigValidated",
+    reason: "AuthzConfigNotSupported",
+    what: "Cedar authorization",
+  },
+  {
+    key: "authzConfigRef",
+    field: "spec.authzConfigRef",
+    type: "AuthzConfigRefValidated",
+    reason: "AuthzConfigRefNotSupported",
+    what: "Cedar authorization",
+  },
+  {
+    key: "authServerRef",
+    field: "spec.authServerRef",
+    type: "AuthServerRefValidated",
+    reason: "AuthServerRefNotSupported",
+    what: "the embedded authorization server",
+  },
+  {
+    key: "externalAuthConfigRef",
+    field: "spec.externalAuthConfigRef",
+    type: "ExternalAuthConfigValidated",
+    reason: "ExternalAuthConfigNotSupported",
+    what: "external authentication",
+  },
+  {
+    key: "webhookConfigRef",
+    field: "spec.webhookConfigRef",
+    type: "WebhookConfigValidated",
+    reason: "WebhookConfigNotSupported",
+    what: "validating and mutating webhooks",
+  },
+  {
+    key: "rateLimiting",
+    field: "spec.rateLimiting",
+    type: "RateLimitConfigValid",
+    reason: "RateLimitNotSupported",
+    what: "rate limiting",
+  },
+  {
+    key: "toolConfigRef",
+    field: "spec.toolConfigRef",
+    type: "ToolConfigValidated",
+    reason: "ToolConfigNotSupported",
+    what: "tool filtering",
+  },
+];
+
+const AUDIT: Refusal = {
+  field: "spec.audit.enabled",
+  type: "AuditConfigValidated",
+  reason: "AuditNotSupported",
+  what: "audit logging",
+};
+const PROFILE_TYPE = "PermissionProfileValidated";
+
+/** Every condition type this module sets: one that no longer applies is removed from the status. */
+export const UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
+  ...GUARDS.map((g) => g.type),
+  AUDIT.type,
+  PROFILE_TYPE,
+  "TelemetryConfigRefValidated",
+  "SessionStorageWarning",
+]);
+
+function refusal(r: Refusal): UnenforcedField {
+  return {
+    field: r.field,
+    conditionType: r.type,
+    conditionStatus: "False",
+    reason: r.reason,
+    message: `${r.field} asks for ${r.what}, which thv does not enforce yet, so no proxy runs: ` +
+      `remove ${r.field} to run the server without it, or run this server with ToolHive's operator`,
+  };
+}
+
+/** Whether the profile leaves the network open (the only kind thv can honour in a cluster: no NetworkPolicy yet). */
+function opensNetwork(profile: ReturnType<typeof PermissionProfile.parse>): boolean {
+  return profile.network?.outbound?.insecure_allow_all === true && !profile.network.inbound?.allow_host?.length;
+}
+
+/** The permission profile's refusal, if it restricts what thv cannot restrict in a cluster. */
+function profileRefusal(server: McpServer, inputs: UnenforcedInputs): UnenforcedField | undefined {
+  const profile = server.spec.permissionProfile;
+  if (!profile) return undefined;
+  const refuse = (reason: string, message: string): UnenforcedField => ({
+    field: "spec.permissionProfile",
+    conditionType: PROFILE_TYPE,
+    conditionStatus: "False",
+    reason,
+    message,
+  });
+  const cannot = "thv cannot enforce network restrictions in Kubernetes yet (no NetworkPolicy), so no proxy runs: " +
+    "use the builtin profile network, or remove spec.permissionProfile";
+  if (profile.type === "builtin") {
+    return profile.name === "network"
+      ? undefined
+      : refuse("NetworkRestrictionNotSupported", `spec.permissionProfile builtin ${profile.name} restricts the network; ${cannot}`);
+  }
+  // A missing ConfigMap or key is reported as a missing reference (phase Pending), and the pod cannot start.
+  if (inputs.profileJson === undefined) return undefined;
+  const source = `ConfigMap ${profile.name} key ${profile.key ?? "profile.json"}`;
+  let data: unknown;
+  try {
+    data = JSON.parse(inputs.profileJson);
+  } catch (e) {
+    return refuse("PermissionProfileInvalid", `spec.permissionProfile: ${source} is not JSON (${(e as Error).message}): fix it`);
+  }
+  const parsed = PermissionProfile.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return refuse(
+      "PermissionProfileInvalid",
+      `spec.permissionProfile: ${source}: field ${issue.path.join(".") || "(root)"}: ${issue.message}: fix it`,
+    );
+  }
+  return opensNetwork(parsed.data)
+    ? undefined
+    : refuse("NetworkRestrictionNotSupported", `spec.permissionProfile: ${source} restricts the network; ${cannot}`);
+}
+
+/** The fields of `server` that thv does not enforce: those that refuse it, and those it runs without. */
+export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {}): Unenforced {
+  const { spec } = server;
+  const refused = GUARDS.filter((g) => spec[g.key] !== undefined).map(refusal);
+  if (spec.audit?.enabled) refused.push(refusal(AUDIT));
+  const profile = profileRefusal(server, inputs);
+  if (profile) refused.push(profile);
+
+  const notApplied: UnenforcedField[] = [];
+  if (spec.telemetryConfigRef) {
+    notApplied.push({
+      field: "spec.telemetryConfigRef",
+      conditionType: "TelemetryConfigRefValidated",
+      conditionStatus: "False",
+      reason: "TelemetryConfigRefNotApplied",
+      message: `spec.telemetryConfigRef (MCPTelemetryConfig ${spec.telemetryConfigRef.name}) is not applied yet: ` +
+        "the server runs without OpenTelemetry export; remove the field to silence this",
+    });
+  }
+  if (spec.sessionStorage) {
+    notApplied.push({
+      field: "spec.sessionStorage",
+      conditionType: "SessionStorageWarning",
+      conditionStatus: "True",
+      reason: "SessionStorageNotApplied",
+      message: `spec.sessionStorage (${spec.sessionStorage.provider}) is not applied yet: ` +
+        "each proxy replica keeps its own sessions in memory; remove the field to silence this",
+    });
+  }
+  return { refused, notApplied };
+}
+
+/** The `status.message` of a refused server: every refused field, and what to do. */
+export function refusedMessage(refused: readonly UnenforcedField[]): string {
+  if (refused.length === 1) return refused[0]!.message;
+  return `${refused.map((r) => r.field).join(", ")} ask for what thv does not enforce yet, so no proxy runs: ` +
+    "remove them to run the server without them (the conditions say what each asks for)";
+}

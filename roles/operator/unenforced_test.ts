@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { computeStatus } from "./status.ts";
+import { mcpServer } from "./testing/servers.ts";
+import { refusedMessage, UNENFORCED_CONDITION_TYPES, unenforcedFields } from "./unenforced.ts";
+
+const now = new Date("2026-11-21T10:00:00Z");
+const redis = { sessionStorage: { provider: "redis", address: "redis:6379" } };
+
+/** Each access-guarding field, as a spec fragment that the schema accepts. */
+const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
+  ["spec.oidcConfigRef", { oidcConfigRef: { name: "oidc", audience: "a" } }, "OIDCConfigRefValidated", "OIDCConfigRefNotSupported"],
+  [
+    "spec.authzConfig",
+    { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } },
+    "AuthzConfigValidated",
+    "AuthzConfigNotSupported",
+  ],
+  ["spec.authzConfigRef", { authzConfigRef: { name: "z" } }, "AuthzConfigRefValidated", "AuthzConfigRefNotSupported"],
+  ["spec.authServerRef", { authServerRef: { name: "as" } }, "AuthServerRefValidated", "AuthServerRefNotSupported"],
+  [
+    "spec.externalAuthConfigRef",
+    { externalAuthConfigRef: { name: "x" } },
+    "ExternalAuthConfigValidated",
+    "ExternalAuthConfigNotSupported",
+  ],
+  ["spec.webhookConfigRef", { webhookConfigRef: { name: "w" } }, "WebhookConfigValidated", "WebhookConfigNotSupported"],
+  [
+    "spec.rateLimiting",
+    { ...redis, rateLimiting: { shared: { maxTokens: 10, refillPeriod: "1m" } } },
+    "RateLimitConfigValid",
+    "RateLimitNotSupported",
+  ],
+  ["spec.toolConfigRef", { toolConfigRef: { name: "t" } }, "ToolConfigValidated", "ToolConfigNotSupported"],
+  ["spec.audit.enabled", { audit: { enabled: true } }, "AuditConfigValidated", "AuditNotSupported"],
+  [
+    "spec.permissionProfile",
+    { permissionProfile: { type: "builtin", name: "none" } },
+    "PermissionProfileValidated",
+    "NetworkRestrictionNotSupported",
+  ],
+];
+
+Deno.test("unenforcedFields refuses every access-guarding field, naming it in the condition", () => {
+  for (const [field, spec, type, reason] of GUARDED) {
+    const { refused } = unenforcedFields(mcpServer(spec));
+    assert.equal(refused.length, 1, field);
+    assert.equal(refused[0]!.field, field);
+    assert.equal(refused[0]!.conditionType, type);
+    assert.equal(refused[0]!.conditionStatus, "False");
+    assert.equal(refused[0]!.reason, reason);
+    assert.ok(refused[0]!.message.startsWith(`${field} `) || refused[0]!.message.startsWith(`${field}:`), field);
+    assert.match(refused[0]!.message, /so no proxy runs: /, field);
+    assert.ok(UNENFORCED_CONDITION_TYPES.has(type));
+  }
+});
+
+Deno.test("unenforcedFields lets a plain server, audit off and the network profile through", () => {
+  for (
+    const spec of [
+      {},
+      { audit: { enabled: false } },
+      { permissionProfile: { type: "builtin", name: "network" } },
+      { trustProxyHeaders: true, endpointPrefix: "/x" },
+    ]
+  ) {
+    assert.deepEqual(unenforcedFields(mcpServer(spec)), { refused: [], notApplied: [] }, JSON.stringify(spec));
+  }
+});
+
+Deno.test("unenforcedFields reads a configmap profile: only an open network passes", () => {
+  const server = mcpServer({ permissionProfile: { type: "configmap", name: "p", key: "profile.json" } });
+  const open = JSON.stringify({ network: { outbound: { insecure_allow_all: true } }, read: ["/data"] });
+  assert.deepEqual(unenforcedFields(server, { profileJson: open }).refused, []);
+  assert.deepEqual(unenforcedFields(server, {}).refused, [], "a missing ConfigMap is a missing reference instead");
+  const table: Array<[string, string, RegExp]> = [
+    [
+      JSON.stringify({ network: { outbound: { allow_host: ["api.example.com"] } } }),
+      "NetworkRestrictionNotSupported",
+      /ConfigMap p key profile\.json restricts the network/,
+    ],
+    [JSON.stringify({}), "NetworkRestrictionNotSupported", /restricts the network/],
+    [
+      JSON.stringify({ network: { outbound: { insecure_allow_all: true }, inbound: { allow_host: ["10.0.0.1"] } } }),
+      "NetworkRestrictionNotSupported",
+      /restricts the network/,
+    ],
+    ["{not json", "PermissionProfileInvalid", /is not JSON .*: fix it$/],
+    [JSON.stringify({ read: "x" }), "PermissionProfileInvalid", /field read: .*: fix it$/],
+  ];
+  for (const [text, reason, message] of table) {
+    const { refused } = unenforcedFields(server, { profileJson: text });
+    assert.equal(refused[0]?.reason, reason, text);
+    assert.match(refused[0]!.message, message, text);
+  }
+});
+
+Deno.test("unenforcedFields runs a server with telemetry or session storage, saying they are not applied", () => {
+  const { refused, notApplied } = unenforcedFields(
+    mcpServer({ telemetryConfigRef: { name: "otel" }, ...redis }),
+  );
+  assert.deepEqual(refused, []);
+  assert.deepEqual(notApplied.map((n) => [n.field, n.conditionType, n.conditionStatus, n.reason]), [
+    ["spec.telemetryConfigRef", "TelemetryConfigRefValidated", "False", "TelemetryConfigRefNotApplied"],
+    ["spec.sessionStorage", "SessionStorageWarning", "True", "SessionStorageNotApplied"],
+  ]);
+  assert.match(notApplied[0]!.message, /MCPTelemetryConfig otel\) is not applied yet: /);
+});
+
+Deno.test("refusedMessage names every refused field", () => {
+  const { refused } = unenforcedFields(mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, toolConfigRef: { name: "t" } }));
+  assert.match(refusedMessage(refused), /^spec\.oidcConfigRef, spec\.toolConfigRef ask for what thv does not enforce yet/);
+});
+
+Deno.test("computeStatus fails a refused server with one condition per field, and clears them when removed", () => {
+  const server = mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, audit: { enabled: true } });
+  const failed = computeStatus(server, { pods: [], missing: [], now, unenforced: unenforcedFields(server) });
+  assert.equal(failed.phase, "Failed");
+  assert.match(failed.message!, /^spec\.oidcConfigRef, spec\.audit\.enabled ask for/);
+  const byType = Object.fromEntries(failed.conditions!.map((c) => [c.type, c]));
+  assert.equal(byType.OIDCConfigRefValidated?.reason, "OIDCConfigRefNotSupported");
+  assert.equal(byType.AuditConfigValidated?.reason, "AuditNotSupported");
+  assert.equal(byType.Ready?.status, "False");
+  assert.equal(byType.Ready?.message, failed.message);
+
+  const fixed = mcpServer({}, { generation: 2 });
+  const recovered = computeStatus({ ...fixed, status: failed }, {
+    pods: [],
+    missing: [],
+    now,
+    unenforced: unenforcedFields(fixed),
+  });
+  assert.equal(recovered.phase, "Pending");
+  assert.equal(recovered.message, "MCP server is being created");
+  assert.deepEqual(recovered.conditions!.map((c) => c.type), ["PodTemplateValid", "ReferencesResolved", "Ready"].sort());
+});
+
+Deno.test("computeStatus keeps a telemetry server's phase, with its not-applied condition", () => {
+  const server = mcpServer({ telemetryConfigRef: { name: "otel" } });
+  const status = computeStatus(server, { pods: [], missing: [], now, unenforced: unenforcedFields(server) });
+  assert.equal(status.phase, "Pending");
+  const telemetry = status.conditions!.find((c) => c.type === "TelemetryConfigRefValidated");
+  assert.equal(telemetry?.reason, "TelemetryConfigRefNotApplied");
+  assert.equal(telemetry?.observedGeneration, 1);
+});
