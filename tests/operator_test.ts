@@ -11,6 +11,8 @@ import { parseRunConfig } from "../lib/run_config.ts";
 
 const EXAMPLES = fileURLToPath(new URL("../docs/examples/", import.meta.url));
 const RESYNC_MS = 1500;
+/** Examples the operator refuses (decision 010): they ask for what thv does not enforce yet. */
+const REFUSED_EXAMPLES = new Set(["mcpserver-permission-profile-configmap"]);
 
 /** Objects read back through kubectl: loosely typed on purpose, the assertions check their shape. */
 // deno-lint-ignore no-explicit-any
@@ -81,6 +83,13 @@ Deno.test("operator reconciles MCPServers on a real control plane", async (t) =>
       );
       for (const name of names as string[]) {
         const server = await getJson(cp, "mcpserver", name, ns);
+        if (REFUSED_EXAMPLES.has(ns)) {
+          // Its profile restricts the network, which thv cannot enforce in a cluster yet: refused, no proxy.
+          const refused = await eventually(cp, "mcpserver", name, ns, (o) => o.status?.phase === "Failed");
+          assert.match(refused.status.message, /^spec\.permissionProfile: .* restricts the network/);
+          assert.equal(await getJson(cp, "deployment", name, ns), undefined);
+          continue;
+        }
         for (const [kind, child] of CONTRACT(name)) {
           const o = await eventually(cp, kind, child, ns);
           assert.equal(o.metadata.ownerReferences?.[0]?.uid, server!.metadata.uid, `${ns} ${kind}/${child} owner`);
@@ -138,10 +147,6 @@ Deno.test("operator reconciles MCPServers on a real control plane", async (t) =>
     const fs = podPatch((await getJson(cp, "deployment", "filesystem", "mcpserver-pod-template-volume"))!);
     assert.deepEqual(fs.spec.volumes, [{ name: "notes", configMap: { name: "notes" } }]);
     assert.equal(fs.spec.containers[0].volumeMounts[0].mountPath, "/data");
-
-    const restricted = (await getJson(cp, "deployment", "fetch-restricted", "mcpserver-permission-profile-configmap"))!;
-    const mounts = restricted.spec.template.spec.containers[0].volumeMounts.map((m: Json) => m.mountPath);
-    assert.deepEqual(mounts, ["/etc/runconfig", "/etc/toolhive/profiles"]);
 
     const everything = (await getJson(cp, "deployment", "everything", "mcpserver-streamable-http"))!;
     assert.equal(everything.spec.replicas, 2);

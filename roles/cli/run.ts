@@ -7,6 +7,7 @@
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import type { RunConfig } from "../../lib/run_config.ts";
 import type { CliContext } from "./context.ts";
+import { exposedHostWarning, ignoredKeysWarning } from "./run_warnings.ts";
 import { workloadDeps } from "./workloads.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -119,15 +120,17 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
     .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
     .action(async (target, args, opts) => {
       const ctx = context();
-      const [{ parseRunConfig }, workloads, docker] = await Promise.all([
-        import("../../lib/run_config.ts"),
+      const [{ parseImportedRunConfig }, workloads, docker] = await Promise.all([
+        import("../../lib/run_config_import.ts"),
         import("../../lib/workloads/mod.ts"),
         import("../../lib/runtime/docker/mod.ts"),
       ]);
       if (opts.fromConfig && target) throw new RangeError("Give either a server or --from-config, not both");
-      const base: Partial<RunConfig> = opts.fromConfig
-        ? parseRunConfig(await readFlagFile("--from-config", opts.fromConfig), opts.fromConfig)
-        : {};
+      // A RunConfig from elsewhere (often ToolHive) may ask for what thv does not enforce: refused by key.
+      const imported = opts.fromConfig
+        ? parseImportedRunConfig(await readFlagFile("--from-config", opts.fromConfig), opts.fromConfig)
+        : undefined;
+      const base: Partial<RunConfig> = imported?.config ?? {};
       const fileEnv = opts.envFile
         ? workloads.parseEnvFile(await readFlagFile("--env-file", opts.envFile), opts.envFile)
         : {};
@@ -153,6 +156,12 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         volumes: opts.volume,
         ...(opts.permissionProfile ? { profile: await loadPermissionProfile(opts.permissionProfile) } : {}),
       });
+      for (
+        const warning of [
+          imported && ignoredKeysWarning(opts.fromConfig!, imported.ignored),
+          exposedHostWarning(config.name, config.host),
+        ]
+      ) if (warning) console.error(warning);
       const signal = ctx.shutdown(); // Ctrl-C while it starts undoes the run; with --foreground it stops it
       const created = await workloads.createWorkload(config, deps, {
         secrets,

@@ -1,0 +1,72 @@
+/**
+ * Reading a RunConfig that comes from outside thv (`thv run --from-config`, often written by ToolHive), fail
+ * closed (decision 010): a key that guards access and that thv does not enforce yet refuses the file, since
+ * the server would otherwise serve without it; a key that guards nothing and is not applied is reported, so
+ * the caller can warn. {@linkcode parseRunConfig} alone drops unknown keys without a word.
+ * @module
+ */
+import { parseRunConfig, type RunConfig, RunConfig as RunConfigSchema } from "./run_config.ts";
+
+/** ToolHive RunConfig keys that guard access, which thv does not enforce yet, with what each asks for. */
+export const UNENFORCED_RUN_CONFIG_KEYS: Readonly<Record<string, string>> = {
+  oidc_config: "OIDC authentication of clients",
+  jwks_auth_token_file: "OIDC authentication of clients",
+  authz_config: "Cedar authorization",
+  authz_config_path: "Cedar authorization",
+  audit_config_path: "audit logging",
+  rate_limit_config: "rate limiting",
+  tools_filter: "tool filtering",
+  allowed_origins: "an Origin allow-list",
+  middleware_configs: "proxy middleware (authentication, authorization, filtering)",
+  additional_middleware_configs: "proxy middleware",
+  validating_webhooks: "validating webhooks",
+  mutating_webhooks: "mutating webhooks",
+  embedded_auth_server_config: "the embedded authorization server",
+  remote_auth_config: "authentication to a remote server",
+  token_exchange_config: "token exchange",
+  upstream_swap_config: "upstream token swap",
+  aws_sts_config: "AWS STS credentials",
+};
+
+/** Keys of thv's own schema that the local runner does not apply: reported when they carry a value. */
+const NOT_APPLIED_LOCALLY = ["target_host", "scaling_config"] as const;
+
+/** What an imported RunConfig holds that thv does not apply. */
+export interface ImportedRunConfig {
+  /** The RunConfig, as {@linkcode parseRunConfig} reads it. */
+  readonly config: RunConfig;
+  /** Keys with a value that thv ignores; none of them guards access. */
+  readonly ignored: readonly string[];
+}
+
+/** Whether a key's value asks for anything: null, false, "" and empty lists or objects do not. */
+function hasValue(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === "") return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
+}
+
+/**
+ * Reads a RunConfig from outside thv. Throws a RangeError naming every key that asks for what thv does not
+ * enforce (and `audit_config` when it enables audit); returns the other keys it ignores.
+ */
+export function parseImportedRunConfig(text: string, source: string): ImportedRunConfig {
+  const config = parseRunConfig(text, source); // the JSON and the known fields are checked first
+  const data = JSON.parse(text) as Record<string, unknown>;
+  const refused = Object.keys(data).filter((k) => k in UNENFORCED_RUN_CONFIG_KEYS && hasValue(data[k]));
+  if (config.audit_config?.enabled) refused.push("audit_config");
+  if (refused.length > 0) {
+    const asks = [...new Set(refused.map((k) => UNENFORCED_RUN_CONFIG_KEYS[k] ?? "audit logging"))].join(", ");
+    const [verb, them] = refused.length > 1 ? ["ask", "them"] : ["asks", "it"];
+    throw new RangeError(
+      `RunConfig ${source}: ${refused.join(", ")} ${verb} for ${asks}, which thv does not enforce yet: ` +
+        `remove ${them} from the file to run the server without ${them}`,
+    );
+  }
+  const known = new Set(Object.keys(RunConfigSchema.shape));
+  const ignored = Object.keys(data).filter((k) =>
+    hasValue(data[k]) && (!known.has(k) || (NOT_APPLIED_LOCALLY as readonly string[]).includes(k))
+  );
+  return { config, ignored: ignored.sort() };
+}

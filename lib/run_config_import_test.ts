@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { RUN_CONFIG_SCHEMA_VERSION } from "./run_config.ts";
+import { parseImportedRunConfig, UNENFORCED_RUN_CONFIG_KEYS } from "./run_config_import.ts";
+
+const minimal = {
+  schema_version: RUN_CONFIG_SCHEMA_VERSION,
+  name: "fetch",
+  image: "img:1",
+  transport: "stdio",
+  port: 8080,
+};
+const text = (extra: Record<string, unknown>) => JSON.stringify({ ...minimal, ...extra });
+
+Deno.test("parseImportedRunConfig refuses each key that guards access, naming it and the source", () => {
+  for (const key of Object.keys(UNENFORCED_RUN_CONFIG_KEYS)) {
+    assert.throws(() => parseImportedRunConfig(text({ [key]: { any: "value" } }), "exported.json"), {
+      name: "RangeError",
+      message: new RegExp(`^RunConfig exported\\.json: ${key} asks for .*, which thv does not enforce yet: remove it`),
+    }, key);
+  }
+  assert.throws(
+    () => parseImportedRunConfig(text({ audit_config: { enabled: true } }), "a.json"),
+    { message: /^RunConfig a\.json: audit_config asks for audit logging, which thv does not enforce yet: / },
+  );
+});
+
+Deno.test("parseImportedRunConfig names every refused key in one line", () => {
+  assert.throws(
+    () => parseImportedRunConfig(text({ oidc_config: { Issuer: "https://x" }, tools_filter: ["a"] }), "b.json"),
+    (e: Error) => {
+      assert.equal(e.message.includes("\n"), false);
+      assert.match(e.message, /^RunConfig b\.json: oidc_config, tools_filter ask for OIDC authentication of clients, /);
+      assert.match(e.message, /remove them from the file to run the server without them$/);
+      return true;
+    },
+  );
+});
+
+Deno.test("parseImportedRunConfig lets empty guarding keys and audit off through, and reports ignored keys", () => {
+  const { config, ignored } = parseImportedRunConfig(
+    text({
+      oidc_config: null,
+      tools_filter: [],
+      authz_config: {},
+      audit_config: { enabled: false },
+      telemetry_config: { endpoint: "otel:4317" },
+      isolate_network: true,
+      debug: false,
+      target_host: "10.0.0.2",
+    }),
+    "c.json",
+  );
+  assert.equal(config.name, "fetch");
+  assert.deepEqual(ignored, ["isolate_network", "target_host", "telemetry_config"]);
+});

@@ -1,0 +1,194 @@
+/**
+ * Fail closed (decision 010) on a real control plane, with the operator under the chart's RBAC and kubectl
+ * as the user: an MCPServer asking for what thv does not enforce gets phase Failed, a condition naming the
+ * field, a Warning Event and no proxy; removing the field lets it proceed; telemetry runs with a warning.
+ */
+import "./harness/quiet_deprecations.ts";
+import assert from "node:assert/strict";
+import { type ControlPlane, kubectl, poll, REPO_ROOT, startControlPlane, startTestOperator } from "./harness/mod.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+const NS = "fail-closed";
+const REDIS = { sessionStorage: { provider: "redis", address: "redis:6379" } };
+
+/** Each access-guarding field: spec fragment, condition type, reason. */
+const REFUSED: Array<[string, Json, string, string]> = [
+  ["oidc", { oidcConfigRef: { name: "oidc", audience: "mcp" } }, "OIDCConfigRefValidated", "OIDCConfigRefNotSupported"],
+  [
+    "authz-inline",
+    { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } },
+    "AuthzConfigValidated",
+    "AuthzConfigNotSupported",
+  ],
+  ["authz-ref", { authzConfigRef: { name: "z" } }, "AuthzConfigRefValidated", "AuthzConfigRefNotSupported"],
+  ["auth-server", { authServerRef: { name: "as" } }, "AuthServerRefValidated", "AuthServerRefNotSupported"],
+  ["external-auth", { externalAuthConfigRef: { name: "x" } }, "ExternalAuthConfigValidated", "ExternalAuthConfigNotSupported"],
+  ["webhook", { webhookConfigRef: { name: "w" } }, "WebhookConfigValidated", "WebhookConfigNotSupported"],
+  [
+    "rate-limit",
+    { ...REDIS, rateLimiting: { shared: { maxTokens: 10, refillPeriod: "1m" } } },
+    "RateLimitConfigValid",
+    "RateLimitNotSupported",
+  ],
+  ["tool-config", { toolConfigRef: { name: "t" } }, "ToolConfigValidated", "ToolConfigNotSupported"],
+  ["audit", { audit: { enabled: true } }, "AuditConfigValidated", "AuditNotSupported"],
+  [
+    "no-network",
+    { permissionProfile: { type: "builtin", name: "none" } },
+    "PermissionProfileValidated",
+    "NetworkRestrictionNotSupported",
+  ],
+];
+
+function k(cp: ControlPlane) {
+  return async (args: string[], stdin?: string) => {
+    const res = await kubectl(cp.kubeconfigPath, args, stdin);
+    if (res.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${res.stderr}`);
+    return res.stdout;
+  };
+}
+
+async function getJson(cp: ControlPlane, kind: string, name: string): Promise<Json | undefined> {
+  const res = await kubectl(cp.kubeconfigPath, ["get", kind, name, "-n", NS, "-o", "json"]);
+  return res.code === 0 ? JSON.parse(res.stdout) : undefined;
+}
+
+function eventually(cp: ControlPlane, kind: string, name: string, check: (o: Json) => boolean) {
+  return poll(async () => {
+    const o = await getJson(cp, kind, name);
+    return o && check(o) ? o : undefined;
+  }, { what: `${kind} ${NS}/${name}`, deadlineMs: 20_000, intervalMs: 150 });
+}
+
+function gone(cp: ControlPlane, kind: string, name: string) {
+  return poll(async () => (await getJson(cp, kind, name)) === undefined || undefined, {
+    what: `${kind} ${NS}/${name} deleted`,
+    deadlineMs: 20_000,
+    intervalMs: 150,
+  });
+}
+
+const condition = (o: Json, type: string): Json | undefined => o.status?.conditions?.find((c: Json) => c.type === type);
+
+const server = (name: string, spec: Json) =>
+  JSON.stringify({
+    apiVersion: "toolhive.stacklok.dev/v1beta1",
+    kind: "MCPServer",
+    metadata: { name },
+    spec: { image: "example/mcp:1", ...spec },
+  });
+
+Deno.test("operator fails closed on fields thv does not enforce, and proceeds once they are removed", async (t) => {
+  await using cp = await startControlPlane();
+  const run = k(cp);
+  await run(["apply", "--server-side", "-f", `${REPO_ROOT}crds/generated/`]);
+  await run(["wait", "--for=condition=Established", "crd/mcpservers.toolhive.stacklok.dev"]);
+  await run(["create", "namespace", NS]);
+  await using operator = await startTestOperator(cp, { resyncMs: 1500 });
+  const warnings = async (name: string) =>
+    (JSON.parse(await run(["get", "events", "-n", NS, "--field-selector", "type=Warning", "-o", "json"]))
+      .items as Json[]).filter((e) => e.involvedObject.name === name);
+
+  await t.step("each field: phase Failed, a condition naming it, a Warning Event, and no proxy", async () => {
+    for (const [name, spec] of REFUSED) await run(["apply", "-n", NS, "-f", "-"], server(name, spec));
+    // The plain server is the control: the same operator gives it a Deployment.
+    await run(["apply", "-n", NS, "-f", "-"], server("plain", {}));
+    await eventually(cp, "deployment", "plain", () => true);
+    for (const [name, , type, reason] of REFUSED) {
+      const failed = await eventually(cp, "mcpserver", name, (o) => o.status?.phase === "Failed");
+      const c = condition(failed, type);
+      assert.equal(c?.status, "False", `${name}: ${type}`);
+      assert.equal(c?.reason, reason, name);
+      assert.match(c.message, /^spec\.\S+ .*so no proxy runs: /, name);
+      assert.equal(failed.status.message, c.message, name);
+      assert.equal(condition(failed, "Ready")?.status, "False");
+      for (const [kind, child] of [["deployment", name], ["service", `mcp-${name}-proxy`], ["configmap", `${name}-runconfig`]]) {
+        assert.equal(await getJson(cp, kind!, child!), undefined, `${name}: no ${kind} ${child}`);
+      }
+      const events = await warnings(name);
+      assert.ok(events.some((e) => e.reason === reason && e.message === c.message), `${name}: Warning ${reason}`);
+    }
+  });
+
+  await t.step("a running server that gains oidcConfigRef loses its proxy, and gets it back without it", async () => {
+    for (const [kind, child] of [["deployment", "plain"], ["service", "mcp-plain-proxy"], ["configmap", "plain-runconfig"]]) {
+      await eventually(cp, kind!, child!, () => true);
+    }
+    await run([
+      "patch",
+      "mcpserver",
+      "plain",
+      "-n",
+      NS,
+      "--type=merge",
+      "-p",
+      JSON.stringify({ spec: { oidcConfigRef: { name: "oidc", audience: "mcp" } } }),
+    ]);
+    await gone(cp, "deployment", "plain");
+    await gone(cp, "service", "mcp-plain-proxy");
+    await gone(cp, "configmap", "plain-runconfig");
+    const failed = await eventually(cp, "mcpserver", "plain", (o) => o.status?.phase === "Failed");
+    assert.equal(condition(failed, "OIDCConfigRefValidated")?.reason, "OIDCConfigRefNotSupported");
+
+    await run(["patch", "mcpserver", "plain", "-n", NS, "--type=json", "-p", '[{"op":"remove","path":"/spec/oidcConfigRef"}]']);
+    const back = await eventually(cp, "mcpserver", "plain", (o) => o.status?.phase === "Pending");
+    assert.equal(back.status.message, "MCP server is being created");
+    assert.equal(condition(back, "OIDCConfigRefValidated"), undefined, "the condition goes with the field");
+    await eventually(cp, "deployment", "plain", () => true);
+    await eventually(cp, "service", "mcp-plain-proxy", () => true);
+  });
+
+  await t.step("a configmap profile that restricts the network is refused until it opens the network", async () => {
+    const profile = (body: Json) =>
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "profile" },
+        data: { "profile.json": JSON.stringify(body) },
+      });
+    await run(["apply", "-n", NS, "-f", "-"], profile({ network: { outbound: { allow_host: ["api.example.com"] } } }));
+    await run(
+      ["apply", "-n", NS, "-f", "-"],
+      server("restricted", { permissionProfile: { type: "configmap", name: "profile", key: "profile.json" } }),
+    );
+    const failed = await eventually(cp, "mcpserver", "restricted", (o) => o.status?.phase === "Failed");
+    assert.match(condition(failed, "PermissionProfileValidated")?.message, /ConfigMap profile key profile\.json restricts/);
+    assert.equal(await getJson(cp, "deployment", "restricted"), undefined);
+    await run(["apply", "-n", NS, "-f", "-"], profile({ network: { outbound: { insecure_allow_all: true } } }));
+    const deployment = await eventually(cp, "deployment", "restricted", () => true);
+    const mounts = deployment.spec.template.spec.containers[0].volumeMounts.map((m: Json) => m.mountPath);
+    assert.deepEqual(mounts, ["/etc/runconfig", "/etc/toolhive/profiles"], "the profile is mounted for the runner");
+    const ok = await eventually(cp, "mcpserver", "restricted", (o) => o.status?.phase === "Pending");
+    assert.equal(condition(ok, "PermissionProfileValidated"), undefined);
+  });
+
+  await t.step("telemetryConfigRef runs, with a not-applied condition and a Warning Event", async () => {
+    await run(["apply", "-n", NS, "-f", "-"], server("telemetry", { telemetryConfigRef: { name: "otel" } }));
+    await eventually(cp, "deployment", "telemetry", () => true);
+    const status = await eventually(
+      cp,
+      "mcpserver",
+      "telemetry",
+      (o) => condition(o, "TelemetryConfigRefValidated") !== undefined,
+    );
+    assert.equal(status.status.phase, "Pending");
+    const c = condition(status, "TelemetryConfigRefValidated")!;
+    assert.deepEqual([c.status, c.reason], ["False", "TelemetryConfigRefNotApplied"]);
+    assert.match(c.message, /^spec\.telemetryConfigRef \(MCPTelemetryConfig otel\) is not applied yet: /);
+    const events = await poll(
+      async () => {
+        const found = (await warnings("telemetry")).filter((e) => e.reason === "TelemetryConfigRefNotApplied");
+        return found.length ? found : undefined;
+      },
+      { what: "Warning TelemetryConfigRefNotApplied", deadlineMs: 20_000, intervalMs: 150 },
+    );
+    assert.equal(events[0]!.message, c.message);
+  });
+
+  await t.step("no reconcile failed", async () => {
+    const metrics = await (await fetch(`${operator.healthUrl}/metrics`)).text();
+    assert.match(metrics, /^thv_operator_reconcile_errors_total 0$/m);
+  });
+});
