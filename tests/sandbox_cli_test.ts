@@ -129,7 +129,10 @@ Deno.test("registry mistakes and missing required env get one line and leave not
     assert.match(res.stderr, says);
     assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
   };
-  await fails(["run", "evrything"], /^thv: No server named evrything in the registry: see thv registry list/);
+  await fails(
+    ["run", "evrything"],
+    /^thv: No server named evrything in the registry \(did you mean everything\?\): see thv registry list/,
+  );
   await fails(
     ["run", "github"],
     /^thv: Server github needs the secret environment variable GITHUB_PERSONAL_ACCESS_TOKEN: pass it with -e/,

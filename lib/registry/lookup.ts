@@ -10,8 +10,10 @@ export class ServerNotFoundError extends Error {
   /** The name that was looked up. */
   readonly serverName: string;
 
-  constructor(name: string) {
-    super(`No server named ${name} in the registry: see thv registry list or thv search <word>`);
+  constructor(name: string, suggestions: readonly string[] = []) {
+    super(
+      `No server named ${name} in the registry${didYouMean(suggestions)}: see thv registry list or thv search <word>`,
+    );
     this.name = "ServerNotFoundError";
     this.serverName = name;
   }
@@ -36,11 +38,52 @@ export function findServer(entries: readonly RegistryEntry[], name: string): Reg
   return matches[0];
 }
 
-/** Like `findServer`, but throws `ServerNotFoundError` when no server has the name. */
+/** Like `findServer`, but throws `ServerNotFoundError` (with the closest names) when no server has the name. */
 export function requireServer(entries: readonly RegistryEntry[], name: string): RegistryEntry {
   const entry = findServer(entries, name);
-  if (!entry) throw new ServerNotFoundError(name);
+  if (!entry) throw new ServerNotFoundError(name, suggestServerNames(entries, name));
   return entry;
+}
+
+/** ` (did you mean a or b?)`, or nothing when there is no suggestion. */
+export function didYouMean(suggestions: readonly string[]): string {
+  return suggestions.length ? ` (did you mean ${suggestions.join(" or ")}?)` : "";
+}
+
+/** Edit distance with adjacent transpositions (optimal string alignment): `evrything` is 1 from `everything`. */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The names to suggest for a mistyped server name: the display names (see {@linkcode displayName}) within
+ * a third of the name's length in edits (at least 1), closest first, at most three.
+ */
+export function suggestServerNames(entries: readonly RegistryEntry[], name: string): string[] {
+  const wanted = name.trim().toLowerCase();
+  const limit = Math.max(1, Math.floor(wanted.length / 3));
+  return entries
+    .map((entry) => ({
+      shown: displayName(entry, entries),
+      distance: Math.min(editDistance(wanted, entry.shortName), editDistance(wanted, lastSegmentOf(entry.name))),
+    }))
+    .filter((s) => s.distance <= limit)
+    .sort((a, b) => a.distance - b.distance || a.shown.localeCompare(b.shown))
+    .map((s) => s.shown)
+    .filter((shown, i, all) => all.indexOf(shown) === i)
+    .slice(0, 3);
 }
 
 /** The name to show for an entry: its short name, or its full name when another entry shares the short name. */

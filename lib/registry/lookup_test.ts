@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { imageServer, npmServer, registryOf, stacklokMeta } from "./_test_registry.ts";
-import { displayName, findServer, requireServer, searchServers, ServerNotFoundError, wordScore } from "./lookup.ts";
+import {
+  displayName,
+  editDistance,
+  findServer,
+  requireServer,
+  searchServers,
+  ServerNotFoundError,
+  suggestServerNames,
+  wordScore,
+} from "./lookup.ts";
 import { parseRegistry } from "./parse.ts";
 
 const { entries } = parseRegistry(
@@ -55,6 +64,34 @@ Deno.test("requireServer throws ServerNotFoundError with the message the CLI pri
   assert.throws(() => requireServer(entries, "nope"), {
     message: "No server named nope in the registry: see thv registry list or thv search <word>",
   });
+});
+
+Deno.test("requireServer suggests the closest names of a mistyped one", () => {
+  assert.throws(() => requireServer(entries, "githb"), {
+    message: "No server named githb in the registry (did you mean github?): see thv registry list or thv search <word>",
+  });
+});
+
+Deno.test("editDistance counts insertions, deletions, substitutions and swaps", () => {
+  const table: Array<[string, string, number]> = [
+    ["evrything", "everything", 1],
+    ["everyhting", "everything", 1],
+    ["", "abc", 3],
+    ["fetch", "fetch", 0],
+    ["kitten", "sitting", 3],
+  ];
+  for (const [a, b, d] of table) assert.equal(editDistance(a, b), d, `${a} → ${b}`);
+});
+
+Deno.test("suggestServerNames: close names only, closest first, by display name", () => {
+  assert.deepEqual(suggestServerNames(entries, "notse"), ["notes"]);
+  assert.deepEqual(suggestServerNames(entries, "GITHUB-"), ["github"]);
+  assert.deepEqual(suggestServerNames(entries, "memroy"), [
+    "io.github.modelcontextprotocol/server-memory",
+    "io.github.neo4j/memory-mcp",
+  ]);
+  assert.deepEqual(suggestServerNames(entries, "kubernetes"), []);
+  assert.deepEqual(suggestServerNames(entries, "x"), []);
 });
 
 Deno.test("displayName is the short name unless another entry shares it", () => {

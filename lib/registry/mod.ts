@@ -20,5 +20,13 @@ export {
   type SkippedServer,
 } from "./entry.ts";
 export { redactEnv, type ResolvedEnv, resolveEnv } from "./env.ts";
-export { displayName, findServer, requireServer, searchServers, ServerNotFoundError } from "./lookup.ts";
+export {
+  didYouMean,
+  displayName,
+  findServer,
+  requireServer,
+  searchServers,
+  ServerNotFoundError,
+  suggestServerNames,
+} from "./lookup.ts";
 export { parseRegistry, parseRegistryText, type Registry } from "./parse.ts";

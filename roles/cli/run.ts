@@ -50,12 +50,14 @@ export async function loadPermissionProfile(
  */
 async function registryEntry(target: string) {
   if (/^[a-z]+:\/\//.test(target)) return undefined; // npx://... and other schemes are references already
-  const { builtinRegistry, findServer } = await import("../../lib/registry/mod.ts");
-  const entry = findServer(builtinRegistry().entries, target);
+  const { builtinRegistry, didYouMean, findServer, suggestServerNames } = await import("../../lib/registry/mod.ts");
+  const { entries } = builtinRegistry();
+  const entry = findServer(entries, target);
   if (entry || /[/:@]/.test(target)) return entry;
   throw new RangeError(
-    `No server named ${target} in the registry: see thv registry list or thv search <word>; to run a local ` +
-      `image, give its full reference (e.g. localhost/${target}:latest)`,
+    `No server named ${target} in the registry${didYouMean(suggestServerNames(entries, target))}: see thv ` +
+      `registry list or thv search <word>; to run a local image, give its full reference ` +
+      `(e.g. localhost/${target}:latest)`,
   );
 }
 
