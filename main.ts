@@ -4,7 +4,7 @@
  * @module
  */
 import "./lib/node_compat.ts";
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import denoJson from "./deno.json" with { type: "json" };
 import {
   type GlobalConfig,
@@ -15,7 +15,7 @@ import {
 } from "./lib/config/mod.ts";
 import { createLogger } from "./lib/log.ts";
 import { denoSocketProbe, detectRuntime, type RuntimeChoice } from "./lib/runtime/mod.ts";
-import { cliCommands, type CliContext } from "./roles/cli/mod.ts";
+import { cliCommands, type CliContext, oneLineParseErrors } from "./roles/cli/mod.ts";
 import { operatorCommand } from "./roles/operator/mod.ts";
 
 /** Builds the `thv` program; `facts` stands for the process so tests can run it without one. */
@@ -34,8 +34,7 @@ export function thvProgram(
     .addOption(
       new Option("--log-format <format>", "log format: text on a terminal, json elsewhere by default")
         .choices(LOG_FORMAT_CHOICES).default("auto" as const),
-    )
-    .showHelpAfterError("(run thv --help for usage)");
+    );
 
   let cached: CliContext | undefined;
   let runtime: RuntimeChoice | undefined;
@@ -62,6 +61,7 @@ export function thvProgram(
     log: context().log,
     shutdown: facts.shutdown(),
   })));
+  oneLineParseErrors(program); // every parse error is one line: thv: <what>: <what to do>
   return { program, context };
 }
 
@@ -89,6 +89,7 @@ async function main(): Promise<number> {
     await program.parseAsync(Deno.args, { from: "user" });
     return 0;
   } catch (e) {
+    if (e instanceof CommanderError && e.exitCode === 0) return 0; // --help and --version printed already
     const error = e instanceof Error ? e : new Error(String(e));
     if (program.opts().debug) context().log.debug("Command failed", { error, stack: error.stack });
     console.error(`thv: ${error.message}`);

@@ -14,6 +14,7 @@ import { runCommand } from "./run.ts";
 import { runtimeCommand } from "./runtime_check.ts";
 
 export type { CliContext } from "./context.ts";
+export { oneLineParseErrors, UsageError } from "./usage_errors.ts";
 
 /** The CLI's top-level commands, to be added to the `thv` program. */
 export function cliCommands(context: () => CliContext): CommandUnknownOpts[] {
