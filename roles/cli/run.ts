@@ -118,7 +118,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
     .option(
       "--permission-profile <profile>",
       "none (no network), network (outbound network), or a JSON profile file (default: the registry entry's " +
-        "own profile when it declares one, else network; with --from-config, the file's)",
+        "own profile when it declares one, else network; with --from-config, the file's when it names one)",
     )
     .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
     .action(async (target, args, opts) => {
