@@ -24,7 +24,12 @@ const REFUSED: Array<[string, Json, string, string]> = [
   ],
   ["authz-ref", { authzConfigRef: { name: "z" } }, "AuthzConfigRefValidated", "AuthzConfigRefNotSupported"],
   ["auth-server", { authServerRef: { name: "as" } }, "AuthServerRefValidated", "AuthServerRefNotSupported"],
-  ["external-auth", { externalAuthConfigRef: { name: "x" } }, "ExternalAuthConfigValidated", "ExternalAuthConfigNotSupported"],
+  [
+    "external-auth",
+    { externalAuthConfigRef: { name: "x" } },
+    "ExternalAuthConfigValidated",
+    "ExternalAuthConfigNotSupported",
+  ],
   ["webhook", { webhookConfigRef: { name: "w" } }, "WebhookConfigValidated", "WebhookConfigNotSupported"],
   [
     "rate-limit",
@@ -104,7 +109,12 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
       assert.match(c.message, /^spec\.\S+ .*so no proxy runs: /, name);
       assert.equal(failed.status.message, c.message, name);
       assert.equal(condition(failed, "Ready")?.status, "False");
-      for (const [kind, child] of [["deployment", name], ["service", `mcp-${name}-proxy`], ["configmap", `${name}-runconfig`]]) {
+      for (
+        const [kind, child] of [["deployment", name], ["service", `mcp-${name}-proxy`], [
+          "configmap",
+          `${name}-runconfig`,
+        ]]
+      ) {
         assert.equal(await getJson(cp, kind!, child!), undefined, `${name}: no ${kind} ${child}`);
       }
       const events = await warnings(name);
@@ -113,7 +123,9 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
   });
 
   await t.step("a running server that gains oidcConfigRef loses its proxy, and gets it back without it", async () => {
-    for (const [kind, child] of [["deployment", "plain"], ["service", "mcp-plain-proxy"], ["configmap", "plain-runconfig"]]) {
+    for (
+      const [kind, child] of [["deployment", "plain"], ["service", "mcp-plain-proxy"], ["configmap", "plain-runconfig"]]
+    ) {
       await eventually(cp, kind!, child!, () => true);
     }
     await run([
@@ -132,7 +144,16 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
     const failed = await eventually(cp, "mcpserver", "plain", (o) => o.status?.phase === "Failed");
     assert.equal(condition(failed, "OIDCConfigRefValidated")?.reason, "OIDCConfigRefNotSupported");
 
-    await run(["patch", "mcpserver", "plain", "-n", NS, "--type=json", "-p", '[{"op":"remove","path":"/spec/oidcConfigRef"}]']);
+    await run([
+      "patch",
+      "mcpserver",
+      "plain",
+      "-n",
+      NS,
+      "--type=json",
+      "-p",
+      '[{"op":"remove","path":"/spec/oidcConfigRef"}]',
+    ]);
     const back = await eventually(cp, "mcpserver", "plain", (o) => o.status?.phase === "Pending");
     assert.equal(back.status.message, "MCP server is being created");
     assert.equal(condition(back, "OIDCConfigRefValidated"), undefined, "the condition goes with the field");
@@ -154,7 +175,10 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
       server("restricted", { permissionProfile: { type: "configmap", name: "profile", key: "profile.json" } }),
     );
     const failed = await eventually(cp, "mcpserver", "restricted", (o) => o.status?.phase === "Failed");
-    assert.match(condition(failed, "PermissionProfileValidated")?.message, /ConfigMap profile key profile\.json restricts/);
+    assert.match(
+      condition(failed, "PermissionProfileValidated")?.message,
+      /ConfigMap profile key profile\.json restricts/,
+    );
     assert.equal(await getJson(cp, "deployment", "restricted"), undefined);
     await run(["apply", "-n", NS, "-f", "-"], profile({ network: { outbound: { insecure_allow_all: true } } }));
     const deployment = await eventually(cp, "deployment", "restricted", () => true);
