@@ -72,6 +72,7 @@ Deno.test("thv run --from-config refuses keys that guard access, naming them, an
     }),
   );
   const res = await runThv(["run", "--from-config", file], user.env);
+  if (res.code === 0) await runThv(["rm", "guarded"], user.env); // it ran unprotected: stop it before failing
   assert.equal(res.code, 1);
   assert.equal(
     res.stderr,
