@@ -72,8 +72,18 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
 
   set(
     observed.podTemplateError
-      ? { type: "PodTemplateValid", status: "False", reason: "InvalidPodTemplateSpec", message: observed.podTemplateError }
-      : { type: "PodTemplateValid", status: "True", reason: "ValidPodTemplateSpec", message: "podTemplateSpec is valid" },
+      ? {
+        type: "PodTemplateValid",
+        status: "False",
+        reason: "InvalidPodTemplateSpec",
+        message: observed.podTemplateError,
+      }
+      : {
+        type: "PodTemplateValid",
+        status: "True",
+        reason: "ValidPodTemplateSpec",
+        message: "podTemplateSpec is valid",
+      },
   );
 
   let phase: NonNullable<McpServerStatus["phase"]>;

@@ -146,9 +146,10 @@ function profileRefusal(server: McpServer, inputs: UnenforcedInputs): Unenforced
   const cannot = "thv cannot enforce network restrictions in Kubernetes yet (no NetworkPolicy), so no proxy runs: " +
     "use the builtin profile network, or remove spec.permissionProfile";
   if (profile.type === "builtin") {
-    return profile.name === "network"
-      ? undefined
-      : refuse("NetworkRestrictionNotSupported", `spec.permissionProfile builtin ${profile.name} restricts the network; ${cannot}`);
+    return profile.name === "network" ? undefined : refuse(
+      "NetworkRestrictionNotSupported",
+      `spec.permissionProfile builtin ${profile.name} restricts the network; ${cannot}`,
+    );
   }
   // A missing ConfigMap or key is reported as a missing reference (phase Pending), and the pod cannot start.
   if (inputs.profileJson === undefined) return undefined;
@@ -157,7 +158,10 @@ function profileRefusal(server: McpServer, inputs: UnenforcedInputs): Unenforced
   try {
     data = JSON.parse(inputs.profileJson);
   } catch (e) {
-    return refuse("PermissionProfileInvalid", `spec.permissionProfile: ${source} is not JSON (${(e as Error).message}): fix it`);
+    return refuse(
+      "PermissionProfileInvalid",
+      `spec.permissionProfile: ${source} is not JSON (${(e as Error).message}): fix it`,
+    );
   }
   const parsed = PermissionProfile.safeParse(data);
   if (!parsed.success) {

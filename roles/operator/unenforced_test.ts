@@ -8,7 +8,12 @@ const redis = { sessionStorage: { provider: "redis", address: "redis:6379" } };
 
 /** Each access-guarding field, as a spec fragment that the schema accepts. */
 const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
-  ["spec.oidcConfigRef", { oidcConfigRef: { name: "oidc", audience: "a" } }, "OIDCConfigRefValidated", "OIDCConfigRefNotSupported"],
+  [
+    "spec.oidcConfigRef",
+    { oidcConfigRef: { name: "oidc", audience: "a" } },
+    "OIDCConfigRefValidated",
+    "OIDCConfigRefNotSupported",
+  ],
   [
     "spec.authzConfig",
     { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } },
@@ -107,8 +112,13 @@ Deno.test("unenforcedFields runs a server with telemetry or session storage, say
 });
 
 Deno.test("refusedMessage names every refused field", () => {
-  const { refused } = unenforcedFields(mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, toolConfigRef: { name: "t" } }));
-  assert.match(refusedMessage(refused), /^spec\.oidcConfigRef, spec\.toolConfigRef ask for what thv does not enforce yet/);
+  const { refused } = unenforcedFields(
+    mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, toolConfigRef: { name: "t" } }),
+  );
+  assert.match(
+    refusedMessage(refused),
+    /^spec\.oidcConfigRef, spec\.toolConfigRef ask for what thv does not enforce yet/,
+  );
 });
 
 Deno.test("computeStatus fails a refused server with one condition per field, and clears them when removed", () => {
@@ -131,7 +141,10 @@ Deno.test("computeStatus fails a refused server with one condition per field, an
   });
   assert.equal(recovered.phase, "Pending");
   assert.equal(recovered.message, "MCP server is being created");
-  assert.deepEqual(recovered.conditions!.map((c) => c.type), ["PodTemplateValid", "ReferencesResolved", "Ready"].sort());
+  assert.deepEqual(
+    recovered.conditions!.map((c) => c.type),
+    ["PodTemplateValid", "ReferencesResolved", "Ready"].sort(),
+  );
 });
 
 Deno.test("computeStatus keeps a telemetry server's phase, with its not-applied condition", () => {
