@@ -11,6 +11,7 @@ import { type ControlPlane, kubectl, poll, REPO_ROOT, startControlPlane, startTe
 type Json = Record<string, any>;
 
 const NS = "fail-closed";
+const RESYNC_MS = 1500;
 const REDIS = { sessionStorage: { provider: "redis", address: "redis:6379" } };
 
 /** Each access-guarding field: spec fragment, condition type, reason. */
@@ -91,7 +92,7 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
   await run(["apply", "--server-side", "-f", `${REPO_ROOT}crds/generated/`]);
   await run(["wait", "--for=condition=Established", "crd/mcpservers.toolhive.stacklok.dev"]);
   await run(["create", "namespace", NS]);
-  await using operator = await startTestOperator(cp, { resyncMs: 1500 });
+  await using operator = await startTestOperator(cp, { resyncMs: RESYNC_MS });
   const warnings = async (name: string) =>
     (JSON.parse(await run(["get", "events", "-n", NS, "--field-selector", "type=Warning", "-o", "json"]))
       .items as Json[]).filter((e) => e.involvedObject.name === name);
@@ -209,6 +210,15 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
       { what: "Warning TelemetryConfigRefNotApplied", deadlineMs: 20_000, intervalMs: 150 },
     );
     assert.equal(events[0]!.message, c.message);
+  });
+
+  await t.step("refused and warned servers cause no writes over two resync periods", async () => {
+    const write = 'thv_operator_api_requests_total{verb="write"}';
+    const reconciles = "thv_operator_reconciles_total";
+    const [writesBefore, passesBefore] = [await operator.metric(write), await operator.metric(reconciles)];
+    await new Promise((r) => setTimeout(r, RESYNC_MS * 2.5)); // absence of writes: nothing to poll for
+    assert.ok((await operator.metric(reconciles)) > passesBefore, "resyncs happened");
+    assert.equal(await operator.metric(write), writesBefore, "no write requests");
   });
 
   await t.step("no reconcile failed", async () => {
