@@ -5,7 +5,13 @@
  */
 import type Docker from "dockerode";
 import type { RunConfig } from "../run_config.ts";
-import { containerConnector, DockerWorkloads, type PullEvent, pullImage } from "../runtime/docker/mod.ts";
+import {
+  containerConnector,
+  DockerWorkloads,
+  networkAccess,
+  type PullEvent,
+  pullImage,
+} from "../runtime/docker/mod.ts";
 import type { StdioConnector } from "../transport/mod.ts";
 
 /** A started HTTP server: resolves `ended` with a reason when it stops by itself. */
@@ -64,6 +70,7 @@ export function containerBackend(
   return {
     kind: "container",
     async prepare() {
+      networkAccess(config); // a profile the container cannot enforce is refused before anything is made
       try {
         await withTimeout(docker.ping(), ENGINE_TIMEOUT_MS, "the engine did not answer within 5 s");
         await docker.getImage(config.image).inspect();

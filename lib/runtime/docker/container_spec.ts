@@ -22,18 +22,32 @@ export const LABELS = {
 export interface NetworkAccess {
   /** `none`: no network at all; `bridge`: the engine's default network. */
   readonly mode: "none" | "bridge";
-  /** Whether the network is restricted (true only for `none` today: there is no egress filter yet). */
+  /** Whether the network is restricted (true only for `none`: there is no egress filter yet). */
   readonly isolated: boolean;
 }
 
-/** Decides network access from the RunConfig's permission profile: nothing unless the profile grants it. */
+/**
+ * Decides network access from the RunConfig's permission profile: nothing unless the profile grants it. A
+ * profile that allows only some hosts or ports is refused (RangeError): containers have no egress filter yet,
+ * and running one with the engine's whole network would ignore the limit (fail closed).
+ */
 export function networkAccess(config: RunConfig): NetworkAccess {
   const named = config.permission_profile_name_or_path;
   if (config.permission_profile) {
     const outbound = config.permission_profile.network?.outbound;
-    const any = outbound?.insecure_allow_all || (outbound?.allow_host?.length ?? 0) > 0 ||
-      (outbound?.allow_port?.length ?? 0) > 0;
-    return any ? { mode: "bridge", isolated: false } : { mode: "none", isolated: true };
+    if (outbound?.insecure_allow_all) return { mode: "bridge", isolated: false };
+    const limited = [
+      ...((outbound?.allow_host?.length ?? 0) > 0 ? ["allow_host"] : []),
+      ...((outbound?.allow_port?.length ?? 0) > 0 ? ["allow_port"] : []),
+    ];
+    if (limited.length > 0) {
+      throw new RangeError(
+        `Permission profile network.outbound.${limited.join(" and ")} cannot be enforced for a container yet ` +
+          "(there is no egress filter): use --permission-profile network for all outbound traffic or none for " +
+          "none, or run an npm package in the Deno sandbox, which enforces it",
+      );
+    }
+    return { mode: "none", isolated: true };
   }
   return named === "network" ? { mode: "bridge", isolated: false } : { mode: "none", isolated: true };
 }

@@ -45,11 +45,19 @@ Deno.test("networkAccess: nothing unless the profile grants it", () => {
     [{ permission_profile_name_or_path: "none" }, "none", true],
     [{ permission_profile_name_or_path: "network" }, "bridge", false],
     [{ permission_profile: { network: { outbound: { insecure_allow_all: true } } } }, "bridge", false],
-    [{ permission_profile: { network: { outbound: { allow_host: ["api.example.com"] } } } }, "bridge", false],
     [{ permission_profile: { read: ["/data"] } }, "none", true],
   ];
   for (const [over, mode, isolated] of table) {
     assert.deepEqual(networkAccess(config(over)), { mode, isolated }, JSON.stringify(over));
+  }
+});
+
+Deno.test("networkAccess refuses a profile that limits outbound hosts or ports: containers cannot enforce it", () => {
+  for (const outbound of [{ allow_host: ["api.example.com"] }, { allow_port: [443] }]) {
+    assert.throws(
+      () => networkAccess(config({ permission_profile: { network: { outbound } } })),
+      /network\.outbound\.allow_(host|port) cannot be enforced for a container yet.*use --permission-profile network/,
+    );
   }
 });
 
