@@ -178,6 +178,33 @@ Deno.test("under profile network the probe's fetch reaches the server; allow_hos
   assert.equal(other.requests, 0);
 });
 
+Deno.test("a symlink in a granted folder leads nowhere outside the grants, even one made after the start (Landlock)", async () => {
+  await using f = await files();
+  const volume = `${f.dir}/granted`;
+  await Deno.mkdir(`${volume}/sub`);
+  await Deno.symlink("/", `${volume}/root`);
+  await Deno.symlink(`${volume}/sub`, `${volume}/inside`);
+  await using sandbox = await sandboxedClient(
+    runConfig(PROBE, { permission_profile_name_or_path: "none", volumes: [volume] }),
+  );
+  // Made after the server started: Deno's path check passes (the string is inside the volume), the kernel's does not.
+  await Deno.symlink(f.dir, `${volume}/late`);
+  for (const path of [`${volume}/root/etc/shadow`, `${volume}/root${f.dir}/secret.txt`, `${volume}/late/secret.txt`]) {
+    const read = await sandbox.call("read_file", { path });
+    assert.ok(isError(read), `${path}: ${text(read)}`);
+    assert.match(text(read), /EACCES: permission denied/, `${path}: ${text(read)}`);
+  }
+  const written = await sandbox.call("write_file", { path: `${volume}/late/out/x.txt`, content: "escaped" });
+  assert.ok(isError(written), text(written));
+  assert.match(text(written), /EACCES: permission denied/);
+  assert.equal(await Deno.stat(`${f.dir}/out/x.txt`).catch(() => undefined), undefined);
+  // A link whose target is inside the grant works, both ways.
+  const kept = await sandbox.call("write_file", { path: `${volume}/inside/kept.txt`, content: "kept" });
+  assert.ok(!isError(kept), text(kept));
+  assert.equal(await Deno.readTextFile(`${volume}/sub/kept.txt`), "kept");
+  assert.equal(text(await sandbox.call("read_file", { path: `${volume}/inside/kept.txt` })), "kept");
+});
+
 /** Starts `config`'s HTTP server in the sandbox on `hostPort`; waits until it accepts connections. */
 async function startHttpSandbox(config: RunConfig, hostPort: number) {
   const workDir = await Deno.makeTempDir({ prefix: "thv-sandbox-work-" });

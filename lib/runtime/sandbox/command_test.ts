@@ -19,7 +19,7 @@ const pkg: PreparedPackage = {
   version: "2026.8.31",
   registryUrl: "https://registry.npmjs.org/",
 };
-const base = { package: pkg, denoDir: "/cache/deno", workDir: "/w", denoPath: "/bin/deno" };
+const base = { package: pkg, denoDir: "/cache/deno", workDir: "/w", denoPath: "/bin/deno", landlock: false };
 
 Deno.test("sandboxCommand runs the cached package with no prompt, config or lock, the preload and the flags", () => {
   const cmd = sandboxCommand(config({ cmd_args: ["stdio", "--flag"] }), base);
@@ -71,4 +71,41 @@ Deno.test("sandboxCommand gives an HTTP server its loopback port through env and
     ["41000", "41000", "41000", "127.0.0.1", "streamable-http"],
   );
   assert.equal(cmd.env?.NPM_CONFIG_REGISTRY, "https://npm.example.com/");
+});
+
+Deno.test("with Landlock the command is the launcher, whose plan grants the runtime, the cache and the workload's paths", () => {
+  const plain = sandboxCommand(config({ volumes: ["/data:ro", "/out"] }), base);
+  const cmd = sandboxCommand(config({ volumes: ["/data:ro", "/out"] }), {
+    ...base,
+    landlock: true,
+    hostEnv: { SSL_CERT_FILE: "/etc/certs.pem" },
+  });
+  assert.equal(cmd.command, "/bin/deno");
+  assert.deepEqual(cmd.args.slice(0, -1), [
+    "run",
+    "--no-prompt",
+    "--no-config",
+    "--no-lock",
+    "--allow-ffi",
+    "--allow-env",
+    "/w/sandbox_launcher.mjs",
+  ]);
+  assert.equal(cmd.cwd, "/w/home");
+  assert.equal(cmd.env?.HOME, "/w/home");
+  const plan = JSON.parse(cmd.args.at(-1)!);
+  assert.deepEqual(plan.exec, { path: "/bin/deno", argv: ["deno", ...plain.args] });
+  assert.equal(plan.noTcp, true, "no network granted: no TCP at all");
+  const granted = (access: string) =>
+    plan.rules.filter((r: { access: string; optional?: boolean }) => r.access === access && !r.optional).map((
+      r: { path: string },
+    ) => r.path);
+  assert.deepEqual(granted("rw"), ["/w/home", "/w/tmp", "/out"]);
+  assert.deepEqual(granted("ro"), ["/cache/deno", pkg.dir, "/data"]);
+  assert.deepEqual(granted("rx"), ["/bin/deno"]);
+  const optional = plan.rules.filter((r: { optional?: boolean }) => r.optional).map((r: { path: string }) => r.path);
+  for (const p of ["/w/loopback_preload.mjs", "/etc/certs.pem", "/usr/lib", "/etc/resolv.conf", "/dev/urandom"]) {
+    assert.ok(optional.includes(p), `${p} in ${optional}`);
+  }
+  const network = sandboxCommand(config({ permission_profile_name_or_path: "network" }), { ...base, landlock: true });
+  assert.equal(JSON.parse(network.args.at(-1)!).noTcp, false);
 });

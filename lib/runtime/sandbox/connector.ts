@@ -6,15 +6,17 @@
 import type { RunConfig } from "../../run_config.ts";
 import { processConnector, type StdioConnector } from "../../transport/mod.ts";
 import { sandboxCommand, type SandboxOptions } from "./command.ts";
+import { LANDLOCK_LAUNCHER } from "./landlock_launcher.ts";
 import { LOOPBACK_PRELOAD } from "./loopback_preload.ts";
 import { sandboxLayout } from "./permissions.ts";
 
-/** Creates the private home and temp folders (owner only) and writes the preload; idempotent. */
+/** Creates the private home and temp folders (owner only) and writes the preload and launcher; idempotent. */
 export async function prepareWorkDir(workDir: string): Promise<void> {
   const layout = sandboxLayout(workDir);
   await Deno.mkdir(layout.home, { recursive: true, mode: 0o700 });
   await Deno.mkdir(layout.tmp, { recursive: true, mode: 0o700 });
   await Deno.writeTextFile(layout.preload, LOOPBACK_PRELOAD, { mode: 0o600 });
+  await Deno.writeTextFile(layout.launcher, LANDLOCK_LAUNCHER, { mode: 0o600 });
 }
 
 /**

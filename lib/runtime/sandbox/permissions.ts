@@ -18,12 +18,19 @@ export interface SandboxLayout {
   readonly tmp: string;
   /** The loopback preload module thv writes; only thv writes it. */
   readonly preload: string;
+  /** The Landlock launcher thv writes; the server cannot read it. */
+  readonly launcher: string;
 }
 
 /** The private folders and files of a workload whose work dir is `workDir`. */
 export function sandboxLayout(workDir: string): SandboxLayout {
   const dir = workDir.replace(/\/+$/, "");
-  return { home: `${dir}/home`, tmp: `${dir}/tmp`, preload: `${dir}/loopback_preload.mjs` };
+  return {
+    home: `${dir}/home`,
+    tmp: `${dir}/tmp`,
+    preload: `${dir}/loopback_preload.mjs`,
+    launcher: `${dir}/sandbox_launcher.mjs`,
+  };
 }
 
 /** Options the RunConfig does not carry. */
@@ -108,25 +115,21 @@ function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
 
+/** The folders and files a workload may read, and those it may also write (host paths). */
+export interface SandboxGrants {
+  /** Readable paths (the writable ones included). */
+  readonly read: readonly string[];
+  /** Readable and writable paths. */
+  readonly write: readonly string[];
+}
+
 /**
- * The `deno run` permission flags of a sandboxed workload. Reads: its home, temp folder and package
- * folder, the profile's `read` and `write` paths and the RunConfig's `volumes` (host side). Writes: its
- * home and temp folder, `write` paths and volumes without `:ro`. Network: nothing under `none`; all under
- * `network` or `insecure_allow_all`; else every `allow_host` (on each `allow_port`, when some are listed);
- * an HTTP server also gets its own loopback port.
- * @example
- * sandboxPermissionFlags(config, { workDir: "/state/w/echo", hostPort: 41000 });
- * // ["--allow-env", "--allow-sys=homedir", "--allow-read=/state/w/echo/home,/state/w/echo/tmp",
- * //  "--allow-write=/state/w/echo/home,/state/w/echo/tmp", "--allow-net=127.0.0.1:41000"]
+ * What a workload may read and write. Reads: its home, temp folder and package folder, the profile's `read`
+ * and `write` paths and the RunConfig's `volumes` (host side). Writes: its home and temp folder, `write`
+ * paths and volumes without `:ro`.
  */
-export function sandboxPermissionFlags(config: RunConfig, options: SandboxPermissionOptions): string[] {
+export function sandboxGrants(config: RunConfig, options: SandboxPermissionOptions): SandboxGrants {
   const profile = sandboxProfile(config);
-  if (profile.privileged) {
-    throw new RangeError(
-      `Permission profile of workload ${config.name} asks for privileged: the Deno sandbox has no privileged ` +
-        "mode; run it in a container instead",
-    );
-  }
   const layout = sandboxLayout(grantablePath(options.workDir, `Sandbox work dir ${JSON.stringify(options.workDir)}`));
   const volumes = config.volumes.map((v) => v.endsWith(":ro") ? { ro: true, v: v.slice(0, -3) } : { ro: false, v });
   const write = [
@@ -142,6 +145,28 @@ export function sandboxPermissionFlags(config: RunConfig, options: SandboxPermis
     ...write.slice(2),
     ...volumes.filter((m) => m.ro).map((m) => hostPathOf(m.v, "Volume")),
   ];
+  return { read: unique(read), write: unique(write) };
+}
+
+/**
+ * The `deno run` permission flags of a sandboxed workload: the {@linkcode sandboxGrants} as
+ * `--allow-read`/`--allow-write`, and the network: nothing under `none`; all under
+ * `network` or `insecure_allow_all`; else every `allow_host` (on each `allow_port`, when some are listed);
+ * an HTTP server also gets its own loopback port.
+ * @example
+ * sandboxPermissionFlags(config, { workDir: "/state/w/echo", hostPort: 41000 });
+ * // ["--allow-env", "--allow-sys=homedir", "--allow-read=/state/w/echo/home,/state/w/echo/tmp",
+ * //  "--allow-write=/state/w/echo/home,/state/w/echo/tmp", "--allow-net=127.0.0.1:41000"]
+ */
+export function sandboxPermissionFlags(config: RunConfig, options: SandboxPermissionOptions): string[] {
+  const profile = sandboxProfile(config);
+  if (profile.privileged) {
+    throw new RangeError(
+      `Permission profile of workload ${config.name} asks for privileged: the Deno sandbox has no privileged ` +
+        "mode; run it in a container instead",
+    );
+  }
+  const { read, write } = sandboxGrants(config, options);
   const http = config.transport !== "stdio";
   if (http && options.hostPort === undefined) {
     throw new TypeError(`Workload ${config.name} speaks ${config.transport}: a loopback port to listen on is needed`);
@@ -149,8 +174,8 @@ export function sandboxPermissionFlags(config: RunConfig, options: SandboxPermis
   return [
     "--allow-env",
     "--allow-sys=homedir",
-    `--allow-read=${unique(read).join(",")}`,
-    `--allow-write=${unique(write).join(",")}`,
+    `--allow-read=${read.join(",")}`,
+    `--allow-write=${write.join(",")}`,
     ...netFlags(profile, http ? options.hostPort : undefined),
   ];
 }
