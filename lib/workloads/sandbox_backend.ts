@@ -6,6 +6,8 @@
  */
 import type { RunConfig } from "../run_config.ts";
 import {
+  confinementWarning,
+  landlockAbi,
   parseSandboxRef,
   type PreparedPackage,
   preparePackage,
@@ -28,6 +30,8 @@ export interface SandboxBackendOptions {
   readonly denoPath: string;
   /** thv's environment (for the registry and TLS settings `deno info` honours). */
   readonly hostEnv: Readonly<Record<string, string>>;
+  /** Told once, when the package is prepared, if the OS cannot confine the server (no Landlock). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Appends a stream to a file until it ends. */
@@ -70,11 +74,18 @@ export function sandboxBackend(config: RunConfig, options: SandboxBackendOptions
   return {
     kind: "sandbox",
     async prepare() {
-      prepared ??= await preparePackage(parseSandboxRef(config.image), {
-        denoDir: options.denoDir,
-        denoPath: options.denoPath,
-        env: options.hostEnv,
-      });
+      if (prepared) return;
+      const [pkg, abi] = await Promise.all([
+        preparePackage(parseSandboxRef(config.image), {
+          denoDir: options.denoDir,
+          denoPath: options.denoPath,
+          env: options.hostEnv,
+        }),
+        options.onWarning ? landlockAbi(options.denoPath) : Promise.resolve(-1),
+      ]);
+      prepared = pkg;
+      const warning = abi >= 0 ? confinementWarning(abi) : undefined;
+      if (warning) options.onWarning?.(warning);
     },
     stdioConnector(): StdioConnector {
       const inner = sandboxConnector(config, sandbox());

@@ -33,6 +33,7 @@ export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
         // From source, thv runs on the Deno that runs the server; a compiled thv needs one on PATH (or THV_DENO).
         denoPath: ctx.env.THV_DENO ?? (ctx.self.length > 1 ? ctx.self[0]! : "deno"),
         hostEnv: env,
+        onWarning: (message) => console.error(`thv: warning: ${message}`),
       });
     }
     const choice = ctx.runtime();

@@ -10,6 +10,27 @@ import { LANDLOCK_LAUNCHER } from "./landlock_launcher.ts";
 import { LOOPBACK_PRELOAD } from "./loopback_preload.ts";
 import { sandboxLayout } from "./permissions.ts";
 
+/**
+ * The Landlock ABI of the running kernel (0: none), asked through the launcher, since thv itself runs without
+ * `--allow-ffi`. Always 0 outside Linux.
+ */
+export async function landlockAbi(denoPath: string = Deno.execPath()): Promise<number> {
+  if (Deno.build.os !== "linux") return 0;
+  const child = new Deno.Command(denoPath, {
+    args: ["run", "--no-prompt", "--no-config", "--no-lock", "--allow-ffi", "--allow-env", "-", "--abi"],
+    env: { NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(LANDLOCK_LAUNCHER));
+  await writer.close();
+  const out = await child.output();
+  const abi = Number(new TextDecoder().decode(out.stdout).trim());
+  return out.success && Number.isInteger(abi) ? abi : 0;
+}
+
 /** Creates the private home and temp folders (owner only) and writes the preload and launcher; idempotent. */
 export async function prepareWorkDir(workDir: string): Promise<void> {
   const layout = sandboxLayout(workDir);

@@ -79,3 +79,14 @@ export function launcherCommand(server: StdioCommand, launcher: string, plan: La
     ...(server.cwd ? { cwd: server.cwd } : {}),
   };
 }
+
+/**
+ * The one warning line `thv run` prints when the kernel cannot confine the server (`abi` 0: no Landlock), or
+ * nothing when it can. Where Landlock is missing, only Deno's path checks stand, and they follow symlinks.
+ */
+export function confinementWarning(abi: number, os: string = Deno.build.os): string | undefined {
+  if (os === "linux" && abi >= 1) return undefined;
+  const where = os === "linux" ? "this Linux kernel has no Landlock (5.13+, enabled with lsm=landlock)" : `on ${os}`;
+  return `The sandbox cannot confine files at the OS level ${where}: only Deno's path checks apply, and a symlink ` +
+    "inside a granted folder can lead outside it; grant folders without such links, or use a container runtime";
+}

@@ -9,8 +9,11 @@ export {
   sandboxLayout,
   sandboxPermissionFlags,
   type SandboxPermissionOptions,
+  type SandboxGrants,
+  sandboxGrants,
   sandboxProfile,
 } from "./permissions.ts";
 export { type PreparedPackage, type PrepareOptions, preparePackage } from "./prepare.ts";
 export { PASSED_ENV, sandboxCommand, sandboxEnv, type SandboxOptions } from "./command.ts";
-export { prepareWorkDir, sandboxConnector } from "./connector.ts";
+export { landlockAbi, prepareWorkDir, sandboxConnector } from "./connector.ts";
+export { confinementWarning, landlockPlan, RUNTIME_RULES } from "./landlock.ts";
