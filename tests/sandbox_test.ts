@@ -160,21 +160,58 @@ Deno.test("a custom profile's read and write paths are usable in the sandbox and
   assert.ok(isError(fetched) && /Requires net access/.test(text(fetched)), text(fetched));
 });
 
-Deno.test("under profile network the probe's fetch reaches the server; allow_host/allow_port reach only what they list", async () => {
+/** Asserts that fetching `url` in the sandbox was refused by the permission flags (at once, not a network error). */
+async function refused(call: (name: string, args: Record<string, unknown>) => Promise<unknown>, url: string) {
+  const fetched = await call("fetch_url", { url });
+  assert.ok(isError(fetched), `${url}: ${text(fetched)}`);
+  assert.match(text(fetched), /Requires net access to/, `${url}: ${text(fetched)}`);
+}
+
+const LOCAL_URLS = (port: number) => [
+  `http://127.0.0.1:${port}/`,
+  `http://localhost:${port}/`,
+  `http://127.1:${port}/`,
+  `http://0.0.0.0:${port}/`,
+  `http://[::ffff:127.0.0.1]:${port}/`,
+  `http://[::1]:${port}/`,
+  "http://169.254.169.254/latest/meta-data/",
+  "http://[fd00:ec2::254]/",
+  "http://10.1.2.3/",
+  "http://172.16.0.1/",
+  "http://192.168.1.1/",
+  "http://100.64.0.1/",
+];
+
+Deno.test("under profile network the probe reaches no loopback, link-local or private address, but the flags permit the internet", async () => {
+  await using target = countingServer();
+  {
+    await using sandbox = await sandboxedClient(runConfig(PROBE, { permission_profile_name_or_path: "network" }));
+    for (const url of LOCAL_URLS(target.port)) await refused(sandbox.call, url);
+    // No internet here: a public name passes the permission check and fails in DNS, not with NotCapable.
+    const public_ = await sandbox.call("fetch_url", { url: "http://public.thv-test.invalid/" });
+    assert.ok(isError(public_), text(public_));
+    assert.doesNotMatch(text(public_), /NotCapable|Requires net access/);
+  }
+  assert.equal(target.requests, 0, "nothing reached the local listener");
+});
+
+Deno.test("allow_host/allow_port reach only what they list: a loopback address named there is a grant", async () => {
   await using target = countingServer();
   await using other = countingServer();
   {
-    await using sandbox = await sandboxedClient(runConfig(PROBE, { permission_profile_name_or_path: "network" }));
-    const fetched = await sandbox.call("fetch_url", { url: target.url });
-    assert.equal(text(fetched), "status 200");
+    const outbound = { allow_host: ["127.0.0.1"], allow_port: [target.port] };
+    await using sandbox = await sandboxedClient(runConfig(PROBE, { permission_profile: { network: { outbound } } }));
+    assert.equal(text(await sandbox.call("fetch_url", { url: target.url })), "status 200");
     assert.equal(target.requests, 1);
+    await refused(sandbox.call, other.url);
   }
-  const outbound = { allow_host: ["127.0.0.1"], allow_port: [target.port] };
+  // With a host name in the list the local ranges are denied (a name may resolve into them), but for the address.
+  const outbound = { allow_host: ["api.thv-test.invalid", "127.0.0.1"], allow_port: [target.port] };
   await using sandbox = await sandboxedClient(runConfig(PROBE, { permission_profile: { network: { outbound } } }));
   assert.equal(text(await sandbox.call("fetch_url", { url: target.url })), "status 200");
   assert.equal(target.requests, 2);
-  const denied = await sandbox.call("fetch_url", { url: other.url });
-  assert.ok(isError(denied), text(denied));
+  await refused(sandbox.call, `http://localhost:${target.port}/`.replace("localhost", "[::1]"));
+  await refused(sandbox.call, other.url);
   assert.equal(other.requests, 0);
 });
 
@@ -224,10 +261,11 @@ async function startHttpSandbox(config: RunConfig, hostPort: number) {
   connection.ended.then((reason) => ended = reason);
   await poll(async () => {
     if (ended) throw new Error(`the server ${ended}: ${log}`);
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port: hostPort });
-    conn.close();
+    // The port is thv's bridge to the server's socket: only an HTTP answer says the server listens.
+    const response = await fetch(`http://127.0.0.1:${hostPort}/`);
+    await response.body?.cancel();
     return true;
-  }, { what: `the sandboxed ${config.image} to listen on ${hostPort}`, deadlineMs: 30_000, intervalMs: 100 });
+  }, { what: `the sandboxed ${config.image} to answer on ${hostPort}`, deadlineMs: 30_000, intervalMs: 100 });
   return {
     log: () => log,
     async [Symbol.asyncDispose]() {
@@ -268,6 +306,28 @@ Deno.test("HTTP servers in the sandbox under profile none listen on their loopba
     assert.match(text(fetched), /NotCapable: Requires net access/);
   } finally {
     await probeClient.close();
+  }
+  assert.equal(target.requests, 0);
+});
+
+Deno.test("an HTTP server in the sandbox under profile network listens although loopback is denied to it", async () => {
+  await using target = countingServer();
+  const port = freePort();
+  await using probe = await startHttpSandbox(
+    runConfig(PROBE, { transport: "streamable-http", permission_profile_name_or_path: "network", cmd_args: ["http"] }),
+    port,
+  );
+  assert.match(probe.log(), new RegExp(`probe listening on 127\\.0\\.0\\.1:${port}`));
+  await using proxy = await serveHttpProxy(`http://127.0.0.1:${port}/mcp`, "streamable-http");
+  const client = await connectClient(`${proxy.origin}/mcp`);
+  try {
+    for (const url of [target.url, `http://127.0.0.1:${port}/`, "http://169.254.169.254/"]) {
+      const fetched = await client.callTool({ name: "fetch_url", arguments: { url } });
+      assert.ok(isError(fetched), text(fetched));
+      assert.match(text(fetched), /NotCapable: Requires net access/);
+    }
+  } finally {
+    await client.close();
   }
   assert.equal(target.requests, 0);
 });

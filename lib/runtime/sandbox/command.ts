@@ -31,7 +31,7 @@ export interface SandboxOptions {
   readonly denoDir: string;
   /** The workload's private work dir (absolute); its home and tmp folders are the server's. */
   readonly workDir: string;
-  /** The loopback port an HTTP server listens on (its PORT, MCP_PORT and FASTMCP_PORT). */
+  /** The loopback port thv serves an HTTP server on (its PORT, MCP_PORT and FASTMCP_PORT; it listens on a socket). */
   readonly hostPort?: number;
   /** The Deno binary; default `Deno.execPath()`. */
   readonly denoPath?: string;
@@ -91,11 +91,14 @@ export function sandboxCommand(config: RunConfig, options: SandboxOptions): Stdi
     cwd: layout.home,
   };
   if (!(options.landlock ?? Deno.build.os === "linux")) return server;
-  const plan = landlockPlan(sandboxGrants(config, grantOptions), {
+  const http = config.transport !== "stdio";
+  const grants = sandboxGrants(config, grantOptions);
+  const plan = landlockPlan({ read: grants.read, write: [...grants.write, ...(http ? [layout.listenDir] : [])] }, {
     server,
     denoDir: options.denoDir,
     extraReads: [layout.preload, ...PASSED_ENV.flatMap((k) => (k === "DENO_TLS_CA_STORE" || !env[k] ? [] : [env[k]]))],
-    noTcp: !permissions.some((flag) => flag.startsWith("--allow-net")),
+    // Only its own unix socket (an HTTP server under a profile without network) needs no TCP at all.
+    noTcp: !permissions.some((flag) => flag.startsWith("--allow-net") && !/^--allow-net=unix:[^,]*$/.test(flag)),
   });
   return launcherCommand(server, layout.launcher, plan);
 }

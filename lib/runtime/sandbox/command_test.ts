@@ -64,7 +64,7 @@ Deno.test("sandboxCommand gives an HTTP server its loopback port through env and
     hostPort: 41000,
     package: { ...pkg, registryUrl: "https://npm.example.com/" },
   });
-  assert.ok(cmd.args.includes("--allow-net=127.0.0.1:41000"), cmd.args.join(" "));
+  assert.ok(cmd.args.includes("--allow-net=unix:/w/listen/mcp.sock"), cmd.args.join(" "));
   assert.equal(cmd.args.at(-1), "streamableHttp");
   assert.deepEqual(
     [cmd.env?.PORT, cmd.env?.MCP_PORT, cmd.env?.FASTMCP_PORT, cmd.env?.MCP_HOST, cmd.env?.MCP_TRANSPORT],

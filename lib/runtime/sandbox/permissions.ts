@@ -6,6 +6,7 @@
  * @module
  */
 import type { RunConfig } from "../../run_config.ts";
+import { localDenyList } from "./local_ranges.ts";
 
 /** The permission profile fields the sandbox applies. */
 type Profile = NonNullable<RunConfig["permission_profile"]>;
@@ -20,6 +21,10 @@ export interface SandboxLayout {
   readonly preload: string;
   /** The Landlock launcher thv writes; the server cannot read it. */
   readonly launcher: string;
+  /** The folder of the unix socket an HTTP server listens on (thv bridges its loopback port to it). */
+  readonly listenDir: string;
+  /** That socket. */
+  readonly socket: string;
 }
 
 /** The private folders and files of a workload whose work dir is `workDir`. */
@@ -30,6 +35,8 @@ export function sandboxLayout(workDir: string): SandboxLayout {
     tmp: `${dir}/tmp`,
     preload: `${dir}/loopback_preload.mjs`,
     launcher: `${dir}/sandbox_launcher.mjs`,
+    listenDir: `${dir}/listen`,
+    socket: `${dir}/listen/mcp.sock`,
   };
 }
 
@@ -37,7 +44,7 @@ export function sandboxLayout(workDir: string): SandboxLayout {
 export interface SandboxPermissionOptions {
   /** The workload's private work dir (absolute). */
   readonly workDir: string;
-  /** The loopback port an HTTP server listens on. */
+  /** The loopback port thv serves an HTTP server on (the server itself listens on the layout's socket). */
   readonly hostPort?: number;
   /** The package's own folder, which it may read. */
   readonly packageDir?: string;
@@ -95,9 +102,10 @@ export function denoHost(entry: string): string {
   );
 }
 
-function netFlags(profile: Profile, hostPort: number | undefined): string[] {
+function netFlags(profile: Profile, socket: string | undefined): string[] {
   const outbound = profile.network?.outbound;
-  if (outbound?.insecure_allow_all) return ["--allow-net"];
+  const listener = socket ? [`unix:${socket}`] : [];
+  if (outbound?.insecure_allow_all) return ["--allow-net", `--deny-net=${localDenyList([]).join(",")}`];
   const hosts = (outbound?.allow_host ?? []).map(denoHost);
   const ports = outbound?.allow_port ?? [];
   if (ports.length > 0 && hosts.length === 0) {
@@ -107,8 +115,13 @@ function netFlags(profile: Profile, hostPort: number | undefined): string[] {
     );
   }
   const entries = ports.length > 0 ? hosts.flatMap((h) => ports.map((p) => `${h}:${p}`)) : hosts;
-  if (hostPort !== undefined) entries.push(`127.0.0.1:${hostPort}`);
-  return entries.length > 0 ? [`--allow-net=${unique(entries).join(",")}`] : [];
+  if (entries.length === 0) return listener.length > 0 ? [`--allow-net=${listener.join(",")}`] : [];
+  // A host name may resolve to a local address: those stay denied unless the profile names them by address.
+  const named = hosts.some((h) => !/^[\d./]+$/.test(h) && !h.startsWith("["));
+  return [
+    `--allow-net=${unique([...entries, ...listener]).join(",")}`,
+    ...(named ? [`--deny-net=${localDenyList(entries).join(",")}`] : []),
+  ];
 }
 
 function unique(values: readonly string[]): string[] {
@@ -150,13 +163,16 @@ export function sandboxGrants(config: RunConfig, options: SandboxPermissionOptio
 
 /**
  * The `deno run` permission flags of a sandboxed workload: the {@linkcode sandboxGrants} as
- * `--allow-read`/`--allow-write`, and the network: nothing under `none`; all under
- * `network` or `insecure_allow_all`; else every `allow_host` (on each `allow_port`, when some are listed);
- * an HTTP server also gets its own loopback port.
+ * `--allow-read`/`--allow-write`, and the network: nothing under `none`; the internet (everything but the
+ * local ranges) under `network` or `insecure_allow_all`; else every `allow_host` (on each `allow_port`, when
+ * some are listed), with the local ranges denied when a host name could resolve into them. An HTTP server
+ * also gets the unix socket it listens on.
  * @example
  * sandboxPermissionFlags(config, { workDir: "/state/w/echo", hostPort: 41000 });
- * // ["--allow-env", "--allow-sys=homedir", "--allow-read=/state/w/echo/home,/state/w/echo/tmp",
- * //  "--allow-write=/state/w/echo/home,/state/w/echo/tmp", "--allow-net=127.0.0.1:41000"]
+ * // ["--allow-env", "--allow-sys=homedir",
+ * //  "--allow-read=/state/w/echo/home,/state/w/echo/tmp,/state/w/echo/listen/mcp.sock",
+ * //  "--allow-write=/state/w/echo/home,/state/w/echo/tmp,/state/w/echo/listen/mcp.sock",
+ * //  "--allow-net=unix:/state/w/echo/listen/mcp.sock"]
  */
 export function sandboxPermissionFlags(config: RunConfig, options: SandboxPermissionOptions): string[] {
   const profile = sandboxProfile(config);
@@ -171,11 +187,18 @@ export function sandboxPermissionFlags(config: RunConfig, options: SandboxPermis
   if (http && options.hostPort === undefined) {
     throw new TypeError(`Workload ${config.name} speaks ${config.transport}: a loopback port to listen on is needed`);
   }
+  const socket = http ? [sandboxLayout(options.workDir).socket] : [];
+  if (socket[0] && new TextEncoder().encode(socket[0]).length > 107) {
+    throw new RangeError(
+      `Sandbox socket ${socket[0]} of workload ${config.name} is longer than a unix socket path may be (107 ` +
+        "bytes): use a shorter workload name or a shorter XDG_DATA_HOME",
+    );
+  }
   return [
     "--allow-env",
     "--allow-sys=homedir",
-    `--allow-read=${read.join(",")}`,
-    `--allow-write=${write.join(",")}`,
-    ...netFlags(profile, http ? options.hostPort : undefined),
+    `--allow-read=${[...read, ...socket].join(",")}`,
+    `--allow-write=${[...write, ...socket].join(",")}`,
+    ...netFlags(profile, socket[0]),
   ];
 }
