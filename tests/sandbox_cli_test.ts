@@ -148,6 +148,20 @@ Deno.test("thv run enforces the permission profile in the sandbox: none denies n
   }
 });
 
+Deno.test("thv run npx://./dir runs the package folder relative to the caller's working directory", async () => {
+  await using user = await noEngineUser();
+  const { env } = user;
+  try {
+    // runThv runs thv in the repository root: the fixture is ./tests/fixtures/sandbox_probe from there.
+    const url = (await ok(["run", "--name", "local", "npx://./tests/fixtures/sandbox_probe"], env)).trim();
+    assert.deepEqual(await call(url, "echo", { message: "local" }), { text: "Echo: local", isError: false });
+    const [w] = JSON.parse(await ok(["list", "--format", "json"], env)) as WorkloadSummary[];
+    assert.equal(w?.image, PROBE, "the RunConfig keeps the absolute folder, for starts from anywhere");
+  } finally {
+    await runThv(["rm", "local"], env);
+  }
+});
+
 Deno.test("registry mistakes and missing required env get one line and leave nothing behind", async () => {
   await using user = await noEngineUser();
   const { env } = user;

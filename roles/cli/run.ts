@@ -117,17 +117,21 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       "none (no network), network (the engine's network), or a JSON profile file (default: network)",
     )
     .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
-    .action(async (target, args, opts) => {
+    .action(async (given, args, opts) => {
       const ctx = context();
-      const [{ parseRunConfig }, workloads, docker] = await Promise.all([
+      const [{ parseRunConfig }, workloads, docker, { absoluteSandboxImage }] = await Promise.all([
         import("../../lib/run_config.ts"),
         import("../../lib/workloads/mod.ts"),
         import("../../lib/runtime/docker/mod.ts"),
+        import("../../lib/runtime/sandbox/mod.ts"),
       ]);
-      if (opts.fromConfig && target) throw new RangeError("Give either a server or --from-config, not both");
-      const base: Partial<RunConfig> = opts.fromConfig
+      if (opts.fromConfig && given) throw new RangeError("Give either a server or --from-config, not both");
+      // npx://./dir is relative to where thv run runs; the RunConfig keeps it absolute for later starts.
+      const target = given && absoluteSandboxImage(given, Deno.cwd());
+      const read: Partial<RunConfig> = opts.fromConfig
         ? parseRunConfig(await readFlagFile("--from-config", opts.fromConfig), opts.fromConfig)
         : {};
+      const base = read.image ? { ...read, image: absoluteSandboxImage(read.image, Deno.cwd()) } : read;
       const fileEnv = opts.envFile
         ? workloads.parseEnvFile(await readFlagFile("--env-file", opts.envFile), opts.envFile)
         : {};

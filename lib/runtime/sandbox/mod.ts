@@ -3,7 +3,7 @@
  * the permissions their permission profile grants, without any container engine. See docs/sandbox.md.
  * @module
  */
-export { isSandboxImage, parseSandboxRef, SANDBOX_SCHEME, type SandboxRef } from "./ref.ts";
+export { absoluteSandboxImage, isSandboxImage, parseSandboxRef, SANDBOX_SCHEME, type SandboxRef } from "./ref.ts";
 export {
   type SandboxLayout,
   sandboxLayout,
