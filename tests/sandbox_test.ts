@@ -14,6 +14,7 @@ import {
   sandboxLayout,
 } from "../lib/runtime/sandbox/mod.ts";
 import type { StdioConnection } from "../lib/transport/mod.ts";
+import { sandboxBackend } from "../lib/workloads/mod.ts";
 import { connectClient, freePort, poll, serveHttpProxy, serveStdioProxy } from "./harness/mod.ts";
 
 const DENO_DIR = `${Deno.env.get("HOME")}/.cache/thv/test-sandbox-deno`;
@@ -330,6 +331,48 @@ Deno.test("an HTTP server in the sandbox under profile network listens although 
     await client.close();
   }
   assert.equal(target.requests, 0);
+});
+
+Deno.test("a sandboxed server's stderr log is capped: past the limit it rotates to .1, and logs() shows both", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "thv-sandbox-log-" });
+  const logFile = `${dir}/logs/probe-server.log`;
+  const cap = 64 * 1024;
+  const backend = sandboxBackend(runConfig(PROBE, { permission_profile_name_or_path: "none" }), {
+    denoDir: DENO_DIR,
+    workDir: `${dir}/work`,
+    logFile,
+    logMaxBytes: cap,
+    denoPath: Deno.execPath(),
+    hostEnv: {},
+  });
+  try {
+    await backend.prepare();
+    await using served = await serveStdioProxy(backend.stdioConnector());
+    const client = await connectClient(served.url);
+    try {
+      const size = 2 * 1024 * 1024;
+      assert.equal(
+        text(await client.callTool({ name: "stderr", arguments: { size: String(size) } })),
+        `wrote ${size} bytes`,
+      );
+    } finally {
+      await client.close();
+    }
+    const sizeOf = (path: string) => Deno.stat(path).then((s) => s.size, () => 0);
+    const sizes = async () => [await sizeOf(logFile), await sizeOf(`${logFile}.1`)];
+    // The writes reach the file a little after the call returns: watch them settle, never above the cap.
+    const settled = await poll(async () => {
+      const now = await sizes();
+      if (now.some((n) => n > cap)) return `over the cap: ${now}`;
+      return now[1]! > 0 && /probe log line x+\n$/.test(await backend.logs()) ? "rotated" : undefined;
+    }, { what: "the log to rotate", deadlineMs: 20_000, intervalMs: 50 });
+    assert.equal(settled, "rotated");
+    const logs = await backend.logs();
+    assert.ok(logs.length >= cap / 2 && logs.length <= 2 * cap, `${logs.length}`);
+  } finally {
+    await backend.remove();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("an npm package that does not exist fails preparation with one line naming it", async () => {

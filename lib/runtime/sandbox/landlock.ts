@@ -74,7 +74,16 @@ export function landlockPlan(grants: SandboxGrants, inputs: LandlockInputs): Lan
 export function launcherCommand(server: StdioCommand, launcher: string, plan: LandlockPlan): StdioCommand {
   return {
     command: server.command,
-    args: ["run", "--no-prompt", "--no-config", "--no-lock", "--allow-ffi", "--allow-env", launcher, JSON.stringify(plan)],
+    args: [
+      "run",
+      "--no-prompt",
+      "--no-config",
+      "--no-lock",
+      "--allow-ffi",
+      "--allow-env",
+      launcher,
+      JSON.stringify(plan),
+    ],
     ...(server.env ? { env: server.env } : {}),
     ...(server.cwd ? { cwd: server.cwd } : {}),
   };

@@ -32,7 +32,8 @@ export interface LandlockRule {
 }
 
 /** The launcher's JavaScript source. With the argument `--abi` it prints the Landlock ABI (0: none) and exits. */
-export const LANDLOCK_LAUNCHER = `// Written by thv: confines this process with Landlock, then becomes the sandboxed server.
+export const LANDLOCK_LAUNCHER =
+  `// Written by thv: confines this process with Landlock, then becomes the sandboxed server.
 const SYS_CREATE = 444, SYS_ADD = 445, SYS_RESTRICT = 446; // the same numbers on every architecture
 const PR_SET_NO_NEW_PRIVS = 38, O_PATH = 0o10000000, O_CLOEXEC = 0o2000000, EINVAL = 22;
 const libc = (() => {

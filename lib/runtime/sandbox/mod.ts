@@ -5,12 +5,12 @@
  */
 export { absoluteSandboxImage, isSandboxImage, parseSandboxRef, SANDBOX_SCHEME, type SandboxRef } from "./ref.ts";
 export {
+  type SandboxGrants,
+  sandboxGrants,
   type SandboxLayout,
   sandboxLayout,
   sandboxPermissionFlags,
   type SandboxPermissionOptions,
-  type SandboxGrants,
-  sandboxGrants,
   sandboxProfile,
 } from "./permissions.ts";
 export { type PreparedPackage, type PrepareOptions, preparePackage } from "./prepare.ts";

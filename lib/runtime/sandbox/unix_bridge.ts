@@ -35,7 +35,9 @@ export function bridgeToUnix(port: number, socket: string): UnixBridge {
       server = await Deno.connect({ transport: "unix", path: socket });
       open.add(server);
       await Promise.all([pipe(client, server), pipe(server, client)]);
-    } catch { /* the server is not listening (yet): the client sees the connection close */ } finally {
+    } catch {
+      /* the server is not listening (yet): the client sees the connection close */
+    } finally {
       closeConn(client);
       if (server) closeConn(server);
     }
