@@ -162,6 +162,38 @@ Deno.test("thv run npx://./dir runs the package folder relative to the caller's 
   }
 });
 
+Deno.test("thv's own environment does not reach the sandboxed server or its Deno runtime", async () => {
+  await using user = await noEngineUser();
+  const leaks = {
+    DENO_V8_FLAGS: "--max-old-space-size=64",
+    NODE_OPTIONS: "--no-warnings",
+    DENO_AUTH_TOKENS: "token@registry.example.com",
+    DENO_NO_PROMPT: "1",
+    SECRET_X: `secret-${crypto.randomUUID()}`,
+  };
+  const env = { ...user.env, ...leaks };
+  try {
+    const url = (await ok(["run", "--name", "envcheck", "-e", "GIVEN=by-the-run-config", PROBE], env)).trim();
+    const seen = JSON.parse((await call(url, "env", {})).text) as Record<string, string>;
+    assert.equal(seen.GIVEN, "by-the-run-config");
+    for (const name of Object.keys(leaks)) assert.equal(seen[name], undefined, `${name} reached the server`);
+    // The runtime's own environment (the server process, which the launcher became) is the same set.
+    const [w] = JSON.parse(await ok(["list", "--format", "json"], env)) as WorkloadSummary[];
+    const out = await new Deno.Command("ps", { args: ["-o", "pid=", "--ppid", String(w!.pid)], stdout: "piped" })
+      .output();
+    const children = new TextDecoder().decode(out.stdout).trim().split(/\s+/).filter(Boolean);
+    assert.ok(children.length >= 1, "the server runs as the proxy's child");
+    for (const pid of children) {
+      const environ = (await Deno.readTextFile(`/proc/${pid}/environ`)).split("\0");
+      for (const name of Object.keys(leaks)) {
+        assert.ok(!environ.some((e) => e.startsWith(`${name}=`)), `${name} in the environment of ${pid}`);
+      }
+    }
+  } finally {
+    await runThv(["rm", "envcheck"], env);
+  }
+});
+
 Deno.test("registry mistakes and missing required env get one line and leave nothing behind", async () => {
   await using user = await noEngineUser();
   const { env } = user;

@@ -96,7 +96,11 @@ export function sandboxCommand(config: RunConfig, options: SandboxOptions): Stdi
   const plan = landlockPlan({ read: grants.read, write: [...grants.write, ...(http ? [layout.listenDir] : [])] }, {
     server,
     denoDir: options.denoDir,
-    extraReads: [layout.preload, ...PASSED_ENV.flatMap((k) => (k === "DENO_TLS_CA_STORE" || !env[k] ? [] : [env[k]]))],
+    // Trust files named in thv's own environment only: a RunConfig variable does not widen the kernel's grants.
+    extraReads: [
+      layout.preload,
+      ...PASSED_ENV.flatMap((k) => (k === "DENO_TLS_CA_STORE" || !options.hostEnv?.[k] ? [] : [options.hostEnv[k]!])),
+    ],
     // Only its own unix socket (an HTTP server under a profile without network) needs no TCP at all.
     noTcp: !permissions.some((flag) => flag.startsWith("--allow-net") && !/^--allow-net=unix:[^,]*$/.test(flag)),
   });
