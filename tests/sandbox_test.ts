@@ -243,6 +243,33 @@ Deno.test("a symlink in a granted folder leads nowhere outside the grants, even 
   assert.equal(text(await sandbox.call("read_file", { path: `${volume}/inside/kept.txt` })), "kept");
 });
 
+Deno.test("under profile network a symlink in a read-write grant does not reach a unix socket outside it", async () => {
+  await using f = await files();
+  const volume = `${f.dir}/granted`;
+  await Deno.symlink("/", `${volume}/root`);
+  const socket = `${f.dir}/engine.sock`; // stands for a container engine's socket
+  const listener = Deno.listen({ transport: "unix", path: socket });
+  let accepted = 0;
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      accepted++;
+      conn.close();
+    }
+  })();
+  try {
+    await using sandbox = await sandboxedClient(
+      runConfig(PROBE, { permission_profile_name_or_path: "network", volumes: [volume] }),
+    );
+    const reached = await sandbox.call("connect_unix", { path: `${volume}/root${socket}` });
+    assert.ok(isError(reached), text(reached));
+    assert.match(text(reached), /EACCES|permission denied/i);
+    assert.equal(accepted, 0);
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+  }
+});
+
 /** Starts `config`'s HTTP server in the sandbox on `hostPort`; waits until it accepts connections. */
 async function startHttpSandbox(config: RunConfig, hostPort: number) {
   const workDir = await Deno.makeTempDir({ prefix: "thv-sandbox-work-" });

@@ -103,6 +103,7 @@ export function sandboxCommand(config: RunConfig, options: SandboxOptions): Stdi
     ],
     // Only its own unix socket (an HTTP server under a profile without network) needs no TCP at all.
     noTcp: !permissions.some((flag) => flag.startsWith("--allow-net") && !/^--allow-net=unix:[^,]*$/.test(flag)),
+    noUnixSockets: !http,
   });
   return launcherCommand(server, layout.launcher, plan);
 }

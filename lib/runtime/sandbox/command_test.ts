@@ -95,6 +95,7 @@ Deno.test("with Landlock the command is the launcher, whose plan grants the runt
   const plan = JSON.parse(cmd.args.at(-1)!);
   assert.deepEqual(plan.exec, { path: "/bin/deno", argv: ["deno", ...plain.args] });
   assert.equal(plan.noTcp, true, "no network granted: no TCP at all");
+  assert.equal(plan.noUnixSockets, true, "a stdio server needs no unix socket");
   const granted = (access: string) =>
     plan.rules.filter((r: { access: string; optional?: boolean }) => r.access === access && !r.optional).map((
       r: { path: string },
@@ -108,4 +109,9 @@ Deno.test("with Landlock the command is the launcher, whose plan grants the runt
   }
   const network = sandboxCommand(config({ permission_profile_name_or_path: "network" }), { ...base, landlock: true });
   assert.equal(JSON.parse(network.args.at(-1)!).noTcp, false);
+  const http = sandboxCommand(config({ transport: "streamable-http" }), { ...base, landlock: true, hostPort: 41000 });
+  const httpPlan = JSON.parse(http.args.at(-1)!);
+  assert.equal(httpPlan.noTcp, true, "its own socket is all an HTTP server under none needs");
+  assert.equal(httpPlan.noUnixSockets, false, "it listens on a unix socket");
+  assert.ok(httpPlan.rules.some((r: { path: string; access: string }) => r.path === "/w/listen" && r.access === "rw"));
 });

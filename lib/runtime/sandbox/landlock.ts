@@ -50,6 +50,8 @@ export interface LandlockInputs {
   readonly extraReads: readonly string[];
   /** No TCP at all (the profile grants no network). */
   readonly noTcp: boolean;
+  /** No unix sockets (a stdio server: it needs none, and a bare `--allow-net` would allow any it can write). */
+  readonly noUnixSockets: boolean;
 }
 
 /** The launcher's plan: the runtime's rules, the Deno binary, the cache, then the workload's grants. */
@@ -66,6 +68,7 @@ export function landlockPlan(grants: SandboxGrants, inputs: LandlockInputs): Lan
   return {
     rules,
     noTcp: inputs.noTcp,
+    noUnixSockets: inputs.noUnixSockets,
     exec: { path: inputs.server.command, argv: ["deno", ...inputs.server.args] },
   };
 }

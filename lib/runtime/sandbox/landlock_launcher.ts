@@ -14,6 +14,12 @@ export interface LandlockPlan {
   readonly rules: readonly LandlockRule[];
   /** Refuse every TCP bind and connect (Landlock ABI 4+), for servers with no network at all. */
   readonly noTcp: boolean;
+  /**
+   * Refuse creating unix sockets (seccomp): under a bare `--allow-net` Deno lets a server connect to any socket
+   * file it may write, and Landlock does not govern `connect()`, so a symlink in a read-write grant would reach
+   * the container engine's socket. Only for servers that need no socket of their own (stdio).
+   */
+  readonly noUnixSockets: boolean;
   /** The program to execve and its argv (argv[0] included). */
   readonly exec: { readonly path: string; readonly argv: readonly string[] };
 }
@@ -35,7 +41,7 @@ export interface LandlockRule {
 export const LANDLOCK_LAUNCHER =
   `// Written by thv: confines this process with Landlock, then becomes the sandboxed server.
 const SYS_CREATE = 444, SYS_ADD = 445, SYS_RESTRICT = 446; // the same numbers on every architecture
-const PR_SET_NO_NEW_PRIVS = 38, O_PATH = 0o10000000, O_CLOEXEC = 0o2000000, EINVAL = 22;
+const PR_SET_NO_NEW_PRIVS = 38, PR_SET_SECCOMP = 22, O_PATH = 0o10000000, O_CLOEXEC = 0o2000000, EINVAL = 22;
 const libc = (() => {
   const symbols = {
     create: { name: "syscall", parameters: ["i64", "pointer", "usize", "u32"], result: "i64" },
@@ -103,6 +109,36 @@ if (abi < 1) {
   }
   if (libc.prctl(PR_SET_NO_NEW_PRIVS, 1n, 0n, 0n, 0n) !== 0) fail("cannot set no_new_privs: " + why(errno()));
   if (libc.restrict(SYS_RESTRICT, BigInt(ruleset), 0) < 0n) fail("cannot enforce Landlock: " + why(errno()));
+}
+if (plan.noUnixSockets) {
+  // seccomp: socket(AF_UNIX, ...) fails with EACCES; x32 system calls (x86_64) are refused as a whole.
+  const ARCH = { x86_64: [0xc000003e, 41], aarch64: [0xc00000b7, 198] }[Deno.build.arch];
+  if (!ARCH) fail("cannot refuse unix sockets on " + Deno.build.arch);
+  const [arch, socketNr] = ARCH;
+  const LD = 0x20, JEQ = 0x15, JGE = 0x35, RET = 0x06, ALLOW = 0x7fff0000, DENY = 0x00050000 | 13;
+  const program = [
+    [LD, 0, 0, 4], // arch
+    [JEQ, 0, 5, arch],
+    [LD, 0, 0, 0], // system call number
+    [JGE, 4, 0, 0x40000000],
+    [JEQ, 0, 2, socketNr],
+    [LD, 0, 0, 16], // first argument: the address family
+    [JEQ, 1, 0, 1], // AF_UNIX
+    [RET, 0, 0, ALLOW],
+    [RET, 0, 0, DENY],
+  ];
+  const filter = new Uint8Array(program.length * 8);
+  const view = new DataView(filter.buffer);
+  program.forEach(([code, jt, jf, k], i) => {
+    view.setUint16(i * 8, code, true);
+    view.setUint8(i * 8 + 2, jt);
+    view.setUint8(i * 8 + 3, jf);
+    view.setUint32(i * 8 + 4, k, true);
+  });
+  const fprog = new BigUint64Array([BigInt(program.length), BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(filter)))]);
+  if (libc.prctl(PR_SET_NO_NEW_PRIVS, 1n, 0n, 0n, 0n) !== 0) fail("cannot set no_new_privs: " + why(errno()));
+  const fprogAddress = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(fprog)));
+  if (libc.prctl(PR_SET_SECCOMP, 2n, fprogAddress, 0n, 0n) !== 0) fail("cannot refuse unix sockets: " + why(errno()));
 }
 const keep = [];
 const pointers = (strings) => {
