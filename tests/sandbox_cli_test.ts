@@ -88,13 +88,23 @@ Deno.test("thv run everything with no container engine: the sandbox runs it end 
   assert.deepEqual(left, [], "rm removed the RunConfig");
 });
 
-Deno.test("thv run enforces the permission profile in the sandbox: none denies network and files, network allows", async () => {
+Deno.test("thv run enforces the permission profile in the sandbox: none denies network and files, the default reaches no local address", async () => {
   await using user = await noEngineUser();
   const { env } = user;
   const site = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response("reached"));
+  let requests = 0;
+  const counted = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    requests++;
+    return new Response("reached");
+  });
   const target = `http://127.0.0.1:${site.addr.port}/`;
   const secret = await Deno.makeTempFile({ prefix: "thv-probe-" });
   await Deno.writeTextFile(secret, "words outside the sandbox");
+  const profile = await Deno.makeTempFile({ prefix: "thv-profile-", suffix: ".json" });
+  await Deno.writeTextFile(
+    profile,
+    JSON.stringify({ network: { outbound: { allow_host: ["127.0.0.1"], allow_port: [site.addr.port] } } }),
+  );
   try {
     const closed = (await ok(["run", "--name", "closed", "--permission-profile", "none", PROBE], env)).trim();
     const fetched = await call(closed, "fetch_url", { url: target });
@@ -104,19 +114,83 @@ Deno.test("thv run enforces the permission profile in the sandbox: none denies n
     assert.equal(read.isError, true, read.text);
     assert.match(read.text, /NotCapable: Requires read access/);
 
-    const open = (await ok(["run", "--name", "open", "--permission-profile", "network", "-v", secret, PROBE], env))
-      .trim();
-    const reached = await call(open, "fetch_url", { url: target });
-    assert.equal(reached.isError, false, reached.text);
-    assert.equal(reached.text, "status 200");
+    // No --permission-profile: an npx:// package gets the network profile, which is the internet only.
+    const open = (await ok(["run", "--name", "open", "-v", secret, PROBE], env)).trim();
+    const local = `http://127.0.0.1:${counted.addr.port}/`;
+    for (const url of [local, `http://localhost:${counted.addr.port}/`, "http://169.254.169.254/latest/meta-data/"]) {
+      const refused = await call(open, "fetch_url", { url });
+      assert.equal(refused.isError, true, refused.text);
+      assert.match(refused.text, /Requires net access to/, url);
+    }
+    // Not even the proxy thv runs for this very workload, nor another workload's.
+    for (const url of [open, closed]) {
+      const proxy = await call(open, "fetch_url", { url });
+      assert.match(proxy.text, /Requires net access to/, url);
+    }
+    assert.equal(requests, 0);
     const granted = await call(open, "read_file", { path: secret });
     assert.equal(granted.isError, false, granted.text);
     assert.equal(granted.text, "words outside the sandbox");
+
+    // A profile that names the loopback address and port is a grant.
+    const allowed = (await ok(["run", "--name", "allowed", "--permission-profile", profile, PROBE], env)).trim();
+    const reached = await call(allowed, "fetch_url", { url: target });
+    assert.equal(reached.isError, false, reached.text);
+    assert.equal(reached.text, "status 200");
   } finally {
     await runThv(["rm", "closed"], env);
     await runThv(["rm", "open"], env);
+    await runThv(["rm", "allowed"], env);
     await site.shutdown();
+    await counted.shutdown();
     await Deno.remove(secret);
+    await Deno.remove(profile);
+  }
+});
+
+Deno.test("thv run npx://./dir runs the package folder relative to the caller's working directory", async () => {
+  await using user = await noEngineUser();
+  const { env } = user;
+  try {
+    // runThv runs thv in the repository root: the fixture is ./tests/fixtures/sandbox_probe from there.
+    const url = (await ok(["run", "--name", "local", "npx://./tests/fixtures/sandbox_probe"], env)).trim();
+    assert.deepEqual(await call(url, "echo", { message: "local" }), { text: "Echo: local", isError: false });
+    const [w] = JSON.parse(await ok(["list", "--format", "json"], env)) as WorkloadSummary[];
+    assert.equal(w?.image, PROBE, "the RunConfig keeps the absolute folder, for starts from anywhere");
+  } finally {
+    await runThv(["rm", "local"], env);
+  }
+});
+
+Deno.test("thv's own environment does not reach the sandboxed server or its Deno runtime", async () => {
+  await using user = await noEngineUser();
+  const leaks = {
+    DENO_V8_FLAGS: "--max-old-space-size=64",
+    NODE_OPTIONS: "--no-warnings",
+    DENO_AUTH_TOKENS: "token@registry.example.com",
+    DENO_NO_PROMPT: "1",
+    SECRET_X: `secret-${crypto.randomUUID()}`,
+  };
+  const env = { ...user.env, ...leaks };
+  try {
+    const url = (await ok(["run", "--name", "envcheck", "-e", "GIVEN=by-the-run-config", PROBE], env)).trim();
+    const seen = JSON.parse((await call(url, "env", {})).text) as Record<string, string>;
+    assert.equal(seen.GIVEN, "by-the-run-config");
+    for (const name of Object.keys(leaks)) assert.equal(seen[name], undefined, `${name} reached the server`);
+    // The runtime's own environment (the server process, which the launcher became) is the same set.
+    const [w] = JSON.parse(await ok(["list", "--format", "json"], env)) as WorkloadSummary[];
+    const out = await new Deno.Command("ps", { args: ["-o", "pid=", "--ppid", String(w!.pid)], stdout: "piped" })
+      .output();
+    const children = new TextDecoder().decode(out.stdout).trim().split(/\s+/).filter(Boolean);
+    assert.ok(children.length >= 1, "the server runs as the proxy's child");
+    for (const pid of children) {
+      const environ = (await Deno.readTextFile(`/proc/${pid}/environ`)).split("\0");
+      for (const name of Object.keys(leaks)) {
+        assert.ok(!environ.some((e) => e.startsWith(`${name}=`)), `${name} in the environment of ${pid}`);
+      }
+    }
+  } finally {
+    await runThv(["rm", "envcheck"], env);
   }
 });
 

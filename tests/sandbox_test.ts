@@ -14,6 +14,7 @@ import {
   sandboxLayout,
 } from "../lib/runtime/sandbox/mod.ts";
 import type { StdioConnection } from "../lib/transport/mod.ts";
+import { sandboxBackend } from "../lib/workloads/mod.ts";
 import { connectClient, freePort, poll, serveHttpProxy, serveStdioProxy } from "./harness/mod.ts";
 
 const DENO_DIR = `${Deno.env.get("HOME")}/.cache/thv/test-sandbox-deno`;
@@ -160,22 +161,113 @@ Deno.test("a custom profile's read and write paths are usable in the sandbox and
   assert.ok(isError(fetched) && /Requires net access/.test(text(fetched)), text(fetched));
 });
 
-Deno.test("under profile network the probe's fetch reaches the server; allow_host/allow_port reach only what they list", async () => {
+/** Asserts that fetching `url` in the sandbox was refused by the permission flags (at once, not a network error). */
+async function refused(call: (name: string, args: Record<string, unknown>) => Promise<unknown>, url: string) {
+  const fetched = await call("fetch_url", { url });
+  assert.ok(isError(fetched), `${url}: ${text(fetched)}`);
+  assert.match(text(fetched), /Requires net access to/, `${url}: ${text(fetched)}`);
+}
+
+const LOCAL_URLS = (port: number) => [
+  `http://127.0.0.1:${port}/`,
+  `http://localhost:${port}/`,
+  `http://127.1:${port}/`,
+  `http://0.0.0.0:${port}/`,
+  `http://[::ffff:127.0.0.1]:${port}/`,
+  `http://[::1]:${port}/`,
+  "http://169.254.169.254/latest/meta-data/",
+  "http://[fd00:ec2::254]/",
+  "http://10.1.2.3/",
+  "http://172.16.0.1/",
+  "http://192.168.1.1/",
+  "http://100.64.0.1/",
+];
+
+Deno.test("under profile network the probe reaches no loopback, link-local or private address, but the flags permit the internet", async () => {
+  await using target = countingServer();
+  {
+    await using sandbox = await sandboxedClient(runConfig(PROBE, { permission_profile_name_or_path: "network" }));
+    for (const url of LOCAL_URLS(target.port)) await refused(sandbox.call, url);
+    // No internet here: a public name passes the permission check and fails in DNS, not with NotCapable.
+    const public_ = await sandbox.call("fetch_url", { url: "http://public.thv-test.invalid/" });
+    assert.ok(isError(public_), text(public_));
+    assert.doesNotMatch(text(public_), /NotCapable|Requires net access/);
+  }
+  assert.equal(target.requests, 0, "nothing reached the local listener");
+});
+
+Deno.test("allow_host/allow_port reach only what they list: a loopback address named there is a grant", async () => {
   await using target = countingServer();
   await using other = countingServer();
   {
-    await using sandbox = await sandboxedClient(runConfig(PROBE, { permission_profile_name_or_path: "network" }));
-    const fetched = await sandbox.call("fetch_url", { url: target.url });
-    assert.equal(text(fetched), "status 200");
+    const outbound = { allow_host: ["127.0.0.1"], allow_port: [target.port] };
+    await using sandbox = await sandboxedClient(runConfig(PROBE, { permission_profile: { network: { outbound } } }));
+    assert.equal(text(await sandbox.call("fetch_url", { url: target.url })), "status 200");
     assert.equal(target.requests, 1);
+    await refused(sandbox.call, other.url);
   }
-  const outbound = { allow_host: ["127.0.0.1"], allow_port: [target.port] };
+  // With a host name in the list the local ranges are denied (a name may resolve into them), but for the address.
+  const outbound = { allow_host: ["api.thv-test.invalid", "127.0.0.1"], allow_port: [target.port] };
   await using sandbox = await sandboxedClient(runConfig(PROBE, { permission_profile: { network: { outbound } } }));
   assert.equal(text(await sandbox.call("fetch_url", { url: target.url })), "status 200");
   assert.equal(target.requests, 2);
-  const denied = await sandbox.call("fetch_url", { url: other.url });
-  assert.ok(isError(denied), text(denied));
+  await refused(sandbox.call, `http://localhost:${target.port}/`.replace("localhost", "[::1]"));
+  await refused(sandbox.call, other.url);
   assert.equal(other.requests, 0);
+});
+
+Deno.test("a symlink in a granted folder leads nowhere outside the grants, even one made after the start (Landlock)", async () => {
+  await using f = await files();
+  const volume = `${f.dir}/granted`;
+  await Deno.mkdir(`${volume}/sub`);
+  await Deno.symlink("/", `${volume}/root`);
+  await Deno.symlink(`${volume}/sub`, `${volume}/inside`);
+  await using sandbox = await sandboxedClient(
+    runConfig(PROBE, { permission_profile_name_or_path: "none", volumes: [volume] }),
+  );
+  // Made after the server started: Deno's path check passes (the string is inside the volume), the kernel's does not.
+  await Deno.symlink(f.dir, `${volume}/late`);
+  for (const path of [`${volume}/root/etc/shadow`, `${volume}/root${f.dir}/secret.txt`, `${volume}/late/secret.txt`]) {
+    const read = await sandbox.call("read_file", { path });
+    assert.ok(isError(read), `${path}: ${text(read)}`);
+    assert.match(text(read), /EACCES: permission denied/, `${path}: ${text(read)}`);
+  }
+  const written = await sandbox.call("write_file", { path: `${volume}/late/out/x.txt`, content: "escaped" });
+  assert.ok(isError(written), text(written));
+  assert.match(text(written), /EACCES: permission denied/);
+  assert.equal(await Deno.stat(`${f.dir}/out/x.txt`).catch(() => undefined), undefined);
+  // A link whose target is inside the grant works, both ways.
+  const kept = await sandbox.call("write_file", { path: `${volume}/inside/kept.txt`, content: "kept" });
+  assert.ok(!isError(kept), text(kept));
+  assert.equal(await Deno.readTextFile(`${volume}/sub/kept.txt`), "kept");
+  assert.equal(text(await sandbox.call("read_file", { path: `${volume}/inside/kept.txt` })), "kept");
+});
+
+Deno.test("under profile network a symlink in a read-write grant does not reach a unix socket outside it", async () => {
+  await using f = await files();
+  const volume = `${f.dir}/granted`;
+  await Deno.symlink("/", `${volume}/root`);
+  const socket = `${f.dir}/engine.sock`; // stands for a container engine's socket
+  const listener = Deno.listen({ transport: "unix", path: socket });
+  let accepted = 0;
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      accepted++;
+      conn.close();
+    }
+  })();
+  try {
+    await using sandbox = await sandboxedClient(
+      runConfig(PROBE, { permission_profile_name_or_path: "network", volumes: [volume] }),
+    );
+    const reached = await sandbox.call("connect_unix", { path: `${volume}/root${socket}` });
+    assert.ok(isError(reached), text(reached));
+    assert.match(text(reached), /EACCES|permission denied/i);
+    assert.equal(accepted, 0);
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+  }
 });
 
 /** Starts `config`'s HTTP server in the sandbox on `hostPort`; waits until it accepts connections. */
@@ -197,10 +289,11 @@ async function startHttpSandbox(config: RunConfig, hostPort: number) {
   connection.ended.then((reason) => ended = reason);
   await poll(async () => {
     if (ended) throw new Error(`the server ${ended}: ${log}`);
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port: hostPort });
-    conn.close();
+    // The port is thv's bridge to the server's socket: only an HTTP answer says the server listens.
+    const response = await fetch(`http://127.0.0.1:${hostPort}/`);
+    await response.body?.cancel();
     return true;
-  }, { what: `the sandboxed ${config.image} to listen on ${hostPort}`, deadlineMs: 30_000, intervalMs: 100 });
+  }, { what: `the sandboxed ${config.image} to answer on ${hostPort}`, deadlineMs: 30_000, intervalMs: 100 });
   return {
     log: () => log,
     async [Symbol.asyncDispose]() {
@@ -243,6 +336,70 @@ Deno.test("HTTP servers in the sandbox under profile none listen on their loopba
     await probeClient.close();
   }
   assert.equal(target.requests, 0);
+});
+
+Deno.test("an HTTP server in the sandbox under profile network listens although loopback is denied to it", async () => {
+  await using target = countingServer();
+  const port = freePort();
+  await using probe = await startHttpSandbox(
+    runConfig(PROBE, { transport: "streamable-http", permission_profile_name_or_path: "network", cmd_args: ["http"] }),
+    port,
+  );
+  assert.match(probe.log(), new RegExp(`probe listening on 127\\.0\\.0\\.1:${port}`));
+  await using proxy = await serveHttpProxy(`http://127.0.0.1:${port}/mcp`, "streamable-http");
+  const client = await connectClient(`${proxy.origin}/mcp`);
+  try {
+    for (const url of [target.url, `http://127.0.0.1:${port}/`, "http://169.254.169.254/"]) {
+      const fetched = await client.callTool({ name: "fetch_url", arguments: { url } });
+      assert.ok(isError(fetched), text(fetched));
+      assert.match(text(fetched), /NotCapable: Requires net access/);
+    }
+  } finally {
+    await client.close();
+  }
+  assert.equal(target.requests, 0);
+});
+
+Deno.test("a sandboxed server's stderr log is capped: past the limit it rotates to .1, and logs() shows both", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "thv-sandbox-log-" });
+  const logFile = `${dir}/logs/probe-server.log`;
+  const cap = 64 * 1024;
+  const backend = sandboxBackend(runConfig(PROBE, { permission_profile_name_or_path: "none" }), {
+    denoDir: DENO_DIR,
+    workDir: `${dir}/work`,
+    logFile,
+    logMaxBytes: cap,
+    denoPath: Deno.execPath(),
+    hostEnv: {},
+  });
+  try {
+    await backend.prepare();
+    await using served = await serveStdioProxy(backend.stdioConnector());
+    const client = await connectClient(served.url);
+    try {
+      const size = 2 * 1024 * 1024;
+      assert.equal(
+        text(await client.callTool({ name: "stderr", arguments: { size: String(size) } })),
+        `wrote ${size} bytes`,
+      );
+    } finally {
+      await client.close();
+    }
+    const sizeOf = (path: string) => Deno.stat(path).then((s) => s.size, () => 0);
+    const sizes = async () => [await sizeOf(logFile), await sizeOf(`${logFile}.1`)];
+    // The writes reach the file a little after the call returns: watch them settle, never above the cap.
+    const settled = await poll(async () => {
+      const now = await sizes();
+      if (now.some((n) => n > cap)) return `over the cap: ${now}`;
+      return now[1]! > 0 && /probe log line x+\n$/.test(await backend.logs()) ? "rotated" : undefined;
+    }, { what: "the log to rotate", deadlineMs: 20_000, intervalMs: 50 });
+    assert.equal(settled, "rotated");
+    const logs = await backend.logs();
+    assert.ok(logs.length >= cap / 2 && logs.length <= 2 * cap, `${logs.length}`);
+  } finally {
+    await backend.remove();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("an npm package that does not exist fails preparation with one line naming it", async () => {

@@ -6,6 +6,7 @@
  */
 export { containerBackend, type RunningServer, type ServerPresence, type WorkloadBackend } from "./backend.ts";
 export { sandboxBackend, type SandboxBackendOptions } from "./sandbox_backend.ts";
+export { CappedLog, DEFAULT_SERVER_LOG_MAX_BYTES, parseLogMaxBytes } from "./capped_log.ts";
 export { kubernetesManifests, kubernetesYaml } from "./export.ts";
 export { proxyLogFile, WorkloadConflictError, type WorkloadDeps, WorkloadNotFoundError } from "./_deps.ts";
 export {

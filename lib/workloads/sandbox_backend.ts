@@ -6,6 +6,8 @@
  */
 import type { RunConfig } from "../run_config.ts";
 import {
+  confinementWarning,
+  landlockAbi,
   parseSandboxRef,
   type PreparedPackage,
   preparePackage,
@@ -15,6 +17,7 @@ import {
 import { removeFileIfExists } from "../state/mod.ts";
 import type { StdioConnection, StdioConnector } from "../transport/mod.ts";
 import type { WorkloadBackend } from "./backend.ts";
+import { CappedLog, DEFAULT_SERVER_LOG_MAX_BYTES } from "./capped_log.ts";
 
 /** Where a sandboxed workload keeps its things. */
 export interface SandboxBackendOptions {
@@ -24,25 +27,19 @@ export interface SandboxBackendOptions {
   readonly workDir: string;
   /** The server's log file. */
   readonly logFile: string;
+  /** Its cap: past it the file is rotated to `<logFile>.1` (default 10 MiB). */
+  readonly logMaxBytes?: number;
   /** The Deno binary that runs the server. */
   readonly denoPath: string;
   /** thv's environment (for the registry and TLS settings `deno info` honours). */
   readonly hostEnv: Readonly<Record<string, string>>;
+  /** Told once, when the package is prepared, if the OS cannot confine the server (no Landlock). */
+  readonly onWarning?: (message: string) => void;
 }
 
-/** Appends a stream to a file until it ends. */
-async function appendTo(stream: ReadableStream<Uint8Array> | undefined, path: string): Promise<void> {
-  if (!stream) return;
-  using file = await Deno.open(path, { create: true, append: true, mode: 0o600 });
-  // Written chunk by chunk: piping into `file.writable` showed nothing in the file until the stream ended.
-  try {
-    for await (const chunk of stream) await file.write(chunk);
-  } catch { /* the server went away */ }
-}
-
-/** A connection whose stderr goes to `logFile` instead of to the proxy. */
-function stderrToFile(connection: StdioConnection, logFile: string): StdioConnection {
-  void appendTo(connection.stderr, logFile);
+/** A connection whose stderr goes to `log` instead of to the proxy. */
+function stderrToLog(connection: StdioConnection, log: CappedLog): StdioConnection {
+  void log.pump(connection.stderr).then(() => log.close());
   return {
     stdout: connection.stdout,
     stdin: connection.stdin,
@@ -67,14 +64,22 @@ export function sandboxBackend(config: RunConfig, options: SandboxBackendOptions
     };
   };
   const logDir = options.logFile.slice(0, options.logFile.lastIndexOf("/"));
+  const serverLog = () => new CappedLog(options.logFile, options.logMaxBytes ?? DEFAULT_SERVER_LOG_MAX_BYTES);
   return {
     kind: "sandbox",
     async prepare() {
-      prepared ??= await preparePackage(parseSandboxRef(config.image), {
-        denoDir: options.denoDir,
-        denoPath: options.denoPath,
-        env: options.hostEnv,
-      });
+      if (prepared) return;
+      const [pkg, abi] = await Promise.all([
+        preparePackage(parseSandboxRef(config.image), {
+          denoDir: options.denoDir,
+          denoPath: options.denoPath,
+          env: options.hostEnv,
+        }),
+        options.onWarning ? landlockAbi(options.denoPath) : Promise.resolve(-1),
+      ]);
+      prepared = pkg;
+      const warning = abi >= 0 ? confinementWarning(abi) : undefined;
+      if (warning) options.onWarning?.(warning);
     },
     stdioConnector(): StdioConnector {
       const inner = sandboxConnector(config, sandbox());
@@ -82,7 +87,7 @@ export function sandboxBackend(config: RunConfig, options: SandboxBackendOptions
         describe: inner.describe,
         async connect() {
           await Deno.mkdir(logDir, { recursive: true, mode: 0o700 });
-          return stderrToFile(await inner.connect(), options.logFile);
+          return stderrToLog(await inner.connect(), serverLog());
         },
       };
     },
@@ -90,8 +95,8 @@ export function sandboxBackend(config: RunConfig, options: SandboxBackendOptions
       await Deno.mkdir(logDir, { recursive: true, mode: 0o700 });
       const connection = await sandboxConnector(config, sandbox(hostPort)).connect();
       // Both streams are drained, or the server would block on a full pipe.
-      void appendTo(connection.stdout, options.logFile);
-      void appendTo(connection.stderr, options.logFile);
+      const log = serverLog();
+      void Promise.all([log.pump(connection.stdout), log.pump(connection.stderr)]).then(() => log.close());
       return { ended: connection.ended, stop: () => connection.stop() };
     },
     presence: () => Promise.resolve("n/a"),
@@ -101,9 +106,11 @@ export function sandboxBackend(config: RunConfig, options: SandboxBackendOptions
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       });
       await removeFileIfExists(options.logFile);
+      await removeFileIfExists(`${options.logFile}.1`);
     },
     async logs() {
-      return await Deno.readTextFile(options.logFile).catch(() => "");
+      const read = (path: string) => Deno.readTextFile(path).catch(() => "");
+      return (await read(`${options.logFile}.1`)) + (await read(options.logFile));
     },
   };
 }

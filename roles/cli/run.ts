@@ -117,23 +117,28 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
     )
     .option(
       "--permission-profile <profile>",
-      "none (no network), network (outbound network), or a JSON profile file (default: the registry entry's " +
-        "own profile when it declares one, else network; with --from-config, the file's when it names one)",
+      "none (no network), network (outbound; in the Deno sandbox the internet only, no loopback or private " +
+        "addresses), or a JSON profile file (default: the registry entry's own profile when it declares one, else " +
+        "network; with --from-config, the file's when it names one)",
     )
     .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
-    .action(async (target, args, opts) => {
+    .action(async (given, args, opts) => {
       const ctx = context();
-      const [{ parseImportedRunConfig }, workloads, docker] = await Promise.all([
+      const [{ parseImportedRunConfig }, workloads, docker, { absoluteSandboxImage }] = await Promise.all([
         import("../../lib/run_config_import.ts"),
         import("../../lib/workloads/mod.ts"),
         import("../../lib/runtime/docker/mod.ts"),
+        import("../../lib/runtime/sandbox/mod.ts"),
       ]);
-      if (opts.fromConfig && target) throw new RangeError("Give either a server or --from-config, not both");
+      if (opts.fromConfig && given) throw new RangeError("Give either a server or --from-config, not both");
+      // npx://./dir is relative to where thv run runs; the RunConfig keeps it absolute for later starts.
+      const target = given && absoluteSandboxImage(given, Deno.cwd());
       // A RunConfig from elsewhere (often ToolHive) may ask for what thv does not enforce: refused by key.
       const imported = opts.fromConfig
         ? parseImportedRunConfig(await readFlagFile("--from-config", opts.fromConfig), opts.fromConfig)
         : undefined;
-      const base: Partial<RunConfig> = imported?.config ?? {};
+      const read: Partial<RunConfig> = imported?.config ?? {};
+      const base = read.image ? { ...read, image: absoluteSandboxImage(read.image, Deno.cwd()) } : read;
       const fileEnv = opts.envFile
         ? workloads.parseEnvFile(await readFlagFile("--env-file", opts.envFile), opts.envFile)
         : {};

@@ -12,13 +12,14 @@ import { pullProgress } from "./pull_progress.ts";
 
 /** Builds the {@linkcode WorkloadDeps} of a command. */
 export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
-  const [{ statePaths }, { containerBackend, sandboxBackend }, { dockerClient }, { isSandboxImage }] = await Promise
-    .all([
-      import("../../lib/state/mod.ts"),
-      import("../../lib/workloads/mod.ts"),
-      import("../../lib/runtime/docker/mod.ts"),
-      import("../../lib/runtime/sandbox/mod.ts"),
-    ]);
+  const [{ statePaths }, { containerBackend, parseLogMaxBytes, sandboxBackend }, { dockerClient }, { isSandboxImage }] =
+    await Promise
+      .all([
+        import("../../lib/state/mod.ts"),
+        import("../../lib/workloads/mod.ts"),
+        import("../../lib/runtime/docker/mod.ts"),
+        import("../../lib/runtime/sandbox/mod.ts"),
+      ]);
   const paths = statePaths(ctx.env);
   const env = Object.fromEntries(
     Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined),
@@ -30,9 +31,11 @@ export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
         denoDir: `${paths.cache}/deno`,
         workDir: `${paths.sandboxes}/${config.name}`,
         logFile: `${paths.logs}/${config.name}-server.log`,
+        logMaxBytes: parseLogMaxBytes(ctx.env.THV_SERVER_LOG_MAX_BYTES),
         // From source, thv runs on the Deno that runs the server; a compiled thv needs one on PATH (or THV_DENO).
         denoPath: ctx.env.THV_DENO ?? (ctx.self.length > 1 ? ctx.self[0]! : "deno"),
         hostEnv: env,
+        onWarning: (message) => console.error(`thv: warning: ${message}`),
       });
     }
     const choice = ctx.runtime();

@@ -7,7 +7,8 @@
  */
 import type { RunConfig } from "../../run_config.ts";
 import type { StdioCommand } from "../../transport/mod.ts";
-import { sandboxLayout, sandboxPermissionFlags } from "./permissions.ts";
+import { landlockPlan, launcherCommand } from "./landlock.ts";
+import { sandboxGrants, sandboxLayout, sandboxPermissionFlags } from "./permissions.ts";
 import type { PreparedPackage } from "./prepare.ts";
 
 /** Variables of thv's own environment the sandbox passes on: the TLS trust settings (Deno's and OpenSSL's). */
@@ -30,12 +31,14 @@ export interface SandboxOptions {
   readonly denoDir: string;
   /** The workload's private work dir (absolute); its home and tmp folders are the server's. */
   readonly workDir: string;
-  /** The loopback port an HTTP server listens on (its PORT, MCP_PORT and FASTMCP_PORT). */
+  /** The loopback port thv serves an HTTP server on (its PORT, MCP_PORT and FASTMCP_PORT; it listens on a socket). */
   readonly hostPort?: number;
   /** The Deno binary; default `Deno.execPath()`. */
   readonly denoPath?: string;
   /** thv's own environment: only {@linkcode PASSED_ENV} is taken from it. */
   readonly hostEnv?: Readonly<Record<string, string | undefined>>;
+  /** Confine the server with Landlock through the launcher; default: on Linux. */
+  readonly landlock?: boolean;
 }
 
 /** The server's environment: `env_vars`, then the runtime's own variables, which win. */
@@ -58,17 +61,20 @@ export function sandboxEnv(config: RunConfig, options: SandboxOptions): Record<s
 }
 
 /**
- * The command that runs `config`'s package in the sandbox; its working directory is the private home.
- * The caller creates the work dir first ({@linkcode sandboxConnector} does).
+ * The command that runs `config`'s package in the sandbox; its working directory is the private home. On
+ * Linux it is the Landlock launcher, which confines itself and then becomes the `deno run` command. The
+ * caller creates the work dir and writes the launcher first ({@linkcode sandboxConnector} does).
  */
 export function sandboxCommand(config: RunConfig, options: SandboxOptions): StdioCommand {
   const layout = sandboxLayout(options.workDir);
-  const permissions = sandboxPermissionFlags(config, {
+  const grantOptions = {
     workDir: options.workDir,
     packageDir: options.package.dir,
     ...(options.hostPort !== undefined ? { hostPort: options.hostPort } : {}),
-  });
-  return {
+  };
+  const permissions = sandboxPermissionFlags(config, grantOptions);
+  const env = sandboxEnv(config, options);
+  const server: StdioCommand = {
     command: options.denoPath ?? Deno.execPath(),
     args: [
       "run",
@@ -81,7 +87,23 @@ export function sandboxCommand(config: RunConfig, options: SandboxOptions): Stdi
       options.package.main,
       ...config.cmd_args,
     ],
-    env: sandboxEnv(config, options),
+    env,
     cwd: layout.home,
   };
+  if (!(options.landlock ?? Deno.build.os === "linux")) return server;
+  const http = config.transport !== "stdio";
+  const grants = sandboxGrants(config, grantOptions);
+  const plan = landlockPlan({ read: grants.read, write: [...grants.write, ...(http ? [layout.listenDir] : [])] }, {
+    server,
+    denoDir: options.denoDir,
+    // Trust files named in thv's own environment only: a RunConfig variable does not widen the kernel's grants.
+    extraReads: [
+      layout.preload,
+      ...PASSED_ENV.flatMap((k) => (k === "DENO_TLS_CA_STORE" || !options.hostEnv?.[k] ? [] : [options.hostEnv[k]!])),
+    ],
+    // Only its own unix socket (an HTTP server under a profile without network) needs no TCP at all.
+    noTcp: !permissions.some((flag) => flag.startsWith("--allow-net") && !/^--allow-net=unix:[^,]*$/.test(flag)),
+    noUnixSockets: !http,
+  });
+  return launcherCommand(server, layout.launcher, plan);
 }

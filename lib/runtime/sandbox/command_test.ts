@@ -19,7 +19,7 @@ const pkg: PreparedPackage = {
   version: "2026.8.31",
   registryUrl: "https://registry.npmjs.org/",
 };
-const base = { package: pkg, denoDir: "/cache/deno", workDir: "/w", denoPath: "/bin/deno" };
+const base = { package: pkg, denoDir: "/cache/deno", workDir: "/w", denoPath: "/bin/deno", landlock: false };
 
 Deno.test("sandboxCommand runs the cached package with no prompt, config or lock, the preload and the flags", () => {
   const cmd = sandboxCommand(config({ cmd_args: ["stdio", "--flag"] }), base);
@@ -64,11 +64,54 @@ Deno.test("sandboxCommand gives an HTTP server its loopback port through env and
     hostPort: 41000,
     package: { ...pkg, registryUrl: "https://npm.example.com/" },
   });
-  assert.ok(cmd.args.includes("--allow-net=127.0.0.1:41000"), cmd.args.join(" "));
+  assert.ok(cmd.args.includes("--allow-net=unix:/w/listen/mcp.sock"), cmd.args.join(" "));
   assert.equal(cmd.args.at(-1), "streamableHttp");
   assert.deepEqual(
     [cmd.env?.PORT, cmd.env?.MCP_PORT, cmd.env?.FASTMCP_PORT, cmd.env?.MCP_HOST, cmd.env?.MCP_TRANSPORT],
     ["41000", "41000", "41000", "127.0.0.1", "streamable-http"],
   );
   assert.equal(cmd.env?.NPM_CONFIG_REGISTRY, "https://npm.example.com/");
+});
+
+Deno.test("with Landlock the command is the launcher, whose plan grants the runtime, the cache and the workload's paths", () => {
+  const plain = sandboxCommand(config({ volumes: ["/data:ro", "/out"] }), base);
+  const cmd = sandboxCommand(config({ volumes: ["/data:ro", "/out"] }), {
+    ...base,
+    landlock: true,
+    hostEnv: { SSL_CERT_FILE: "/etc/certs.pem" },
+  });
+  assert.equal(cmd.command, "/bin/deno");
+  assert.deepEqual(cmd.args.slice(0, -1), [
+    "run",
+    "--no-prompt",
+    "--no-config",
+    "--no-lock",
+    "--allow-ffi",
+    "--allow-env",
+    "/w/sandbox_launcher.mjs",
+  ]);
+  assert.equal(cmd.cwd, "/w/home");
+  assert.equal(cmd.env?.HOME, "/w/home");
+  const plan = JSON.parse(cmd.args.at(-1)!);
+  assert.deepEqual(plan.exec, { path: "/bin/deno", argv: ["deno", ...plain.args] });
+  assert.equal(plan.noTcp, true, "no network granted: no TCP at all");
+  assert.equal(plan.noUnixSockets, true, "a stdio server needs no unix socket");
+  const granted = (access: string) =>
+    plan.rules.filter((r: { access: string; optional?: boolean }) => r.access === access && !r.optional).map((
+      r: { path: string },
+    ) => r.path);
+  assert.deepEqual(granted("rw"), ["/w/home", "/w/tmp", "/out"]);
+  assert.deepEqual(granted("ro"), ["/cache/deno", pkg.dir, "/data"]);
+  assert.deepEqual(granted("rx"), ["/bin/deno"]);
+  const optional = plan.rules.filter((r: { optional?: boolean }) => r.optional).map((r: { path: string }) => r.path);
+  for (const p of ["/w/loopback_preload.mjs", "/etc/certs.pem", "/usr/lib", "/etc/resolv.conf", "/dev/urandom"]) {
+    assert.ok(optional.includes(p), `${p} in ${optional}`);
+  }
+  const network = sandboxCommand(config({ permission_profile_name_or_path: "network" }), { ...base, landlock: true });
+  assert.equal(JSON.parse(network.args.at(-1)!).noTcp, false);
+  const http = sandboxCommand(config({ transport: "streamable-http" }), { ...base, landlock: true, hostPort: 41000 });
+  const httpPlan = JSON.parse(http.args.at(-1)!);
+  assert.equal(httpPlan.noTcp, true, "its own socket is all an HTTP server under none needs");
+  assert.equal(httpPlan.noUnixSockets, false, "it listens on a unix socket");
+  assert.ok(httpPlan.rules.some((r: { path: string; access: string }) => r.path === "/w/listen" && r.access === "rw"));
 });

@@ -3,8 +3,10 @@
  * the permissions their permission profile grants, without any container engine. See docs/sandbox.md.
  * @module
  */
-export { isSandboxImage, parseSandboxRef, SANDBOX_SCHEME, type SandboxRef } from "./ref.ts";
+export { absoluteSandboxImage, isSandboxImage, parseSandboxRef, SANDBOX_SCHEME, type SandboxRef } from "./ref.ts";
 export {
+  type SandboxGrants,
+  sandboxGrants,
   type SandboxLayout,
   sandboxLayout,
   sandboxPermissionFlags,
@@ -13,4 +15,5 @@ export {
 } from "./permissions.ts";
 export { type PreparedPackage, type PrepareOptions, preparePackage } from "./prepare.ts";
 export { PASSED_ENV, sandboxCommand, sandboxEnv, type SandboxOptions } from "./command.ts";
-export { prepareWorkDir, sandboxConnector } from "./connector.ts";
+export { landlockAbi, prepareWorkDir, sandboxConnector } from "./connector.ts";
+export { confinementWarning, landlockPlan, RUNTIME_RULES } from "./landlock.ts";

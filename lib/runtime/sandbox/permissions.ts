@@ -6,6 +6,7 @@
  * @module
  */
 import type { RunConfig } from "../../run_config.ts";
+import { localDenyList } from "./local_ranges.ts";
 
 /** The permission profile fields the sandbox applies. */
 type Profile = NonNullable<RunConfig["permission_profile"]>;
@@ -18,19 +19,32 @@ export interface SandboxLayout {
   readonly tmp: string;
   /** The loopback preload module thv writes; only thv writes it. */
   readonly preload: string;
+  /** The Landlock launcher thv writes; the server cannot read it. */
+  readonly launcher: string;
+  /** The folder of the unix socket an HTTP server listens on (thv bridges its loopback port to it). */
+  readonly listenDir: string;
+  /** That socket. */
+  readonly socket: string;
 }
 
 /** The private folders and files of a workload whose work dir is `workDir`. */
 export function sandboxLayout(workDir: string): SandboxLayout {
   const dir = workDir.replace(/\/+$/, "");
-  return { home: `${dir}/home`, tmp: `${dir}/tmp`, preload: `${dir}/loopback_preload.mjs` };
+  return {
+    home: `${dir}/home`,
+    tmp: `${dir}/tmp`,
+    preload: `${dir}/loopback_preload.mjs`,
+    launcher: `${dir}/sandbox_launcher.mjs`,
+    listenDir: `${dir}/listen`,
+    socket: `${dir}/listen/mcp.sock`,
+  };
 }
 
 /** Options the RunConfig does not carry. */
 export interface SandboxPermissionOptions {
   /** The workload's private work dir (absolute). */
   readonly workDir: string;
-  /** The loopback port an HTTP server listens on. */
+  /** The loopback port thv serves an HTTP server on (the server itself listens on the layout's socket). */
   readonly hostPort?: number;
   /** The package's own folder, which it may read. */
   readonly packageDir?: string;
@@ -88,9 +102,10 @@ export function denoHost(entry: string): string {
   );
 }
 
-function netFlags(profile: Profile, hostPort: number | undefined): string[] {
+function netFlags(profile: Profile, socket: string | undefined): string[] {
   const outbound = profile.network?.outbound;
-  if (outbound?.insecure_allow_all) return ["--allow-net"];
+  const listener = socket ? [`unix:${socket}`] : [];
+  if (outbound?.insecure_allow_all) return ["--allow-net", `--deny-net=${localDenyList([]).join(",")}`];
   const hosts = (outbound?.allow_host ?? []).map(denoHost);
   const ports = outbound?.allow_port ?? [];
   if (ports.length > 0 && hosts.length === 0) {
@@ -100,33 +115,34 @@ function netFlags(profile: Profile, hostPort: number | undefined): string[] {
     );
   }
   const entries = ports.length > 0 ? hosts.flatMap((h) => ports.map((p) => `${h}:${p}`)) : hosts;
-  if (hostPort !== undefined) entries.push(`127.0.0.1:${hostPort}`);
-  return entries.length > 0 ? [`--allow-net=${unique(entries).join(",")}`] : [];
+  if (entries.length === 0) return listener.length > 0 ? [`--allow-net=${listener.join(",")}`] : [];
+  // A host name may resolve to a local address: those stay denied unless the profile names them by address.
+  const named = hosts.some((h) => !/^[\d./]+$/.test(h) && !h.startsWith("["));
+  return [
+    `--allow-net=${unique([...entries, ...listener]).join(",")}`,
+    ...(named ? [`--deny-net=${localDenyList(entries).join(",")}`] : []),
+  ];
 }
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
 
+/** The folders and files a workload may read, and those it may also write (host paths). */
+export interface SandboxGrants {
+  /** Readable paths (the writable ones included). */
+  readonly read: readonly string[];
+  /** Readable and writable paths. */
+  readonly write: readonly string[];
+}
+
 /**
- * The `deno run` permission flags of a sandboxed workload. Reads: its home, temp folder and package
- * folder, the profile's `read` and `write` paths and the RunConfig's `volumes` (host side). Writes: its
- * home and temp folder, `write` paths and volumes without `:ro`. Network: nothing under `none`; all under
- * `network` or `insecure_allow_all`; else every `allow_host` (on each `allow_port`, when some are listed);
- * an HTTP server also gets its own loopback port.
- * @example
- * sandboxPermissionFlags(config, { workDir: "/state/w/echo", hostPort: 41000 });
- * // ["--allow-env", "--allow-sys=homedir", "--allow-read=/state/w/echo/home,/state/w/echo/tmp",
- * //  "--allow-write=/state/w/echo/home,/state/w/echo/tmp", "--allow-net=127.0.0.1:41000"]
+ * What a workload may read and write. Reads: its home, temp folder and package folder, the profile's `read`
+ * and `write` paths and the RunConfig's `volumes` (host side). Writes: its home and temp folder, `write`
+ * paths and volumes without `:ro`.
  */
-export function sandboxPermissionFlags(config: RunConfig, options: SandboxPermissionOptions): string[] {
+export function sandboxGrants(config: RunConfig, options: SandboxPermissionOptions): SandboxGrants {
   const profile = sandboxProfile(config);
-  if (profile.privileged) {
-    throw new RangeError(
-      `Permission profile of workload ${config.name} asks for privileged: the Deno sandbox has no privileged ` +
-        "mode; run it in a container instead",
-    );
-  }
   const layout = sandboxLayout(grantablePath(options.workDir, `Sandbox work dir ${JSON.stringify(options.workDir)}`));
   const volumes = config.volumes.map((v) => v.endsWith(":ro") ? { ro: true, v: v.slice(0, -3) } : { ro: false, v });
   const write = [
@@ -142,15 +158,47 @@ export function sandboxPermissionFlags(config: RunConfig, options: SandboxPermis
     ...write.slice(2),
     ...volumes.filter((m) => m.ro).map((m) => hostPathOf(m.v, "Volume")),
   ];
+  return { read: unique(read), write: unique(write) };
+}
+
+/**
+ * The `deno run` permission flags of a sandboxed workload: the {@linkcode sandboxGrants} as
+ * `--allow-read`/`--allow-write`, and the network: nothing under `none`; the internet (everything but the
+ * local ranges) under `network` or `insecure_allow_all`; else every `allow_host` (on each `allow_port`, when
+ * some are listed), with the local ranges denied when a host name could resolve into them. An HTTP server
+ * also gets the unix socket it listens on.
+ * @example
+ * sandboxPermissionFlags(config, { workDir: "/state/w/echo", hostPort: 41000 });
+ * // ["--allow-env", "--allow-sys=homedir",
+ * //  "--allow-read=/state/w/echo/home,/state/w/echo/tmp,/state/w/echo/listen/mcp.sock",
+ * //  "--allow-write=/state/w/echo/home,/state/w/echo/tmp,/state/w/echo/listen/mcp.sock",
+ * //  "--allow-net=unix:/state/w/echo/listen/mcp.sock"]
+ */
+export function sandboxPermissionFlags(config: RunConfig, options: SandboxPermissionOptions): string[] {
+  const profile = sandboxProfile(config);
+  if (profile.privileged) {
+    throw new RangeError(
+      `Permission profile of workload ${config.name} asks for privileged: the Deno sandbox has no privileged ` +
+        "mode; run it in a container instead",
+    );
+  }
+  const { read, write } = sandboxGrants(config, options);
   const http = config.transport !== "stdio";
   if (http && options.hostPort === undefined) {
     throw new TypeError(`Workload ${config.name} speaks ${config.transport}: a loopback port to listen on is needed`);
   }
+  const socket = http ? [sandboxLayout(options.workDir).socket] : [];
+  if (socket[0] && new TextEncoder().encode(socket[0]).length > 107) {
+    throw new RangeError(
+      `Sandbox socket ${socket[0]} of workload ${config.name} is longer than a unix socket path may be (107 ` +
+        "bytes): use a shorter workload name or a shorter XDG_DATA_HOME",
+    );
+  }
   return [
     "--allow-env",
     "--allow-sys=homedir",
-    `--allow-read=${unique(read).join(",")}`,
-    `--allow-write=${unique(write).join(",")}`,
-    ...netFlags(profile, http ? options.hostPort : undefined),
+    `--allow-read=${[...read, ...socket].join(",")}`,
+    `--allow-write=${[...write, ...socket].join(",")}`,
+    ...netFlags(profile, socket[0]),
   ];
 }

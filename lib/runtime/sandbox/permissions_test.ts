@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { RUN_CONFIG_SCHEMA_VERSION, RunConfig } from "../../run_config.ts";
+import { localDenyList } from "./local_ranges.ts";
 import { denoHost, hostPathOf, sandboxPermissionFlags, sandboxProfile } from "./permissions.ts";
 
 const config = (extra: Record<string, unknown> = {}) =>
@@ -13,30 +14,32 @@ const config = (extra: Record<string, unknown> = {}) =>
   });
 const own = ["--allow-env", "--allow-sys=homedir"];
 const rw = "/w/home,/w/tmp";
+const sock = "/w/listen/mcp.sock";
+const internet = ["--allow-net", `--deny-net=${localDenyList([]).join(",")}`];
 
 Deno.test("sandboxPermissionFlags grants per profile exactly what the table says", () => {
   const http = { transport: "streamable-http" };
   const table: Array<[string, Record<string, unknown>, { hostPort?: number; packageDir?: string }, string[]]> = [
     ["no profile is none", {}, {}, [`--allow-read=${rw}`, `--allow-write=${rw}`]],
     ["none", { permission_profile_name_or_path: "none" }, {}, [`--allow-read=${rw}`, `--allow-write=${rw}`]],
-    ["network", { permission_profile_name_or_path: "network" }, {}, [
+    ["network means the internet", { permission_profile_name_or_path: "network" }, {}, [
       `--allow-read=${rw}`,
       `--allow-write=${rw}`,
-      "--allow-net",
+      ...internet,
     ]],
     ["the package folder is readable", {}, { packageDir: "/cache/npm/x/1.0.0/" }, [
       `--allow-read=${rw},/cache/npm/x/1.0.0`,
       `--allow-write=${rw}`,
     ]],
-    ["HTTP under none gets its loopback port", http, { hostPort: 41000 }, [
-      `--allow-read=${rw}`,
-      `--allow-write=${rw}`,
-      "--allow-net=127.0.0.1:41000",
+    ["HTTP under none gets its own socket only", http, { hostPort: 41000 }, [
+      `--allow-read=${rw},${sock}`,
+      `--allow-write=${rw},${sock}`,
+      `--allow-net=unix:${sock}`,
     ]],
     ["HTTP under network", { ...http, permission_profile_name_or_path: "network" }, { hostPort: 41000 }, [
-      `--allow-read=${rw}`,
-      `--allow-write=${rw}`,
-      "--allow-net",
+      `--allow-read=${rw},${sock}`,
+      `--allow-write=${rw},${sock}`,
+      ...internet,
     ]],
     [
       "hosts without ports: any port",
@@ -44,7 +47,18 @@ Deno.test("sandboxPermissionFlags grants per profile exactly what the table says
         permission_profile: { network: { outbound: { allow_host: ["api.github.com", ".example.com", "10.0.0.0/8"] } } },
       },
       {},
-      [`--allow-read=${rw}`, `--allow-write=${rw}`, "--allow-net=api.github.com,*.example.com,10.0.0.0/8"],
+      [
+        `--allow-read=${rw}`,
+        `--allow-write=${rw}`,
+        "--allow-net=api.github.com,*.example.com,10.0.0.0/8",
+        `--deny-net=${localDenyList(["10.0.0.0/8"]).join(",")}`,
+      ],
+    ],
+    [
+      "addresses only: no deny list is needed",
+      { permission_profile: { network: { outbound: { allow_host: ["127.0.0.1"], allow_port: [5432] } } } },
+      {},
+      [`--allow-read=${rw}`, `--allow-write=${rw}`, "--allow-net=127.0.0.1:5432"],
     ],
     [
       "hosts times ports, plus the HTTP port",
@@ -54,9 +68,10 @@ Deno.test("sandboxPermissionFlags grants per profile exactly what the table says
       },
       { hostPort: 41000 },
       [
-        `--allow-read=${rw}`,
-        `--allow-write=${rw}`,
-        "--allow-net=a.io:443,a.io:80,[::1]:443,[::1]:80,127.0.0.1:41000",
+        `--allow-read=${rw},${sock}`,
+        `--allow-write=${rw},${sock}`,
+        `--allow-net=a.io:443,a.io:80,[::1]:443,[::1]:80,unix:${sock}`,
+        `--deny-net=${localDenyList(["[::1]:443"]).join(",")}`,
       ],
     ],
     [
@@ -65,7 +80,7 @@ Deno.test("sandboxPermissionFlags grants per profile exactly what the table says
         permission_profile: { network: { outbound: { insecure_allow_all: true, allow_host: ["a.io"] } } },
       },
       {},
-      [`--allow-read=${rw}`, `--allow-write=${rw}`, "--allow-net"],
+      [`--allow-read=${rw}`, `--allow-write=${rw}`, ...internet],
     ],
     [
       "an inline profile wins over the name",
@@ -117,6 +132,10 @@ Deno.test("sandboxPermissionFlags refuses what Deno cannot express, in one line 
     });
   }
   assert.throws(() => sandboxPermissionFlags(config(), { workDir: "w" }), /work dir "w" is not allowed/);
+  assert.throws(
+    () => sandboxPermissionFlags(config({ transport: "sse" }), { workDir: `/${"x".repeat(100)}`, hostPort: 41000 }),
+    /is longer than a unix socket path may be \(107 bytes\): use a shorter workload name/,
+  );
 });
 
 Deno.test("denoHost and hostPathOf normalise the forms Deno accepts", () => {

@@ -54,6 +54,21 @@ export function parseSandboxRef(image: string, cwd?: string): SandboxRef {
   return { kind: "npm", name, version };
 }
 
+/**
+ * The image with a relative local package directory (`npx://./dir`, `npx://../dir`) made absolute against
+ * `cwd` (`npx:///abs/dir`), so the RunConfig names the same folder from wherever it is started later. Other
+ * images are returned as they are.
+ * @example
+ * absoluteSandboxImage("npx://./my-server", "/home/me"); // "npx:///home/me/my-server"
+ */
+export function absoluteSandboxImage(image: string, cwd: string): string {
+  if (!isSandboxImage(image)) return image;
+  const rest = image.slice(SANDBOX_SCHEME.length);
+  if (!(rest.startsWith("./") || rest.startsWith("../") || rest === "." || rest === "..")) return image;
+  const ref = parseSandboxRef(image, cwd);
+  return ref.kind === "local" ? `${SANDBOX_SCHEME}${ref.dir}` : image;
+}
+
 /** The `npm:` specifier of a package at a version (the one Deno resolves and caches). */
 export function npmSpecifier(name: string, version?: string): string {
   return version === undefined ? `npm:${name}` : `npm:${name}@${version}`;

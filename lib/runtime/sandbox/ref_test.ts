@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isSandboxImage, parseSandboxRef } from "./ref.ts";
+import { absoluteSandboxImage, isSandboxImage, parseSandboxRef } from "./ref.ts";
 
 Deno.test("parseSandboxRef reads npm packages with and without scope and version", () => {
   const table: Array<[string, unknown]> = [
@@ -42,4 +42,13 @@ Deno.test("isSandboxImage is true only for npx:// images", () => {
   assert.equal(isSandboxImage("npx://left-pad"), true);
   assert.equal(isSandboxImage("ghcr.io/x/y:1"), false);
   assert.equal(isSandboxImage("uvx://x"), false);
+});
+
+Deno.test("absoluteSandboxImage makes a relative local package absolute and leaves every other image alone", () => {
+  assert.equal(absoluteSandboxImage("npx://./srv", "/home/me"), "npx:///home/me/srv");
+  assert.equal(absoluteSandboxImage("npx://../srv/", "/home/me/x"), "npx:///home/me/srv");
+  assert.equal(absoluteSandboxImage("npx://.", "/home/me"), "npx:///home/me");
+  for (const image of ["npx:///abs/srv", "npx://left-pad@1.3.0", "npx://@scope/pkg", "ghcr.io/x/y:1"]) {
+    assert.equal(absoluteSandboxImage(image, "/home/me"), image);
+  }
 });
