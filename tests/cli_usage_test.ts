@@ -51,7 +51,7 @@ Deno.test("thv run --help tells the default permission profile as planRun applie
   const text = res.stdout.replace(/\s+/g, " ");
   assert.match(
     text,
-    /--permission-profile <profile> none \(no network\), network \(outbound network\), or a JSON profile file \(default: the registry entry's own profile when it declares one, else network; with --from-config, the file's when it names one\)/,
+    /--permission-profile <profile> none \(no network\), network \(outbound; in the Deno sandbox the internet only, no loopback or private addresses\), or a JSON profile file \(default: the registry entry's own profile when it declares one, else network; with --from-config, the file's when it names one\)/,
   );
   assert.doesNotMatch(text, /\(default: network\)/);
 });
