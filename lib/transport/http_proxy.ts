@@ -8,7 +8,7 @@
 import type { Client } from "../mcp/mod.ts";
 import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
-import { checkHostAndOrigin, jsonRpcError, pathAndQuery, readBodyLimited } from "./guards.ts";
+import { checkHostAndOrigin, jsonRpcError, pathAndQuery, readBodyLimited, requestHost } from "./guards.ts";
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
@@ -121,7 +121,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   async function forward(req: Request, path: string): Promise<Response> {
     const fields: Array<[string, string]> = [];
     for (const [k, v] of req.headers) if (!REQUEST_DROPPED.has(k)) fields.push([k, v]);
-    fields.push(["x-forwarded-host", req.headers.get("host") ?? ""]);
+    fields.push(["x-forwarded-host", requestHost(req)]);
     fields.push(["x-forwarded-proto", req.url.startsWith("https:") ? "https" : "http"]);
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (req.method !== "GET" && req.method !== "HEAD") {

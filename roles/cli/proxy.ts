@@ -41,9 +41,61 @@ async function serveAndPrint(
   await server.finished;
 }
 
+/** The listener options both `thv proxy` and `thv proxy stdio` take. */
+interface ListenOptions {
+  host: string;
+  port: number;
+  allowedHost: string[];
+  allowedOrigin: string[];
+}
+
+/** What {@linkcode withParentListenOptions} reads of a command: where each option value came from. */
+interface OptionSources {
+  getOptionValueSource(name: string): string | undefined;
+  opts(): unknown;
+  readonly parent: OptionSources | null;
+}
+
+/** Options of `thv proxy` that only the reverse proxy uses, with their flags. */
+const REVERSE_ONLY = [
+  ["targetUri", "--target-uri"],
+  ["transport", "--transport"],
+  ["endpointPrefix", "--endpoint-prefix"],
+  ["trustProxyHeaders", "--trust-proxy-headers"],
+] as const;
+
+/**
+ * `thv proxy --port 8080 stdio -- cmd` puts the listener options on the parent command: they count for
+ * `stdio` as if given after it. The same option on both sides is refused, and so are the reverse proxy's
+ * own options, which `stdio` cannot use.
+ */
+function withParentListenOptions<T extends ListenOptions>(own: T, command: OptionSources): T {
+  const parent = command.parent!;
+  const given = (name: string) => parent.getOptionValueSource(name) === "cli";
+  for (const [name, flag] of REVERSE_ONLY) {
+    if (given(name)) {
+      throw new TypeError(`${flag} is an option of \`thv proxy --target-uri\`, not of \`thv proxy stdio\`: remove it`);
+    }
+  }
+  const parentOpts = parent.opts() as ListenOptions;
+  const merged = { ...own };
+  for (const [name, flag] of [["host", "--host"], ["port", "--port"]] as const) {
+    if (!given(name)) continue;
+    if (command.getOptionValueSource(name) === "cli") {
+      throw new TypeError(`${flag} is given both before and after \`stdio\`: give it once`);
+    }
+    merged[name] = parentOpts[name] as never;
+  }
+  merged.allowedHost = [...parentOpts.allowedHost, ...own.allowedHost];
+  merged.allowedOrigin = [...parentOpts.allowedOrigin, ...own.allowedOrigin];
+  return merged;
+}
+
 /** Builds the `proxy` command group. */
 export function proxyCommand(context: () => CliContext): Command {
   const proxy = new Command("proxy")
+    // Options after `stdio` are the subcommand's: without this, the parent's same-named options take them.
+    .enablePositionalOptions()
     .description("put the MCP proxy in front of a server: `proxy stdio -- <cmd>` or `proxy --target-uri <url>`")
     .option("--target-uri <url>", "URL of an MCP server that speaks HTTP, e.g. http://127.0.0.1:3001/mcp")
     .addOption(
@@ -94,7 +146,7 @@ export function proxyCommand(context: () => CliContext): Command {
       });
       await httpProxy.close();
     });
-  proxy.command("stdio")
+  const stdio = proxy.command("stdio")
     .description("run a stdio MCP server and serve it over streamable HTTP at /mcp")
     .argument("<command>", "the server's executable")
     .argument("[args...]", "its arguments (put -- before them)")
@@ -119,7 +171,8 @@ export function proxyCommand(context: () => CliContext): Command {
       new Option("--session-idle-seconds <s>", "close sessions (and their processes) unused this long").default(1800)
         .argParser(positive("--session-idle-seconds")),
     )
-    .action(async (command, args, opts) => {
+    .action(async (command, args, own) => {
+      const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
       const { log } = context();
       const { createStdioProxy } = await import("../../lib/transport/mod.ts");
       const stdioProxy = createStdioProxy({
