@@ -22,6 +22,16 @@ function positive(flag: string) {
   };
 }
 
+function seconds(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) {
+      throw new RangeError(`${flag} ${value} is not a number of seconds: use 0 or more`);
+    }
+    return n;
+  };
+}
+
 /** Serves `handler` and prints the URL; resolves when the shutdown signal has stopped the listener. */
 async function serveAndPrint(
   context: CliContext,
@@ -62,6 +72,7 @@ const REVERSE_ONLY = [
   ["transport", "--transport"],
   ["endpointPrefix", "--endpoint-prefix"],
   ["trustProxyHeaders", "--trust-proxy-headers"],
+  ["requestTimeoutSeconds", "--request-timeout-seconds"],
 ] as const;
 
 /**
@@ -106,6 +117,13 @@ export function proxyCommand(context: () => CliContext): Command {
     .addOption(new Option("--port <port>", "port to listen on; 0 picks a free one").default(0).argParser(port))
     .option("--endpoint-prefix <prefix>", "public path prefix for SSE endpoint URLs (behind a path-stripping ingress)")
     .option("--trust-proxy-headers", "honour X-Forwarded-Prefix from a trusted ingress")
+    .addOption(
+      new Option(
+        "--request-timeout-seconds <s>",
+        "longest wait for the server's answer to start (504 past it); 0: none",
+      )
+        .default(300).argParser(seconds("--request-timeout-seconds")),
+    )
     .option(
       "--allowed-host <host>",
       "a Host name clients may use besides localhost (repeatable)",
@@ -137,6 +155,7 @@ export function proxyCommand(context: () => CliContext): Command {
         allowedOrigins: opts.allowedOrigin,
         ...(opts.endpointPrefix ? { endpointPrefix: opts.endpointPrefix } : {}),
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
+        requestTimeoutMs: opts.requestTimeoutSeconds * 1000,
         log: ctx.log.with({ role: "proxy" }),
       });
       await serveAndPrint(ctx, httpProxy.handler, {
