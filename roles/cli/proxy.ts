@@ -5,6 +5,7 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, serveHttp } from "../../lib/listener/mod.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -32,20 +33,30 @@ function seconds(flag: string) {
   };
 }
 
+function positiveSeconds(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${flag} ${value} is not a number of seconds above 0`);
+    return n;
+  };
+}
+
 /** Serves `handler` and prints the URL; resolves when the shutdown signal has stopped the listener. */
 async function serveAndPrint(
   context: CliContext,
   handler: (req: Request) => Promise<Response>,
-  listen: { host: string; port: number; path: string },
+  listen: ListenOptions & { path: string },
 ): Promise<void> {
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
+  const log = context.log.with({ role: "proxy" });
+  const server = serveHttp({
     hostname: listen.host,
     port: listen.port,
     signal: context.shutdown(),
-    onListen: (addr) => listening.resolve(addr),
+    headersTimeoutMs: listen.headersTimeoutSeconds * 1000,
+    idleTimeoutMs: listen.idleTimeoutSeconds * 1000,
+    onTimeout: (which) => log.debug("Closed a connection past its deadline", { deadline: which }),
   }, handler);
-  const addr = await listening.promise;
+  const addr = server.addr;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   context.print(`http://${host}:${addr.port}${listen.path}`);
   await server.finished;
@@ -57,6 +68,8 @@ interface ListenOptions {
   port: number;
   allowedHost: string[];
   allowedOrigin: string[];
+  headersTimeoutSeconds: number;
+  idleTimeoutSeconds: number;
 }
 
 /** What {@linkcode withParentListenOptions} reads of a command: where each option value came from. */
@@ -90,7 +103,13 @@ function withParentListenOptions<T extends ListenOptions>(own: T, command: Optio
   }
   const parentOpts = parent.opts() as ListenOptions;
   const merged = { ...own };
-  for (const [name, flag] of [["host", "--host"], ["port", "--port"]] as const) {
+  const single = [
+    ["host", "--host"],
+    ["port", "--port"],
+    ["headersTimeoutSeconds", "--headers-timeout-seconds"],
+    ["idleTimeoutSeconds", "--idle-timeout-seconds"],
+  ] as const;
+  for (const [name, flag] of single) {
     if (!given(name)) continue;
     if (command.getOptionValueSource(name) === "cli") {
       throw new TypeError(`${flag} is given both before and after \`stdio\`: give it once`);
@@ -131,6 +150,14 @@ export function proxyCommand(context: () => CliContext): Command {
       [] as string[],
     )
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
+    .addOption(
+      new Option("--headers-timeout-seconds <s>", "close a connection whose request head takes longer than this")
+        .default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(positiveSeconds("--headers-timeout-seconds")),
+    )
+    .addOption(
+      new Option("--idle-timeout-seconds <s>", "close a connection idle this long (an open stream is not idle)")
+        .default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(positiveSeconds("--idle-timeout-seconds")),
+    )
     .action(async (opts) => {
       const ctx = context();
       if (!opts.targetUri) {
@@ -159,8 +186,7 @@ export function proxyCommand(context: () => CliContext): Command {
         log: ctx.log.with({ role: "proxy" }),
       });
       await serveAndPrint(ctx, httpProxy.handler, {
-        host: opts.host,
-        port: opts.port,
+        ...opts,
         path: opts.transport === "sse" ? "/sse" : target.pathname,
       });
       await httpProxy.close();
@@ -178,6 +204,14 @@ export function proxyCommand(context: () => CliContext): Command {
       [] as string[],
     )
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
+    .addOption(
+      new Option("--headers-timeout-seconds <s>", "close a connection whose request head takes longer than this")
+        .default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(positiveSeconds("--headers-timeout-seconds")),
+    )
+    .addOption(
+      new Option("--idle-timeout-seconds <s>", "close a connection idle this long (an open stream is not idle)")
+        .default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(positiveSeconds("--idle-timeout-seconds")),
+    )
     .addOption(
       new Option("--isolation <mode>", "shared: one server process for all sessions; session: one per session")
         .choices(["shared", "session"] as const).default("shared" as const),
@@ -203,7 +237,7 @@ export function proxyCommand(context: () => CliContext): Command {
         allowedOrigins: opts.allowedOrigin,
         log: log.with({ role: "proxy" }),
       });
-      await serveAndPrint(context(), stdioProxy.handler, { host: opts.host, port: opts.port, path: "/mcp" });
+      await serveAndPrint(context(), stdioProxy.handler, { ...opts, path: "/mcp" });
       await stdioProxy.close();
     });
   return proxy;
