@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { serveHttp } from "./serve.ts";
+
+for (const backend of ["unix", "tcp"] as const) {
+  Deno.test(`serveHttp (${backend} backend) serves requests, cuts an unfinished head, and shuts down`, async () => {
+    const timeouts: string[] = [];
+    const server = serveHttp(
+      { hostname: "127.0.0.1", port: 0, backend, headersTimeoutMs: 300, onTimeout: (w) => timeouts.push(w) },
+      (req) => new Response(`${req.method} ${new URL(req.url).pathname}`),
+    );
+    const origin = `http://127.0.0.1:${server.addr.port}`;
+    const slow = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+    await slow.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n"));
+    assert.equal(await (await fetch(`${origin}/a`, { method: "POST", body: "x" })).text(), "POST /a");
+    assert.equal(await slow.read(new Uint8Array(16)), null, "the unfinished head was cut");
+    slow.close();
+    assert.deepEqual(timeouts, ["headers"]);
+    await server.shutdown();
+    await server.finished;
+    await assert.rejects(fetch(`${origin}/a`), TypeError, "no longer listening");
+  });
+}
