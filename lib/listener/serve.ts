@@ -25,12 +25,13 @@ export interface HttpListenerOptions {
   readonly onListen?: (addr: Deno.NetAddr) => void;
   /**
    * Longest time from a connection's opening, or from the first byte of a request head, to the end of
-   * that head (HTTP/2: of the preface, or of any frame); past it the connection is closed.
+   * that head (HTTP/2: of the preface, or of any frame); past it the connection is closed. 0: no limit.
    */
   readonly headersTimeoutMs?: number;
   /**
    * Longest time a connection may sit with no request in progress and no answer being sent, or a request
    * body may stall; past it the connection is closed. An answer in progress (an SSE stream) is never cut.
+   * 0: no limit. With both limits 0 there is no relay: `Deno.serve` listens itself, as fast as it goes.
    */
   readonly idleTimeoutMs?: number;
   /** Told when a connection is closed for a deadline. */
@@ -55,13 +56,19 @@ export interface HttpListener {
 
 const RELAY_BUFFER_BYTES = 64 * 1024;
 
-/** Serves `handler` on `options.hostname:port` with header and idle deadlines. Throws when it cannot listen. */
+/**
+ * Serves `handler` on `options.hostname:port` with header and idle deadlines. Throws when it cannot listen.
+ * Behind the unix-socket relay, HTTP/1 requests reach the handler with an `http+unix://<host>/<path>` URL
+ * (HTTP/2 ones with `http://`): read the path and query from `req.url`, the authority from the Host field,
+ * never `new URL(req.url).origin` (which is `"null"` for that scheme).
+ */
 export function serveHttp(
   options: HttpListenerOptions,
   handler: (req: Request) => Response | Promise<Response>,
 ): HttpListener {
-  const headersMs = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
-  const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const headersMs = (options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS) || Infinity;
+  const idleMs = (options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS) || Infinity;
+  if (headersMs === Infinity && idleMs === Infinity) return serveWithoutDeadlines(options, handler);
   const listener = Deno.listen({ hostname: options.hostname, port: options.port });
   const inner = new AbortController();
   let backend: ReturnType<typeof serveBackend>;
@@ -129,7 +136,7 @@ export function serveHttp(
       arm(d.at);
     };
     const arm = (at: number) => {
-      if (closed || at >= due) return;
+      if (closed || at >= due || at === Infinity) return;
       clearTimeout(timer);
       due = at;
       timer = setTimeout(check, Math.max(0, at - performance.now()));
@@ -176,6 +183,23 @@ export function serveHttp(
   const addr = listener.addr;
   options.onListen?.(addr);
   return { addr, finished: done.promise, shutdown: stop };
+}
+
+/** Plain `Deno.serve` on the public address: no deadlines, no relay. */
+function serveWithoutDeadlines(
+  options: HttpListenerOptions,
+  handler: (req: Request) => Response | Promise<Response>,
+): HttpListener {
+  const server = Deno.serve({
+    hostname: options.hostname,
+    port: options.port,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onListen: () => {},
+  }, handler);
+  options.onListen?.(server.addr);
+  // Given an aborted signal, Deno.serve never finishes by itself.
+  if (options.signal?.aborted) void server.shutdown();
+  return { addr: server.addr, finished: server.finished, shutdown: () => server.shutdown() };
 }
 
 /** The `Deno.serve` behind the relay, and how to reach it. */

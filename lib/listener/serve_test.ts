@@ -20,3 +20,13 @@ for (const backend of ["unix", "tcp"] as const) {
     await assert.rejects(fetch(`${origin}/a`), TypeError, "no longer listening");
   });
 }
+
+Deno.test("serveHttp with both limits 0 is plain Deno.serve: it serves and shuts down", async () => {
+  const server = serveHttp(
+    { hostname: "127.0.0.1", port: 0, headersTimeoutMs: 0, idleTimeoutMs: 0 },
+    () => new Response("direct"),
+  );
+  assert.equal(await (await fetch(`http://127.0.0.1:${server.addr.port}/`)).text(), "direct");
+  await server.shutdown();
+  await server.finished;
+});

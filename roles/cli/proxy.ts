@@ -33,14 +33,6 @@ function seconds(flag: string) {
   };
 }
 
-function positiveSeconds(flag: string) {
-  return (value: string) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${flag} ${value} is not a number of seconds above 0`);
-    return n;
-  };
-}
-
 /** Serves `handler` and prints the URL; resolves when the shutdown signal has stopped the listener. */
 async function serveAndPrint(
   context: CliContext,
@@ -151,12 +143,18 @@ export function proxyCommand(context: () => CliContext): Command {
     )
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
     .addOption(
-      new Option("--headers-timeout-seconds <s>", "close a connection whose request head takes longer than this")
-        .default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(positiveSeconds("--headers-timeout-seconds")),
+      new Option(
+        "--headers-timeout-seconds <s>",
+        "close a connection whose request head takes longer than this; 0: no limit",
+      )
+        .default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(seconds("--headers-timeout-seconds")),
     )
     .addOption(
-      new Option("--idle-timeout-seconds <s>", "close a connection idle this long (an open stream is not idle)")
-        .default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(positiveSeconds("--idle-timeout-seconds")),
+      new Option(
+        "--idle-timeout-seconds <s>",
+        "close a connection idle this long (an open stream is not idle); 0: no limit",
+      )
+        .default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(seconds("--idle-timeout-seconds")),
     )
     .action(async (opts) => {
       const ctx = context();
@@ -205,12 +203,18 @@ export function proxyCommand(context: () => CliContext): Command {
     )
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
     .addOption(
-      new Option("--headers-timeout-seconds <s>", "close a connection whose request head takes longer than this")
-        .default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(positiveSeconds("--headers-timeout-seconds")),
+      new Option(
+        "--headers-timeout-seconds <s>",
+        "close a connection whose request head takes longer than this; 0: no limit",
+      )
+        .default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(seconds("--headers-timeout-seconds")),
     )
     .addOption(
-      new Option("--idle-timeout-seconds <s>", "close a connection idle this long (an open stream is not idle)")
-        .default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(positiveSeconds("--idle-timeout-seconds")),
+      new Option(
+        "--idle-timeout-seconds <s>",
+        "close a connection idle this long (an open stream is not idle); 0: no limit",
+      )
+        .default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(seconds("--idle-timeout-seconds")),
     )
     .addOption(
       new Option("--isolation <mode>", "shared: one server process for all sessions; session: one per session")
