@@ -37,7 +37,7 @@ export const EVERYTHING_STDIO: StdioCommand = {
 };
 
 /** Serves `handler` on a free loopback port; `stop` runs `close` and then ends the listener. */
-async function serveOnFreePort(handler: (req: Request) => Promise<Response>, close: () => Promise<void>) {
+function serveOnFreePort(handler: (req: Request) => Promise<Response>, close: () => Promise<void>) {
   const abort = new AbortController();
   // The listener thv serves proxies on, deadlines included.
   const server = serveHttp({ hostname: "127.0.0.1", port: 0, signal: abort.signal }, handler);
