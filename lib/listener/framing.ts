@@ -32,28 +32,49 @@ function join(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** Decodes bytes one to one (header fields are byte strings). */
 function latin1(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 4096) {
-    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
-  }
-  return out;
-}
-
-/** The value of field `name` (lower-case, with the colon) in a lower-cased head, or undefined. */
-function field(lowerHead: string, name: string): string | undefined {
-  const at = lowerHead.indexOf(`\r\n${name}`);
-  if (at < 0) return undefined;
-  const start = at + name.length + 2;
-  const end = lowerHead.indexOf("\r\n", start);
-  return lowerHead.slice(start, end < 0 ? undefined : end).trim();
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 /** Where a head ends in `bytes` (the index after its blank line), or -1; `from` is the first index to test for the final LF. */
 function headEnd(bytes: Uint8Array, from: number): number {
-  for (let i = from; i < bytes.length; i++) {
-    if (bytes[i] === LF && bytes[i - 1] === CR && bytes[i - 2] === LF && bytes[i - 3] === CR) return i + 1;
+  for (let i = bytes.indexOf(LF, from); i >= 0; i = bytes.indexOf(LF, i + 1)) {
+    if (bytes[i - 1] === CR && bytes[i - 2] === LF && bytes[i - 3] === CR) return i + 1;
   }
   return -1;
+}
+
+/** Whether the request line at `bytes[at...]` is a HEAD request (methods are case-sensitive). */
+function isHead(bytes: Uint8Array, at: number): boolean {
+  return bytes[at] === 72 && bytes[at + 1] === 69 && bytes[at + 2] === 65 && bytes[at + 3] === 68 &&
+    bytes[at + 4] === 32;
+}
+
+const TRANSFER_ENCODING = new TextEncoder().encode("transfer-encoding:");
+const CONTENT_LENGTH = new TextEncoder().encode("content-length:");
+
+/** Whether the field line at `bytes[at...]` is named `name` (lower-case, with its colon), in any case. */
+function named(bytes: Uint8Array, at: number, name: Uint8Array): boolean {
+  if (at + name.length > bytes.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    if ((bytes[at + i]! | 0x20) !== name[i] && bytes[at + i] !== name[i]) return false;
+  }
+  return true;
+}
+
+/** The framing fields of the head `bytes[start, end)`: transfer-encoding and content-length, lower-cased. */
+function framingFields(bytes: Uint8Array, start: number, end: number): { te?: string; cl?: string } {
+  const out: { te?: string; cl?: string } = {};
+  for (let lf = bytes.indexOf(LF, start); lf >= 0 && lf < end - 2; lf = bytes.indexOf(LF, lf + 1)) {
+    const line = lf + 1;
+    const first = bytes[line]! | 0x20;
+    const name = first === 0x74 ? TRANSFER_ENCODING : first === 0x63 ? CONTENT_LENGTH : undefined;
+    if (!name || !named(bytes, line, name)) continue;
+    const valueEnd = bytes.indexOf(CR, line);
+    const value = latin1(bytes.subarray(line + name.length, valueEnd < 0 ? end : valueEnd)).trim().toLowerCase();
+    if (name === TRANSFER_ENCODING) out.te = out.te === undefined ? value : `${out.te}, ${value}`;
+    else out.cl ??= value;
+  }
+  return out;
 }
 
 /** How a message body is delimited. */
@@ -63,15 +84,14 @@ type Body =
   | { readonly kind: "chunked"; readonly decoder: ChunkedDecoder }
   | { readonly kind: "close" };
 
-/** The body framing a head declares (RFC 9112 §6.3); `close` when it runs to the end of the connection. */
-function bodyOf(lowerHead: string, isRequest: boolean): Body {
-  const te = field(lowerHead, "transfer-encoding:");
+/** The body framing the head `bytes[start, end)` declares (RFC 9112 §6.3); `close`: to the end of the connection. */
+function bodyOf(bytes: Uint8Array, start: number, end: number, isRequest: boolean): Body {
+  const { te, cl } = framingFields(bytes, start, end);
   if (te !== undefined) {
     if (te.split(",").at(-1)!.trim() === "chunked") return { kind: "chunked", decoder: new ChunkedDecoder() };
     if (isRequest) throw new TypeError("Request has a transfer-encoding that is not chunked");
     return { kind: "close" };
   }
-  const cl = field(lowerHead, "content-length:");
   if (cl === undefined) return isRequest ? { kind: "none" } : { kind: "close" };
   if (!/^\d{1,15}$/.test(cl)) throw new TypeError(`Message has an invalid content-length: ${cl.slice(0, 40)}`);
   const length = Number(cl);
@@ -147,8 +167,8 @@ export class ConnectionState {
   #clientBody: Body | undefined;
   #serverPending: Uint8Array = new Uint8Array(0);
   #serverBody: Body | undefined;
-  /** Methods of the requests not yet answered, oldest first: a HEAD answer has no body. */
-  readonly #methods: string[] = [];
+  /** For each request not yet answered, oldest first, whether it is a HEAD request (its answer has no body). */
+  readonly #heads: boolean[] = [];
   #clientFrames: FrameReader | undefined;
   #serverFrames: FrameReader | undefined;
   readonly #streams = new Set<number>();
@@ -221,25 +241,27 @@ export class ConnectionState {
         return;
       }
       this.#serverPending = new Uint8Array(0);
-      this.#responseHead(latin1(bytes.subarray(start, end)).toLowerCase());
+      this.#responseHead(bytes, start, end);
       at = pending ? chunk.length - (bytes.length - end) : end;
     }
   }
 
-  #responseHead(head: string): void {
-    const status = Number(head.slice(9, 12));
-    if (!head.startsWith("http/1.") || !(status >= 100 && status <= 999)) {
-      throw new TypeError(`Response has a malformed status line: ${head.slice(0, 40)}`);
+  #responseHead(bytes: Uint8Array, start: number, end: number): void {
+    // "HTTP/1.x NNN": the status code's three digits at 9 to 11.
+    const d = (i: number) => bytes[start + i]! - 48;
+    const status = d(9) * 100 + d(10) * 10 + d(11);
+    if (latin1(bytes.subarray(start, start + 7)) !== "HTTP/1." || !(status >= 100 && status <= 999)) {
+      throw new TypeError(`Response has a malformed status line: ${latin1(bytes.subarray(start, start + 40))}`);
     }
     if (status === 101) {
       this.protocol = "opaque"; // an upgrade: the bytes are no longer HTTP/1
       return;
     }
     if (status < 200) return; // informational: the final response follows
-    const method = this.#methods.shift() ?? "GET";
-    const body = method === "HEAD" || status === 204 || status === 304
+    const head = this.#heads.shift() ?? false;
+    const body = head || status === 204 || status === 304
       ? { kind: "none" as const }
-      : bodyOf(head, false);
+      : bodyOf(bytes, start, end, false);
     if (body.kind === "none") this.answered++;
     else this.#serverBody = body;
   }
@@ -269,10 +291,9 @@ export class ConnectionState {
         return;
       }
       this.#clientPending = new Uint8Array(0);
-      const head = latin1(bytes.subarray(start, end));
-      this.#methods.push(head.slice(0, head.indexOf(" ")));
+      this.#heads.push(isHead(bytes, start));
       this.requests++;
-      const body = bodyOf(head.toLowerCase(), true);
+      const body = bodyOf(bytes, start, end, true);
       if (body.kind !== "none") this.#clientBody = body;
       at = spans ? chunk.length - (bytes.length - end) : end;
     }

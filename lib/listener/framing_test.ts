@@ -48,7 +48,9 @@ Deno.test("ConnectionState counts answers: fixed, chunked, HEAD, 204, informatio
   for (const chunks of splits(answers)) {
     const state = new ConnectionState();
     state.fromClient(bytes("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n"));
-    state.fromClient(bytes("GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.1\r\n\r\nDELETE / HTTP/1.1\r\n\r\n"));
+    state.fromClient(
+      bytes("GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.1\r\n\r\nDELETE / HTTP/1.1\r\nCONTENT-length: 0\r\n\r\n"),
+    );
     for (const c of chunks) state.fromServer(c);
     assert.equal(state.answered, 4);
     assert.equal(state.busy, false);
@@ -97,4 +99,14 @@ Deno.test("ConnectionState stops following after a 101 upgrade, and refuses what
     TypeError,
   );
   assert.throws(() => new ConnectionState().fromServer(bytes("SSH-2.0\r\n\r\n")), TypeError);
+});
+
+Deno.test("ConnectionState reads framing fields in any case, and a repeated transfer-encoding as one list", () => {
+  const state = new ConnectionState();
+  state.fromClient(bytes("POST / HTTP/1.1\r\nTRANSFER-ENCODING: gzip\r\nTransfer-Encoding: Chunked\r\n\r\n1\r\na\r\n"));
+  assert.equal(state.receivingBody, true);
+  state.fromClient(bytes("0\r\n\r\n"));
+  assert.equal(state.receivingBody, false);
+  state.fromClient(bytes("POST / HTTP/1.1\r\nContent-Length:3\r\n\r\nab"));
+  assert.equal(state.receivingBody, true);
 });
