@@ -54,7 +54,10 @@ export interface HttpListener {
   shutdown(): Promise<void>;
 }
 
-const RELAY_BUFFER_BYTES = 64 * 1024;
+/** A relay's read buffer: small while messages are (2,000 open streams must not cost 2,000 large buffers). */
+const SMALL_BUFFER_BYTES = 4 * 1024;
+/** The buffer of a direction that has filled its small one: bulk moves in fewer reads. */
+const LARGE_BUFFER_BYTES = 64 * 1024;
 
 /**
  * Serves `handler` on `options.hostname:port` with header and idle deadlines. Throws when it cannot listen.
@@ -239,7 +242,7 @@ function serveBackend(
 
 /** Copies `from` to `to` until `from` ends, telling `seen` about each chunk before it is written. */
 async function pump(from: Deno.Conn, to: Deno.Conn, seen: (chunk: Uint8Array) => void): Promise<void> {
-  const buf = new Uint8Array(RELAY_BUFFER_BYTES);
+  let buf = new Uint8Array(SMALL_BUFFER_BYTES);
   while (true) {
     const n = await from.read(buf);
     if (n === null) return;
@@ -247,6 +250,7 @@ async function pump(from: Deno.Conn, to: Deno.Conn, seen: (chunk: Uint8Array) =>
     seen(chunk);
     let offset = 0;
     while (offset < n) offset += await to.write(chunk.subarray(offset));
+    if (n === buf.length && buf.length < LARGE_BUFFER_BYTES) buf = new Uint8Array(LARGE_BUFFER_BYTES);
   }
 }
 
