@@ -30,3 +30,17 @@ Deno.test("serveHttp with both limits 0 is plain Deno.serve: it serves and shuts
   await server.shutdown();
   await server.finished;
 });
+
+Deno.test("serveHttp falls back to a loopback TCP backend where no temporary folder can be made", async () => {
+  const tmp = Deno.env.get("TMPDIR");
+  Deno.env.set("TMPDIR", "/nonexistent-thv-tmp"); // as under a read-only root
+  let server;
+  try {
+    server = serveHttp({ hostname: "127.0.0.1", port: 0 }, (req) => new Response(new URL(req.url).protocol));
+  } finally {
+    if (tmp === undefined) Deno.env.delete("TMPDIR");
+    else Deno.env.set("TMPDIR", tmp);
+  }
+  assert.equal(await (await fetch(`http://127.0.0.1:${server.addr.port}/`)).text(), "http:", "served over TCP");
+  await server.shutdown();
+});

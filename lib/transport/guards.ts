@@ -19,12 +19,15 @@ function hostname(hostHeader: string): string {
 /**
  * The authority a request was sent to: its Host field, or, when it has none, the authority of its URL.
  * HTTP/2 carries the authority in the `:authority` pseudo-header, which Deno puts in the URL and not in a
- * Host field. An HTTP/1 request without Host gets `localhost` in its URL from Deno; such a client is no
- * browser (browsers always send Host), so it is no DNS-rebinding vector.
+ * Host field. An HTTP/1 request without Host counts as sent to `localhost` (Deno puts that in its URL); such
+ * a client is no browser (browsers always send Host), so it is no DNS-rebinding vector, and it could as well
+ * have sent `Host: localhost`.
  */
 export function requestHost(req: Request): string {
   const host = req.headers.get("host");
   if (host !== null) return host;
+  // Behind thv's listener relay (lib/listener), Deno names the unix socket in place of the authority.
+  if (req.url.startsWith("http+unix:")) return "localhost";
   const start = req.url.indexOf("//") + 2;
   const end = req.url.indexOf("/", start);
   return req.url.slice(start, end < 0 ? undefined : end);
