@@ -122,6 +122,7 @@ export function serveHttp(
     };
     /** The deadline that applies now: the head's, the idle one, or none while an answer is pending. */
     const deadline = (): { at: number; which: "headers" | "idle" } | undefined => {
+      if (lostAt >= 0) return { at: lostAt + headersMs, which: "headers" };
       if (state.partial) return { at: partialSince + headersMs, which: "headers" };
       if (state.requests === 0 && state.protocol !== "h2") return { at: openedAt + headersMs, which: "headers" };
       if (state.receivingBody || !state.busy) return { at: lastActivity + idleMs, which: "idle" };
@@ -156,12 +157,26 @@ export function serveHttp(
     };
     arm(openedAt + headersMs);
 
+    /**
+     * Bytes that cannot be followed (a malformed head, say) still go to the server, which answers them as
+     * it would anyway (400) and closes; the connection has the head deadline to be gone.
+     */
+    let lostAt = -1;
+    const follow = (feed: () => void) => {
+      if (lostAt >= 0) return;
+      try {
+        feed();
+      } catch {
+        lostAt = performance.now();
+        arm(lostAt + headersMs);
+      }
+    };
     const up = pump(client, server, (chunk) => {
-      state.fromClient(chunk);
+      follow(() => state.fromClient(chunk));
       afterClientBytes();
     }).then(() => server.closeWrite().catch(() => {}), close);
     const down = pump(server, client, (chunk) => {
-      state.fromServer(chunk);
+      follow(() => state.fromServer(chunk));
       lastActivity = performance.now();
     }).finally(close); // the server closed: nothing more can come
     await Promise.allSettled([up, down]);

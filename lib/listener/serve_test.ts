@@ -44,3 +44,12 @@ Deno.test("serveHttp falls back to a loopback TCP backend where no temporary fol
   assert.equal(await (await fetch(`http://127.0.0.1:${server.addr.port}/`)).text(), "http:", "served over TCP");
   await server.shutdown();
 });
+
+Deno.test("serveHttp passes bytes it cannot follow to the server, which answers them: a bad content-length gets 400", async () => {
+  const server = serveHttp({ hostname: "127.0.0.1", port: 0, headersTimeoutMs: 5_000 }, () => new Response("ok"));
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+  await conn.write(new TextEncoder().encode("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: x\r\n\r\n"));
+  const answer = await new Response(conn.readable).text(); // to the end: the server closes
+  assert.match(answer, /^HTTP\/1\.1 400 /);
+  await server.shutdown();
+});
