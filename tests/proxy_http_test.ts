@@ -139,3 +139,65 @@ Deno.test("the reverse proxy passes requests and responses through: fields, path
     await upstream.finished;
   }
 });
+
+Deno.test("a server that does not answer within the request timeout gets the client a 504 JSON-RPC error; a flowing SSE stream is not cut", async () => {
+  const abort = new AbortController();
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const held: Array<() => void> = [];
+  const upstream = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: abort.signal, onListen: listening.resolve },
+    async (req) => {
+      const path = new URL(req.url).pathname;
+      if (path === "/stream") {
+        // Eight events a quarter second apart: the stream outlasts the request timeout twice over.
+        let sent = 0;
+        return new Response(
+          new ReadableStream({
+            async pull(controller) {
+              await new Promise((r) => setTimeout(r, 250));
+              controller.enqueue(new TextEncoder().encode(`data: ${++sent}\n\n`));
+              if (sent === 8) controller.close();
+            },
+          }),
+          { headers: { "content-type": "text/event-stream" } },
+        );
+      }
+      await req.arrayBuffer();
+      if (path === "/hang") await new Promise<void>((r) => held.push(r)); // answers only at the end of the test
+      return Response.json({ jsonrpc: "2.0", id: 1, result: {} });
+    },
+  );
+  const port = (await listening.promise).port;
+  try {
+    await using served = await serveHttpProxy(`http://127.0.0.1:${port}/mcp`, "streamable-http", {
+      requestTimeoutMs: 1000,
+    });
+    const post = (path: string, body: unknown) =>
+      fetch(`${served.origin}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify(body),
+      });
+    const started = performance.now();
+    const late = await post("/hang", { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "slow" } });
+    assert.ok(performance.now() - started >= 1000, "not before the timeout");
+    assert.equal(late.status, 504);
+    const error = await late.json();
+    assert.equal(error.id, 7, "the error answers the request it is for");
+    assert.equal(error.error.code, -32001);
+    assert.match(error.error.message, /did not answer within 1 s/);
+
+    const stream = await fetch(`${served.origin}/stream`, { headers: { accept: "text/event-stream" } });
+    assert.equal(stream.status, 200);
+    const events = (await stream.text()).trim().split("\n\n");
+    assert.deepEqual(events, ["1", "2", "3", "4", "5", "6", "7", "8"].map((n) => `data: ${n}`), "all of it, 2 s long");
+
+    const next = await post("/mcp", { jsonrpc: "2.0", id: 1, method: "ping" });
+    assert.equal(next.status, 200, "the proxy still serves");
+    await next.body?.cancel();
+  } finally {
+    held.forEach((r) => r());
+    abort.abort();
+    await upstream.finished;
+  }
+});

@@ -17,17 +17,35 @@ function hostname(hostHeader: string): string {
 }
 
 /**
- * Refuses a request whose Host is not in `allowedHosts` (plus the loopback names), or whose Origin, when
- * present, is neither in `allowedOrigins` nor a loopback origin: 403, as the MCP spec asks for a bad Origin.
+ * The authority a request was sent to: its Host field, or, when it has none, the authority of its URL.
+ * HTTP/2 carries the authority in the `:authority` pseudo-header, which Deno puts in the URL and not in a
+ * Host field. An HTTP/1 request without Host counts as sent to `localhost` (Deno puts that in its URL); such
+ * a client is no browser (browsers always send Host), so it is no DNS-rebinding vector, and it could as well
+ * have sent `Host: localhost`.
+ */
+export function requestHost(req: Request): string {
+  const host = req.headers.get("host");
+  if (host !== null) return host;
+  // Behind thv's listener relay (lib/listener), Deno names the unix socket in place of the authority.
+  if (req.url.startsWith("http+unix:")) return "localhost";
+  const start = req.url.indexOf("//") + 2;
+  const end = req.url.indexOf("/", start);
+  return req.url.slice(start, end < 0 ? undefined : end);
+}
+
+/**
+ * Refuses a request whose Host (HTTP/1) or `:authority` (HTTP/2) is not in `allowedHosts` (plus the loopback
+ * names), or whose Origin, when present, is neither in `allowedOrigins` nor a loopback origin: 403, as the
+ * MCP spec asks for a bad Origin.
  */
 export function checkHostAndOrigin(
   req: Request,
   options: { allowedHosts: readonly string[]; allowedOrigins: readonly string[] },
 ): Response | undefined {
-  const host = req.headers.get("host");
+  const host = requestHost(req);
   const name = host ? hostname(host).toLowerCase() : "";
   if (!host || !(LOCAL.includes(name) || options.allowedHosts.includes(name))) {
-    return jsonRpcError(403, ErrorCode.InvalidRequest, `Forbidden: Host ${host ?? "(none)"} is not allowed`);
+    return jsonRpcError(403, ErrorCode.InvalidRequest, `Forbidden: Host ${host || "(none)"} is not allowed`);
   }
   const origin = req.headers.get("origin");
   if (origin !== null) {

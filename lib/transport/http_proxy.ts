@@ -8,11 +8,11 @@
 import type { Client } from "../mcp/mod.ts";
 import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
-import { checkHostAndOrigin, jsonRpcError, pathAndQuery, readBodyLimited } from "./guards.ts";
+import { checkHostAndOrigin, jsonRpcError, pathAndQuery, readBodyLimited, requestHost } from "./guards.ts";
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
-import { Http1Pool, type UpstreamResponse } from "./http1/mod.ts";
+import { Http1Pool, type UpstreamResponse, UpstreamTimeoutError } from "./http1/mod.ts";
 
 /** The transports an HTTP MCP server can speak. */
 export type HttpTransport = "streamable-http" | "sse";
@@ -33,6 +33,11 @@ export interface HttpProxyOptions {
   readonly endpointPrefix?: string;
   /** Honour `X-Forwarded-Prefix` from a trusted ingress. */
   readonly trustProxyHeaders?: boolean;
+  /**
+   * Longest wait for the server to start its answer (default {@linkcode DEFAULT_REQUEST_TIMEOUT_MS}; 0: no
+   * limit); past it the client gets a 504. An answer that has started (an SSE stream) is not cut.
+   */
+  readonly requestTimeoutMs?: number;
   /** Logger. */
   readonly log: Logger;
 }
@@ -63,8 +68,26 @@ const HOP_BY_HOP = new Set([
 /** Request fields not passed on: hop-by-hop ones, and the forwarding fields the proxy sets itself. */
 const REQUEST_DROPPED = new Set([...HOP_BY_HOP, "x-forwarded-host", "x-forwarded-proto"]);
 
+/** Default of {@linkcode HttpProxyOptions.requestTimeoutMs}: long tool calls answer JSON only at their end. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+
 /** Statuses whose responses have no body. */
 const NULL_BODY_STATUS = new Set([204, 205, 304]);
+
+/**
+ * The 504 for a request the server did not answer in time: for a JSON-RPC request, a JSON-RPC error with
+ * its id, so the client can match it to the call; for anything else (a GET, a batch, a notification),
+ * the same error with id null.
+ */
+function timeoutResponse(body: Uint8Array | undefined, timeoutMs: number): Response {
+  let id: unknown = null;
+  try {
+    const message = body?.length ? JSON.parse(new TextDecoder().decode(body)) : undefined;
+    if (typeof message?.id === "string" || typeof message?.id === "number") id = message.id;
+  } catch { /* not JSON: id null */ }
+  const message = `MCP server did not answer within ${timeoutMs / 1000} s: retry, or raise the proxy's request timeout`;
+  return Response.json({ jsonrpc: "2.0", id, error: { code: ErrorCode.RequestTimeout, message } }, { status: 504 });
+}
 
 /** Starts a reverse proxy to `options.targetUrl`. */
 export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
@@ -116,12 +139,13 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
 
   const health = new HealthCheck(ping, options.transport);
 
-  const upstream = new Http1Pool(target);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const upstream = new Http1Pool(target, { answerTimeoutMs: requestTimeoutMs });
 
   async function forward(req: Request, path: string): Promise<Response> {
     const fields: Array<[string, string]> = [];
     for (const [k, v] of req.headers) if (!REQUEST_DROPPED.has(k)) fields.push([k, v]);
-    fields.push(["x-forwarded-host", req.headers.get("host") ?? ""]);
+    fields.push(["x-forwarded-host", requestHost(req)]);
     fields.push(["x-forwarded-proto", req.url.startsWith("https:") ? "https" : "http"]);
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -135,6 +159,10 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       // that closes the upstream connection.
       res = await upstream.request(req.method, path, fields, body);
     } catch (e) {
+      if (e instanceof UpstreamTimeoutError) {
+        options.log.warn("MCP server did not answer in time", { target: target.origin, timeoutMs: requestTimeoutMs });
+        return timeoutResponse(body, requestTimeoutMs);
+      }
       health.invalidate(); // the server is unreachable
       options.log.warn("MCP server unreachable", { target: target.origin, error: (e as Error).message });
       return jsonRpcError(502, ErrorCode.BackendUnavailable, `MCP server unavailable: ${(e as Error).message}`);

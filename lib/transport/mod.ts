@@ -15,7 +15,13 @@ export {
 } from "./stdio_backend.ts";
 export { createStdioProxy, type Isolation, type StdioProxy, type StdioProxyOptions } from "./stdio_proxy.ts";
 export { legacySseEndpoints, type LegacySseOptions, type LegacySseTarget } from "./legacy_sse.ts";
-export { createHttpProxy, type HttpProxy, type HttpProxyOptions, type HttpTransport } from "./http_proxy.ts";
+export {
+  createHttpProxy,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type HttpProxy,
+  type HttpProxyOptions,
+  type HttpTransport,
+} from "./http_proxy.ts";
 export { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
 export { StreamableFrontend, type StreamableFrontendOptions, type StreamableTarget } from "./streamable_frontend.ts";
 export { type InitializeParams, PROTOCOL_VERSIONS, versionFor } from "./negotiation.ts";

@@ -15,6 +15,7 @@ import { freeLoopbackPort } from "./ports.ts";
 import { processAlive, processInfo } from "./process.ts";
 import { proxyHealth } from "./proxy_process.ts";
 import { superviseServer } from "./supervisor.ts";
+import { type HttpListener, serveHttp } from "../listener/mod.ts";
 
 /** What the runner needs besides the RunConfig. */
 export interface RunnerOptions {
@@ -143,13 +144,13 @@ export async function runWorkload(config: RunConfig, options: RunnerOptions): Pr
     restarts: 0,
   });
   let proxy: Proxy | undefined;
-  let server: Deno.HttpServer;
+  let server: HttpListener;
   try {
     await options.backend.prepare();
     proxy = await startProxy(config, options);
     const listening = Promise.withResolvers<void>();
     try {
-      server = Deno.serve(
+      server = serveHttp(
         { hostname: config.host, port: config.port, signal, onListen: () => listening.resolve() },
         proxy.handler,
       );
@@ -163,7 +164,7 @@ export async function runWorkload(config: RunConfig, options: RunnerOptions): Pr
     await statuses.removePid(name, Deno.pid);
     throw e;
   }
-  // A stop that came while starting: Deno.serve given an aborted signal never finishes by itself.
+  // A stop that came while starting.
   if (signal.aborted) void server.shutdown();
   const url = proxyUrl(config);
   // The URL is handed out once the server answers through it (a stdio server starts behind the listener).

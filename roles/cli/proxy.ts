@@ -5,6 +5,7 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, serveHttp } from "../../lib/listener/mod.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -22,28 +23,101 @@ function positive(flag: string) {
   };
 }
 
+function seconds(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) {
+      throw new RangeError(`${flag} ${value} is not a number of seconds: use 0 or more`);
+    }
+    return n;
+  };
+}
+
 /** Serves `handler` and prints the URL; resolves when the shutdown signal has stopped the listener. */
 async function serveAndPrint(
   context: CliContext,
   handler: (req: Request) => Promise<Response>,
-  listen: { host: string; port: number; path: string },
+  listen: ListenOptions & { path: string },
 ): Promise<void> {
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
+  const log = context.log.with({ role: "proxy" });
+  const server = serveHttp({
     hostname: listen.host,
     port: listen.port,
     signal: context.shutdown(),
-    onListen: (addr) => listening.resolve(addr),
+    headersTimeoutMs: listen.headersTimeoutSeconds * 1000,
+    idleTimeoutMs: listen.idleTimeoutSeconds * 1000,
+    onTimeout: (which) => log.debug("Closed a connection past its deadline", { deadline: which }),
   }, handler);
-  const addr = await listening.promise;
+  const addr = server.addr;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   context.print(`http://${host}:${addr.port}${listen.path}`);
   await server.finished;
 }
 
+/** The listener options both `thv proxy` and `thv proxy stdio` take. */
+interface ListenOptions {
+  host: string;
+  port: number;
+  allowedHost: string[];
+  allowedOrigin: string[];
+  headersTimeoutSeconds: number;
+  idleTimeoutSeconds: number;
+}
+
+/** What {@linkcode withParentListenOptions} reads of a command: where each option value came from. */
+interface OptionSources {
+  getOptionValueSource(name: string): string | undefined;
+  opts(): unknown;
+  readonly parent: OptionSources | null;
+}
+
+/** Options of `thv proxy` that only the reverse proxy uses, with their flags. */
+const REVERSE_ONLY = [
+  ["targetUri", "--target-uri"],
+  ["transport", "--transport"],
+  ["endpointPrefix", "--endpoint-prefix"],
+  ["trustProxyHeaders", "--trust-proxy-headers"],
+  ["requestTimeoutSeconds", "--request-timeout-seconds"],
+] as const;
+
+/**
+ * `thv proxy --port 8080 stdio -- cmd` puts the listener options on the parent command: they count for
+ * `stdio` as if given after it. The same option on both sides is refused, and so are the reverse proxy's
+ * own options, which `stdio` cannot use.
+ */
+function withParentListenOptions<T extends ListenOptions>(own: T, command: OptionSources): T {
+  const parent = command.parent!;
+  const given = (name: string) => parent.getOptionValueSource(name) === "cli";
+  for (const [name, flag] of REVERSE_ONLY) {
+    if (given(name)) {
+      throw new TypeError(`${flag} is an option of \`thv proxy --target-uri\`, not of \`thv proxy stdio\`: remove it`);
+    }
+  }
+  const parentOpts = parent.opts() as ListenOptions;
+  const merged = { ...own };
+  const single = [
+    ["host", "--host"],
+    ["port", "--port"],
+    ["headersTimeoutSeconds", "--headers-timeout-seconds"],
+    ["idleTimeoutSeconds", "--idle-timeout-seconds"],
+  ] as const;
+  for (const [name, flag] of single) {
+    if (!given(name)) continue;
+    if (command.getOptionValueSource(name) === "cli") {
+      throw new TypeError(`${flag} is given both before and after \`stdio\`: give it once`);
+    }
+    merged[name] = parentOpts[name] as never;
+  }
+  merged.allowedHost = [...parentOpts.allowedHost, ...own.allowedHost];
+  merged.allowedOrigin = [...parentOpts.allowedOrigin, ...own.allowedOrigin];
+  return merged;
+}
+
 /** Builds the `proxy` command group. */
 export function proxyCommand(context: () => CliContext): Command {
   const proxy = new Command("proxy")
+    // Options after `stdio` are the subcommand's: without this, the parent's same-named options take them.
+    .enablePositionalOptions()
     .description("put the MCP proxy in front of a server: `proxy stdio -- <cmd>` or `proxy --target-uri <url>`")
     .option("--target-uri <url>", "URL of an MCP server that speaks HTTP, e.g. http://127.0.0.1:3001/mcp")
     .addOption(
@@ -54,6 +128,13 @@ export function proxyCommand(context: () => CliContext): Command {
     .addOption(new Option("--port <port>", "port to listen on; 0 picks a free one").default(0).argParser(port))
     .option("--endpoint-prefix <prefix>", "public path prefix for SSE endpoint URLs (behind a path-stripping ingress)")
     .option("--trust-proxy-headers", "honour X-Forwarded-Prefix from a trusted ingress")
+    .addOption(
+      new Option(
+        "--request-timeout-seconds <s>",
+        "longest wait for the server's answer to start (504 past it); 0: none",
+      )
+        .default(300).argParser(seconds("--request-timeout-seconds")),
+    )
     .option(
       "--allowed-host <host>",
       "a Host name clients may use besides localhost (repeatable)",
@@ -61,6 +142,20 @@ export function proxyCommand(context: () => CliContext): Command {
       [] as string[],
     )
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
+    .addOption(
+      new Option(
+        "--headers-timeout-seconds <s>",
+        "close a connection whose request head takes longer than this; 0: no limit",
+      )
+        .default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(seconds("--headers-timeout-seconds")),
+    )
+    .addOption(
+      new Option(
+        "--idle-timeout-seconds <s>",
+        "close a connection idle this long (an open stream is not idle); 0: no limit",
+      )
+        .default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(seconds("--idle-timeout-seconds")),
+    )
     .action(async (opts) => {
       const ctx = context();
       if (!opts.targetUri) {
@@ -85,16 +180,16 @@ export function proxyCommand(context: () => CliContext): Command {
         allowedOrigins: opts.allowedOrigin,
         ...(opts.endpointPrefix ? { endpointPrefix: opts.endpointPrefix } : {}),
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
+        requestTimeoutMs: opts.requestTimeoutSeconds * 1000,
         log: ctx.log.with({ role: "proxy" }),
       });
       await serveAndPrint(ctx, httpProxy.handler, {
-        host: opts.host,
-        port: opts.port,
+        ...opts,
         path: opts.transport === "sse" ? "/sse" : target.pathname,
       });
       await httpProxy.close();
     });
-  proxy.command("stdio")
+  const stdio = proxy.command("stdio")
     .description("run a stdio MCP server and serve it over streamable HTTP at /mcp")
     .argument("<command>", "the server's executable")
     .argument("[args...]", "its arguments (put -- before them)")
@@ -108,6 +203,20 @@ export function proxyCommand(context: () => CliContext): Command {
     )
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
     .addOption(
+      new Option(
+        "--headers-timeout-seconds <s>",
+        "close a connection whose request head takes longer than this; 0: no limit",
+      )
+        .default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(seconds("--headers-timeout-seconds")),
+    )
+    .addOption(
+      new Option(
+        "--idle-timeout-seconds <s>",
+        "close a connection idle this long (an open stream is not idle); 0: no limit",
+      )
+        .default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(seconds("--idle-timeout-seconds")),
+    )
+    .addOption(
       new Option("--isolation <mode>", "shared: one server process for all sessions; session: one per session")
         .choices(["shared", "session"] as const).default("shared" as const),
     )
@@ -119,7 +228,8 @@ export function proxyCommand(context: () => CliContext): Command {
       new Option("--session-idle-seconds <s>", "close sessions (and their processes) unused this long").default(1800)
         .argParser(positive("--session-idle-seconds")),
     )
-    .action(async (command, args, opts) => {
+    .action(async (command, args, own) => {
+      const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
       const { log } = context();
       const { createStdioProxy } = await import("../../lib/transport/mod.ts");
       const stdioProxy = createStdioProxy({
@@ -131,7 +241,7 @@ export function proxyCommand(context: () => CliContext): Command {
         allowedOrigins: opts.allowedOrigin,
         log: log.with({ role: "proxy" }),
       });
-      await serveAndPrint(context(), stdioProxy.handler, { host: opts.host, port: opts.port, path: "/mcp" });
+      await serveAndPrint(context(), stdioProxy.handler, { ...opts, path: "/mcp" });
       await stdioProxy.close();
     });
   return proxy;

@@ -17,6 +17,7 @@ import {
   type WatchForeverOptions,
 } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
+import { serveHttp } from "../../lib/listener/mod.ts";
 import { referencedKeys } from "./desired/mod.ts";
 import { OperatorMetrics } from "./metrics.ts";
 import { WorkQueue } from "./queue.ts";
@@ -168,7 +169,7 @@ export async function runController(options: ControllerOptions): Promise<void> {
   let established = 0;
   let leading = !options.leaderElection;
   const seen = new Set<number>();
-  const server = Deno.serve({
+  const server = serveHttp({
     hostname: options.healthHost,
     port: options.healthPort,
     signal,

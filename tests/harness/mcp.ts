@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "../../lib/mcp/mod.ts";
 import { createLogger } from "../../lib/log.ts";
+import { serveHttp } from "../../lib/listener/mod.ts";
 import {
   createHttpProxy,
   createStdioProxy,
@@ -36,11 +37,11 @@ export const EVERYTHING_STDIO: StdioCommand = {
 };
 
 /** Serves `handler` on a free loopback port; `stop` runs `close` and then ends the listener. */
-async function serveOnFreePort(handler: (req: Request) => Promise<Response>, close: () => Promise<void>) {
+function serveOnFreePort(handler: (req: Request) => Promise<Response>, close: () => Promise<void>) {
   const abort = new AbortController();
-  const addr = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, signal: abort.signal, onListen: addr.resolve }, handler);
-  const { port } = await addr.promise;
+  // The listener thv serves proxies on, deadlines included.
+  const server = serveHttp({ hostname: "127.0.0.1", port: 0, signal: abort.signal }, handler);
+  const { port } = server.addr;
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= (async () => {
     await close();

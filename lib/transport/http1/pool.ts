@@ -29,6 +29,16 @@ export interface Http1PoolOptions {
   readonly maxIdle?: number;
   /** Extra root certificates (PEM) for an https origin. */
   readonly caCerts?: string[];
+  /**
+   * Longest wait, from the request being sent, for the response head (0: no limit, the default). A body
+   * that streams afterwards (SSE) is not limited.
+   */
+  readonly answerTimeoutMs?: number;
+}
+
+/** The upstream server did not start its answer within {@linkcode Http1PoolOptions.answerTimeoutMs}. */
+export class UpstreamTimeoutError extends Error {
+  override name = "UpstreamTimeoutError";
 }
 
 /** Keep-alive HTTP/1.1 connections to one origin. */
@@ -39,6 +49,7 @@ export class Http1Pool {
   readonly #tls: boolean;
   readonly #maxIdle: number;
   readonly #caCerts: string[] | undefined;
+  readonly #answerTimeoutMs: number;
   readonly #idle: Connection[] = [];
   readonly #open = new Set<Connection>();
   #closed = false;
@@ -51,6 +62,7 @@ export class Http1Pool {
     this.#host = url.host;
     this.#maxIdle = options.maxIdle ?? 64;
     this.#caCerts = options.caCerts;
+    this.#answerTimeoutMs = options.answerTimeoutMs ?? 0;
   }
 
   /** Open connections, idle or busy. */
@@ -66,7 +78,8 @@ export class Http1Pool {
   /**
    * Sends one request: `target` is the path and query, `fields` the header fields to send besides `host`
    * and `content-length` (already free of hop-by-hop fields). Rejects when the server cannot be reached
-   * or its answer is malformed.
+   * or its answer is malformed, and with an {@linkcode UpstreamTimeoutError} when its answer does not start
+   * in time (the request is not sent again: the server may be working on it).
    */
   async request(
     method: string,
@@ -82,6 +95,7 @@ export class Http1Pool {
         return await this.#exchange(c, method, bytes);
       } catch (e) {
         this.#discard(c);
+        if (e instanceof UpstreamTimeoutError) throw e;
         // A kept-alive connection the server closed just before or as the request went out: the server
         // never answered, so the request goes again on another connection.
         if (c.reused && c.received === 0 && !this.#closed) continue;
@@ -138,13 +152,27 @@ export class Http1Pool {
 
   async #exchange(c: Connection, method: string, bytes: Uint8Array): Promise<UpstreamResponse> {
     c.begin();
-    await c.write(bytes);
+    let timedOut = false;
+    const timer = this.#answerTimeoutMs > 0
+      ? setTimeout(() => {
+        timedOut = true;
+        c.close(); // ends the read below
+      }, this.#answerTimeoutMs)
+      : undefined;
     let head: ResponseHead | undefined;
-    do {
-      head = await c.readHead();
-      if (!head) throw new Error("Upstream closed the connection without answering");
-      if (head.status === 101) throw new TypeError("Upstream switched protocols, which the proxy does not relay");
-    } while (head.status < 200);
+    try {
+      await c.write(bytes);
+      do {
+        head = await c.readHead();
+        if (!head) throw new Error("Upstream closed the connection without answering");
+        if (head.status === 101) throw new TypeError("Upstream switched protocols, which the proxy does not relay");
+      } while (head.status < 200);
+    } catch (e) {
+      if (!timedOut) throw e;
+      throw new UpstreamTimeoutError(`Upstream did not answer within ${this.#answerTimeoutMs} ms`, { cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
     const framing = responseFraming(method, head);
     const reusable = keepsAlive(head, framing);
     const response = (body: UpstreamResponse["body"]) => ({

@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { checkHostAndOrigin, requestHost } from "./guards.ts";
+
+const request = (url: string, headers: Record<string, string> = {}) => new Request(url, { headers });
+const guards = { allowedHosts: ["mcp.example.test"], allowedOrigins: ["https://app.example.test"] };
+
+Deno.test("requestHost is the Host field, else the URL's authority (HTTP/2), else localhost behind the relay", () => {
+  assert.equal(requestHost(request("http://127.0.0.1:9/mcp", { host: "mcp.example.test:9" })), "mcp.example.test:9");
+  assert.equal(requestHost(request("http://mcp.example.test:9/mcp")), "mcp.example.test:9");
+  assert.equal(requestHost(request("http+unix://%2Ftmp%2Fs/mcp")), "localhost");
+});
+
+Deno.test("checkHostAndOrigin judges an HTTP/2 request by its :authority, and refuses a bad one with 403", () => {
+  assert.equal(checkHostAndOrigin(request("http://localhost:9/mcp"), guards), undefined);
+  assert.equal(checkHostAndOrigin(request("http://mcp.example.test:9/mcp"), guards), undefined);
+  assert.equal(checkHostAndOrigin(request("http://evil.example.test/mcp"), guards)?.status, 403);
+  const badOrigin = request("http://localhost:9/mcp", { origin: "https://evil.example.test" });
+  assert.equal(checkHostAndOrigin(badOrigin, guards)?.status, 403);
+  const goodOrigin = request("http://localhost:9/mcp", { origin: "https://app.example.test" });
+  assert.equal(checkHostAndOrigin(goodOrigin, guards), undefined);
+});
