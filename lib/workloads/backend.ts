@@ -86,8 +86,8 @@ export function containerBackend(
     stdioConnector: () => containerConnector(workloads, config),
     async startHttp(hostPort) {
       await workloads.remove(config.name); // a container left from an earlier run or crash
-      await workloads.deploy(config, { hostPort });
-      const ended = workloads.wait(config.name).then(
+      const deployed = await workloads.deploy(config, { hostPort });
+      const ended = workloads.waitForExit(deployed.id).then(
         (code) => `container exited with code ${code}`,
         (e: Error) => `container gone: ${e.message}`,
       );
