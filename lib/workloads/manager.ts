@@ -16,7 +16,7 @@ import {
   type WorkloadDeps,
 } from "./_deps.ts";
 import type { WorkloadBackend } from "./backend.ts";
-import { endProxy, livePid, recordedProxy, startDetachedProxy } from "./proxy_process.ts";
+import { endRecordedProxy, livePid, startDetachedProxy } from "./proxy_process.ts";
 import { type RunningWorkload, runWorkload } from "./runner.ts";
 
 /** Rejects as soon as `signal` aborts (the work itself may go on, and is undone by the caller). */
@@ -123,8 +123,7 @@ export async function startWorkload(name: string, deps: WorkloadDeps): Promise<S
       : undefined;
   const already = await running();
   if (already) return already;
-  const left = await recordedProxy(deps, name);
-  if (left) await endProxy(left, STOP_TIMEOUT_MS); // what a killed proxy left running
+  await endRecordedProxy(deps, name); // what a killed proxy left running
   const backend = deps.backendFor(config);
   await backend.prepare();
   try {
@@ -156,9 +155,7 @@ export async function runSavedWorkload(
 export async function stopWorkload(name: string, deps: WorkloadDeps): Promise<boolean> {
   const config = await loadConfig(deps, name);
   const { statuses } = stores(deps);
-  const pid = await livePid(deps, name);
-  const proxy = await recordedProxy(deps, name);
-  if (proxy) await endProxy(proxy, STOP_TIMEOUT_MS);
+  const proxyRan = await endRecordedProxy(deps, name);
   let server = "unknown";
   const backend = runtimeBackend(deps, config);
   if (backend) {
@@ -168,7 +165,7 @@ export async function stopWorkload(name: string, deps: WorkloadDeps): Promise<bo
   const record = await statuses.load(name);
   if (record && record.status !== "stopped") await statuses.record(name, { status: "stopped", status_context: "" });
   await statuses.removePid(name);
-  return pid !== undefined || server === "running";
+  return proxyRan || server === "running";
 }
 
 /**

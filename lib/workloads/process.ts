@@ -27,6 +27,18 @@ export async function processInfo(pid: number): Promise<ProcessInfo | undefined>
   return { started: line.slice(0, cut).trim(), zombie: line.slice(cut + 1).startsWith("Z") };
 }
 
+/** The command line of `pid` as `ps -o args` prints it, or undefined when there is no such process. */
+export async function processCommand(pid: number): Promise<string | undefined> {
+  const out = await new Deno.Command("ps", {
+    args: ["-o", "args=", "-p", String(pid)],
+    env: { LC_ALL: "C" },
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const line = new TextDecoder().decode(out.stdout).trim();
+  return out.success && line ? line : undefined;
+}
+
 /**
  * Whether process `pid` is alive (not a zombie) and, when `started` is given, is the process that started
  * then rather than a later one that got the same PID.
