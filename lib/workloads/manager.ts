@@ -9,7 +9,6 @@ import { removeFileIfExists } from "../state/mod.ts";
 import {
   loadConfig,
   proxyLogFile,
-  STOP_TIMEOUT_MS,
   stores,
   withSecrets,
   WorkloadConflictError,
