@@ -103,7 +103,10 @@ Deno.test("podman: a container that exits at once is noticed, and the supervisor
   try {
     await t.step("stdio: the connection ends with the container's exit code", async () => {
       const connection = await containerConnector(workloads, stdioConfig).connect();
-      assert.equal(await within(connection.ended, 20_000, "the stdio connection to end"), "container exited with code 3");
+      assert.equal(
+        await within(connection.ended, 20_000, "the stdio connection to end"),
+        "container exited with code 3",
+      );
       await connection.stop();
     });
 

@@ -8,13 +8,15 @@ import type { RunConfig } from "../run_config.ts";
 import { removeFileIfExists } from "../state/mod.ts";
 import {
   loadConfig,
+  loadSaved,
   proxyLogFile,
+  sandboxFiles,
   stores,
   withSecrets,
   WorkloadConflictError,
   type WorkloadDeps,
 } from "./_deps.ts";
-import type { WorkloadBackend } from "./backend.ts";
+import { labelledContainer, type ServerHandle, type WorkloadBackend } from "./backend.ts";
 import { endRecordedProxy, livePid, startDetachedProxy } from "./proxy_process.ts";
 import { type RunningWorkload, runWorkload } from "./runner.ts";
 
@@ -152,42 +154,73 @@ export async function runSavedWorkload(
 
 /** Stops a workload: its proxy (SIGTERM, then SIGKILL after 30 s) and its server; false when it was not running. */
 export async function stopWorkload(name: string, deps: WorkloadDeps): Promise<boolean> {
-  const config = await loadConfig(deps, name);
+  const saved = await loadSaved(deps, name);
+  return await stopSaved(name, deps, serverOf(deps, name, saved));
+}
+
+async function stopSaved(name: string, deps: WorkloadDeps, server: ServerHandle | undefined): Promise<boolean> {
   const { statuses } = stores(deps);
   const proxyRan = await endRecordedProxy(deps, name);
-  let server = "unknown";
-  const backend = runtimeBackend(deps, config);
-  if (backend) {
-    server = await backend.presence();
-    if (server === "running") await backend.stop();
+  let presence = "unknown";
+  if (server) {
+    presence = await server.presence();
+    if (presence === "running") await server.stop();
   }
   const record = await statuses.load(name);
   if (record && record.status !== "stopped") await statuses.record(name, { status: "stopped", status_context: "" });
   await statuses.removePid(name);
-  return proxyRan || server === "running";
+  return proxyRan || presence === "running";
 }
 
 /**
- * The backend of `config` when its runtime is there; undefined (the runtime's error logged) when it is not,
- * so that stop and rm still clean up what thv itself keeps.
+ * The server of a saved workload: from its backend when its RunConfig can be read and its runtime is there;
+ * else what can be found by the name alone (the container by its thv labels, the sandbox's files). Undefined
+ * (the runtime's error logged) when nothing can be asked, so that stop and rm still clean up thv's own files.
  */
-function runtimeBackend(deps: WorkloadDeps, config: RunConfig): WorkloadBackend | undefined {
+function serverOf(
+  deps: WorkloadDeps,
+  name: string,
+  saved: { readonly config: RunConfig } | { readonly broken: string },
+): ServerHandle | undefined {
   try {
-    return deps.backendFor(config);
+    return "config" in saved ? deps.backendFor(saved.config) : serverByName(deps, name);
   } catch (e) {
     deps.log.warn("The workload's runtime is not available: its server, if any, is left alone", {
-      name: config.name,
+      name,
       error: (e as Error).message,
     });
     return undefined;
   }
 }
 
-/** Removes a workload: stops it, then deletes its server, RunConfig, status, PID and logs. */
+/** What of a workload's server can be found without its RunConfig: its container (given an engine), its sandbox files. */
+function serverByName(deps: WorkloadDeps, name: string): ServerHandle {
+  const docker = deps.engine?.();
+  const container = docker ? labelledContainer(name, docker) : undefined;
+  const files = sandboxFiles(deps.paths, name);
+  return {
+    presence: () => container?.presence() ?? Promise.resolve("missing"),
+    stop: () => container?.stop() ?? Promise.resolve(),
+    async remove() {
+      await container?.remove();
+      await Deno.remove(files.workDir, { recursive: true }).catch((e) => {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      });
+      await removeFileIfExists(files.logFile);
+    },
+  };
+}
+
+/**
+ * Removes a workload: stops it, then deletes its server, RunConfig, status, PID and logs. A RunConfig that
+ * cannot be read does not stand in the way: the proxy is found through its status and PID files, the
+ * container by its labels.
+ */
 export async function removeWorkload(name: string, deps: WorkloadDeps): Promise<void> {
-  const config = await loadConfig(deps, name);
-  await stopWorkload(name, deps);
-  await runtimeBackend(deps, config)?.remove();
+  const saved = await loadSaved(deps, name);
+  const server = serverOf(deps, name, saved);
+  await stopSaved(name, deps, server);
+  await server?.remove();
   const { configs, statuses, secrets } = stores(deps);
   await statuses.remove(name);
   await secrets.remove(name);
