@@ -5,7 +5,7 @@
  * @module
  */
 import type { RunConfig } from "../run_config.ts";
-import { removeFileIfExists } from "../state/mod.ts";
+import { lockWorkload, removeFileIfExists } from "../state/mod.ts";
 import {
   loadConfig,
   loadSaved,
@@ -19,6 +19,15 @@ import {
 import { labelledContainer, type ServerHandle, type WorkloadBackend } from "./backend.ts";
 import { endRecordedProxy, livePid, startDetachedProxy } from "./proxy_process.ts";
 import { type RunningWorkload, runWorkload } from "./runner.ts";
+
+/**
+ * Runs `work` holding the lock of workload `name`, so that run, start, stop and rm of one name (from any
+ * process) never interleave: each wins completely.
+ */
+async function locked<T>(deps: WorkloadDeps, name: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  await using _lock = await lockWorkload(deps.paths.locks, name, signal ? { signal } : {});
+  return await work();
+}
 
 /** Rejects as soon as `signal` aborts (the work itself may go on, and is undone by the caller). */
 function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
@@ -60,8 +69,13 @@ export async function createWorkload(
   deps: WorkloadDeps,
   options: CreateOptions = {},
 ): Promise<Created> {
-  const { configs, statuses, secrets } = stores(deps);
   deps.backendFor(config); // a runtime that is not there fails here, before anything is written
+  // Held until the workload runs (its proxy has recorded itself) or everything is undone.
+  return await locked(deps, config.name, () => create(config, deps, options), options.signal);
+}
+
+async function create(config: RunConfig, deps: WorkloadDeps, options: CreateOptions): Promise<Created> {
+  const { configs, statuses, secrets } = stores(deps);
   if (!(await configs.create(config))) {
     throw new WorkloadConflictError(
       `A workload named ${config.name} exists already: start it with thv start ${config.name}, remove it with ` +
@@ -116,7 +130,11 @@ export interface Started {
 }
 
 /** Starts a stopped workload's proxy (and so its server), detached; a running one is left as it is. */
-export async function startWorkload(name: string, deps: WorkloadDeps): Promise<Started> {
+export function startWorkload(name: string, deps: WorkloadDeps): Promise<Started> {
+  return locked(deps, name, () => start(name, deps));
+}
+
+async function start(name: string, deps: WorkloadDeps): Promise<Started> {
   const config = await loadConfig(deps, name);
   const running = async () =>
     (await livePid(deps, name))
@@ -153,9 +171,11 @@ export async function runSavedWorkload(
 }
 
 /** Stops a workload: its proxy (SIGTERM, then SIGKILL after 30 s) and its server; false when it was not running. */
-export async function stopWorkload(name: string, deps: WorkloadDeps): Promise<boolean> {
-  const saved = await loadSaved(deps, name);
-  return await stopSaved(name, deps, serverOf(deps, name, saved));
+export function stopWorkload(name: string, deps: WorkloadDeps): Promise<boolean> {
+  return locked(deps, name, async () => {
+    const saved = await loadSaved(deps, name);
+    return await stopSaved(name, deps, serverOf(deps, name, saved));
+  });
 }
 
 async function stopSaved(name: string, deps: WorkloadDeps, server: ServerHandle | undefined): Promise<boolean> {
@@ -216,7 +236,11 @@ function serverByName(deps: WorkloadDeps, name: string): ServerHandle {
  * cannot be read does not stand in the way: the proxy is found through its status and PID files, the
  * container by its labels.
  */
-export async function removeWorkload(name: string, deps: WorkloadDeps): Promise<void> {
+export function removeWorkload(name: string, deps: WorkloadDeps): Promise<void> {
+  return locked(deps, name, () => remove(name, deps));
+}
+
+async function remove(name: string, deps: WorkloadDeps): Promise<void> {
   const saved = await loadSaved(deps, name);
   const server = serverOf(deps, name, saved);
   await stopSaved(name, deps, server);
