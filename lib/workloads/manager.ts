@@ -218,11 +218,24 @@ function serverByName(deps: WorkloadDeps, name: string): ServerHandle {
   const docker = deps.engine?.();
   const container = docker ? labelledContainer(name, docker) : undefined;
   const files = sandboxFiles(deps.paths, name);
+  // Best effort: the workload may never have had a container, so an engine that does not answer is no reason
+  // to keep the rest; the warning says what may be left.
+  const tryEngine = async <T>(work: () => Promise<T>, otherwise: T): Promise<T> => {
+    try {
+      return await work();
+    } catch (e) {
+      deps.log.warn("Cannot ask the engine for the workload's container: remove it by hand if there is one", {
+        name,
+        error: (e as Error).message,
+      });
+      return otherwise;
+    }
+  };
   return {
-    presence: () => container?.presence() ?? Promise.resolve("missing"),
-    stop: () => container?.stop() ?? Promise.resolve(),
+    presence: () => container ? tryEngine(() => container.presence(), "missing" as const) : Promise.resolve("missing"),
+    stop: () => container ? tryEngine(() => container.stop(), undefined) : Promise.resolve(),
     async remove() {
-      await container?.remove();
+      if (container) await tryEngine(() => container.remove(), undefined);
       await Deno.remove(files.workDir, { recursive: true }).catch((e) => {
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       });
