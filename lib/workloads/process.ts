@@ -40,12 +40,23 @@ export async function processCommand(pid: number): Promise<string | undefined> {
 }
 
 /**
+ * Whether two start times `ps -o lstart` printed are one process's. procps derives them from the current
+ * time and the uptime, whose roundings make one process's start come out a second apart between calls:
+ * a second is tolerated (a PID freed and taken again within a second of the first start is not a case).
+ */
+export function sameStart(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [ta, tb] = [Date.parse(a), Date.parse(b)];
+  return Number.isFinite(ta) && Number.isFinite(tb) && Math.abs(ta - tb) <= 1000;
+}
+
+/**
  * Whether process `pid` is alive (not a zombie) and, when `started` is given, is the process that started
  * then rather than a later one that got the same PID.
  */
 export async function processAlive(pid: number, started?: string): Promise<boolean> {
   const info = await processInfo(pid);
-  return info !== undefined && !info.zombie && (!started || info.started === started);
+  return info !== undefined && !info.zombie && (!started || sameStart(info.started, started));
 }
 
 /** Sends `signal` to `pid` (a negative `pid` is a process group); false when there is none. */

@@ -7,7 +7,7 @@
 import type { RunConfig } from "../run_config.ts";
 import { proxyLogFile, STOP_TIMEOUT_MS, stores, type WorkloadDeps } from "./_deps.ts";
 import { spawnDetached, waitUntilRunning } from "./detach.ts";
-import { processAlive, processInfo, signalProcess, waitUntilGone } from "./process.ts";
+import { processAlive, processInfo, sameStart, signalProcess, waitUntilGone } from "./process.ts";
 
 /** The proxy's `/health`: true (200), false (503), undefined (no answer within `timeoutMs`, or another status). */
 export async function proxyHealth(url: string, timeoutMs: number): Promise<boolean | undefined> {
@@ -62,7 +62,7 @@ export async function endProxy(proxy: { pid: number; started?: string }, timeout
     }
   }
   const info = await processInfo(proxy.pid);
-  if (!info || info.started === proxy.started) signalProcess(-proxy.pid, "SIGKILL");
+  if (!info || sameStart(info.started, proxy.started)) signalProcess(-proxy.pid, "SIGKILL");
 }
 
 /**
