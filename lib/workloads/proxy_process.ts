@@ -87,7 +87,7 @@ export async function endRecordedProxy(deps: WorkloadDeps, name: string): Promis
     );
   }
   await statuses.removePid(name, proxy.pid);
-  // A status file that is missing or unreadable says nothing; one that cannot be read would say it again.
+  // An unreadable status file goes with it: it could only ever say nothing.
   if (!(await statuses.load(name))) await statuses.remove(name);
   return false;
 }
