@@ -40,14 +40,16 @@ export async function processCommand(pid: number): Promise<string | undefined> {
 }
 
 /**
- * Whether two start times `ps -o lstart` printed are one process's. procps derives them from the current
- * time and the uptime, whose roundings make one process's start come out a second apart between calls:
- * a second is tolerated (a PID freed and taken again within a second of the first start is not a case).
+ * Whether two start times `ps -o lstart` printed are one process's. procps computes them as the current time
+ * minus the uptime plus the process's start after boot, reading the clock and the uptime one after the
+ * other: rounding, and on a busy machine the delay between the two reads, make one process's start come out
+ * a second apart between calls. Two seconds are tolerated (a PID freed and taken again that soon after the
+ * first start is not a case).
  */
 export function sameStart(a: string, b: string): boolean {
   if (a === b) return true;
   const [ta, tb] = [Date.parse(a), Date.parse(b)];
-  return Number.isFinite(ta) && Number.isFinite(tb) && Math.abs(ta - tb) <= 1000;
+  return Number.isFinite(ta) && Number.isFinite(tb) && Math.abs(ta - tb) <= 2000;
 }
 
 /**
