@@ -2,7 +2,8 @@
  * The detached workload lifecycle as a user drives it, on real Podman with server-everything in a container:
  * `thv run` returns and its proxy lives on; `list` tells the truth about dead processes and containers;
  * `logs`, `stop`, `start`, `restart`, `export` and `rm` do what they say; a killed container comes back by
- * itself; two runs of one name end with one workload; bad input leaves nothing behind.
+ * itself; a corrupt RunConfig hides nothing from list and rm; two runs of one name end with one workload; bad
+ * input leaves nothing behind.
  */
 import assert from "node:assert/strict";
 import { DockerWorkloads } from "../lib/runtime/docker/mod.ts";
@@ -139,6 +140,15 @@ Deno.test("thv run detached: the proxy outlives thv run, list tells the truth, t
       const json = JSON.parse(await ok(["export", name], env));
       assert.equal(json.name, name);
       assert.equal(json.schema_version, "v0.1.0");
+    });
+
+    await t.step("a corrupt RunConfig shows the workload as broken; rm still finds its container", async () => {
+      const file = `${user.home}/.local/state/toolhive/runconfigs/${name}.json`;
+      await Deno.writeTextFile(file, "{ not json");
+      const w = await listed(env, name);
+      assert.equal(w?.state, "broken");
+      assert.match(w!.reason, new RegExp(`RunConfig ${file} is not JSON: .*: fix the file, or remove the workload`));
+      assert.ok(await workloads.find(name), "its container is still there");
     });
 
     await t.step("rm removes the container and every file of the workload", async () => {

@@ -18,6 +18,8 @@ export interface StatePaths {
   readonly logs: string;
   /** Secret values of workloads, `<name>.json` (their RunConfigs hold only references). */
   readonly secrets: string;
+  /** Locks of workloads being changed (run, start, stop, rm), `<name>.lock`, there only while held. */
+  readonly locks: string;
   /** Private folders of sandboxed servers (their home and temp), `<name>/`. */
   readonly sandboxes: string;
   /** Configuration (`config.yaml`). */
@@ -44,6 +46,7 @@ export function statePaths(env: Readonly<Record<string, string | undefined>>): S
     statuses: `${data}/statuses`,
     pids: `${data}/pids`,
     logs: `${data}/logs`,
+    locks: `${data}/locks`,
     sandboxes: `${data}/sandboxes`,
     secrets: `${data}/secrets`,
     config: `${base(env.XDG_CONFIG_HOME, ".config")}/toolhive`,

@@ -8,6 +8,7 @@ Deno.test("statePaths follows XDG, with ToolHive's folder names and HOME fallbac
     statuses: "/home/u/.local/share/toolhive/statuses",
     pids: "/home/u/.local/share/toolhive/pids",
     logs: "/home/u/.local/share/toolhive/logs",
+    locks: "/home/u/.local/share/toolhive/locks",
     sandboxes: "/home/u/.local/share/toolhive/sandboxes",
     secrets: "/home/u/.local/share/toolhive/secrets",
     config: "/home/u/.config/toolhive",

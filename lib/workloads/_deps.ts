@@ -3,6 +3,7 @@
  * RunConfig of a name, and the errors callers act on.
  * @module
  */
+import type Docker from "dockerode";
 import type { Logger } from "../log.ts";
 import type { RunConfig } from "../run_config.ts";
 import { RunConfigStore, SecretStore, type StatePaths, StatusStore } from "../state/mod.ts";
@@ -22,6 +23,11 @@ export interface WorkloadDeps {
   readonly env?: Readonly<Record<string, string>>;
   /** Logger. */
   readonly log: Logger;
+  /**
+   * The container engine's client, when one is configured: finds a workload's container by its thv labels
+   * alone (its RunConfig unreadable). Undefined, or returning undefined, where there is none.
+   */
+  readonly engine?: () => Docker | undefined;
 }
 
 /** A workload that is not there. */
@@ -42,6 +48,11 @@ export function proxyLogFile(paths: StatePaths, name: string): string {
   return `${paths.logs}/${name}.log`;
 }
 
+/** Where a sandboxed workload's server keeps its files: its private folder and its own log. */
+export function sandboxFiles(paths: StatePaths, name: string): { workDir: string; logFile: string } {
+  return { workDir: `${paths.sandboxes}/${name}`, logFile: `${paths.logs}/${name}-server.log` };
+}
+
 /** The stores over the state folders of `deps`. */
 export function stores(deps: WorkloadDeps) {
   return {
@@ -57,9 +68,33 @@ export async function withSecrets(deps: WorkloadDeps, config: RunConfig): Promis
   return Object.keys(env).length ? { ...config, env_vars: { ...config.env_vars, ...env } } : config;
 }
 
-/** The saved RunConfig of `name`; the error says how to find the names. */
+/** What to do about a RunConfig that cannot be read. */
+function brokenAdvice(name: string): string {
+  return `fix the file, or remove the workload with thv rm ${name}`;
+}
+
+/** The saved RunConfig of `name`; the error says how to find the names, or what to do about a broken file. */
 export async function loadConfig(deps: WorkloadDeps, name: string): Promise<RunConfig> {
-  const config = await stores(deps).configs.load(name);
+  const saved = await loadSaved(deps, name);
+  if ("broken" in saved) throw new Error(saved.broken);
+  return saved.config;
+}
+
+/**
+ * The saved RunConfig of `name`, or why it cannot be read (one line: the file, what is wrong, what to do),
+ * for the commands that work without it (list, stop, rm). Throws when there is no RunConfig at all.
+ */
+export async function loadSaved(
+  deps: WorkloadDeps,
+  name: string,
+): Promise<{ readonly config: RunConfig } | { readonly broken: string }> {
+  let config: RunConfig | undefined;
+  try {
+    config = await stores(deps).configs.load(name);
+  } catch (e) {
+    if (!(e instanceof SyntaxError || e instanceof TypeError)) throw e;
+    return { broken: `${(e as Error).message.split("\n")[0]}: ${brokenAdvice(name)}` };
+  }
   if (!config) throw new WorkloadNotFoundError(`No workload named ${name}: see thv list -a`);
-  return config;
+  return { config };
 }

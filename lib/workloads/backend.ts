@@ -45,6 +45,9 @@ export interface WorkloadBackend {
   logs(): Promise<string>;
 }
 
+/** What stop and rm need of a server: whether it is there, and how to stop and delete it. */
+export type ServerHandle = Pick<WorkloadBackend, "presence" | "stop" | "remove">;
+
 /** How long a first request may wait for the engine before thv says it does not answer. */
 const ENGINE_TIMEOUT_MS = 5000;
 
@@ -93,8 +96,8 @@ export function containerBackend(
     stdioConnector: () => containerConnector(workloads, config),
     async startHttp(hostPort) {
       await workloads.remove(config.name); // a container left from an earlier run or crash
-      await workloads.deploy(config, { hostPort });
-      const ended = workloads.wait(config.name).then(
+      const deployed = await workloads.deploy(config, { hostPort });
+      const ended = workloads.waitForExit(deployed.id).then(
         (code) => `container exited with code ${code}`,
         (e: Error) => `container gone: ${e.message}`,
       );
@@ -119,6 +122,29 @@ export function containerBackend(
     },
     async logs() {
       return (await workloads.find(config.name)) ? await workloads.logs(config.name) : "";
+    },
+  };
+}
+
+/**
+ * The container of workload `name` found by its thv labels alone, for a workload whose RunConfig cannot be
+ * read: enough to see, stop and remove it.
+ */
+export function labelledContainer(name: string, docker: Docker): ServerHandle {
+  const workloads = new DockerWorkloads(docker);
+  const engine = <T>(work: Promise<T>, ms = ENGINE_TIMEOUT_MS) =>
+    withTimeout(work, ms, `the engine did not answer within ${ms / 1000} s`);
+  return {
+    async presence() {
+      const found = await engine(workloads.find(name));
+      if (!found) return "missing";
+      return found.state === "running" ? "running" : "stopped";
+    },
+    async stop() {
+      await engine(workloads.stop(name, 5), 15_000); // SIGKILL comes after 5 s
+    },
+    async remove() {
+      await engine(workloads.remove(name));
     },
   };
 }

@@ -2,7 +2,7 @@
  * `thv list`: every saved workload with the state that is really there (see {@linkcode workloadState}).
  * @module
  */
-import { stores, type WorkloadDeps } from "./_deps.ts";
+import { loadSaved, stores, type WorkloadDeps } from "./_deps.ts";
 import type { WorkloadBackend } from "./backend.ts";
 import { livePid, proxyHealth } from "./proxy_process.ts";
 import { type WorkloadState, workloadState } from "./state.ts";
@@ -34,9 +34,25 @@ export async function listWorkloads(deps: WorkloadDeps, options: { all?: boolean
   const { configs, statuses } = stores(deps);
   const summaries = await Promise.all(
     (await configs.names()).map(async (name): Promise<WorkloadSummary | undefined> => {
-      const config = await configs.load(name).catch(() => undefined);
-      if (!config) return undefined;
+      const saved = await loadSaved(deps, name).catch(() => undefined); // removed meanwhile
+      if (!saved) return undefined;
       const [record, pid] = await Promise.all([statuses.load(name), livePid(deps, name)]);
+      if ("broken" in saved) {
+        // Shown, not hidden: its proxy may still run, and thv rm (which needs no RunConfig) ends it.
+        const running = pid ? `its proxy still runs (pid ${pid}); ` : "";
+        return {
+          name,
+          image: "",
+          transport: "",
+          url: record?.url ?? "",
+          port: 0,
+          state: "broken",
+          reason: `${running}${saved.broken}`,
+          ...(pid ? { pid } : {}),
+          runtime: "unknown",
+        };
+      }
+      const config = saved.config;
       let backend: WorkloadBackend | undefined;
       try {
         backend = deps.backendFor(config);

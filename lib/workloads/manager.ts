@@ -5,19 +5,29 @@
  * @module
  */
 import type { RunConfig } from "../run_config.ts";
-import { removeFileIfExists } from "../state/mod.ts";
+import { lockWorkload, removeFileIfExists } from "../state/mod.ts";
 import {
   loadConfig,
+  loadSaved,
   proxyLogFile,
-  STOP_TIMEOUT_MS,
+  sandboxFiles,
   stores,
   withSecrets,
   WorkloadConflictError,
   type WorkloadDeps,
 } from "./_deps.ts";
-import type { WorkloadBackend } from "./backend.ts";
-import { endProxy, livePid, recordedProxy, startDetachedProxy } from "./proxy_process.ts";
+import { labelledContainer, type ServerHandle, type WorkloadBackend } from "./backend.ts";
+import { endRecordedProxy, livePid, startDetachedProxy } from "./proxy_process.ts";
 import { type RunningWorkload, runWorkload } from "./runner.ts";
+
+/**
+ * Runs `work` holding the lock of workload `name`, so that run, start, stop and rm of one name (from any
+ * process) never interleave: each wins completely.
+ */
+async function locked<T>(deps: WorkloadDeps, name: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  await using _lock = await lockWorkload(deps.paths.locks, name, signal ? { signal } : {});
+  return await work();
+}
 
 /** Rejects as soon as `signal` aborts (the work itself may go on, and is undone by the caller). */
 function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
@@ -59,8 +69,13 @@ export async function createWorkload(
   deps: WorkloadDeps,
   options: CreateOptions = {},
 ): Promise<Created> {
-  const { configs, statuses, secrets } = stores(deps);
   deps.backendFor(config); // a runtime that is not there fails here, before anything is written
+  // Held until the workload runs (its proxy has recorded itself) or everything is undone.
+  return await locked(deps, config.name, () => create(config, deps, options), options.signal);
+}
+
+async function create(config: RunConfig, deps: WorkloadDeps, options: CreateOptions): Promise<Created> {
+  const { configs, statuses, secrets } = stores(deps);
   if (!(await configs.create(config))) {
     throw new WorkloadConflictError(
       `A workload named ${config.name} exists already: start it with thv start ${config.name}, remove it with ` +
@@ -115,7 +130,11 @@ export interface Started {
 }
 
 /** Starts a stopped workload's proxy (and so its server), detached; a running one is left as it is. */
-export async function startWorkload(name: string, deps: WorkloadDeps): Promise<Started> {
+export function startWorkload(name: string, deps: WorkloadDeps): Promise<Started> {
+  return locked(deps, name, () => start(name, deps));
+}
+
+async function start(name: string, deps: WorkloadDeps): Promise<Started> {
   const config = await loadConfig(deps, name);
   const running = async () =>
     (await livePid(deps, name))
@@ -123,8 +142,7 @@ export async function startWorkload(name: string, deps: WorkloadDeps): Promise<S
       : undefined;
   const already = await running();
   if (already) return already;
-  const left = await recordedProxy(deps, name);
-  if (left) await endProxy(left, STOP_TIMEOUT_MS); // what a killed proxy left running
+  await endRecordedProxy(deps, name); // what a killed proxy left running
   const backend = deps.backendFor(config);
   await backend.prepare();
   try {
@@ -153,45 +171,94 @@ export async function runSavedWorkload(
 }
 
 /** Stops a workload: its proxy (SIGTERM, then SIGKILL after 30 s) and its server; false when it was not running. */
-export async function stopWorkload(name: string, deps: WorkloadDeps): Promise<boolean> {
-  const config = await loadConfig(deps, name);
+export function stopWorkload(name: string, deps: WorkloadDeps): Promise<boolean> {
+  return locked(deps, name, async () => {
+    const saved = await loadSaved(deps, name);
+    return await stopSaved(name, deps, serverOf(deps, name, saved));
+  });
+}
+
+async function stopSaved(name: string, deps: WorkloadDeps, server: ServerHandle | undefined): Promise<boolean> {
   const { statuses } = stores(deps);
-  const pid = await livePid(deps, name);
-  const proxy = await recordedProxy(deps, name);
-  if (proxy) await endProxy(proxy, STOP_TIMEOUT_MS);
-  let server = "unknown";
-  const backend = runtimeBackend(deps, config);
-  if (backend) {
-    server = await backend.presence();
-    if (server === "running") await backend.stop();
+  const proxyRan = await endRecordedProxy(deps, name);
+  let presence = "unknown";
+  if (server) {
+    presence = await server.presence();
+    if (presence === "running") await server.stop();
   }
   const record = await statuses.load(name);
   if (record && record.status !== "stopped") await statuses.record(name, { status: "stopped", status_context: "" });
   await statuses.removePid(name);
-  return pid !== undefined || server === "running";
+  return proxyRan || presence === "running";
 }
 
 /**
- * The backend of `config` when its runtime is there; undefined (the runtime's error logged) when it is not,
- * so that stop and rm still clean up what thv itself keeps.
+ * The server of a saved workload: from its backend when its RunConfig can be read and its runtime is there;
+ * else what can be found by the name alone (the container by its thv labels, the sandbox's files). Undefined
+ * (the runtime's error logged) when nothing can be asked, so that stop and rm still clean up thv's own files.
  */
-function runtimeBackend(deps: WorkloadDeps, config: RunConfig): WorkloadBackend | undefined {
+function serverOf(
+  deps: WorkloadDeps,
+  name: string,
+  saved: { readonly config: RunConfig } | { readonly broken: string },
+): ServerHandle | undefined {
   try {
-    return deps.backendFor(config);
+    return "config" in saved ? deps.backendFor(saved.config) : serverByName(deps, name);
   } catch (e) {
     deps.log.warn("The workload's runtime is not available: its server, if any, is left alone", {
-      name: config.name,
+      name,
       error: (e as Error).message,
     });
     return undefined;
   }
 }
 
-/** Removes a workload: stops it, then deletes its server, RunConfig, status, PID and logs. */
-export async function removeWorkload(name: string, deps: WorkloadDeps): Promise<void> {
-  const config = await loadConfig(deps, name);
-  await stopWorkload(name, deps);
-  await runtimeBackend(deps, config)?.remove();
+/** What of a workload's server can be found without its RunConfig: its container (given an engine), its sandbox files. */
+function serverByName(deps: WorkloadDeps, name: string): ServerHandle {
+  const docker = deps.engine?.();
+  const container = docker ? labelledContainer(name, docker) : undefined;
+  const files = sandboxFiles(deps.paths, name);
+  // Best effort: the workload may never have had a container, so an engine that does not answer is no reason
+  // to keep the rest; the warning says what may be left.
+  const tryEngine = async <T>(work: () => Promise<T>, otherwise: T): Promise<T> => {
+    try {
+      return await work();
+    } catch (e) {
+      deps.log.warn("Cannot ask the engine for the workload's container: remove it by hand if there is one", {
+        name,
+        error: (e as Error).message,
+      });
+      return otherwise;
+    }
+  };
+  return {
+    presence: () => container ? tryEngine(() => container.presence(), "missing" as const) : Promise.resolve("missing"),
+    stop: () => container ? tryEngine(() => container.stop(), undefined) : Promise.resolve(),
+    async remove() {
+      if (container) await tryEngine(() => container.remove(), undefined);
+      await Deno.remove(files.workDir, { recursive: true }).catch((e) => {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      });
+      await removeFileIfExists(files.logFile);
+      await removeFileIfExists(`${files.logFile}.1`); // the rotated part (capped_log.ts)
+    },
+  };
+}
+
+/**
+ * Removes a workload: stops it, then deletes its server, RunConfig, status, PID and logs. A RunConfig that
+ * cannot be read does not stand in the way: the proxy is found through its status and PID files, the
+ * container by its labels.
+ */
+export function removeWorkload(name: string, deps: WorkloadDeps): Promise<void> {
+  return locked(deps, name, () => remove(name, deps));
+}
+
+async function remove(name: string, deps: WorkloadDeps): Promise<void> {
+  const saved = await loadSaved(deps, name);
+  const server = serverOf(deps, name, saved);
+  await stopSaved(name, deps, server);
+  await server?.remove();
   const { configs, statuses, secrets } = stores(deps);
   await statuses.remove(name);
   await secrets.remove(name);

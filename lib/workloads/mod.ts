@@ -4,11 +4,24 @@
  * export).
  * @module
  */
-export { containerBackend, type RunningServer, type ServerPresence, type WorkloadBackend } from "./backend.ts";
+export {
+  containerBackend,
+  labelledContainer,
+  type RunningServer,
+  type ServerHandle,
+  type ServerPresence,
+  type WorkloadBackend,
+} from "./backend.ts";
 export { sandboxBackend, type SandboxBackendOptions } from "./sandbox_backend.ts";
 export { CappedLog, DEFAULT_SERVER_LOG_MAX_BYTES, parseLogMaxBytes } from "./capped_log.ts";
 export { kubernetesManifests, kubernetesYaml } from "./export.ts";
-export { proxyLogFile, WorkloadConflictError, type WorkloadDeps, WorkloadNotFoundError } from "./_deps.ts";
+export {
+  proxyLogFile,
+  sandboxFiles,
+  WorkloadConflictError,
+  type WorkloadDeps,
+  WorkloadNotFoundError,
+} from "./_deps.ts";
 export {
   type Created,
   type CreateOptions,

@@ -27,13 +27,38 @@ export async function processInfo(pid: number): Promise<ProcessInfo | undefined>
   return { started: line.slice(0, cut).trim(), zombie: line.slice(cut + 1).startsWith("Z") };
 }
 
+/** The command line of `pid` as `ps -o args` prints it, or undefined when there is no such process. */
+export async function processCommand(pid: number): Promise<string | undefined> {
+  const out = await new Deno.Command("ps", {
+    args: ["-o", "args=", "-p", String(pid)],
+    env: { LC_ALL: "C" },
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const line = new TextDecoder().decode(out.stdout).trim();
+  return out.success && line ? line : undefined;
+}
+
+/**
+ * Whether two start times `ps -o lstart` printed are one process's. procps computes them as the current time
+ * minus the uptime plus the process's start after boot, reading the clock and the uptime one after the
+ * other: rounding, and on a busy machine the delay between the two reads, make one process's start come out
+ * a second apart between calls. Two seconds are tolerated (a PID freed and taken again that soon after the
+ * first start is not a case).
+ */
+export function sameStart(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [ta, tb] = [Date.parse(a), Date.parse(b)];
+  return Number.isFinite(ta) && Number.isFinite(tb) && Math.abs(ta - tb) <= 2000;
+}
+
 /**
  * Whether process `pid` is alive (not a zombie) and, when `started` is given, is the process that started
  * then rather than a later one that got the same PID.
  */
 export async function processAlive(pid: number, started?: string): Promise<boolean> {
   const info = await processInfo(pid);
-  return info !== undefined && !info.zombie && (!started || info.started === started);
+  return info !== undefined && !info.zombie && (!started || sameStart(info.started, started));
 }
 
 /** Sends `signal` to `pid` (a negative `pid` is a process group); false when there is none. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { processAlive, processInfo } from "./process.ts";
+import { processAlive, processInfo, sameStart } from "./process.ts";
 
 Deno.test("processAlive tells a live process from a gone one, and a reused PID by its start time", async () => {
   const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
@@ -17,4 +17,15 @@ Deno.test("processAlive tells a live process from a gone one, and a reused PID b
   assert.equal(await processAlive(child.pid), false);
   await child.status;
   assert.equal(await processInfo(child.pid), undefined);
+});
+
+Deno.test("sameStart tolerates the seconds procps's start times wander by, and nothing more", () => {
+  assert.equal(sameStart("Tue Dec  1 20:37:47 2026", "Tue Dec  1 20:37:47 2026"), true);
+  assert.equal(sameStart("Tue Dec  1 20:37:47 2026", "Tue Dec  1 20:37:48 2026"), true, "one call rounded up");
+  assert.equal(sameStart("Tue Dec  1 20:37:59 2026", "Tue Dec  1 20:38:00 2026"), true, "across a minute");
+  assert.equal(sameStart("Tue Dec  1 20:37:47 2026", "Tue Dec  1 20:37:49 2026"), true, "a busy machine");
+  assert.equal(sameStart("Tue Dec  1 20:37:47 2026", "Tue Dec  1 20:37:50 2026"), false);
+  assert.equal(sameStart("Tue Dec  1 20:37:47 2026", "Wed Dec  2 20:37:47 2026"), false);
+  assert.equal(sameStart("Tue Dec  1 20:37:47 2026", "not a time"), false);
+  assert.equal(sameStart("", "Tue Dec  1 20:37:47 2026"), false);
 });

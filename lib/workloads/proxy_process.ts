@@ -7,7 +7,7 @@
 import type { RunConfig } from "../run_config.ts";
 import { proxyLogFile, STOP_TIMEOUT_MS, stores, type WorkloadDeps } from "./_deps.ts";
 import { spawnDetached, waitUntilRunning } from "./detach.ts";
-import { processAlive, processInfo, signalProcess, waitUntilGone } from "./process.ts";
+import { processAlive, processInfo, sameStart, signalProcess, waitUntilGone } from "./process.ts";
 
 /** The proxy's `/health`: true (200), false (503), undefined (no answer within `timeoutMs`, or another status). */
 export async function proxyHealth(url: string, timeoutMs: number): Promise<boolean | undefined> {
@@ -20,7 +20,11 @@ export async function proxyHealth(url: string, timeoutMs: number): Promise<boole
   }
 }
 
-/** The recorded proxy of a workload: its PID, and its start time when the status file knows it. */
+/**
+ * The recorded proxy of a workload: its PID, and its start time when the status file knows it. Without the
+ * start time the PID proves nothing: a PID file outlives its process (and ToolHive writes the same files), so
+ * the process with that PID now may be anyone's.
+ */
 export async function recordedProxy(
   deps: WorkloadDeps,
   name: string,
@@ -35,19 +39,20 @@ export async function recordedProxy(
   return pid ? { pid } : undefined;
 }
 
-/** The PID of the workload's proxy if it is alive (and is that proxy, not a later process), else undefined. */
+/** The PID of the workload's proxy if it is alive and proven to be that proxy (by its start time), else undefined. */
 export async function livePid(deps: WorkloadDeps, name: string): Promise<number | undefined> {
   const proxy = await recordedProxy(deps, name);
-  return proxy && (await processAlive(proxy.pid, proxy.started)) ? proxy.pid : undefined;
+  return proxy?.started && (await processAlive(proxy.pid, proxy.started)) ? proxy.pid : undefined;
 }
 
 /**
  * Ends a proxy: SIGTERM, SIGKILL after `timeoutMs`, then whatever is left of its process group (a sandboxed
- * server orphaned by a killed proxy). The group is signalled only when the PID is the proxy's, a zombie or free:
- * a PID that a later process took cannot lead our group any more.
+ * server orphaned by a killed proxy). Nothing is signalled unless `started` proves the PID is the proxy's;
+ * the group only while its leader is that proxy (or its zombie), or is gone: a PID that a later process took
+ * cannot lead our group any more.
  */
 export async function endProxy(proxy: { pid: number; started?: string }, timeoutMs: number): Promise<void> {
-  if (proxy.pid === Deno.pid) return; // a foreground run's own process
+  if (proxy.pid === Deno.pid || !proxy.started) return; // a foreground run's own process; or not proven ours
   const alive = () => processAlive(proxy.pid, proxy.started);
   if (await alive()) {
     signalProcess(proxy.pid, "SIGTERM");
@@ -57,8 +62,34 @@ export async function endProxy(proxy: { pid: number; started?: string }, timeout
     }
   }
   const info = await processInfo(proxy.pid);
-  const ours = !info || info.zombie || (proxy.started !== undefined && info.started === proxy.started);
-  if (ours) signalProcess(-proxy.pid, "SIGKILL");
+  if (!info || sameStart(info.started, proxy.started)) signalProcess(-proxy.pid, "SIGKILL");
+}
+
+/**
+ * Ends the recorded proxy of `name` when it is proven to be the workload's (true if it was running). A PID
+ * with no recorded start time is never signalled: its files are removed, with a warning when a process
+ * has that PID now.
+ */
+export async function endRecordedProxy(deps: WorkloadDeps, name: string): Promise<boolean> {
+  const proxy = await recordedProxy(deps, name);
+  if (!proxy) return false;
+  if (proxy.started) {
+    const running = await processAlive(proxy.pid, proxy.started);
+    await endProxy(proxy, STOP_TIMEOUT_MS);
+    return running;
+  }
+  const { statuses } = stores(deps);
+  if (await processAlive(proxy.pid)) {
+    deps.log.warn(
+      `Left process ${proxy.pid} alone: the PID file of ${name} names it, but no status file records its start ` +
+        "time, so it may be any process; removed the stale files",
+      { name, pid: proxy.pid },
+    );
+  }
+  await statuses.removePid(name, proxy.pid);
+  // An unreadable status file goes with it: it could only ever say nothing.
+  if (!(await statuses.load(name))) await statuses.remove(name);
+  return false;
 }
 
 /** Starts the proxy of `config` detached and waits until it runs; on failure it is ended again. */
@@ -74,6 +105,8 @@ export async function startDetachedProxy(
     ...(deps.flags ? { flags: deps.flags } : {}),
     ...(deps.env ? { env: deps.env } : {}),
   });
+  // Our own child, so its start time is known here: what ends it on failure needs it.
+  const started = (await processInfo(pid))?.started;
   try {
     return await waitUntilRunning(config.name, {
       pid,
@@ -82,7 +115,7 @@ export async function startDetachedProxy(
       ...(signal ? { signal } : {}),
     });
   } catch (e) {
-    await endProxy({ pid }, STOP_TIMEOUT_MS);
+    await endProxy({ pid, ...(started ? { started } : {}) }, STOP_TIMEOUT_MS);
     throw e;
   }
 }

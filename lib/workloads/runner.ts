@@ -12,7 +12,7 @@ import type { StatusStore } from "../state/mod.ts";
 import { createHttpProxy, createStdioProxy } from "../transport/mod.ts";
 import type { WorkloadBackend } from "./backend.ts";
 import { freeLoopbackPort } from "./ports.ts";
-import { processAlive, processInfo } from "./process.ts";
+import { processAlive, processCommand, processInfo } from "./process.ts";
 import { proxyHealth } from "./proxy_process.ts";
 import { superviseServer } from "./supervisor.ts";
 import { type HttpListener, serveHttp } from "../listener/mod.ts";
@@ -103,7 +103,8 @@ export class WorkloadRunningError extends Error {
 
 /**
  * Makes this process the workload's proxy: its PID file is created exclusively (of two proxies starting at
- * once, one wins); a PID file left by a proxy that is gone is taken over.
+ * once, one wins); a PID file left by a proxy that is gone, or naming a process that is no proxy of this
+ * workload, is taken over.
  */
 async function claimProxy(name: string, statuses: StatusStore): Promise<string> {
   const started = (await processInfo(Deno.pid))?.started ?? "";
@@ -111,12 +112,23 @@ async function claimProxy(name: string, statuses: StatusStore): Promise<string> 
     const other = await statuses.readPid(name);
     const record = await statuses.load(name);
     const otherStarted = record?.process_id === other ? record?.process_started : undefined;
-    if (other && other !== Deno.pid && (await processAlive(other, otherStarted))) {
+    if (other && other !== Deno.pid && (await otherProxyRuns(name, other, otherStarted))) {
       throw new WorkloadRunningError(`Workload ${name} runs already (pid ${other}): see thv list`);
     }
     await statuses.writePid(name, Deno.pid);
   }
   return started;
+}
+
+/**
+ * Whether process `pid`, named by the PID file, is a live proxy of workload `name`: by its recorded start
+ * time, or (a proxy that has claimed the file and not yet recorded its start) by its command line.
+ */
+async function otherProxyRuns(name: string, pid: number, started: string | undefined): Promise<boolean> {
+  if (started) return await processAlive(pid, started);
+  if (!(await processAlive(pid))) return false;
+  const command = await processCommand(pid);
+  return command !== undefined && command.split(/\s+/).join(" ").includes(` start ${name} --foreground`);
 }
 
 /** The message of a failed listen, with what to do. */

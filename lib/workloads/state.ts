@@ -5,8 +5,11 @@
  */
 import type { StatusRecord } from "../state/mod.ts";
 
-/** The states `thv list` shows (ToolHive's names). */
-export type WorkloadState = "starting" | "running" | "unhealthy" | "stopping" | "stopped" | "error";
+/**
+ * The states `thv list` shows: ToolHive's names, and `broken` for a workload whose RunConfig cannot be read
+ * (only `thv rm` or a fixed file helps).
+ */
+export type WorkloadState = "starting" | "running" | "unhealthy" | "stopping" | "stopped" | "error" | "broken";
 
 /** What was observed about one workload. */
 export interface Observed {

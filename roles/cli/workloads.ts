@@ -12,25 +12,33 @@ import { pullProgress } from "./pull_progress.ts";
 
 /** Builds the {@linkcode WorkloadDeps} of a command. */
 export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
-  const [{ statePaths }, { containerBackend, parseLogMaxBytes, sandboxBackend }, { dockerClient }, { isSandboxImage }] =
-    await Promise
-      .all([
-        import("../../lib/state/mod.ts"),
-        import("../../lib/workloads/mod.ts"),
-        import("../../lib/runtime/docker/mod.ts"),
-        import("../../lib/runtime/sandbox/mod.ts"),
-      ]);
+  const [
+    { statePaths },
+    { containerBackend, parseLogMaxBytes, sandboxBackend, sandboxFiles },
+    { dockerClient },
+    { isSandboxImage },
+  ] = await Promise
+    .all([
+      import("../../lib/state/mod.ts"),
+      import("../../lib/workloads/mod.ts"),
+      import("../../lib/runtime/docker/mod.ts"),
+      import("../../lib/runtime/sandbox/mod.ts"),
+    ]);
   const paths = statePaths(ctx.env);
   const env = Object.fromEntries(
     Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
   let docker: Docker | undefined;
+  const engine = () => {
+    const choice = ctx.runtime();
+    if (!("socketPath" in choice)) return undefined;
+    return docker ??= dockerClient(choice.socketPath);
+  };
   const backendFor = (config: RunConfig) => {
     if (isSandboxImage(config.image)) {
       return sandboxBackend(config, {
         denoDir: `${paths.cache}/deno`,
-        workDir: `${paths.sandboxes}/${config.name}`,
-        logFile: `${paths.logs}/${config.name}-server.log`,
+        ...sandboxFiles(paths, config.name),
         logMaxBytes: parseLogMaxBytes(ctx.env.THV_SERVER_LOG_MAX_BYTES),
         // From source, thv runs on the Deno that runs the server; a compiled thv needs one on PATH (or THV_DENO).
         denoPath: ctx.env.THV_DENO ?? (ctx.self.length > 1 ? ctx.self[0]! : "deno"),
@@ -46,15 +54,15 @@ export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
           : "No container engine found: start Podman or Docker, or point TOOLHIVE_PODMAN_SOCKET at its socket",
       );
     }
-    docker ??= dockerClient(choice.socketPath);
     const write = (text: string) => void Deno.stderr.write(new TextEncoder().encode(text));
-    return containerBackend(config, docker, {
+    return containerBackend(config, engine()!, {
       onPull: pullProgress(config.image, { terminal: ctx.stderrIsTerminal, write }),
     });
   };
   return {
     paths,
     backendFor,
+    engine,
     self: ctx.self,
     flags: [...ctx.passFlags, "--log-format", "text"],
     env,

@@ -12,6 +12,8 @@ import { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
 export interface PodmanService extends AsyncDisposable {
   /** The service's unix socket. */
   readonly socketPath: string;
+  /** The PID of the `podman system service` process. */
+  readonly pid: number;
   /** A dockerode client on the socket. */
   readonly docker: Docker;
   /** Stops the service and removes its folder; containers and images stay in Podman's storage. */
@@ -57,5 +59,5 @@ export async function startPodman(options: { insecureRegistries?: readonly strin
     await stop();
     throw e;
   }
-  return { socketPath, docker, stop, [Symbol.asyncDispose]: stop };
+  return { socketPath, pid: process.pid, docker, stop, [Symbol.asyncDispose]: stop };
 }

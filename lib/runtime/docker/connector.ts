@@ -20,7 +20,7 @@ export function containerConnector(workloads: DockerWorkloads, config: RunConfig
       await workloads.remove(config.name); // a container left from an earlier start or crash
       const deployed = await workloads.deploy(config);
       const stdio = deployed.stdio!;
-      const ended = workloads.wait(config.name).then(
+      const ended = workloads.waitForExit(deployed.id).then(
         (code) => `container exited with code ${code}`,
         (e: Error) => `container gone: ${e.message}`,
       );

@@ -9,6 +9,7 @@ import type Docker from "dockerode";
 import type { RunConfig } from "../../run_config.ts";
 import { type AttachedStdio, attachStdio } from "./attach.ts";
 import { type ContainerOptions, containerSpec, LABELS } from "./container_spec.ts";
+import { ExitWaiter } from "./wait.ts";
 
 /** A workload container as the engine reports it. */
 export interface WorkloadContainer {
@@ -46,10 +47,12 @@ function isStatus(e: unknown, code: number): boolean {
 /** thv's workloads on one engine. */
 export class DockerWorkloads {
   readonly #docker: Docker;
+  readonly #exits: ExitWaiter;
 
   /** Manages workloads through `docker` (a dockerode client). */
   constructor(docker: Docker) {
     this.#docker = docker;
+    this.#exits = new ExitWaiter(docker);
   }
 
   /** Creates and starts the container of `config`; a container of that name already there is an error. */
@@ -109,8 +112,15 @@ export class DockerWorkloads {
   async wait(name: string): Promise<number> {
     const found = await this.find(name);
     if (!found) throw new Error(`No workload named ${name}: see thv list`);
-    const result = await this.#docker.getContainer(found.id).wait();
-    return result.StatusCode as number;
+    return await this.waitForExit(found.id);
+  }
+
+  /**
+   * Resolves with the exit code once container `id` has stopped, at once when it has already: without the
+   * busy loop Podman 4 runs for the Docker-compatible wait (see wait.ts).
+   */
+  waitForExit(id: string): Promise<number> {
+    return this.#exits.wait(id);
   }
 
   /** Stops the workload (SIGTERM, then SIGKILL after `timeoutSeconds`); false when there is none. */
