@@ -160,78 +160,88 @@ async function assertStillServes(proxy: Proxy): Promise<void> {
   assert.equal((await res.json()).result.content[0].text, "Echo: still here");
 }
 
-Deno.test("a session that does not read its streams is disconnected and its calls cancelled; the proxy stays bounded", async (t) => {
+Deno.test("a client that never reads a POST response stream is disconnected and its call cancelled; the proxy stays bounded", async () => {
   await using proxy = await startProxy();
   const held: Deno.Conn[] = [];
   try {
-    await t.step("a POST response stream that is never read", async () => {
-      const before = (await proxy.events()).length;
-      const session = await initialize(proxy.url);
-      held.push(
-        await unreadRequest(proxy.url, {
-          method: "POST",
-          path: "/mcp",
-          headers: { ...HEADERS, "mcp-session-id": session },
-          body: JSON.stringify(flood(11, "flood")),
-        }),
-      );
-      const done = await waitForEvent(proxy, before, "the flood end");
-      assert.equal(done.event, "cancelled", `the server's call was cancelled: ${JSON.stringify(done)}`);
-      assert.ok((done.sent as number) < FLOOD_BYTES, "cancelled before the whole flood was out");
-      await assertRssBound(proxy, "flooding an unread POST stream");
-      const after = await post(proxy.url, session, { jsonrpc: "2.0", id: 2, method: "tools/list" });
-      await after.body?.cancel();
-      assert.equal(after.status, 404, "the session that did not drain was disconnected");
-      await assertStillServes(proxy);
-    });
-
-    await t.step("a GET stream that is never read", async () => {
-      const before = (await proxy.events()).length;
-      const session = await initialize(proxy.url);
-      const conn = await unreadRequest(proxy.url, {
-        method: "GET",
-        path: "/mcp",
-        headers: { accept: "text/event-stream", "mcp-session-id": session },
-      });
-      held.push(conn);
-      // Read the status line only (the stream must be open before the flood starts), never the events.
-      assert.match(await readUntil(conn, /\r\n\r\n/), /^HTTP\/1\.1 200/);
-      const started = await post(proxy.url, session, flood(21, "flood_after"));
-      assert.equal((await started.json()).result.content[0].text, "flooding");
-      const done = await waitForEvent(proxy, before, "the flood to be out");
-      assert.equal(done.event, "flooded");
-      await assertRssBound(proxy, "flooding an unread GET stream");
-      const after = await post(proxy.url, session, { jsonrpc: "2.0", id: 3, method: "tools/list" });
-      await after.body?.cancel();
-      assert.equal(after.status, 404, "the session that did not drain was disconnected");
-      await assertStillServes(proxy);
-    });
-
-    await t.step("a legacy SSE stream that is read only up to its endpoint event", async () => {
-      const before = (await proxy.events()).length;
-      const conn = await unreadRequest(proxy.url, {
-        method: "GET",
-        path: "/sse",
-        headers: { accept: "text/event-stream" },
-      });
-      held.push(conn);
-      const text = await readUntil(conn, /session_id=[\w-]+\n/);
-      const messages = new URL(`/messages?session_id=${/session_id=([\w-]+)/.exec(text)![1]}`, proxy.url);
-      const accepted = await fetch(messages, {
+    const before = (await proxy.events()).length;
+    const session = await initialize(proxy.url);
+    held.push(
+      await unreadRequest(proxy.url, {
         method: "POST",
-        headers: HEADERS,
-        body: JSON.stringify(flood(31, "flood")),
-      });
-      await accepted.body?.cancel();
-      assert.equal(accepted.status, 202);
-      const done = await waitForEvent(proxy, before, "the legacy flood end");
-      assert.equal(done.event, "cancelled", `the server's call was cancelled: ${JSON.stringify(done)}`);
-      await assertRssBound(proxy, "flooding an unread legacy SSE stream");
-      const after = await fetch(messages, { method: "POST", headers: HEADERS, body: '{"jsonrpc":"2.0","method":"x"}' });
-      await after.body?.cancel();
-      assert.equal(after.status, 404, "the legacy session that did not drain was disconnected");
-      await assertStillServes(proxy);
+        path: "/mcp",
+        headers: { ...HEADERS, "mcp-session-id": session },
+        body: JSON.stringify(flood(11, "flood")),
+      }),
+    );
+    const done = await waitForEvent(proxy, before, "the flood end");
+    assert.equal(done.event, "cancelled", `the server's call was cancelled: ${JSON.stringify(done)}`);
+    assert.ok((done.sent as number) < FLOOD_BYTES, "cancelled before the whole flood was out");
+    await assertRssBound(proxy, "flooding an unread POST stream");
+    const after = await post(proxy.url, session, { jsonrpc: "2.0", id: 2, method: "tools/list" });
+    await after.body?.cancel();
+    assert.equal(after.status, 404, "the session that did not drain was disconnected");
+    await assertStillServes(proxy);
+  } finally {
+    for (const conn of held) conn.close();
+  }
+});
+
+Deno.test("a client that never reads its GET stream is disconnected; the proxy stays bounded", async () => {
+  await using proxy = await startProxy();
+  const held: Deno.Conn[] = [];
+  try {
+    const before = (await proxy.events()).length;
+    const session = await initialize(proxy.url);
+    const conn = await unreadRequest(proxy.url, {
+      method: "GET",
+      path: "/mcp",
+      headers: { accept: "text/event-stream", "mcp-session-id": session },
     });
+    held.push(conn);
+    // Read the status line only (the stream must be open before the flood starts), never the events.
+    assert.match(await readUntil(conn, /\r\n\r\n/), /^HTTP\/1\.1 200/);
+    const started = await post(proxy.url, session, flood(21, "flood_after"));
+    assert.equal((await started.json()).result.content[0].text, "flooding");
+    const done = await waitForEvent(proxy, before, "the flood to be out");
+    assert.equal(done.event, "flooded");
+    await assertRssBound(proxy, "flooding an unread GET stream");
+    const after = await post(proxy.url, session, { jsonrpc: "2.0", id: 3, method: "tools/list" });
+    await after.body?.cancel();
+    assert.equal(after.status, 404, "the session that did not drain was disconnected");
+    await assertStillServes(proxy);
+  } finally {
+    for (const conn of held) conn.close();
+  }
+});
+
+Deno.test("a legacy SSE client that stops reading is disconnected and its call cancelled; the proxy stays bounded", async () => {
+  await using proxy = await startProxy();
+  const held: Deno.Conn[] = [];
+  try {
+    const before = (await proxy.events()).length;
+    const conn = await unreadRequest(proxy.url, {
+      method: "GET",
+      path: "/sse",
+      headers: { accept: "text/event-stream" },
+    });
+    held.push(conn);
+    const text = await readUntil(conn, /session_id=[\w-]+\n/);
+    const messages = new URL(`/messages?session_id=${/session_id=([\w-]+)/.exec(text)![1]}`, proxy.url);
+    const accepted = await fetch(messages, {
+      method: "POST",
+      headers: HEADERS,
+      body: JSON.stringify(flood(31, "flood")),
+    });
+    await accepted.body?.cancel();
+    assert.equal(accepted.status, 202);
+    const done = await waitForEvent(proxy, before, "the legacy flood end");
+    assert.equal(done.event, "cancelled", `the server's call was cancelled: ${JSON.stringify(done)}`);
+    await assertRssBound(proxy, "flooding an unread legacy SSE stream");
+    const after = await fetch(messages, { method: "POST", headers: HEADERS, body: '{"jsonrpc":"2.0","method":"x"}' });
+    await after.body?.cancel();
+    assert.equal(after.status, 404, "the legacy session that did not drain was disconnected");
+    await assertStillServes(proxy);
   } finally {
     for (const conn of held) conn.close();
   }

@@ -306,6 +306,7 @@ Deno.test("a request id reused while the first is in flight gets a JSON-RPC erro
   const session = await rawSession(served.url);
   const post = (body: string) => fetch(served.url, { method: "POST", headers: session, body });
   const first = post(toolCall(7, "wait"));
+  first.catch(() => {}); // awaited below; a failure before that must not be an uncaught rejection
   // Once the server holds the first, the duplicate comes; it must not displace the first.
   await poll(() => Deno.readTextFile(events).then((t) => t.includes('"waiting"') || undefined, () => undefined), {
     what: "the server to hold the first request",
