@@ -112,13 +112,14 @@ class Reply {
     this.#done(new Response(stream.body, { headers: { ...SSE_HEADERS, "mcp-session-id": this.#sessionId } }));
   }
 
-  /** Ends the reply early (the session closed). */
-  abort(): void {
+  /** Ends the reply early (the session closed); `drop` discards what its client has not read yet. */
+  abort(drop: boolean): void {
     if (!this.#decided) {
       this.#decided = true;
       this.#done(jsonRpcError(404, -32001, "Session closed"));
     }
-    this.#stream?.close();
+    if (drop) this.#stream?.abort();
+    else this.#stream?.close();
   }
 }
 
@@ -172,7 +173,7 @@ export class StreamableFrontend {
           session: sessionId.slice(0, 8),
           maxBytes: session.budget.limit,
         });
-        this.closeSession(sessionId);
+        this.#close(sessionId, true);
       });
   }
 
@@ -307,11 +308,17 @@ export class StreamableFrontend {
 
   /** Ends a session: its open replies and GET stream close, and the target is told. */
   closeSession(id: string): void {
+    this.#close(id, false);
+  }
+
+  /** Ends a session; `drop` (a client that does not read) discards what its streams still hold. */
+  #close(id: string, drop: boolean): void {
     const session = this.#sessions.get(id);
     if (!session) return;
     this.#sessions.delete(id);
-    for (const reply of new Set(session.replies.values())) reply.abort();
-    session.standalone?.close();
+    for (const reply of new Set(session.replies.values())) reply.abort(drop);
+    if (drop) session.standalone?.abort();
+    else session.standalone?.close();
     this.#target.close(id);
   }
 
