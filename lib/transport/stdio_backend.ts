@@ -138,7 +138,7 @@ const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 10_000;
 const STABLE_MS = 30_000;
 /** How long a server whose stdout ended may take to exit by itself before it is stopped as broken. */
-const EOF_GRACE_MS = 1000;
+const EOF_GRACE_MS = 2000;
 
 /** The writing side of one connection: its writer and the bytes it has not yet taken. */
 interface Input {
