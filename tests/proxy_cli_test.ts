@@ -28,6 +28,20 @@ Deno.test("thv proxy stdio prints its URL, serves MCP clients, and stops with it
   );
 });
 
+Deno.test("thv proxy stdio --max-sessions refuses a session past the cap with 503, and the first one keeps working", async () => {
+  const thv = spawnThv(["proxy", "stdio", "--max-sessions", "1", "--", FIXTURE_STDIO.command, ...FIXTURE_STDIO.args]);
+  try {
+    const url = await thv.firstLine(30_000);
+    const first = await connectClient(url, "first");
+    await assert.rejects(connectClient(url, "second"), /503|Too many sessions/);
+    const result = await first.callTool({ name: "echo", arguments: { message: "still" } });
+    assert.equal((result.content as Array<{ text: string }>)[0]!.text, "Echo: still");
+    await first.close();
+  } finally {
+    assert.equal((await thv.stop()).code, 0);
+  }
+});
+
 /** The status of `GET /health` sent as raw HTTP/1.1 with the given Host and Origin fields. */
 async function healthStatus(hostname: string, port: number, fields: { host: string; origin?: string }) {
   const conn = await Deno.connect({ hostname, port });

@@ -1,10 +1,21 @@
 /**
  * The stdio proxy with real MCP servers and the SDK client: tools through the proxy, many sessions on one
- * shared server, every bad input, and a server that dies mid-call.
+ * shared server, every bad input, a server that dies mid-call or closes its stdout, reused request ids,
+ * keep-alives on an idle stream, and the roots request a server makes before any client is there.
  */
 import assert from "node:assert/strict";
 import { CallToolResultSchema } from "../lib/mcp/mod.ts";
-import { connectClient, connectSseClient, EVERYTHING_STDIO, FIXTURE_STDIO, serveStdioProxy } from "./harness/mod.ts";
+import { fileURLToPath } from "node:url";
+import { processConnector, type StdioConnector } from "../lib/transport/mod.ts";
+import {
+  connectClient,
+  connectSseClient,
+  EVERYTHING_STDIO,
+  FIXTURE_STDIO,
+  poll,
+  serveStdioProxy,
+  within,
+} from "./harness/mod.ts";
 
 const text = (result: unknown) => (result as { content?: Array<{ text?: string }> }).content?.[0]?.text ?? "";
 
@@ -243,4 +254,140 @@ Deno.test("a request the stdio server never answers gets error -32001 once its t
   assert.equal(answer.error.code, -32001);
   assert.ok(waited >= 1000 && waited < 5000, `timed out after ${waited} ms`);
   assert.equal(served.proxy.sessions(), 1);
+});
+
+const ABUSE_FIXTURE = fileURLToPath(new URL("./fixtures/abuse_server.ts", import.meta.url));
+const CLOSES_STDOUT = fileURLToPath(new URL("./fixtures/closes_stdout.sh", import.meta.url));
+const HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+
+/** Opens a session by hand; returns the headers its later requests carry. */
+async function rawSession(url: string): Promise<Record<string, string>> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: HEADERS,
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 0,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    }),
+  });
+  await res.body?.cancel();
+  return { ...HEADERS, "mcp-session-id": res.headers.get("mcp-session-id")!, "mcp-protocol-version": "2025-11-25" };
+}
+
+const toolCall = (id: number, name: string, args: Record<string, unknown> = {}) =>
+  JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } });
+
+Deno.test("a server that closes its stdout but keeps running counts as crashed: the call fails, it is restarted", async () => {
+  await using served = await serveStdioProxy({ command: "sh", args: [CLOSES_STDOUT] }, { requestTimeoutMs: 20_000 });
+  const session = await rawSession(served.url);
+  const first = served.proxy.serverPid()!;
+  const res = await fetch(served.url, { method: "POST", headers: session, body: toolCall(1, "close_stdout") });
+  const answer = await res.json();
+  assert.equal(answer.error?.code, -32000, JSON.stringify(answer));
+  assert.match(answer.error.message, /MCP server unavailable: closed its stdout/);
+  // Restarted with the usual backoff and initialized again: the same session works.
+  const echoed = await poll(async () => {
+    const r = await fetch(served.url, { method: "POST", headers: session, body: toolCall(2, "echo") });
+    return (await r.json()).result?.content?.[0]?.text as string | undefined;
+  }, { what: "the restarted server to answer" });
+  assert.equal(echoed, "Echo: ok");
+  assert.notEqual(served.proxy.serverPid(), first, "a new process");
+  await poll(() => Deno.stat(`/proc/${first}`).then(() => undefined, () => true), {
+    what: `the old process ${first} to be stopped`,
+  });
+});
+
+Deno.test("a request id reused while the first is in flight gets a JSON-RPC error, and the first still gets its answer", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "thv-dup-" });
+  const events = `${dir}/events.jsonl`;
+  await using served = await serveStdioProxy({ command: Deno.execPath(), args: ["run", "-A", ABUSE_FIXTURE, events] });
+  const session = await rawSession(served.url);
+  const post = (body: string) => fetch(served.url, { method: "POST", headers: session, body });
+  const first = post(toolCall(7, "wait"));
+  first.catch(() => {}); // awaited below; a failure before that must not be an uncaught rejection
+  // Once the server holds the first, the duplicate comes; it must not displace the first.
+  await poll(() => Deno.readTextFile(events).then((t) => t.includes('"waiting"') || undefined, () => undefined), {
+    what: "the server to hold the first request",
+  });
+  const duplicate = await post(toolCall(7, "wait"));
+  const refused = await duplicate.json();
+  assert.equal(duplicate.status, 400);
+  assert.equal(refused.id, 7);
+  assert.equal(refused.error.code, -32600);
+  assert.match(refused.error.message, /request id 7 is already in use/);
+  const released = await (await post(toolCall(8, "release"))).json();
+  assert.equal(released.result.content[0].text, "released");
+  const answer = await within(first.then((r) => r.json()), 10_000, "the first POST's answer");
+  assert.equal(answer.id, 7);
+  assert.match(answer.result.content[0].text, /^released \d+$/, "the server's answer to the first"); // its own id
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("an open GET stream gets keep-alive comments and keeps its session from idling out", async () => {
+  await using served = await serveStdioProxy(FIXTURE_STDIO, { sessionIdleMs: 1000, keepAliveMs: 200 });
+  const session = await rawSession(served.url);
+  const get = await fetch(served.url, {
+    headers: { accept: "text/event-stream", "mcp-session-id": session["mcp-session-id"]! },
+  });
+  assert.equal(get.status, 200);
+  const reader = get.body!.getReader();
+  let text = "";
+  const started = Date.now();
+  // Read for well over the idle time (the sweep runs every second): the session must stay.
+  while (Date.now() - started < 4000) {
+    const { value, done } = await within(reader.read(), 10_000, "a keep-alive on the GET stream");
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  assert.match(text, /^: keep-alive$/m);
+  const res = await fetch(served.url, {
+    method: "POST",
+    headers: session,
+    body: toolCall(1, "echo", { message: "idle" }),
+  });
+  assert.equal(res.status, 200, "the session is still there");
+  assert.equal((await res.json()).result.content[0].text, "Echo: idle");
+  // Once the stream is gone the session idles out as usual.
+  await reader.cancel();
+  await poll(() => Promise.resolve(served.proxy.sessions() === 0 || undefined), {
+    what: "the session to idle out once its stream closed",
+    deadlineMs: 15_000,
+  });
+});
+
+Deno.test("server-everything's roots request while no client is connected is answered with no roots, not an error", async () => {
+  const seen = { stdin: "", stdout: "", stderr: "" };
+  const record = (key: keyof typeof seen) =>
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen[key] += new TextDecoder().decode(chunk);
+        controller.enqueue(chunk);
+      },
+    });
+  const inner = processConnector(EVERYTHING_STDIO);
+  const recorded: StdioConnector = {
+    describe: inner.describe,
+    async connect() {
+      const connection = await inner.connect();
+      const stdin = record("stdin");
+      stdin.readable.pipeTo(connection.stdin).catch(() => {});
+      return {
+        ...connection,
+        stdin: stdin.writable,
+        stdout: connection.stdout.pipeThrough(record("stdout")),
+        stderr: connection.stderr!.pipeThrough(record("stderr")),
+        stop: () => connection.stop(),
+      };
+    },
+  };
+  await using _served = await serveStdioProxy(recorded);
+  // server-everything asks for roots 350 ms after initialization and logs what it got as a notification.
+  await poll(() => Promise.resolve(/Roots updated: 0 root/.test(seen.stdout) || undefined), {
+    what: `server-everything to take the answer to roots/list (proxy wrote: ${seen.stdin.slice(-300)})`,
+    deadlineMs: 20_000,
+  });
+  assert.match(seen.stdin, /"result":\{"roots":\[\]\}/);
+  assert.doesNotMatch(seen.stderr, /Failed to request roots/);
 });

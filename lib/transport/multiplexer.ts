@@ -10,7 +10,11 @@
  * - a request (sampling, elicitation, roots) or other notification (logging) goes to the session whose
  *   request the server is working on: the most recently forwarded request still in flight. With none in
  *   flight, requests go to the most recently active session and notifications to every session;
- * - `ping` from the server is answered by the proxy.
+ * - `ping` from the server is answered by the proxy, and so is `roots/list` while no session is open (with
+ *   no roots: there is no client to have any).
+ *
+ * A request whose id is already in flight in its session is answered with an error and not forwarded:
+ * the two answers could not be told apart.
  * @module
  */
 import {
@@ -34,10 +38,13 @@ import { ServerRequests } from "./server_requests.ts";
  */
 export type SessionSink = (message: Message, related?: Id) => boolean | void;
 
+/** What sending to the server did: sent, server down, or its input queue full (it is not reading). */
+export type SendResult = "sent" | "down" | "full";
+
 /** Options of {@linkcode Multiplexer}. */
 export interface MultiplexerOptions {
-  /** Sends one message to the server; false when the server is down. */
-  readonly send: (message: Message) => boolean;
+  /** Sends one message to the server. */
+  readonly send: (message: Message) => SendResult;
   /** How the proxy initializes the server. */
   readonly initialize: InitializeParams;
   /** How long a client request may wait for the server (default 60 s; see {@linkcode Multiplexer.expire}). */
@@ -49,6 +56,12 @@ interface Session {
   readonly subscriptions: Set<string>;
   lastActive: number;
 }
+
+/** Why a message could not be sent, in the words a client gets. */
+const UNSENT: Record<Exclude<SendResult, "sent">, string> = {
+  down: "MCP server unavailable: not running",
+  full: "MCP server unavailable: it is not reading its input (write queue full); try again later",
+};
 
 /** One server, many sessions. */
 export class Multiplexer {
@@ -123,9 +136,12 @@ export class Multiplexer {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#internal.set(id, resolve);
-      if (!this.#o.send({ jsonrpc: "2.0", id, method, params })) {
+      const sent = this.#o.send({ jsonrpc: "2.0", id, method, params });
+      if (sent !== "sent") {
         this.#internal.delete(id);
-        reject(new Error("the MCP server is not running"));
+        reject(
+          new Error(sent === "full" ? "the MCP server is not reading its input" : "the MCP server is not running"),
+        );
       }
     });
   }
@@ -150,14 +166,19 @@ export class Multiplexer {
     }
   }
 
-  /** Handles a message from a client session. */
-  fromClient(sessionId: string, message: Message): void {
+  /**
+   * Handles a message from a client session. A request always gets its answer through the sink; for a
+   * notification or response the result says whether it reached the server (`"full"`: refused, the server
+   * is not reading; `"down"`: lost with the server).
+   */
+  fromClient(sessionId: string, message: Message): SendResult {
     const session = this.#sessions.get(sessionId);
-    if (!session) return;
+    if (!session) return "down";
     session.lastActive = Date.now();
     if (isRequest(message)) this.#clientRequest(sessionId, session, message);
-    else if (isResponse(message)) this.#clientResponse(sessionId, message);
-    else if (isNotification(message)) this.#clientNotification(sessionId, message);
+    else if (isResponse(message)) return this.#clientResponse(sessionId, message);
+    else if (isNotification(message)) return this.#clientNotification(sessionId, message);
+    return "sent";
   }
 
   #clientRequest(sessionId: string, session: Session, request: Request): void {
@@ -215,6 +236,12 @@ export class Multiplexer {
   }
 
   #forwardRequest(sessionId: string, session: Session, request: Request): void {
+    if (this.#inFlight.proxyIdOf(sessionId, request.id) !== undefined) {
+      const message = `Invalid Request: request id ${JSON.stringify(request.id)} is already in use by a request in ` +
+        "flight in this session; use a new id";
+      session.sink(errorResponse(request.id, ErrorCode.InvalidRequest, message), request.id);
+      return;
+    }
     const proxyId = this.#nextId++;
     const meta = request.params?._meta as Record<string, unknown> | undefined;
     const token = meta?.progressToken as string | number | undefined;
@@ -228,25 +255,22 @@ export class Multiplexer {
     this.#inFlight.add(proxyId, pending);
     const params = proxyToken ? { ...request.params, _meta: { ...meta, progressToken: proxyToken } } : request.params;
     const sent = this.#o.send({ ...request, id: proxyId, ...(params ? { params } : {}) });
-    if (!sent) {
+    if (sent !== "sent") {
       this.#inFlight.finish(proxyId);
-      session.sink(
-        errorResponse(request.id, ErrorCode.BackendUnavailable, "MCP server unavailable: not running"),
-        request.id,
-      );
+      session.sink(errorResponse(request.id, ErrorCode.BackendUnavailable, UNSENT[sent]), request.id);
     }
   }
 
-  #clientResponse(sessionId: string, response: Message): void {
+  #clientResponse(sessionId: string, response: Message): SendResult {
     const entry = this.#serverRequests.take(response.id, sessionId); // only the session that was asked may answer
-    if (!entry) return;
-    this.#o.send({ ...response, id: entry.serverId });
+    if (!entry) return "sent";
+    return this.#o.send({ ...response, id: entry.serverId });
   }
 
-  #clientNotification(sessionId: string, note: Message): void {
+  #clientNotification(sessionId: string, note: Message): SendResult {
     switch (note.method) {
       case "notifications/initialized":
-        return; // the proxy sent its own when it initialized the server
+        return "sent"; // the proxy sent its own when it initialized the server
       case "notifications/cancelled": {
         const requestId = note.params?.requestId as Id;
         const proxyId = this.#inFlight.proxyIdOf(sessionId, requestId);
@@ -259,16 +283,13 @@ export class Multiplexer {
             errorResponse(requestId, ErrorCode.RequestCancelled, "Request cancelled"),
             requestId,
           );
-          return;
+          return "sent";
         }
         const asked = this.#serverRequests.take(requestId, sessionId);
-        if (asked) {
-          this.#o.send({ ...note, params: { ...note.params, requestId: asked.serverId } });
-        }
-        return;
+        return asked ? this.#o.send({ ...note, params: { ...note.params, requestId: asked.serverId } }) : "sent";
       }
       default:
-        this.#o.send(note);
+        return this.#o.send(note);
     }
   }
 
@@ -301,6 +322,11 @@ export class Multiplexer {
     const target = this.#activeRequest() ?? this.#mostRecentSession();
     const session = target && this.#sessions.get(target.session);
     if (!target || !session) {
+      if (request.method === "roots/list") {
+        // Servers ask at start, before any client is there: with no client there are no roots (not an error).
+        this.#o.send({ jsonrpc: "2.0", id: request.id, result: { roots: [] } });
+        return;
+      }
       this.#o.send(errorResponse(request.id, ErrorCode.MethodNotFound, "No MCP client is connected to answer"));
       return;
     }

@@ -7,7 +7,7 @@ const INIT = { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { na
 /** A multiplexer whose server side is recorded, plus two recorded sessions. */
 async function setup(options: { requestTimeoutMs?: number } = {}) {
   const toServer: Message[] = [];
-  const mux = new Multiplexer({ send: (m) => (toServer.push(m), true), initialize: INIT, ...options });
+  const mux = new Multiplexer({ send: (m) => (toServer.push(m), "sent" as const), initialize: INIT, ...options });
   const connected = mux.connect();
   mux.fromServer({
     jsonrpc: "2.0",
@@ -151,7 +151,11 @@ Deno.test("Multiplexer: a request queued during a restart is dropped when its se
 
 Deno.test("Multiplexer: a request queued while the server never comes up times out", async () => {
   const toServer: Message[] = [];
-  const mux = new Multiplexer({ send: (m) => (toServer.push(m), true), initialize: INIT, requestTimeoutMs: 20 });
+  const mux = new Multiplexer({
+    send: (m) => (toServer.push(m), "sent" as const),
+    initialize: INIT,
+    requestTimeoutMs: 20,
+  });
   const got: Message[] = [];
   mux.openSession("a", (m) => void got.push(m));
   mux.connect().catch(() => {});
@@ -184,7 +188,7 @@ Deno.test("Multiplexer: only the session asked may answer a server request; clos
 
 Deno.test("Multiplexer: a server request that cannot be delivered is answered with an error", async () => {
   const toServer: Message[] = [];
-  const mux = new Multiplexer({ send: (m) => (toServer.push(m), true), initialize: INIT });
+  const mux = new Multiplexer({ send: (m) => (toServer.push(m), "sent" as const), initialize: INIT });
   const connected = mux.connect();
   mux.fromServer({ jsonrpc: "2.0", id: toServer[0]!.id!, result: { protocolVersion: "2025-11-25" } });
   await connected;
@@ -219,7 +223,7 @@ Deno.test("Multiplexer: initialize is answered in the client's protocol version 
 
 Deno.test("Multiplexer: an initialize that arrives before the server is ready waits for it", async () => {
   const toServer: Message[] = [];
-  const mux = new Multiplexer({ send: (m) => (toServer.push(m), true), initialize: INIT });
+  const mux = new Multiplexer({ send: (m) => (toServer.push(m), "sent" as const), initialize: INIT });
   const got: Message[] = [];
   mux.openSession("a", (m) => void got.push(m));
   mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "initialize", params: {} });
@@ -229,4 +233,48 @@ Deno.test("Multiplexer: an initialize that arrives before the server is ready wa
   await connected;
   await new Promise((r) => setTimeout(r, 0));
   assert.equal((got[0]!.result as { protocolVersion: string }).protocolVersion, "2025-11-25");
+});
+
+Deno.test("Multiplexer: a request id reused while the first is in flight is answered with an error, not forwarded", async () => {
+  const { mux, toServer, got } = await setup();
+  mux.fromClient("a", { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "first" } });
+  mux.fromClient("a", { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "second" } });
+  assert.deepEqual(toServer.map((m) => m.params?.name), ["first"], "only the first reaches the server");
+  assert.equal(got.a!.length, 1);
+  assert.equal(got.a![0]!.m.id, 7);
+  assert.equal(got.a![0]!.m.error!.code, -32600);
+  assert.match(got.a![0]!.m.error!.message, /request id 7 is already in use/);
+  mux.fromServer({ jsonrpc: "2.0", id: toServer[0]!.id!, result: { from: "first" } });
+  assert.deepEqual(got.a![1]!.m.result, { from: "first" }, "the first still gets its answer");
+  mux.fromClient("a", { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "third" } });
+  assert.equal(toServer.at(-1)!.params?.name, "third", "the id is free again once answered");
+});
+
+Deno.test("Multiplexer: roots/list from the server while no session is open is answered with no roots", async () => {
+  const toServer: Message[] = [];
+  const mux = new Multiplexer({ send: (m) => (toServer.push(m), "sent" as const), initialize: INIT });
+  const connected = mux.connect();
+  mux.fromServer({ jsonrpc: "2.0", id: toServer[0]!.id!, result: { protocolVersion: "2025-11-25" } });
+  await connected;
+  mux.fromServer({ jsonrpc: "2.0", id: 3, method: "roots/list" });
+  assert.deepEqual(toServer.at(-1), { jsonrpc: "2.0", id: 3, result: { roots: [] } });
+  mux.fromServer({ jsonrpc: "2.0", id: 4, method: "sampling/createMessage", params: {} });
+  assert.match(toServer.at(-1)!.error!.message, /No MCP client is connected/, "other requests still get an error");
+});
+
+Deno.test("Multiplexer: when the server's input queue is full, requests get -32000 and notifications report it", async () => {
+  let result: "sent" | "full" = "sent";
+  const toServer: Message[] = [];
+  const mux = new Multiplexer({ send: (m) => (result === "sent" && toServer.push(m), result), initialize: INIT });
+  const connected = mux.connect();
+  mux.fromServer({ jsonrpc: "2.0", id: toServer[0]!.id!, result: { protocolVersion: "2025-11-25" } });
+  await connected;
+  const got: Message[] = [];
+  mux.openSession("a", (m) => void got.push(m));
+  result = "full";
+  mux.fromClient("a", { jsonrpc: "2.0", id: 1, method: "tools/call", params: {} });
+  assert.equal(got[0]!.error!.code, -32000);
+  assert.match(got[0]!.error!.message, /not reading its input/);
+  assert.equal(mux.inFlight, 0);
+  assert.equal(mux.fromClient("a", { jsonrpc: "2.0", method: "notifications/x" }), "full");
 });

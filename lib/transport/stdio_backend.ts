@@ -2,12 +2,18 @@
  * A stdio MCP server, supervised: one JSON-RPC message per line in and out, stderr to the log. Where the
  * bytes come from is a {@linkcode StdioConnector}: a child process here, a container's attached stdio in
  * the runtimes. When the connection ends it is made again with exponential backoff (200 ms doubling to
- * 10 s, reset after it has held for 30 s).
+ * 10 s, reset after it has held for 30 s); a server that closes its stdout but keeps running counts as
+ * ended (it is stopped and started again), as nothing it does can reach a client any more.
+ *
+ * Both directions are bounded in bytes: a stdout line longer than `maxLineBytes` is dropped (with a log
+ * entry) and reading resumes after its newline; messages waiting for a server that does not read its stdin
+ * may take up to `maxWriteQueueBytes`, past which {@linkcode StdioBackend.send} refuses with `"full"`.
  * @module
  */
 import type { Logger } from "../log.ts";
 import { concatBytes } from "./bytes.ts";
 import { type Message, parseMessage } from "./jsonrpc.ts";
+import type { SendResult } from "./multiplexer.ts";
 
 /** How to start the server as a child process. */
 export interface StdioCommand {
@@ -107,29 +113,49 @@ export function processConnector(cmd: StdioCommand): StdioConnector {
   };
 }
 
-/** Callbacks of a {@linkcode StdioBackend}. */
-export interface StdioBackendEvents {
+/** Callbacks and limits of a {@linkcode StdioBackend}. */
+export interface StdioBackendOptions {
   /** A message from the server. */
   readonly onMessage: (message: Message) => void;
   /** The server is connected (again). */
   readonly onUp: () => void;
   /** The server went away or could not be started. */
   readonly onDown: (reason: string) => void;
+  /** Logger. */
+  readonly log: Logger;
+  /** Longest stdout line kept (default {@linkcode DEFAULT_MAX_LINE_BYTES}); longer ones are dropped. */
+  readonly maxLineBytes?: number;
+  /** Most bytes waiting to be written to stdin (default {@linkcode DEFAULT_MAX_WRITE_QUEUE_BYTES}). */
+  readonly maxWriteQueueBytes?: number;
 }
+
+/** Default longest stdout line: 32 MiB. */
+export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+/** Default most bytes waiting for a server's stdin: 16 MiB. */
+export const DEFAULT_MAX_WRITE_QUEUE_BYTES = 16 * 1024 * 1024;
 
 const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 10_000;
 const STABLE_MS = 30_000;
-/** Messages that may wait for a server that does not read its stdin before sends are refused. */
-const MAX_QUEUED_WRITES = 10_000;
+/** How long a server whose stdout ended may take to exit by itself before it is stopped as broken. */
+const EOF_GRACE_MS = 2000;
+
+/** The writing side of one connection: its writer and the bytes it has not yet taken. */
+interface Input {
+  readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  queued: number;
+  full: boolean;
+}
 
 /** A supervised stdio server. */
 export class StdioBackend {
   readonly #connector: StdioConnector;
-  readonly #events: StdioBackendEvents;
+  readonly #events: StdioBackendOptions;
   readonly #log: Logger;
+  readonly #maxLine: number;
+  readonly #maxQueue: number;
   #connection: StdioConnection | undefined;
-  #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  #input: Input | undefined;
   #connecting = false;
   #stopped = false;
   #backoff = MIN_BACKOFF_MS;
@@ -137,10 +163,12 @@ export class StdioBackend {
   #encoder = new TextEncoder();
 
   /** Creates the supervisor for a command or a connector; {@linkcode StdioBackend.start} starts it. */
-  constructor(source: StdioCommand | StdioConnector, events: StdioBackendEvents, log: Logger) {
+  constructor(source: StdioCommand | StdioConnector, options: StdioBackendOptions) {
     this.#connector = "connect" in source ? source : processConnector(source);
-    this.#events = events;
-    this.#log = log;
+    this.#events = options;
+    this.#log = options.log;
+    this.#maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.#maxQueue = options.maxWriteQueueBytes ?? DEFAULT_MAX_WRITE_QUEUE_BYTES;
   }
 
   /** Whether the server is connected. */
@@ -175,18 +203,35 @@ export class StdioBackend {
 
   #attach(connection: StdioConnection): void {
     this.#connection = connection;
-    this.#writer = connection.stdin.getWriter();
+    this.#input = { writer: connection.stdin.getWriter(), queued: 0, full: false };
     const startedAt = Date.now();
     this.#log.info("Started MCP server", { command: this.#connector.describe, pid: connection.pid });
-    this.#readStdout(connection.stdout);
-    if (connection.stderr) this.#readStderr(connection.stderr);
-    connection.ended.then((reason) => {
+    let gone = false;
+    /** The connection is over: every caller learns it once, whichever of its ends comes first. */
+    const down = (reason: string) => {
+      if (gone) return false;
+      gone = true;
       this.#connection = undefined;
-      this.#writer = undefined;
+      this.#input = undefined;
       if (Date.now() - startedAt > STABLE_MS) this.#backoff = MIN_BACKOFF_MS;
       if (!this.#stopped) this.#log.warn("MCP server stopped", { reason, restartInMs: this.#backoff });
       this.#events.onDown(reason);
+      return true;
+    };
+    this.#readStdout(connection.stdout).then(async () => {
+      // Its stdout is gone: it normally exits right after. One that keeps running can never answer again.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<undefined>((resolve) => timer = setTimeout(() => resolve(undefined), EOF_GRACE_MS));
+      const exited = await Promise.race([connection.ended, grace]);
+      clearTimeout(timer);
+      if (exited !== undefined || this.#stopped) return;
+      if (!down("closed its stdout but kept running; stopped it")) return;
+      await connection.stop().catch(() => {});
       this.#scheduleRestart();
+    });
+    if (connection.stderr) this.#readStderr(connection.stderr);
+    connection.ended.then((reason) => {
+      if (down(reason)) this.#scheduleRestart();
     });
     this.#events.onUp();
   }
@@ -205,19 +250,44 @@ export class StdioBackend {
     const reader = readerOf(stream);
     const decoder = new TextDecoder();
     const partial: Uint8Array[] = []; // an unfinished line, in pieces
+    let partialBytes = 0;
+    let dropping = false; // inside a line over the limit, until its newline
     try {
       while (true) {
         const value = await reader.read();
         if (!value) break;
         let start = 0;
         for (let newline = value.indexOf(10); newline >= 0; newline = value.indexOf(10, start)) {
-          const tail = value.subarray(start, newline);
-          this.#line(decoder.decode(partial.length ? concatBytes([...partial.splice(0), tail]) : tail));
+          if (dropping) dropping = false;
+          else if (partialBytes + newline - start > this.#maxLine) this.#overlong(partial);
+          else {
+            const tail = value.subarray(start, newline);
+            this.#line(decoder.decode(partial.length ? concatBytes([...partial, tail]) : tail));
+          }
+          partial.length = 0;
+          partialBytes = 0;
           start = newline + 1;
         }
-        if (start < value.length) partial.push(value.slice(start));
+        if (start === value.length || dropping) continue;
+        if (partialBytes + value.length - start > this.#maxLine) {
+          this.#overlong(partial);
+          partial.length = 0;
+          partialBytes = 0;
+          dropping = true;
+        } else {
+          partial.push(value.slice(start));
+          partialBytes += value.length - start;
+        }
       }
     } catch { /* the server went away */ }
+  }
+
+  #overlong(partial: readonly Uint8Array[]): void {
+    const start = partial.length ? new TextDecoder().decode(partial[0]!.subarray(0, 200)) : "";
+    this.#log.warn("MCP server wrote a stdout line longer than the limit; dropped it", {
+      maxLineBytes: this.#maxLine,
+      start,
+    });
   }
 
   #line(text: string): void {
@@ -244,16 +314,36 @@ export class StdioBackend {
     } catch { /* the server went away */ }
   }
 
-  /** Writes one message; false when the server is not connected, or not reading its stdin (backpressure). */
-  send(message: Message): boolean {
-    const writer = this.#writer;
-    if (!writer) return false;
-    if (writer.desiredSize !== null && writer.desiredSize < -MAX_QUEUED_WRITES) {
-      this.#log.warn("MCP server is not reading its input; refusing to queue more", { queued: -writer.desiredSize });
-      return false;
+  /**
+   * Writes one message: `"down"` when the server is not connected, `"full"` when the bytes it has not read
+   * yet would pass `maxWriteQueueBytes` (one message is always let through to an empty queue), and from
+   * then on until it has read half of them.
+   */
+  send(message: Message): SendResult {
+    const input = this.#input;
+    if (!input) return "down";
+    // Once full, it stays refused until the server has read half of it: a small message must not slip in
+    // behind a server that has stopped reading, to wait there until its timeout.
+    if (input.full && input.queued > this.#maxQueue / 2) return "full";
+    const bytes = this.#encoder.encode(JSON.stringify(message) + "\n");
+    if (input.queued > 0 && input.queued + bytes.length > this.#maxQueue) {
+      if (!input.full) {
+        this.#log.warn("MCP server is not reading its input; refusing messages until it does", {
+          queuedBytes: input.queued,
+          maxWriteQueueBytes: this.#maxQueue,
+        });
+      }
+      input.full = true;
+      return "full";
     }
-    writer.write(this.#encoder.encode(JSON.stringify(message) + "\n")).catch(() => {});
-    return true;
+    if (input.full) {
+      input.full = false;
+      this.#log.info("MCP server reads its input again", { queuedBytes: input.queued });
+    }
+    input.queued += bytes.length;
+    const written = () => void (input.queued -= bytes.length);
+    input.writer.write(bytes).then(written, written);
+    return "sent";
   }
 
   /** Stops the server for good. */
@@ -264,7 +354,7 @@ export class StdioBackend {
     if (!connection) return;
     // Closing stdin is the polite stop, but a server that does not read would make it wait forever: do not
     // await it; the connection's own stop escalates.
-    this.#writer?.close().catch(() => {});
+    this.#input?.writer.close().catch(() => {});
     await connection.stop();
   }
 }

@@ -3,9 +3,13 @@
  * {@linkcode StreamableFrontend}), `/sse` + `/messages` (legacy HTTP+SSE) and `/health`.
  *
  * Isolation `shared` (the default) runs one server process for every session, through the
- * {@linkcode Multiplexer}. Isolation `session` runs one process per client session: at most
- * `maxProcesses` at once (further sessions are refused with 503), each stopped when its session ends or
- * idles out.
+ * {@linkcode Multiplexer}: at most `maxSessions` sessions at once (further ones are refused with 503).
+ * Isolation `session` runs one process per client session: at most `maxProcesses` at once (further
+ * sessions are refused with 503), each stopped when its session ends or idles out.
+ *
+ * Every buffer is bounded in bytes (docs/proxy.md, "Limits and what happens past them"): what a session's
+ * streams hold unread (`sessionBufferBytes`), a server's stdout line (`maxLineBytes`) and what waits for
+ * its stdin (`maxWriteQueueBytes`).
  * @module
  */
 import type { Logger } from "../log.ts";
@@ -29,6 +33,16 @@ export interface StdioProxyOptions {
   readonly isolation?: Isolation;
   /** With `session` isolation: the most processes at once (default 10). */
   readonly maxProcesses?: number;
+  /** With `shared` isolation: the most sessions at once (default 1000). */
+  readonly maxSessions?: number;
+  /** Most bytes a session's streams hold for a client that does not read them (default 4 MiB). */
+  readonly sessionBufferBytes?: number;
+  /** Longest stdout line of the server (default 32 MiB); a longer one is dropped. */
+  readonly maxLineBytes?: number;
+  /** Most bytes waiting for the server's stdin (default 16 MiB); past it messages are refused. */
+  readonly maxWriteQueueBytes?: number;
+  /** Interval of keep-alive comments on open event streams (default 15 s). */
+  readonly keepAliveMs?: number;
   /** Host names clients may use besides the loopback names. */
   readonly allowedHosts?: readonly string[];
   /** Origins browsers may call from besides loopback ones. */
@@ -74,6 +88,8 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
   const { log } = options;
   const isolation = options.isolation ?? "shared";
   const maxProcesses = options.maxProcesses ?? 10;
+  const maxSessions = options.maxSessions ?? 1000;
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
   const guards = { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] };
@@ -105,6 +121,9 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     });
     const status = { down: false };
     const backend: StdioBackend = new StdioBackend(options.command, {
+      log,
+      ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
+      ...(options.maxWriteQueueBytes ? { maxWriteQueueBytes: options.maxWriteQueueBytes } : {}),
       onMessage: (m) => mux.fromServer(m),
       onUp: () => {
         status.down = false;
@@ -118,7 +137,7 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
         mux.serverDown(reason);
         health.invalidate();
       },
-    }, log);
+    });
     const unit: Unit = { backend, mux, status };
     units.add(unit);
     backend.start();
@@ -127,11 +146,13 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
 
   const shared = isolation === "shared" ? startUnit() : undefined;
 
-  /** The unit a new session uses, or undefined when the process cap is reached. */
+  /** Whether a new session would pass the cap (of sessions when shared, of processes per session). */
+  const full = () => shared ? sessions.size >= maxSessions : units.size >= maxProcesses;
+
+  /** The unit a new session uses, or undefined when the cap is reached. */
   function unitForNewSession(): Unit | undefined {
-    if (shared) return shared;
-    if (units.size >= maxProcesses) return undefined;
-    return startUnit();
+    if (full()) return undefined;
+    return shared ?? startUnit();
   }
 
   /** Admits a session on a unit; false when the process cap is reached. */
@@ -154,20 +175,29 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     }
   }
 
-  const capMessage =
-    `Too many sessions: at most ${maxProcesses} server processes run at once; close a session or try later`;
+  const capMessage = shared
+    ? `Too many sessions: at most ${maxSessions} sessions at once; close a session or try later`
+    : `Too many sessions: at most ${maxProcesses} server processes run at once; close a session or try later`;
   const target = {
     open: openSession,
     receive: (id: string, message: Message) => sessions.get(id)?.mux.fromClient(id, message),
     close: releaseSession,
   };
-  const streamable = new StreamableFrontend(target, { maxBodyBytes: maxBody, refusal: capMessage });
+  const buffer = options.sessionBufferBytes ? { sessionBufferBytes: options.sessionBufferBytes } : {};
+  const streamable = new StreamableFrontend(target, { maxBodyBytes: maxBody, refusal: capMessage, log, ...buffer });
   const legacy = legacySseEndpoints({
-    open: (id, sink) => void openSession(id, (message) => (sink(message), true)), // cap checked before /sse opens
+    open: (id, sink) => void openSession(id, sink), // the cap is checked before /sse opens
     receive: target.receive,
     close: releaseSession,
-  }, { maxBodyBytes: maxBody, ...(options.endpointPrefix ? { endpointPrefix: options.endpointPrefix } : {}) });
+  }, {
+    maxBodyBytes: maxBody,
+    keepAliveSeconds: keepAliveMs / 1000,
+    log,
+    ...(options.sessionBufferBytes ? { streamBufferBytes: options.sessionBufferBytes } : {}),
+    ...(options.endpointPrefix ? { endpointPrefix: options.endpointPrefix } : {}),
+  });
   const sweeper = setInterval(() => streamable.expireIdle(Date.now() - idleMs), Math.min(idleMs, 60_000));
+  const keepAlive = setInterval(() => streamable.keepAlive(), keepAliveMs);
   // Request timeouts are swept once a second rather than timed one by one (a timer per request costs more).
   const expirer = setInterval(() => {
     const now = Date.now();
@@ -184,8 +214,7 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
       }
       if (path === "/mcp") return streamable.handle(req);
       if (path === "/sse" && req.method === "GET") {
-        const full = !shared && units.size >= maxProcesses;
-        return Promise.resolve(full ? jsonRpcError(503, ErrorCode.BackendUnavailable, capMessage) : legacy.open());
+        return Promise.resolve(full() ? jsonRpcError(503, ErrorCode.BackendUnavailable, capMessage) : legacy.open());
       }
       if (path === "/messages" && req.method === "POST") return legacy.post(req);
       return Promise.resolve(
@@ -198,6 +227,7 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     async close() {
       clearInterval(sweeper);
       clearInterval(expirer);
+      clearInterval(keepAlive);
       streamable.closeAll();
       legacy.closeAll();
       await Promise.all([...units].map((u) => u.backend.stop()));

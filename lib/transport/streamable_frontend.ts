@@ -4,19 +4,26 @@
  * everything. When the answer comes first it is sent as plain JSON; when a notification or a server
  * request for that request comes first, the reply becomes an SSE stream that carries them and ends with
  * the answer. Messages tied to no request go to the session's GET stream.
+ *
+ * What a session's streams hold for a client that does not read is bounded in bytes (`sessionBufferBytes`,
+ * shared by its GET and POST streams): past it the session is disconnected, which cancels its calls at the
+ * server. An open GET stream gets a keep-alive comment every so often ({@linkcode StreamableFrontend.keepAlive})
+ * and keeps its session from idling out, as does a POST still waiting for its answer.
  * @module
  */
+import type { Logger } from "../log.ts";
 import { jsonRpcError, readBodyLimited } from "./guards.ts";
-import { ErrorCode, type Id, isRequest, type Message } from "./jsonrpc.ts";
-import type { SessionSink } from "./multiplexer.ts";
+import { ErrorCode, errorResponse, type Id, isRequest, type Message } from "./jsonrpc.ts";
+import type { SendResult, SessionSink } from "./multiplexer.ts";
 import { PROTOCOL_VERSIONS } from "./negotiation.ts";
+import { ByteBudget, SseStream } from "./sse_stream.ts";
 
 /** Where sessions' messages go, and where new sessions are admitted. */
 export interface StreamableTarget {
   /** A new session; false refuses it (the reply is then 503 with `refusal`). */
   open(sessionId: string, sink: SessionSink): boolean;
-  /** A message from a session's client. */
-  receive(sessionId: string, message: Message): void;
+  /** A message from a session's client; `"full"` when the server cannot take it now (it is not reading). */
+  receive(sessionId: string, message: Message): SendResult | void;
   /** The session ended (DELETE, idle expiry, or shutdown). */
   close(sessionId: string): void;
 }
@@ -27,11 +34,19 @@ export interface StreamableFrontendOptions {
   readonly maxBodyBytes: number;
   /** Message of the 503 when `open` refuses a session. */
   readonly refusal: string;
+  /** Most bytes a session's streams may hold for a client that does not read them (default 4 MiB). */
+  readonly sessionBufferBytes?: number;
+  /** Logger, for sessions disconnected by the proxy. */
+  readonly log?: Logger;
 }
+
+/** Default most bytes a session's streams hold unread: 4 MiB. */
+export const DEFAULT_SESSION_BUFFER_BYTES = 4 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const sseEvent = (m: Message) => encoder.encode(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
+const KEEP_ALIVE = encoder.encode(": keep-alive\n\n");
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
 /** One POST waiting for its answers: JSON until something else comes first, then an SSE stream. */
@@ -40,16 +55,20 @@ class Reply {
   readonly ids: readonly Id[];
   readonly #ids: Set<Id>;
   readonly #sessionId: string;
+  readonly #budget: ByteBudget;
+  readonly #onOverflow: () => void;
   readonly #done: (r: Response) => void;
-  #stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #stream: SseStream | undefined;
   #answered: Message[] = [];
   #decided = false;
   readonly response: Promise<Response>;
 
-  constructor(ids: Id[], sessionId: string) {
+  constructor(ids: Id[], sessionId: string, budget: ByteBudget, onOverflow: () => void) {
     this.ids = ids;
     this.#ids = new Set(ids);
     this.#sessionId = sessionId;
+    this.#budget = budget;
+    this.#onOverflow = onOverflow;
     const { promise, resolve } = Promise.withResolvers<Response>();
     this.response = promise;
     this.#done = resolve;
@@ -75,37 +94,32 @@ class Reply {
       return false;
     }
     if (!this.#decided) this.#openStream();
-    try {
-      this.#stream?.enqueue(sseEvent(message));
-      if (this.finished) this.#stream?.close();
-    } catch { /* the client went away */ }
+    this.#stream?.write(sseEvent(message));
+    if (this.finished) this.#stream?.close();
     return this.finished;
+  }
+
+  /** Whether the reply still waits for an answer on an open stream (or has not been sent yet). */
+  get open(): boolean {
+    return !this.finished && !(this.#stream?.ended ?? false);
   }
 
   #openStream(): void {
     this.#decided = true;
-    const early = this.#answered.splice(0);
-    const body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        this.#stream = controller;
-        for (const m of early) controller.enqueue(sseEvent(m));
-      },
-      cancel: () => {
-        this.#stream = undefined;
-      },
-    });
-    this.#done(new Response(body, { headers: { ...SSE_HEADERS, "mcp-session-id": this.#sessionId } }));
+    const stream = new SseStream({ budget: this.#budget, onOverflow: this.#onOverflow });
+    this.#stream = stream;
+    for (const m of this.#answered.splice(0)) stream.write(sseEvent(m));
+    this.#done(new Response(stream.body, { headers: { ...SSE_HEADERS, "mcp-session-id": this.#sessionId } }));
   }
 
-  /** Ends the reply early (the session closed). */
-  abort(): void {
+  /** Ends the reply early (the session closed); `drop` discards what its client has not read yet. */
+  abort(drop: boolean): void {
     if (!this.#decided) {
       this.#decided = true;
       this.#done(jsonRpcError(404, -32001, "Session closed"));
     }
-    try {
-      this.#stream?.close();
-    } catch { /* already closed */ }
+    if (drop) this.#stream?.abort();
+    else this.#stream?.close();
   }
 }
 
@@ -113,7 +127,9 @@ interface Session {
   /** Client request id → the POST waiting for its answer. */
   readonly replies: Map<Id, Reply>;
   /** The GET stream, when the client opened one. */
-  standalone?: ReadableStreamDefaultController<Uint8Array>;
+  standalone?: SseStream;
+  /** What the session's streams hold unread. */
+  readonly budget: ByteBudget;
   lastSeen: number;
 }
 
@@ -142,15 +158,23 @@ export class StreamableFrontend {
         if (reply.deliver(message)) { for (const id of reply.ids) session.replies.delete(id); }
         return true;
       }
-      if (!session.standalone) return false; // no GET stream open: nowhere to deliver
-      try {
-        session.standalone.enqueue(sseEvent(message));
-        return true;
-      } catch {
-        session.standalone = undefined;
-        return false;
-      }
+      // No GET stream open (or it has ended): nowhere to deliver.
+      return session.standalone?.write(sseEvent(message)) ?? false;
     };
+  }
+
+  /** The session's client does not read what it is sent: disconnect it (after the current delivery). */
+  #overflowed(sessionId: string): () => void {
+    return () =>
+      queueMicrotask(() => {
+        if (!this.#sessions.has(sessionId)) return;
+        const session = this.#sessions.get(sessionId)!;
+        this.#o.log?.warn("Disconnected an MCP session that does not read its stream", {
+          session: sessionId.slice(0, 8),
+          maxBytes: session.budget.limit,
+        });
+        this.#close(sessionId, true);
+      });
   }
 
   /** Serves one HTTP request on `/mcp`. */
@@ -183,18 +207,19 @@ export class StreamableFrontend {
   }
 
   #get(session: Session, sessionId: string): Response {
-    if (session.standalone !== undefined) {
+    if (session.standalone !== undefined && !session.standalone.ended) {
       return jsonRpcError(409, ErrorCode.InvalidRequest, "Conflict: only one GET stream per session is allowed");
     }
-    const body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        session.standalone = controller;
-      },
-      cancel: () => {
-        session.standalone = undefined;
+    const stream = new SseStream({
+      budget: session.budget,
+      onOverflow: this.#overflowed(sessionId),
+      onCancel: () => {
+        if (session.standalone === stream) session.standalone = undefined;
+        session.lastSeen = Date.now(); // idle from now on
       },
     });
-    return new Response(body, { headers: { ...SSE_HEADERS, "mcp-session-id": sessionId } });
+    session.standalone = stream;
+    return new Response(stream.body, { headers: { ...SSE_HEADERS, "mcp-session-id": sessionId } });
   }
 
   async #post(req: Request, sessionId: string | null): Promise<Response> {
@@ -239,7 +264,8 @@ export class StreamableFrontend {
         );
       }
       id = crypto.randomUUID();
-      session = { replies: new Map(), lastSeen: Date.now() };
+      const budget = new ByteBudget(this.#o.sessionBufferBytes ?? DEFAULT_SESSION_BUFFER_BYTES);
+      session = { replies: new Map(), budget, lastSeen: Date.now() };
       if (!this.#target.open(id, this.#sink(session))) {
         return jsonRpcError(503, ErrorCode.BackendUnavailable, this.#o.refusal);
       }
@@ -254,10 +280,25 @@ export class StreamableFrontend {
     }
     const requests = messages.filter(isRequest);
     if (requests.length === 0) {
-      for (const m of messages) this.#target.receive(id!, m);
+      let full = false;
+      for (const m of messages) full = this.#target.receive(id!, m) === "full" || full;
+      if (full) {
+        const message = "MCP server unavailable: it is not reading its input (write queue full); try again later";
+        return jsonRpcError(503, ErrorCode.BackendUnavailable, message);
+      }
       return new Response(null, { status: 202 });
     }
-    const reply = new Reply(requests.map((r) => r.id), id!);
+    // An id still waiting for its answer cannot be told apart from its reuse: refuse the whole POST.
+    const seen = new Set<Id>();
+    for (const r of requests) {
+      if (session.replies.has(r.id) || seen.has(r.id)) {
+        const message = `Invalid Request: request id ${JSON.stringify(r.id)} is already in use by a request in ` +
+          "flight in this session; use a new id";
+        return Response.json(errorResponse(r.id, ErrorCode.InvalidRequest, message), { status: 400 });
+      }
+      seen.add(r.id);
+    }
+    const reply = new Reply(requests.map((r) => r.id), id!, session.budget, this.#overflowed(id!));
     for (const r of requests) session.replies.set(r.id, reply);
     // No cleanup on disconnect is needed: the answer (or the multiplexer's timeout error) always comes and
     // finishes the reply, and a client that leaves an SSE stream cancels it.
@@ -267,19 +308,35 @@ export class StreamableFrontend {
 
   /** Ends a session: its open replies and GET stream close, and the target is told. */
   closeSession(id: string): void {
+    this.#close(id, false);
+  }
+
+  /** Ends a session; `drop` (a client that does not read) discards what its streams still hold. */
+  #close(id: string, drop: boolean): void {
     const session = this.#sessions.get(id);
     if (!session) return;
     this.#sessions.delete(id);
-    for (const reply of new Set(session.replies.values())) reply.abort();
-    try {
-      session.standalone?.close();
-    } catch { /* already closed */ }
+    for (const reply of new Set(session.replies.values())) reply.abort(drop);
+    if (drop) session.standalone?.abort();
+    else session.standalone?.close();
     this.#target.close(id);
   }
 
-  /** Ends sessions unused since `cutoff` (ms since the epoch). */
+  /**
+   * Ends sessions unused since `cutoff` (ms since the epoch). A session with an open GET stream, or with a
+   * POST still waiting for its answer, is in use.
+   */
   expireIdle(cutoff: number): void {
-    for (const [id, s] of this.#sessions) if (s.lastSeen < cutoff) this.closeSession(id);
+    for (const [id, s] of this.#sessions) {
+      if (s.lastSeen >= cutoff || (s.standalone && !s.standalone.ended)) continue;
+      if ([...s.replies.values()].some((r) => r.open)) continue;
+      this.closeSession(id);
+    }
+  }
+
+  /** Sends a keep-alive comment on every open GET stream (the owner calls it periodically). */
+  keepAlive(): void {
+    for (const s of this.#sessions.values()) s.standalone?.write(KEEP_ALIVE);
   }
 
   /** Ends every session. */

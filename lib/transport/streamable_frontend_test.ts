@@ -100,3 +100,57 @@ Deno.test("StreamableFrontend: each refusal has its status", async () => {
     "refused by the target",
   );
 });
+
+Deno.test("StreamableFrontend: a session whose GET stream is open does not idle out; without it, it does", async () => {
+  const { f, closed } = frontend(answerAll);
+  const sid = (await f.handle(post(init))).headers.get("mcp-session-id")!;
+  const get = await f.handle(new Request("http://127.0.0.1/mcp", { headers: { "mcp-session-id": sid } }));
+  const reader = get.body!.getReader();
+  f.expireIdle(Date.now() + 1000);
+  assert.equal(f.size, 1, "in use while its stream is open");
+  f.keepAlive();
+  assert.equal(new TextDecoder().decode((await reader.read()).value), ": keep-alive\n\n");
+  await reader.cancel();
+  f.expireIdle(Date.now() + 1000);
+  assert.deepEqual(closed, [sid]);
+});
+
+Deno.test("StreamableFrontend: a session that does not read its streams past its buffer is closed", async () => {
+  const sinks = new Map<string, SessionSink>();
+  const closed: string[] = [];
+  const f = new StreamableFrontend({
+    open: (id, sink) => (sinks.set(id, sink), true),
+    receive: (id, m) => {
+      if (m.method === "initialize") sinks.get(id)!({ jsonrpc: "2.0", id: m.id!, result: {} }, m.id!);
+    },
+    close: (id) => void closed.push(id),
+  }, { maxBodyBytes: 1024, refusal: "full", sessionBufferBytes: 1000 });
+  const sid = (await f.handle(post(init))).headers.get("mcp-session-id")!;
+  const get = await f.handle(new Request("http://127.0.0.1/mcp", { headers: { "mcp-session-id": sid } }));
+  const note = { jsonrpc: "2.0" as const, method: "notifications/message", params: { data: "x".repeat(300) } };
+  let delivered = 0;
+  while (delivered < 100 && sinks.get(sid)!(note) !== false) delivered++;
+  assert.ok(delivered >= 2 && delivered <= 4, `${delivered} messages fit in 1000 bytes`);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(closed, [sid], "the session was closed");
+  assert.equal(f.size, 0);
+  await get.body!.cancel();
+});
+
+Deno.test("StreamableFrontend: a POST that reuses an id still waiting for its answer is refused with 400", async () => {
+  const { f } = frontend((m, sink) => void (m.method === "initialize" && answerAll(m, sink))); // nothing else
+  const sid = (await f.handle(post(init))).headers.get("mcp-session-id")!;
+  const first = f.handle(post({ jsonrpc: "2.0", id: 4, method: "tools/call" }, { "mcp-session-id": sid }));
+  const again = await f.handle(post({ jsonrpc: "2.0", id: 4, method: "tools/call" }, { "mcp-session-id": sid }));
+  assert.equal(again.status, 400);
+  const body = await again.json();
+  assert.equal(body.id, 4);
+  assert.match(body.error.message, /request id 4 is already in use/);
+  f.closeAll();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const lost = new Promise<never>((_, reject) =>
+    timer = setTimeout(() => reject(new Error("the first POST was lost")), 5000)
+  );
+  const ended = await Promise.race([first, lost]).finally(() => clearTimeout(timer));
+  assert.equal(ended.status, 404, "the first is still the one waiting (ended by the close)");
+});

@@ -228,6 +228,26 @@ export function proxyCommand(context: () => CliContext): Command {
       new Option("--session-idle-seconds <s>", "close sessions (and their processes) unused this long").default(1800)
         .argParser(positive("--session-idle-seconds")),
     )
+    .addOption(
+      new Option("--max-sessions <n>", "with --isolation shared: most sessions at once (503 past it)").default(1000)
+        .argParser(positive("--max-sessions")),
+    )
+    .addOption(
+      new Option("--session-buffer-bytes <n>", "unread bytes a session may hold before it is disconnected")
+        .default(4 * 1024 * 1024).argParser(positive("--session-buffer-bytes")),
+    )
+    .addOption(
+      new Option("--max-line-bytes <n>", "longest stdout line of the server; longer ones are dropped")
+        .default(32 * 1024 * 1024).argParser(positive("--max-line-bytes")),
+    )
+    .addOption(
+      new Option("--max-write-queue-bytes <n>", "bytes waiting for the server's stdin before requests are refused")
+        .default(16 * 1024 * 1024).argParser(positive("--max-write-queue-bytes")),
+    )
+    .addOption(
+      new Option("--keep-alive-seconds <s>", "interval of keep-alive comments on open event streams").default(15)
+        .argParser(positive("--keep-alive-seconds")),
+    )
     .action(async (command, args, own) => {
       const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
       const { log } = context();
@@ -237,6 +257,11 @@ export function proxyCommand(context: () => CliContext): Command {
         isolation: opts.isolation,
         maxProcesses: opts.maxProcesses,
         sessionIdleMs: opts.sessionIdleSeconds * 1000,
+        maxSessions: opts.maxSessions,
+        sessionBufferBytes: opts.sessionBufferBytes,
+        maxLineBytes: opts.maxLineBytes,
+        maxWriteQueueBytes: opts.maxWriteQueueBytes,
+        keepAliveMs: opts.keepAliveSeconds * 1000,
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
         log: log.with({ role: "proxy" }),
