@@ -8,6 +8,8 @@
 export interface ServerProcess {
   /** The name used in messages. */
   readonly name: string;
+  /** The process ID. */
+  readonly pid: number;
   /** Where stdout and stderr go. */
   readonly logPath: string;
   /** Resolves when the process has exited. */
@@ -64,6 +66,7 @@ export async function startProcess(
   });
   return {
     name,
+    pid: child.pid,
     logPath: options.logPath,
     exited,
     async logTail(lines = 25) {
