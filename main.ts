@@ -35,7 +35,9 @@ export function thvProgram(
       new Option("--log-format <format>", "log format: text on a terminal, json elsewhere by default")
         .choices(LOG_FORMAT_CHOICES).default("auto" as const),
     )
-    .showHelpAfterError("(run thv --help for usage)");
+    .showHelpAfterError("(run thv --help for usage)")
+    // Global flags go before the command; what follows a command is its own (proxy and proxy stdio share names).
+    .enablePositionalOptions();
 
   let cached: CliContext | undefined;
   let runtime: RuntimeChoice | undefined;

@@ -45,6 +45,8 @@ async function serveAndPrint(
 export function proxyCommand(context: () => CliContext): Command {
   const proxy = new Command("proxy")
     .description("put the MCP proxy in front of a server: `proxy stdio -- <cmd>` or `proxy --target-uri <url>`")
+    // `proxy` and `proxy stdio` share flag names (--host, --port, ...): flags after `stdio` are the subcommand's.
+    .enablePositionalOptions()
     .option("--target-uri <url>", "URL of an MCP server that speaks HTTP, e.g. http://127.0.0.1:3001/mcp")
     .addOption(
       new Option("--transport <transport>", "what that server speaks").choices(["streamable-http", "sse"] as const)

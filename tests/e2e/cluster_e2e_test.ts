@@ -11,11 +11,17 @@ import {
   BUSYBOX_IMAGE,
   CLUSTER_PARENT,
   connectClient,
+  EVERYTHING_IMAGE,
+  firstLine,
+  FIXTURE_IMAGE,
   hostLeftovers,
+  kubectl,
   type NodeCluster,
   poll,
+  REPO_ROOT,
   startCluster,
   testImageArchive,
+  within,
 } from "../harness/mod.ts";
 import {
   apply,
@@ -453,5 +459,56 @@ Deno.test({
     assert.equal(await Deno.stat(c.root).then(() => true, () => false), false, `${c.root} is still there`);
     const mounts = await Deno.readTextFile("/proc/self/mountinfo");
     assert.ok(!mounts.includes(c.root), "a mount under the cluster's folder is left");
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: dev:cluster --node loads the thv and test images and --image, prints KUBECONFIG, and SIGTERM restores the host",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ dir: CLUSTER_PARENT, prefix: "thv-e2e-extra-" });
+    const task = new Deno.Command(Deno.execPath(), {
+      args: ["task", "dev:cluster", "--node", "--image", `${dir}/extra.tar`],
+      cwd: REPO_ROOT,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    });
+    try {
+      await testImageArchive({ tag: "localhost/thv-e2e-extra:1", cmd: ["sh"] }, `${dir}/extra.tar`);
+      const child = task.spawn();
+      const stderr = new Response(child.stderr).text();
+      try {
+        const first = await within(firstLine(child.stdout), 600_000, "the KUBECONFIG line");
+        const kubeconfig = /^KUBECONFIG=(\/.+)$/.exec(first)?.[1];
+        assert.ok(kubeconfig, `first line is KUBECONFIG=<path>, got ${first}`);
+        const root = kubeconfig.slice(0, kubeconfig.lastIndexOf("/conf/"));
+        const nodes = await kubectl(kubeconfig, ["get", "nodes", "-o", "name"]);
+        assert.equal(nodes.stdout.trim(), "node/thv-node", nodes.stderr);
+        const listed = await new Deno.Command("ctr", {
+          args: ["--address", `${root}/containerd/containerd.sock`, "-n", "k8s.io", "images", "ls", "-q"],
+          stdout: "piped",
+        }).output();
+        const refs = new TextDecoder().decode(listed.stdout);
+        for (const ref of [THV_IMAGE, FIXTURE_IMAGE, EVERYTHING_IMAGE, "localhost/thv-e2e-extra:1", BUSYBOX_IMAGE]) {
+          assert.ok(refs.includes(ref), `${ref} is not loaded: ${refs}`);
+        }
+        child.kill("SIGTERM");
+        const status = await child.status;
+        assert.equal(status.code, 0, await stderr);
+        assert.deepEqual(await hostLeftovers({ folders: [root] }), []);
+        assert.equal(await Deno.stat(root).then(() => true, () => false), false, `${root} is still there`);
+      } finally {
+        try {
+          child.kill("SIGTERM");
+        } catch { /* exited */ }
+        await child.status;
+        await stderr;
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });

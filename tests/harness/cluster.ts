@@ -111,30 +111,20 @@ async function writeConfigs(p: ClusterPaths): Promise<void> {
 
 /** Stops every process of the cluster at `p` (live or recorded by a crashed run) and restores the host. */
 async function teardown(p: ClusterPaths, binaries: NodeBinaries | undefined): Promise<string[]> {
-  const admin = `${p.conf}/admin.kubeconfig`;
   const pidOf = async (name: string) => Number(await Deno.readTextFile(`${p.run}/${name}.pid`).catch(() => "0"));
   const running = async (name: string) => {
     const pid = await pidOf(name);
     return pid > 0 && (await Deno.readTextFile(`/proc/${pid}/cmdline`).catch(() => "")).includes(p.root);
   };
-  // 1. Workloads through the API while the kubelet runs, so it stops every sandbox (CNI DEL included).
-  //    Controllers go first, orphaning their pods so nothing recreates them; then pods with a 1 s grace period
-  //    (PID 1 of busybox images ignores SIGTERM).
-  if (await running("kube-apiserver") && await running("kubelet")) {
-    await kubectl(admin, ["delete", "deploy,rs,sts,ds,job", "--all", "-A", "--cascade=orphan", "--wait=false"]);
-    await poll(async () => {
-      const left = await kubectl(admin, ["get", "pods", "-A", "--no-headers"]);
-      if (left.code === 0 && left.stdout.trim() === "") return true;
-      await kubectl(admin, ["delete", "pods", "--all", "-A", "--grace-period=1", "--wait=false"]);
-      return undefined;
-    }, { what: "the cluster's pods to be deleted", deadlineMs: 90_000, intervalMs: 1000 }).catch(() => {});
-  }
+  // 1. Pods are not deleted through the API (PID 1 of many images ignores SIGTERM, so that takes a grace period
+  //    per pod): once the kubelet is gone, cri-rmp stops every sandbox, which kills its containers at once
+  //    and runs the CNI DEL that gives back its address and veth.
   // 2. The policy agent and kube-proxy, then their rules.
   await stopRecorded(p, "kube-router");
   if (binaries) await sh(`${binaries.nodeDir}/kube-router`, ["--cleanup-config"]);
   await stopRecorded(p, "kube-proxy");
   if (binaries) await sh(`${binaries.nodeDir}/kube-proxy`, ["--cleanup", "--v=0"]);
-  // 3. The kubelet, any sandbox it left, containerd, and shims that outlived it.
+  // 3. The kubelet, every sandbox, containerd, and shims that outlived it.
   await stopRecorded(p, "kubelet");
   if (binaries && await running("containerd")) {
     await sh(`${binaries.nodeDir}/cri-rmp`, [`unix://${p.containerdSocket}`]);
