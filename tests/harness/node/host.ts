@@ -298,7 +298,9 @@ export async function hostLeftovers(markers: ClusterMarkers, saved?: SavedHostSt
   for (const [name, value] of Object.entries(saved?.sysctls ?? {})) {
     const now = await readSysctl(name);
     if (now === value) continue;
-    if (name === "net.ipv4.ip_forward" && await podmanBridgeInUse()) continue;
+    // Podman's bridge plugin turns forwarding on for each container it starts: with its bridge present, a 1
+    // here may be Podman's, not ours.
+    if (name === "net.ipv4.ip_forward" && now === "1" && await exists("/sys/class/net/cni-podman0")) continue;
     left.push(`sysctl ${name}=${now} (was ${value})`);
   }
   return left;
