@@ -5,7 +5,8 @@
  * @module
  */
 import type Docker from "dockerode";
-import { buildTestImage } from "./images.ts";
+import type { DockerArchive } from "./docker_archive.ts";
+import { loadArchive, testImageArchive } from "./images.ts";
 
 /** The server-everything version baked in. */
 export const EVERYTHING_VERSION = "2026.8.31";
@@ -24,9 +25,8 @@ async function run(cmd: string, args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** Builds the image unless the engine has it already; returns its tag. The image runs the server over stdio. */
-export async function everythingImage(docker: Docker, env = Deno.env.toObject()): Promise<string> {
-  if (await docker.getImage(EVERYTHING_IMAGE).inspect().then(() => true, () => false)) return EVERYTHING_IMAGE;
+/** Writes the image as a docker-archive at `out` (for Podman and the test cluster alike). */
+export async function everythingArchive(out: string, env = Deno.env.toObject()): Promise<DockerArchive> {
   const cache = `${env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`}/thv/test-images/everything-${EVERYTHING_VERSION}`;
   const modules = `${cache}/node_modules`;
   if (!(await Deno.stat(`${modules}/@modelcontextprotocol/server-everything`).then(() => true, () => false))) {
@@ -46,9 +46,17 @@ export async function everythingImage(docker: Docker, env = Deno.env.toObject())
   const libs = [...(await run("ldd", [node])).matchAll(/(\/\S+\.so[.\d]*)/g)].map((m) => m[1]!);
   const copy: Record<string, string> = { "/usr/bin/node": node, "/app/node_modules": modules };
   for (const lib of new Set(libs)) copy[lib] = lib;
-  return await buildTestImage(docker, {
-    tag: EVERYTHING_IMAGE,
-    cmd: [...EVERYTHING_IN_IMAGE, "stdio"],
-    copy,
-  });
+  return await testImageArchive({ tag: EVERYTHING_IMAGE, cmd: [...EVERYTHING_IN_IMAGE, "stdio"], copy }, out);
+}
+
+/** Builds the image unless the engine has it already; returns its tag. The image runs the server over stdio. */
+export async function everythingImage(docker: Docker, env = Deno.env.toObject()): Promise<string> {
+  if (await docker.getImage(EVERYTHING_IMAGE).inspect().then(() => true, () => false)) return EVERYTHING_IMAGE;
+  const dir = await Deno.makeTempDir({ prefix: "thv-everything-" });
+  try {
+    await loadArchive(docker, await everythingArchive(`${dir}/everything.tar`, env));
+    return EVERYTHING_IMAGE;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }

@@ -9,7 +9,8 @@ export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from "
 export { freePort, freePorts } from "./ports.ts";
 export { firstLine, LineReader } from "./lines.ts";
 export { type ServerProcess, startProcess, waitUntilReady } from "./process.ts";
-export { buildTestImage, type TestImageSpec } from "./images.ts";
+export { buildTestImage, loadArchive, testImageArchive, type TestImageSpec } from "./images.ts";
+export { type DockerArchive, type ImageConfig, writeDockerArchive } from "./docker_archive.ts";
 export { CONTAINERS_CONF, type PodmanService, startPodman } from "./podman.ts";
 export { type OpenWatch, openWatch, type WatchHandler, within } from "./watch.ts";
 export {
@@ -34,5 +35,18 @@ export {
   serveStdioProxy,
 } from "./mcp.ts";
 export { type HttpServerProcess, type ServedHttpProxy, serveHttpProxy, startEverythingHttp } from "./mcp.ts";
-export { EVERYTHING_IMAGE, EVERYTHING_IN_IMAGE, everythingImage } from "./everything_image.ts";
+export { EVERYTHING_IMAGE, EVERYTHING_IN_IMAGE, everythingArchive, everythingImage } from "./everything_image.ts";
+export { FIXTURE_IMAGE, FIXTURE_IN_IMAGE, fixtureArchive } from "./fixture_image.ts";
+export {
+  BUSYBOX_IMAGE,
+  CLUSTER_PARENT,
+  CLUSTER_PREFIX,
+  type ClusterOptions,
+  hostLeftovers,
+  NODE_IP,
+  type NodeCluster,
+  type SavedHostState,
+  startCluster,
+} from "./cluster.ts";
+export { startNodeWithTestImages } from "./dev_node.ts";
 export { startRegistry, type TestRegistry } from "./registry.ts";

@@ -34,10 +34,16 @@ export async function startPodman(options: { insecureRegistries?: readonly strin
       `[[registry]]\nlocation = "${r}"\ninsecure = true\n`
     );
     if (registries.length) await Deno.writeTextFile(`${dir}/registries.conf`, registries.join("\n"));
+    // Podman 4.3 leaves each API image load's temporary copy behind (api_load.tar*): keep them in our folder.
+    await Deno.mkdir(`${dir}/tmp`);
     process = await startProcess("podman", "podman", {
       args: ["system", "service", "--time=0", `unix://${socketPath}`],
       logPath: `${dir}/podman.log`,
-      env: { CONTAINERS_CONF, ...(registries.length ? { CONTAINERS_REGISTRIES_CONF: `${dir}/registries.conf` } : {}) },
+      env: {
+        CONTAINERS_CONF,
+        TMPDIR: `${dir}/tmp`,
+        ...(registries.length ? { CONTAINERS_REGISTRIES_CONF: `${dir}/registries.conf` } : {}),
+      },
     });
   } catch (e) {
     await Deno.remove(dir, { recursive: true });

@@ -1,0 +1,514 @@
+/**
+ * The cluster e2e tier (design.md §7): one real single-node cluster shared by the tests of this file (they
+ * run in order), driven with kubectl and @kubernetes/client-node like a user drives a cluster. The last test
+ * stops it and checks that nothing of it is left on the machine.
+ * @module
+ */
+import assert from "node:assert/strict";
+import denoJson from "../../deno.json" with { type: "json" };
+import { buildThvImage, THV_IMAGE } from "../../scripts/image.ts";
+import {
+  BUSYBOX_IMAGE,
+  CLUSTER_PARENT,
+  connectClient,
+  EVERYTHING_IMAGE,
+  firstLine,
+  FIXTURE_IMAGE,
+  hostLeftovers,
+  kubectl,
+  type NodeCluster,
+  poll,
+  REPO_ROOT,
+  startCluster,
+  testImageArchive,
+  within,
+} from "../harness/mod.ts";
+import {
+  apply,
+  attach,
+  eventuallyGets,
+  exec,
+  forwardToPod,
+  forwardToService,
+  getFails,
+  kwait,
+  namespace,
+} from "./_kube.ts";
+
+const FIXTURE_SOURCE = new URL("../fixtures/mcp_fixture.ts", import.meta.url);
+
+let started: Promise<NodeCluster> | undefined;
+let images: string | undefined;
+
+/** The tier's cluster, started by the first test that needs it, with the thv image loaded. */
+function cluster(): Promise<NodeCluster> {
+  return started ??= (async () => {
+    images = await Deno.makeTempDir({ dir: CLUSTER_PARENT, prefix: "thv-e2e-images-" });
+    const thv = await buildThvImage(`${images}/thv`);
+    return await startCluster({ images: [thv.path] });
+  })();
+}
+
+// Sanitizers off: the cluster and its client sockets outlive single tests by design.
+const e2e = (name: string, fn: (c: NodeCluster) => Promise<void>) =>
+  Deno.test({
+    name: `e2e: ${name}`,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn: async () => fn(await cluster()),
+  });
+
+e2e("a Deployment of a locally built image becomes Available", async (c) => {
+  const dir = await Deno.makeTempDir({ prefix: "thv-e2e-web-" });
+  try {
+    const archive = await testImageArchive({
+      tag: "localhost/thv-e2e-web:1",
+      applets: ["httpd"],
+      files: { "/www/index.html": "built here\n" },
+      cmd: ["httpd", "-f", "-p", "8080", "-h", "/www"],
+    }, `${dir}/web.tar`);
+    await c.importImage(archive.path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  const ns = await namespace(c, "e2e-web");
+  await apply(
+    c,
+    ns,
+    `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: httpd
+        image: localhost/thv-e2e-web:1
+        imagePullPolicy: Never
+        ports: [{containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
+`,
+  );
+  await kwait(c, ns, ["--for=condition=Available", "deployment/web"]);
+  const ready = await c.kubectl(["-n", ns, "get", "deployment", "web", "-o", "jsonpath={.status.readyReplicas}"]);
+  assert.equal(ready.stdout, "2");
+});
+
+e2e(
+  "a StatefulSet behind a headless Service is reachable from another pod by DNS name and through a ClusterIP",
+  async (c) => {
+    const ns = await namespace(c, "e2e-db");
+    await apply(
+      c,
+      ns,
+      `apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{port: 8080, name: http}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db-rw}
+spec:
+  selector: {app: db}
+  ports: [{port: 80, targetPort: 8080, name: http}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+      - name: httpd
+        image: ${BUSYBOX_IMAGE}
+        imagePullPolicy: Never
+        command: ["sh", "-c", "mkdir -p /srv && echo \\"I am $(hostname)\\" > /srv/index.html && exec httpd -f -p 8080 -h /srv"]
+        ports: [{containerPort: 8080, name: http}]
+        readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  containers:
+  - {name: sh, image: ${BUSYBOX_IMAGE}, imagePullPolicy: Never, command: ["sleep", "100000"]}
+`,
+    );
+    await kwait(c, ns, ["--for=condition=Ready", "pod/db-0", "pod/client"]);
+    await eventuallyGets(c, ns, "client", `http://db-0.db.${ns}.svc.cluster.local:8080/`, "I am db-0");
+    await eventuallyGets(c, ns, "client", `http://db-rw.${ns}.svc.cluster.local/`, "I am db-0");
+    const ip = (await c.kubectl(["-n", ns, "get", "svc", "db-rw", "-o", "jsonpath={.spec.clusterIP}"])).stdout;
+    assert.match(ip, /^10\.96\./);
+    await eventuallyGets(c, ns, "client", `http://${ip}/`, "I am db-0");
+  },
+);
+
+e2e("client-node attaches to a pod's stdin and stdout and exchanges JSON-RPC lines exactly", async (c) => {
+  const ns = await namespace(c, "e2e-attach");
+  // Answers each line with a JSON-RPC result that embeds the line as it was read.
+  const loop = `while read -r line; do printf '{"jsonrpc":"2.0","id":1,"result":%s}\\n' "$line"; done`;
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "stdio" },
+    spec: {
+      containers: [{
+        name: "server",
+        image: BUSYBOX_IMAGE,
+        imagePullPolicy: "Never",
+        stdin: true,
+        stdinOnce: false,
+        tty: false,
+        command: ["sh", "-c", loop],
+      }],
+    },
+  };
+  await apply(c, ns, JSON.stringify(pod));
+  await kwait(c, ns, ["--for=condition=Ready", "pod/stdio"]);
+  const session = await attach(c.adminConfig(), ns, "stdio", "server");
+  try {
+    const received: string[] = [];
+    let buffer = "";
+    session.stdout.on("data", (chunk: Uint8Array) => {
+      buffer += new TextDecoder().decode(chunk);
+      const lines = buffer.split("\n");
+      buffer = lines.pop()!;
+      received.push(...lines);
+    });
+    const requests = [
+      '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}',
+      '{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"unicode":"żółw ✓"}}',
+    ];
+    for (const line of requests) session.stdin.write(`${line}\n`);
+    await poll(() => Promise.resolve(received.length >= 2 || undefined), {
+      what: "two answers through attach",
+      deadlineMs: 30_000,
+    });
+    assert.deepEqual(received, requests.map((r) => `{"jsonrpc":"2.0","id":1,"result":${r}}`));
+  } finally {
+    session.close();
+  }
+});
+
+e2e("client-node port-forwards to a pod and to a Service", async (c) => {
+  const ns = await namespace(c, "e2e-forward");
+  await apply(
+    c,
+    ns,
+    `apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers:
+  - name: httpd
+    image: ${BUSYBOX_IMAGE}
+    imagePullPolicy: Never
+    command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+    ports: [{containerPort: 8080, name: http}]
+    readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
+`,
+  );
+  await kwait(c, ns, ["--for=condition=Ready", "pod/web"]);
+  const kc = c.adminConfig();
+  for (const forward of [await forwardToPod(kc, ns, "web", 8080), await forwardToService(kc, ns, "web", 80)]) {
+    await using _ = forward;
+    const res = await fetch(`http://127.0.0.1:${forward.port}/`);
+    assert.equal(await res.text(), "hello from busybox httpd\n");
+  }
+});
+
+e2e(
+  "a pod with the restricted Pod Security settings starts; a namespace enforcing restricted refuses one that is not",
+  async (c) => {
+    const ns = await namespace(c, "e2e-restricted", {
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "latest",
+    });
+    await apply(
+      c,
+      ns,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: locked}
+spec:
+  automountServiceAccountToken: false
+  securityContext: {runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: sh
+    image: ${BUSYBOX_IMAGE}
+    imagePullPolicy: Never
+    command: ["sleep", "100000"]
+    securityContext:
+      allowPrivilegeEscalation: false
+      readOnlyRootFilesystem: true
+      capabilities: {drop: ["ALL"]}
+`,
+    );
+    await kwait(c, ns, ["--for=condition=Ready", "pod/locked"]);
+    const status = await exec(c, ns, "locked", [
+      "sh",
+      "-c",
+      "id -u; grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/1/status",
+    ]);
+    assert.match(status ?? "", /^65534\n/);
+    assert.match(status ?? "", /CapEff:\s+0000000000000000/);
+    assert.match(status ?? "", /NoNewPrivs:\s+1/);
+    assert.match(status ?? "", /Seccomp:\s+2/);
+    assert.equal(await exec(c, ns, "locked", ["touch", "/x"]), undefined, "the root file system is writable");
+    const refused = await c.kubectl(
+      ["-n", ns, "apply", "-f", "-"],
+      `apiVersion: v1
+kind: Pod
+metadata: {name: loose}
+spec:
+  containers: [{name: sh, image: ${BUSYBOX_IMAGE}, imagePullPolicy: Never, command: ["sleep", "1000"]}]
+`,
+    );
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /violates PodSecurity "restricted:latest"/);
+  },
+);
+
+e2e(
+  "a deny-all NetworkPolicy blocks traffic to a pod and an allow rule lets exactly the selected client in",
+  async (c) => {
+    const ns = await namespace(c, "e2e-netpol");
+    const client = (name: string) =>
+      `---
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, labels: {app: ${name}}}
+spec:
+  containers: [{name: sh, image: ${BUSYBOX_IMAGE}, imagePullPolicy: Never, command: ["sleep", "100000"]}]
+`;
+    await apply(
+      c,
+      ns,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: db, labels: {app: db}}
+spec:
+  containers:
+  - name: httpd
+    image: ${BUSYBOX_IMAGE}
+    imagePullPolicy: Never
+    command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+    readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+${client("allowed")}${client("other")}`,
+    );
+    await kwait(c, ns, ["--for=condition=Ready", "pod/db", "pod/allowed", "pod/other"]);
+    const db = (await c.kubectl(["-n", ns, "get", "pod", "db", "-o", "jsonpath={.status.podIP}"])).stdout;
+    const url = `http://${db}:8080/`;
+    const page = "hello from busybox httpd";
+    await eventuallyGets(c, ns, "allowed", url, page);
+    await eventuallyGets(c, ns, "other", url, page);
+
+    await apply(
+      c,
+      ns,
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+`,
+    );
+    const blocked = (pod: string) =>
+      poll(async () => (await getFails(c, ns, pod, url)) || undefined, {
+        what: `${pod} to be blocked`,
+        deadlineMs: 60_000,
+      });
+    await blocked("allowed");
+    await blocked("other");
+
+    await apply(
+      c,
+      ns,
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-client}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: allowed}}}], ports: [{port: 8080, protocol: TCP}]}]
+`,
+    );
+    await eventuallyGets(c, ns, "allowed", url, page);
+    assert.ok(await getFails(c, ns, "other", url), "a pod the allow rule does not select got through");
+  },
+);
+
+e2e("the thv image prints its version in a pod with a read-only root file system", async (c) => {
+  const ns = await namespace(c, "e2e-thv-version");
+  await apply(
+    c,
+    ns,
+    `apiVersion: v1
+kind: Pod
+metadata: {name: version}
+spec:
+  restartPolicy: Never
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: thv
+    image: ${THV_IMAGE}
+    imagePullPolicy: Never
+    args: ["--version"]
+    securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: ["ALL"]}}
+`,
+  );
+  await kwait(c, ns, ["--for=jsonpath={.status.phase}=Succeeded", "pod/version"]);
+  const logs = await c.kubectl(["-n", ns, "logs", "version"]);
+  assert.equal(logs.stdout.trim(), denoJson.version);
+});
+
+e2e(
+  "thv proxy stdio in a pod serves the fixture's tool call through a Service to a client outside the cluster",
+  async (c) => {
+    const ns = await namespace(c, "e2e-thv-proxy");
+    const configMap = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "fixture" },
+      data: { "mcp_fixture.ts": await Deno.readTextFile(FIXTURE_SOURCE) },
+    };
+    await apply(c, ns, JSON.stringify(configMap));
+    await apply(
+      c,
+      ns,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: fixture}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: fixture}}
+  template:
+    metadata: {labels: {app: fixture}}
+    spec:
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers:
+      - name: thv
+        image: ${THV_IMAGE}
+        imagePullPolicy: Never
+        args: ["proxy", "stdio", "--host", "0.0.0.0", "--port", "8080", "--",
+               "deno", "run", "-A", "--cached-only", "--config=/app/deno.json", "/app/tests/fixtures/mcp_fixture.ts", "stdio"]
+        ports: [{containerPort: 8080, name: mcp}]
+        readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+        securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: ["ALL"]}}
+        volumeMounts: [{name: fixture, mountPath: /app/tests/fixtures, readOnly: true}]
+      volumes: [{name: fixture, configMap: {name: fixture}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: fixture}
+spec:
+  selector: {app: fixture}
+  ports: [{port: 80, targetPort: mcp}]
+`,
+    );
+    await kwait(c, ns, ["--for=condition=Available", "deployment/fixture"]);
+    await using forward = await forwardToService(c.adminConfig(), ns, "fixture", 80);
+    const client = await connectClient(`http://127.0.0.1:${forward.port}/mcp`);
+    try {
+      const result = await client.callTool({ name: "echo", arguments: { message: "from outside the cluster" } });
+      assert.deepEqual(result.content, [{ type: "text", text: "Echo: from outside the cluster" }]);
+    } finally {
+      await client.close();
+    }
+  },
+);
+
+e2e("a second cluster on the same machine waits for the lock and then fails clearly", async () => {
+  await assert.rejects(startCluster({ lockWaitMs: 1000 }), /Another thv test cluster holds .* wait for it to stop/);
+});
+
+Deno.test({
+  name: "e2e: after the tier nothing of the cluster is left on the machine",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const c = await cluster();
+    const pids = Object.values(c.pids());
+    await c.stop();
+    if (images) await Deno.remove(images, { recursive: true });
+    assert.deepEqual(await hostLeftovers({ folders: [c.root], binaryDir: c.binaries.nodeDir }, c.saved), []);
+    for (const pid of pids) {
+      assert.equal(
+        await Deno.stat(`/proc/${pid}`).then(() => true, () => false),
+        false,
+        `process ${pid} is still there`,
+      );
+    }
+    assert.equal(await Deno.stat(c.root).then(() => true, () => false), false, `${c.root} is still there`);
+    const mounts = await Deno.readTextFile("/proc/self/mountinfo");
+    assert.ok(!mounts.includes(c.root), "a mount under the cluster's folder is left");
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: dev:cluster --node loads the thv and test images and --image, prints KUBECONFIG, and SIGTERM restores the host",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ dir: CLUSTER_PARENT, prefix: "thv-e2e-extra-" });
+    const task = new Deno.Command(Deno.execPath(), {
+      args: ["task", "dev:cluster", "--node", "--image", `${dir}/extra.tar`],
+      cwd: REPO_ROOT,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    });
+    try {
+      await testImageArchive({ tag: "localhost/thv-e2e-extra:1", cmd: ["sh"] }, `${dir}/extra.tar`);
+      const child = task.spawn();
+      const stderr = new Response(child.stderr).text();
+      try {
+        const first = await within(firstLine(child.stdout), 600_000, "the KUBECONFIG line");
+        const kubeconfig = /^KUBECONFIG=(\/.+)$/.exec(first)?.[1];
+        assert.ok(kubeconfig, `first line is KUBECONFIG=<path>, got ${first}`);
+        const root = kubeconfig.slice(0, kubeconfig.lastIndexOf("/conf/"));
+        const nodes = await kubectl(kubeconfig, ["get", "nodes", "-o", "name"]);
+        assert.equal(nodes.stdout.trim(), "node/thv-node", nodes.stderr);
+        const listed = await new Deno.Command("ctr", {
+          args: ["--address", `${root}/containerd/containerd.sock`, "-n", "k8s.io", "images", "ls", "-q"],
+          stdout: "piped",
+        }).output();
+        const refs = new TextDecoder().decode(listed.stdout);
+        for (const ref of [THV_IMAGE, FIXTURE_IMAGE, EVERYTHING_IMAGE, "localhost/thv-e2e-extra:1", BUSYBOX_IMAGE]) {
+          assert.ok(refs.includes(ref), `${ref} is not loaded: ${refs}`);
+        }
+        child.kill("SIGTERM");
+        const status = await child.status;
+        assert.equal(status.code, 0, await stderr);
+        assert.deepEqual(await hostLeftovers({ folders: [root] }), []);
+        assert.equal(await Deno.stat(root).then(() => true, () => false), false, `${root} is still there`);
+      } finally {
+        try {
+          child.kill("SIGTERM");
+        } catch { /* exited */ }
+        await child.status;
+        await stderr;
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
