@@ -12,7 +12,7 @@ Deno.test("session isolation: a process per session, at most the cap, freed on c
   await using served = await serveStdioProxy(FIXTURE_STDIO, {
     isolation: "session",
     maxProcesses: 3,
-    sessionIdleMs: 1500,
+    sessionIdleMs: 6000, // long enough for the steps below on a busy machine, short enough to wait for
   });
   assert.deepEqual(served.proxy.serverPids(), [], "no process before the first session");
 
@@ -47,13 +47,13 @@ Deno.test("session isolation: a process per session, at most the cap, freed on c
   for (const client of [...clients.slice(1), fourth]) await client.close();
   await poll(() => Promise.resolve(served.proxy.serverPids().length === 0 || undefined), {
     what: "idle processes to be reaped",
-    deadlineMs: 10_000,
+    deadlineMs: 40_000,
   });
   // A reaped process is being stopped (SIGTERM, exit): wait for that, with a deadline.
   for (const pid of before) {
     await poll(async () => (await alive(pid)) ? undefined : true, {
       what: `process ${pid} to be gone`,
-      deadlineMs: 10_000,
+      deadlineMs: 40_000,
     });
   }
 });

@@ -225,7 +225,9 @@ Deno.test("thv run and the lifecycle commands refuse bad input with one line, le
   await using user = await privateHome({ TOOLHIVE_PODMAN_SOCKET: podman.socketPath });
   const { env } = user;
   const workloads = new DockerWorkloads(podman.docker);
-  const before = (await workloads.list()).length;
+  // Podman's storage is the machine's, shared with tests running in parallel: count only the names used here.
+  const mine = async () => (await workloads.list()).filter((w) => ["nope", "mute", "img", "ghost"].includes(w.name));
+  const before = (await mine()).length;
   const fails = async (args: string[], says: RegExp, extra: Record<string, string> = {}) => {
     const res = await runThv(args, { ...env, ...extra });
     assert.equal(res.code, 1, `thv ${args.join(" ")} should fail`);
@@ -274,6 +276,6 @@ Deno.test("thv run and the lifecycle commands refuse bad input with one line, le
       await fails([command, "ghost"], /^thv: No workload named ghost: see thv list -a/);
     }
   });
-  assert.equal((await workloads.list()).length, before, "no container was left behind");
+  assert.equal((await mine()).length, before, "no container was left behind");
   assert.deepEqual(await files(user.home), [], "no state was left behind");
 });
