@@ -104,6 +104,9 @@ export function sandboxCommand(config: RunConfig, options: SandboxOptions): Stdi
     // Only its own unix socket (an HTTP server under a profile without network) needs no TCP at all.
     noTcp: !permissions.some((flag) => flag.startsWith("--allow-net") && !/^--allow-net=unix:[^,]*$/.test(flag)),
     noUnixSockets: !http,
+    // The internet minus the local ranges, and no IPv6 address granted by name: IPv4 only (see the launcher).
+    noInet6: permissions.some((flag) => flag.startsWith("--deny-net=")) &&
+      !permissions.some((flag) => flag.startsWith("--allow-net=") && flag.includes("[")),
   });
   return launcherCommand(server, layout.launcher, plan);
 }

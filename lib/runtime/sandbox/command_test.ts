@@ -109,6 +109,14 @@ Deno.test("with Landlock the command is the launcher, whose plan grants the runt
   }
   const network = sandboxCommand(config({ permission_profile_name_or_path: "network" }), { ...base, landlock: true });
   assert.equal(JSON.parse(network.args.at(-1)!).noTcp, false);
+  assert.equal(JSON.parse(network.args.at(-1)!).noInet6, true, "the local IPv6 ranges cannot be denied: no IPv6");
+  assert.equal(plan.noInet6, false, "no network at all: no --deny-net, nothing to close");
+  const v6 = { allow_host: ["[2001:db8::1]"], allow_port: [443] };
+  const named = sandboxCommand(config({ permission_profile: { network: { outbound: v6 } } }), {
+    ...base,
+    landlock: true,
+  });
+  assert.equal(JSON.parse(named.args.at(-1)!).noInet6, false, "an IPv6 address granted by name stays reachable");
   const http = sandboxCommand(config({ transport: "streamable-http" }), { ...base, landlock: true, hostPort: 41000 });
   const httpPlan = JSON.parse(http.args.at(-1)!);
   assert.equal(httpPlan.noTcp, true, "its own socket is all an HTTP server under none needs");

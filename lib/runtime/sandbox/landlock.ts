@@ -52,6 +52,8 @@ export interface LandlockInputs {
   readonly noTcp: boolean;
   /** No unix sockets (a stdio server: it needs none, and a bare `--allow-net` would allow any it can write). */
   readonly noUnixSockets: boolean;
+  /** No IPv6 sockets (the local IPv6 ranges cannot be denied by `--deny-net`: see the launcher). */
+  readonly noInet6?: boolean;
 }
 
 /** The launcher's plan: the runtime's rules, the Deno binary, the cache, then the workload's grants. */
@@ -69,6 +71,7 @@ export function landlockPlan(grants: SandboxGrants, inputs: LandlockInputs): Lan
     rules,
     noTcp: inputs.noTcp,
     noUnixSockets: inputs.noUnixSockets,
+    noInet6: inputs.noInet6 ?? false,
     exec: { path: inputs.server.command, argv: ["deno", ...inputs.server.args] },
   };
 }

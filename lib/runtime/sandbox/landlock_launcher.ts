@@ -20,6 +20,13 @@ export interface LandlockPlan {
    * the container engine's socket. Only for servers that need no socket of their own (stdio).
    */
   readonly noUnixSockets: boolean;
+  /**
+   * Refuse creating IPv6 sockets (seccomp): Deno 2.9 takes no IPv6 CIDR in `--deny-net`, so the unique-local
+   * (fc00::/7) and link-local (fe80::/10) ranges can be closed only this way. For servers whose network is
+   * the internet minus the local ranges and whose profile names no IPv6 address; they reach the internet
+   * over IPv4.
+   */
+  readonly noInet6?: boolean;
   /** The program to execve and its argv (argv[0] included). */
   readonly exec: { readonly path: string; readonly argv: readonly string[] };
 }
@@ -110,20 +117,22 @@ if (abi < 1) {
   if (libc.prctl(PR_SET_NO_NEW_PRIVS, 1n, 0n, 0n, 0n) !== 0) fail("cannot set no_new_privs: " + why(errno()));
   if (libc.restrict(SYS_RESTRICT, BigInt(ruleset), 0) < 0n) fail("cannot enforce Landlock: " + why(errno()));
 }
-if (plan.noUnixSockets) {
-  // seccomp: socket(AF_UNIX, ...) fails with EACCES; x32 system calls (x86_64) are refused as a whole.
+const families = [...(plan.noUnixSockets ? [1] : []), ...(plan.noInet6 ? [10] : [])]; // AF_UNIX, AF_INET6
+if (families.length > 0) {
+  // seccomp: socket() of those families fails with EACCES; x32 system calls (x86_64) are refused as a whole.
   const ARCH = { x86_64: [0xc000003e, 41], aarch64: [0xc00000b7, 198] }[Deno.build.arch];
-  if (!ARCH) fail("cannot refuse unix sockets on " + Deno.build.arch);
+  if (!ARCH) fail("cannot refuse sockets on " + Deno.build.arch);
   const [arch, socketNr] = ARCH;
   const LD = 0x20, JEQ = 0x15, JGE = 0x35, RET = 0x06, ALLOW = 0x7fff0000, DENY = 0x00050000 | 13;
+  const n = families.length; // jumps count from the next instruction: ALLOW is at 6 + n, DENY at 7 + n
   const program = [
     [LD, 0, 0, 4], // arch
-    [JEQ, 0, 5, arch],
+    [JEQ, 0, 4 + n, arch],
     [LD, 0, 0, 0], // system call number
-    [JGE, 4, 0, 0x40000000],
-    [JEQ, 0, 2, socketNr],
+    [JGE, 3 + n, 0, 0x40000000],
+    [JEQ, 0, 1 + n, socketNr],
     [LD, 0, 0, 16], // first argument: the address family
-    [JEQ, 1, 0, 1], // AF_UNIX
+    ...families.map((family, i) => [JEQ, n - i, 0, family]),
     [RET, 0, 0, ALLOW],
     [RET, 0, 0, DENY],
   ];
@@ -138,7 +147,7 @@ if (plan.noUnixSockets) {
   const fprog = new BigUint64Array([BigInt(program.length), BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(filter)))]);
   if (libc.prctl(PR_SET_NO_NEW_PRIVS, 1n, 0n, 0n, 0n) !== 0) fail("cannot set no_new_privs: " + why(errno()));
   const fprogAddress = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(fprog)));
-  if (libc.prctl(PR_SET_SECCOMP, 2n, fprogAddress, 0n, 0n) !== 0) fail("cannot refuse unix sockets: " + why(errno()));
+  if (libc.prctl(PR_SET_SECCOMP, 2n, fprogAddress, 0n, 0n) !== 0) fail("cannot refuse sockets: " + why(errno()));
 }
 const keep = [];
 const pointers = (strings) => {
