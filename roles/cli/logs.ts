@@ -4,6 +4,7 @@
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
+import { newOutput } from "./log_follow.ts";
 import { workloadDeps } from "./workloads.ts";
 
 const FOLLOW_INTERVAL_MS = 300;
@@ -27,8 +28,7 @@ export function logsCommand(context: () => CliContext): CommandUnknownOpts {
       while (!signal.aborted) {
         await new Promise((r) => setTimeout(r, FOLLOW_INTERVAL_MS));
         const next = await read().catch(() => text);
-        // A log that shrank was replaced (a new container, a pruned file): print it from its start.
-        const fresh = next.startsWith(text) ? next.slice(text.length) : next;
+        const fresh = newOutput(text, next);
         if (fresh) await Deno.stdout.write(out.encode(fresh));
         text = next;
       }
