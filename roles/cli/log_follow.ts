@@ -10,8 +10,15 @@ const ANCHOR_CHARS = 4096;
 /** The part of `next` that follows `previous`; all of `next` when `previous` cannot be found in it. */
 export function newOutput(previous: string, next: string): string {
   if (next.startsWith(previous)) return next.slice(previous.length);
-  // Rotated: the old text's end is still there, further forward; print what follows its last occurrence.
-  const anchor = previous.slice(-ANCHOR_CHARS);
-  const at = anchor ? next.lastIndexOf(anchor) : -1;
-  return at >= 0 ? next.slice(at + anchor.length) : next;
+  // Rotated: the old text's end (the file that became `.1`) now starts `next`; find it by its end, or by its
+  // last line when the previous text is shorter than the anchor, and print what follows.
+  for (const anchor of [previous.slice(-ANCHOR_CHARS), lastLine(previous)]) {
+    const at = anchor ? next.indexOf(anchor) : -1;
+    if (at >= 0) return next.slice(at + anchor.length);
+  }
+  return next;
+}
+
+function lastLine(text: string): string {
+  return text.slice(text.lastIndexOf("\n", text.length - 2) + 1);
 }
