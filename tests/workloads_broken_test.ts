@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { WorkloadSummary } from "../lib/workloads/mod.ts";
-import { connectClient, privateHome, runThv } from "./harness/mod.ts";
+import { connectClient, filesUnder, privateHome, runThv } from "./harness/mod.ts";
 
 /** Packages fetched for the sandbox are kept across runs here, as a user's cache would be. */
 const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
@@ -20,18 +20,6 @@ async function ok(args: string[], env: Record<string, string>): Promise<string> 
 
 async function listed(env: Record<string, string>, all = false): Promise<WorkloadSummary[]> {
   return JSON.parse(await ok(["list", ...(all ? ["-a"] : []), "--format", "json"], env)) as WorkloadSummary[];
-}
-
-async function files(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (d: string) => {
-    for await (const e of Deno.readDir(d)) {
-      if (e.isDirectory) await walk(`${d}/${e.name}`);
-      else found.push(`${d}/${e.name}`.slice(dir.length + 1));
-    }
-  };
-  await walk(dir).catch(() => {});
-  return found.sort();
 }
 
 async function alive(pid: number): Promise<boolean> {
@@ -110,7 +98,7 @@ Deno.test("a corrupt RunConfig: list shows the workload as broken with the reaso
       assert.equal(await alive(gone), false, "rm ended the running proxy");
       assert.equal(await answers(other), false);
       assert.deepEqual(await listed(env, true), []);
-      assert.deepEqual(await files(user.home), []);
+      assert.deepEqual(await filesUnder(user.home), []);
     });
   } finally {
     await runThv(["rm", "hurt", "gone"], env);

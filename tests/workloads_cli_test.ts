@@ -12,6 +12,7 @@ import {
   connectClient,
   EVERYTHING_IN_IMAGE,
   everythingImage,
+  filesUnder,
   kubectl,
   muteSocket,
   poll,
@@ -43,18 +44,6 @@ async function ok(args: string[], env: Record<string, string>): Promise<string> 
 async function listed(env: Record<string, string>, name: string): Promise<WorkloadSummary | undefined> {
   const all = JSON.parse(await ok(["list", "-a", "--format", "json"], env)) as WorkloadSummary[];
   return all.find((w) => w.name === name);
-}
-
-async function files(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (d: string) => {
-    for await (const e of Deno.readDir(d)) {
-      if (e.isDirectory) await walk(`${d}/${e.name}`);
-      else found.push(`${d}/${e.name}`.slice(dir.length + 1));
-    }
-  };
-  await walk(dir).catch(() => {});
-  return found.sort();
 }
 
 Deno.test("thv run detached: the proxy outlives thv run, list tells the truth, the lifecycle commands work", async (t) => {
@@ -154,7 +143,7 @@ Deno.test("thv run detached: the proxy outlives thv run, list tells the truth, t
     await t.step("rm removes the container and every file of the workload", async () => {
       assert.equal((await ok(["rm", name], env)).trim(), `Removed ${name}`);
       assert.equal(await workloads.find(name), undefined);
-      assert.deepEqual(await files(user.home), []);
+      assert.deepEqual(await filesUnder(user.home), []);
       assert.equal(await listed(env, name), undefined);
       await assert.rejects(echo(url, "gone"));
     });
@@ -277,5 +266,5 @@ Deno.test("thv run and the lifecycle commands refuse bad input with one line, le
     }
   });
   assert.equal((await mine()).length, before, "no container was left behind");
-  assert.deepEqual(await files(user.home), [], "no state was left behind");
+  assert.deepEqual(await filesUnder(user.home), [], "no state was left behind");
 });

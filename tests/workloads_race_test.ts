@@ -8,23 +8,11 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { WorkloadSummary } from "../lib/workloads/mod.ts";
-import { poll, privateHome, runThv, type ThvResult } from "./harness/mod.ts";
+import { filesUnder, poll, privateHome, runThv, type ThvResult } from "./harness/mod.ts";
 
 /** Packages fetched for the sandbox are kept across runs here, as a user's cache would be. */
 const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
 const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.meta.url))}`;
-
-async function files(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (d: string) => {
-    for await (const e of Deno.readDir(d)) {
-      if (e.isDirectory) await walk(`${d}/${e.name}`);
-      else found.push(`${d}/${e.name}`.slice(dir.length + 1));
-    }
-  };
-  await walk(dir).catch(() => {});
-  return found.sort();
-}
 
 /** PIDs of live proxy processes of workload `name` run from `home`. */
 async function proxies(home: string, name: string): Promise<number[]> {
@@ -79,7 +67,7 @@ async function settled(home: string, env: Record<string, string>, name: string, 
     assert.equal((await runThv(["rm", name], env)).stdout.trim(), `Removed ${name}`);
   }
   assert.deepEqual(await proxies(home, name), [], `a proxy of ${name} runs with no workload to show for it`);
-  assert.deepEqual(await files(home), [], `files of ${name} are left`);
+  assert.deepEqual(await filesUnder(home), [], `files of ${name} are left`);
   const rerun = await runThv(["run", "--name", name, "--permission-profile", "none", PROBE], env);
   assert.equal(rerun.code, 0, `a new run of ${name} is refused: ${rerun.stderr}`);
   assert.equal((await runThv(["rm", name], env)).code, 0);

@@ -25,6 +25,7 @@ export {
 } from "./thv.ts";
 export { kubectl, type KubectlResult } from "./kubectl.ts";
 export { poll } from "./poll.ts";
+export { filesUnder } from "./files.ts";
 export { OPERATOR_RULES_FILE, operatorIdentity, startTestOperator, type TestOperator } from "./operator.ts";
 export {
   connectClient,
