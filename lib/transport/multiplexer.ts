@@ -31,12 +31,9 @@ import { type Forwarded, InFlight } from "./in_flight.ts";
 import { type InitializeParams, versionFor } from "./negotiation.ts";
 import { ReadyGate } from "./ready_gate.ts";
 import { ServerRequests } from "./server_requests.ts";
+import { type Session, type SessionSink, SessionTable } from "./session_table.ts";
 
-/**
- * Where a session's messages go: `related` is the client's request id a message belongs to, if any. Returns
- * false when the message could not be delivered (no stream open for it).
- */
-export type SessionSink = (message: Message, related?: Id) => boolean | void;
+export type { SessionSink } from "./session_table.ts";
 
 /** What sending to the server did: sent, server down, or its input queue full (it is not reading). */
 export type SendResult = "sent" | "down" | "full";
@@ -51,12 +48,6 @@ export interface MultiplexerOptions {
   readonly requestTimeoutMs?: number;
 }
 
-interface Session {
-  readonly sink: SessionSink;
-  readonly subscriptions: Set<string>;
-  lastActive: number;
-}
-
 /** Why a message could not be sent, in the words a client gets. */
 const UNSENT: Record<Exclude<SendResult, "sent">, string> = {
   down: "MCP server unavailable: not running",
@@ -66,7 +57,7 @@ const UNSENT: Record<Exclude<SendResult, "sent">, string> = {
 /** One server, many sessions. */
 export class Multiplexer {
   readonly #o: MultiplexerOptions;
-  readonly #sessions = new Map<string, Session>();
+  readonly #sessions = new SessionTable();
   /** Client requests forwarded to the server and not yet answered. */
   readonly #inFlight = new InFlight();
   /** Server requests sent to a session and not yet answered. */
@@ -107,7 +98,7 @@ export class Multiplexer {
       const result = m.result as Record<string, unknown>;
       this.#o.send({ jsonrpc: "2.0", method: "notifications/initialized" });
       // A restarted server knows no subscriptions: restore those the sessions still hold.
-      const uris = new Set([...this.#sessions.values()].flatMap((s) => [...s.subscriptions]));
+      const uris = this.#sessions.subscribedUris();
       for (const uri of uris) this.#request("resources/subscribe", { uri }).catch(() => {});
       this.#ready.open(result);
       return result;
@@ -210,7 +201,7 @@ export class Multiplexer {
     if (request.method === "resources/subscribe" && uri) session.subscriptions.add(uri);
     if (request.method === "resources/unsubscribe" && uri) {
       session.subscriptions.delete(uri);
-      if (this.#subscribers(uri).length > 0) {
+      if (this.#sessions.subscribers(uri).length > 0) {
         reply({ jsonrpc: "2.0", id: request.id, result: {} }); // others still want updates
         return;
       }
@@ -319,7 +310,7 @@ export class Multiplexer {
       this.#o.send({ jsonrpc: "2.0", id: request.id, result: {} });
       return;
     }
-    const target = this.#activeRequest() ?? this.#mostRecentSession();
+    const target = this.#activeRequest() ?? this.#sessions.mostRecent();
     const session = target && this.#sessions.get(target.session);
     if (!target || !session) {
       if (request.method === "roots/list") {
@@ -350,18 +341,7 @@ export class Multiplexer {
       );
       return;
     }
-    if (method === "notifications/resources/updated") {
-      const uri = String(note.params?.uri);
-      for (const id of this.#subscribers(uri)) this.#sessions.get(id)!.sink(note);
-      return;
-    }
-    if (method.endsWith("/list_changed")) {
-      for (const session of this.#sessions.values()) session.sink(note);
-      return;
-    }
-    const active = this.#activeRequest();
-    if (active) this.#sessions.get(active.session)?.sink(note, active.related);
-    else for (const session of this.#sessions.values()) session.sink(note);
+    this.#sessions.deliverNotification(note, this.#activeRequest());
   }
 
   /**
@@ -410,18 +390,8 @@ export class Multiplexer {
       : undefined;
   }
 
-  #mostRecentSession(): { session: string; related?: Id } | undefined {
-    let best: [string, Session] | undefined;
-    for (const entry of this.#sessions) if (!best || entry[1].lastActive > best[1].lastActive) best = entry;
-    return best ? { session: best[0] } : undefined;
-  }
-
-  #subscribers(uri: string): string[] {
-    return [...this.#sessions].filter(([, s]) => s.subscriptions.has(uri)).map(([id]) => id);
-  }
-
   #unsubscribeIfLast(uri: string): void {
-    if (this.#subscribers(uri).length > 0 || !this.#ready.value) return;
+    if (this.#sessions.subscribers(uri).length > 0 || !this.#ready.value) return;
     const id = this.#nextId++;
     this.#internal.set(id, () => {});
     this.#o.send({ jsonrpc: "2.0", id, method: "resources/unsubscribe", params: { uri } });
