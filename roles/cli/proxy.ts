@@ -54,6 +54,22 @@ async function serveAndPrint(
   await server.finished;
 }
 
+/** `--headers-timeout-seconds`, the same on `thv proxy` and `thv proxy stdio`. */
+function headersTimeoutOption() {
+  return new Option(
+    "--headers-timeout-seconds <s>",
+    "close a connection whose request head takes longer than this; 0: no limit",
+  ).default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(seconds("--headers-timeout-seconds"));
+}
+
+/** `--idle-timeout-seconds`, the same on `thv proxy` and `thv proxy stdio`. */
+function idleTimeoutOption() {
+  return new Option(
+    "--idle-timeout-seconds <s>",
+    "close a connection idle this long (an open stream is not idle); 0: no limit",
+  ).default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(seconds("--idle-timeout-seconds"));
+}
+
 /** The listener options both `thv proxy` and `thv proxy stdio` take. */
 interface ListenOptions {
   host: string;
@@ -142,20 +158,8 @@ export function proxyCommand(context: () => CliContext): Command {
       [] as string[],
     )
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
-    .addOption(
-      new Option(
-        "--headers-timeout-seconds <s>",
-        "close a connection whose request head takes longer than this; 0: no limit",
-      )
-        .default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(seconds("--headers-timeout-seconds")),
-    )
-    .addOption(
-      new Option(
-        "--idle-timeout-seconds <s>",
-        "close a connection idle this long (an open stream is not idle); 0: no limit",
-      )
-        .default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(seconds("--idle-timeout-seconds")),
-    )
+    .addOption(headersTimeoutOption())
+    .addOption(idleTimeoutOption())
     .action(async (opts) => {
       const ctx = context();
       if (!opts.targetUri) {
@@ -202,20 +206,8 @@ export function proxyCommand(context: () => CliContext): Command {
       [] as string[],
     )
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
-    .addOption(
-      new Option(
-        "--headers-timeout-seconds <s>",
-        "close a connection whose request head takes longer than this; 0: no limit",
-      )
-        .default(DEFAULT_HEADERS_TIMEOUT_MS / 1000).argParser(seconds("--headers-timeout-seconds")),
-    )
-    .addOption(
-      new Option(
-        "--idle-timeout-seconds <s>",
-        "close a connection idle this long (an open stream is not idle); 0: no limit",
-      )
-        .default(DEFAULT_IDLE_TIMEOUT_MS / 1000).argParser(seconds("--idle-timeout-seconds")),
-    )
+    .addOption(headersTimeoutOption())
+    .addOption(idleTimeoutOption())
     .addOption(
       new Option("--isolation <mode>", "shared: one server process for all sessions; session: one per session")
         .choices(["shared", "session"] as const).default("shared" as const),
