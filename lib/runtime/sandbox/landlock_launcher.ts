@@ -33,7 +33,7 @@ export interface LandlockPlan {
 
 /**
  * One grant: `ro` reads (files and folder listings), `rx` also executes (the runtime and its libraries), `rw`
- * everything beneath. `optional` paths that do not exist are skipped (system files that vary by distribution).
+ * everything beneath. `optional` paths that do not exist or cannot be granted are skipped (system files that vary).
  */
 export interface LandlockRule {
   /** An absolute path; followed if it is a symlink, at start. */
@@ -109,9 +109,15 @@ if (abi < 1) {
     view.setInt32(8, fd, true);
     view.setBigUint64(0, wanted, true);
     if (libc.add(SYS_ADD, BigInt(ruleset), 1, attr, 0) < 0n) {
-      if (errno() !== EINVAL) fail("cannot grant " + rule.path + ": " + why(errno()));
+      // A rule that cannot be added is left out when optional: one grant fewer only confines the server more.
+      const code = errno();
+      if (code !== EINVAL && rule.optional) continue;
+      if (code !== EINVAL) fail("cannot grant " + rule.path + ": " + why(code));
       view.setBigUint64(0, wanted & FILE_ONLY, true); // a file, not a folder: only file rights apply
-      if (libc.add(SYS_ADD, BigInt(ruleset), 1, attr, 0) < 0n) fail("cannot grant " + rule.path + ": " + why(errno()));
+      if (libc.add(SYS_ADD, BigInt(ruleset), 1, attr, 0) < 0n) {
+        if (rule.optional) continue;
+        fail("cannot grant " + rule.path + ": " + why(errno()));
+      }
     }
   }
   if (libc.prctl(PR_SET_NO_NEW_PRIVS, 1n, 0n, 0n, 0n) !== 0) fail("cannot set no_new_privs: " + why(errno()));
