@@ -4,6 +4,7 @@
  * the process that started it. Then waiting until it says it runs, or fails.
  * @module
  */
+import { delay, sleepUnlessAborted } from "../async/mod.ts";
 import type { StatusStore } from "../state/mod.ts";
 import { processAlive } from "./process.ts";
 
@@ -78,6 +79,7 @@ export async function waitUntilRunning(
     if (Date.now() > deadline) {
       throw new Error(`The proxy of ${name} did not start in time: see thv logs ${name} --proxy`);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    // Cut short by shutdown, the loop goes round once more and says so.
+    await (options.signal ? sleepUnlessAborted(50, options.signal) : delay(50));
   }
 }
