@@ -1,9 +1,21 @@
 /**
- * Workload lifecycle shared by the CLI and `thv serve`: the backends a server runs on, the proxy process
- * (runner), the detached start, the real state, and the operations (create, start, stop, remove, list, logs,
- * export).
+ * Workload lifecycle shared by the CLI and `thv serve`, behind the {@linkcode Workloads} facade (plan, create,
+ * start, stop, restart, remove, list, logs, export): which backend runs a server, registry names and
+ * permission profiles resolved into a RunConfig, the proxy process (runner), the detached start, and the
+ * real state.
  * @module
  */
+export {
+  type CreateWorkloadOptions,
+  createWorkloads,
+  type ExportFormat,
+  type StartedWorkload,
+  type StartWorkloadOptions,
+  type Workloads,
+} from "./facade.ts";
+export { type WorkloadEvent, type WorkloadEventSink, type WorkloadsConfig, workloadsConfig } from "./config.ts";
+export type { BackendSource } from "./backends.ts";
+export type { Plan, PlanRequest } from "./plan.ts";
 export {
   containerBackend,
   labelledContainer,
