@@ -18,37 +18,19 @@ export type { BackendSource } from "./backends.ts";
 export type { Plan, PlanRequest } from "./plan.ts";
 export {
   containerBackend,
-  labelledContainer,
   type RunningServer,
   type ServerHandle,
   type ServerPresence,
   type WorkloadBackend,
 } from "./backend.ts";
 export { sandboxBackend, type SandboxBackendOptions } from "./sandbox_backend.ts";
-export { CappedLog, DEFAULT_SERVER_LOG_MAX_BYTES, parseLogMaxBytes } from "./capped_log.ts";
-export { kubernetesManifests, kubernetesYaml } from "./export.ts";
-export {
-  proxyLogFile,
-  sandboxFiles,
-  WorkloadConflictError,
-  type WorkloadDeps,
-  WorkloadNotFoundError,
-} from "./_deps.ts";
-export {
-  type Created,
-  type CreateOptions,
-  createWorkload,
-  removeWorkload,
-  runSavedWorkload,
-  type Started,
-  startWorkload,
-  stopWorkload,
-  workloadConfig,
-  workloadLogs,
-} from "./manager.ts";
-export { listWorkloads, type WorkloadSummary } from "./list.ts";
-export { freeLoopbackPort, pickProxyPort } from "./ports.ts";
+export { DEFAULT_SERVER_LOG_MAX_BYTES, parseLogMaxBytes } from "./capped_log.ts";
+export { kubernetesManifests } from "./export.ts";
+export { WorkloadConflictError, type WorkloadDeps, WorkloadNotFoundError } from "./_deps.ts";
+// The operations under the facade, for tests that wire their own dependencies.
+export { type Created, type CreateOptions, createWorkload, removeWorkload, type Started } from "./manager.ts";
+export type { WorkloadSummary } from "./list.ts";
 export { proxyUrl, type RunningWorkload, runWorkload, WorkloadRunningError } from "./runner.ts";
-export { type StateVerdict, type WorkloadState, workloadState } from "./state.ts";
+export type { StateVerdict, WorkloadState } from "./state.ts";
 export { superviseServer } from "./supervisor.ts";
-export { nameFromImage, parseEnv, parseEnvFile, type PlannedRun, planRun, type RunRequest } from "./run_request.ts";
+export { parseEnv } from "./run_request.ts";
