@@ -104,11 +104,11 @@ export function createWorkloads(
   });
   return {
     plan: (request) => planWorkload(request, { deps: deps(), cwd: config.cwd }),
-    create(plan, options = {}) {
+    async create(plan, options = {}) {
       if (options.foreground && !options.signal) {
         throw new TypeError("A foreground workload needs a signal that stops it: pass options.signal");
       }
-      return createWorkload(plan.config, deps(options.onEvent), {
+      return await createWorkload(plan.config, deps(options.onEvent), {
         secrets: plan.secrets,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.foreground && options.signal ? { foreground: { signal: options.signal } } : {}),

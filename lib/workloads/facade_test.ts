@@ -299,7 +299,7 @@ Deno.test("Workloads.create leaves nothing behind when the runtime is not there,
   const { workloads, backends, dir } = await setup();
   try {
     const plan = await workloads.plan({ server: "localhost/fake:1", name: "nowhere" });
-    assert.throws(() => workloads.create(plan, { foreground: true }), TypeError);
+    await assert.rejects(workloads.create(plan, { foreground: true }), TypeError);
     backends.unavailable = "No container engine found: start Podman or Docker";
     await failsWith(workloads.create(plan), /^No container engine found: start Podman or Docker$/);
     assert.deepEqual(await workloads.list({ all: true }), [], "no RunConfig saved");
