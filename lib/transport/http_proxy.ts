@@ -12,7 +12,7 @@ import { checkHostAndOrigin, jsonRpcError, pathAndQuery, readBodyLimited, reques
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
-import { Http1Pool, type UpstreamResponse, UpstreamTimeoutError } from "./http1/mod.ts";
+import { Http1Pool, UpstreamClosedError, type UpstreamResponse, UpstreamTimeoutError } from "./http1/mod.ts";
 
 /** The transports an HTTP MCP server can speak. */
 export type HttpTransport = "streamable-http" | "sse";
@@ -70,6 +70,10 @@ const REQUEST_DROPPED = new Set([...HOP_BY_HOP, "x-forwarded-host", "x-forwarded
 
 /** Default of {@linkcode HttpProxyOptions.requestTimeoutMs}: long tool calls answer JSON only at their end. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+
+/** The 502 message for a request that may have run upstream and was therefore not sent again. */
+const CLOSED_UNANSWERED = "MCP server closed the connection without answering; the request was not sent again, " +
+  "as it may have run: retry it if that is safe";
 
 /** Statuses whose responses have no body. */
 const NULL_BODY_STATUS = new Set([204, 205, 304]);
@@ -162,6 +166,11 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       if (e instanceof UpstreamTimeoutError) {
         options.log.warn("MCP server did not answer in time", { target: target.origin, timeoutMs: requestTimeoutMs });
         return timeoutResponse(body, requestTimeoutMs);
+      }
+      if (e instanceof UpstreamClosedError) {
+        // The server is likely up (it answered on this connection before): health stays as it is.
+        options.log.warn("MCP server closed a connection without answering", { target: target.origin });
+        return jsonRpcError(502, ErrorCode.BackendUnavailable, CLOSED_UNANSWERED);
       }
       health.invalidate(); // the server is unreachable
       options.log.warn("MCP server unreachable", { target: target.origin, error: (e as Error).message });
