@@ -6,6 +6,7 @@
  * `stopped`.
  * @module
  */
+import { DeadlineError, pollUntil } from "../async/mod.ts";
 import type { Logger } from "../log.ts";
 import type { RunConfig } from "../run_config.ts";
 import type { StatusStore } from "../state/mod.ts";
@@ -33,12 +34,17 @@ export interface RunnerOptions {
 
 /** Polls the proxy's `/health` until it answers 200; false when `timeoutMs` passes (or `signal` aborts) first. */
 async function untilHealthy(url: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<boolean> {
-  const deadline = Date.now() + options.timeoutMs;
-  while (Date.now() < deadline && !options.signal.aborted) {
-    if (await proxyHealth(url, 5000)) return true;
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    return await pollUntil(() => proxyHealth(url, 5000), {
+      deadline: options.timeoutMs,
+      signal: options.signal,
+      interval: 100,
+      what: `${url} to answer`,
+    });
+  } catch (e) {
+    if (e instanceof DeadlineError || options.signal.aborted) return false;
+    throw e;
   }
-  return false;
 }
 
 /** A running workload. */
