@@ -8,7 +8,8 @@
 import type { Client } from "../mcp/mod.ts";
 import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
-import { checkHostAndOrigin, jsonRpcError, pathAndQuery, readBodyLimited, requestHost } from "./guards.ts";
+import { pathAndQuery, readBody, requestHost } from "../http/mod.ts";
+import { guardedHandler, jsonRpcError } from "./guards.ts";
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
@@ -97,7 +98,6 @@ function timeoutResponse(body: Uint8Array | undefined, timeoutMs: number): Respo
 export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const target = new URL(options.targetUrl);
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
-  const guards = { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] };
   const sessions = new Set<string>();
   let healthClient: Client | undefined;
   let connecting: Promise<Client> | undefined;
@@ -153,9 +153,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     fields.push(["x-forwarded-proto", req.url.startsWith("https:") ? "https" : "http"]);
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (req.method !== "GET" && req.method !== "HEAD") {
-      const read = await readBodyLimited(req, maxBody);
-      if (read instanceof Response) return read;
-      body = read;
+      body = await readBody(req, { maxBytes: maxBody });
     }
     let res: UpstreamResponse;
     try {
@@ -209,14 +207,19 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     return new Response(out, { status: res.status, statusText: res.statusText, headers });
   }
 
+  const handler = guardedHandler((req) => {
+    const path = pathAndQuery(req.url);
+    if (req.method === "GET" && (path === "/health" || path.startsWith("/health?"))) return health.response();
+    return forward(req, path);
+  }, {
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+    maxBodyBytes: maxBody,
+    log: options.log,
+  });
+
   return {
-    handler(req) {
-      const refused = checkHostAndOrigin(req, guards);
-      if (refused) return Promise.resolve(refused);
-      const path = pathAndQuery(req.url);
-      if (req.method === "GET" && (path === "/health" || path.startsWith("/health?"))) return health.response();
-      return forward(req, path);
-    },
+    handler,
     sessions: () => sessions.size,
     async close() {
       upstream.close();

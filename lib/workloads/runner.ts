@@ -10,13 +10,13 @@ import { DeadlineError, pollUntil } from "../async/mod.ts";
 import type { Logger } from "../log.ts";
 import type { RunConfig } from "../run_config.ts";
 import type { StatusStore } from "../state/mod.ts";
-import { createHttpProxy, createStdioProxy } from "../transport/mod.ts";
+import { clientPath, createProxy, type Proxy, proxyConfigOf } from "../transport/mod.ts";
 import type { WorkloadBackend } from "./backend.ts";
 import { freeLoopbackPort } from "./ports.ts";
 import { processAlive, processCommand, processInfo } from "./process.ts";
 import { proxyHealth } from "./proxy_process.ts";
 import { superviseServer } from "./supervisor.ts";
-import { type HttpListener, serveHttp } from "../listener/mod.ts";
+import { type HttpListener, requestLog, serve, withMiddleware } from "../http/mod.ts";
 
 /** What the runner needs besides the RunConfig. */
 export interface RunnerOptions {
@@ -57,8 +57,7 @@ export interface RunningWorkload {
 
 /** The path clients use for a workload's proxy. */
 export function proxyPath(config: RunConfig): string {
-  if (config.transport === "stdio") return config.proxy_mode === "sse" ? "/sse" : "/mcp";
-  return config.transport === "sse" ? "/sse" : "/mcp";
+  return clientPath(config.transport, config.proxy_mode ? { proxyMode: config.proxy_mode } : {});
 }
 
 /** The URL of a workload's proxy. */
@@ -67,15 +66,10 @@ export function proxyUrl(config: RunConfig): string {
   return `http://${host}:${config.port}${proxyPath(config)}`;
 }
 
-interface Proxy {
-  readonly handler: (req: Request) => Promise<Response>;
-  close(): Promise<void>;
-}
-
 async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Proxy> {
   const { backend, log } = options;
   if (config.transport === "stdio") {
-    return createStdioProxy({ command: backend.stdioConnector(), log, endpointPrefix: config.endpoint_prefix });
+    return createProxy(proxyConfigOf(config, { stdio: backend.stdioConnector() }), { log });
   }
   const hostPort = freeLoopbackPort();
   const supervised = await superviseServer(() => backend.startHttp(hostPort), {
@@ -85,16 +79,9 @@ async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Pr
         log.warn("Cannot record the restart", { error: e.message })
       ),
   });
-  const upstreamPath = config.transport === "sse" ? "/sse" : "/mcp";
-  const proxy = createHttpProxy({
-    targetUrl: `http://127.0.0.1:${hostPort}${upstreamPath}`,
-    transport: config.transport,
-    trustProxyHeaders: config.trust_proxy_headers,
-    endpointPrefix: config.endpoint_prefix,
-    log,
-  });
+  const proxy = createProxy(proxyConfigOf(config, { upstream: { port: hostPort } }), { log });
   return {
-    handler: proxy.handler,
+    ...proxy,
     async close() {
       await proxy.close();
       await supervised.stop();
@@ -168,9 +155,9 @@ export async function runWorkload(config: RunConfig, options: RunnerOptions): Pr
     proxy = await startProxy(config, options);
     const listening = Promise.withResolvers<void>();
     try {
-      server = serveHttp(
-        { hostname: config.host, port: config.port, signal, onListen: () => listening.resolve() },
-        proxy.handler,
+      server = serve(
+        { hostname: config.host, port: config.port, signal, log, onListen: () => listening.resolve() },
+        withMiddleware(proxy.handler, requestLog({ log })),
       );
     } catch (e) {
       throw listenError(config, e as Error);

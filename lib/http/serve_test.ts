@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { serveHttp } from "./serve.ts";
+import { serve } from "./serve.ts";
 
 for (const backend of ["unix", "tcp"] as const) {
-  Deno.test(`serveHttp (${backend} backend) serves requests, cuts an unfinished head, and shuts down`, async () => {
+  Deno.test(`serve (${backend} backend) serves requests, cuts an unfinished head, and shuts down`, async () => {
     const timeouts: string[] = [];
-    const server = serveHttp(
+    const server = serve(
       { hostname: "127.0.0.1", port: 0, backend, headersTimeoutMs: 300, onTimeout: (w) => timeouts.push(w) },
       (req) => new Response(`${req.method} ${new URL(req.url).pathname}`),
     );
@@ -21,8 +21,8 @@ for (const backend of ["unix", "tcp"] as const) {
   });
 }
 
-Deno.test("serveHttp with both limits 0 is plain Deno.serve: it serves and shuts down", async () => {
-  const server = serveHttp(
+Deno.test("serve with both limits 0 is plain Deno.serve: it serves and shuts down", async () => {
+  const server = serve(
     { hostname: "127.0.0.1", port: 0, headersTimeoutMs: 0, idleTimeoutMs: 0 },
     () => new Response("direct"),
   );
@@ -31,12 +31,12 @@ Deno.test("serveHttp with both limits 0 is plain Deno.serve: it serves and shuts
   await server.finished;
 });
 
-Deno.test("serveHttp falls back to a loopback TCP backend where no temporary folder can be made", async () => {
+Deno.test("serve falls back to a loopback TCP backend where no temporary folder can be made", async () => {
   const tmp = Deno.env.get("TMPDIR");
   Deno.env.set("TMPDIR", "/nonexistent-thv-tmp"); // as under a read-only root
   let server;
   try {
-    server = serveHttp({ hostname: "127.0.0.1", port: 0 }, (req) => new Response(new URL(req.url).protocol));
+    server = serve({ hostname: "127.0.0.1", port: 0 }, (req) => new Response(new URL(req.url).protocol));
   } finally {
     if (tmp === undefined) Deno.env.delete("TMPDIR");
     else Deno.env.set("TMPDIR", tmp);
@@ -45,8 +45,8 @@ Deno.test("serveHttp falls back to a loopback TCP backend where no temporary fol
   await server.shutdown();
 });
 
-Deno.test("serveHttp passes bytes it cannot follow to the server, which answers them: a bad content-length gets 400", async () => {
-  const server = serveHttp({ hostname: "127.0.0.1", port: 0, headersTimeoutMs: 5_000 }, () => new Response("ok"));
+Deno.test("serve passes bytes it cannot follow to the server, which answers them: a bad content-length gets 400", async () => {
+  const server = serve({ hostname: "127.0.0.1", port: 0, headersTimeoutMs: 5_000 }, () => new Response("ok"));
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
   await conn.write(new TextEncoder().encode("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: x\r\n\r\n"));
   const answer = await new Response(conn.readable).text(); // to the end: the server closes

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
-import { checkHostAndOrigin, requestHost } from "./guards.ts";
+import { checkHost, checkOrigin, requestHost } from "./guards.ts";
 
 const request = (url: string, headers: Record<string, string> = {}) => new Request(url, { headers });
 const guards = { allowedHosts: ["mcp.example.test"], allowedOrigins: ["https://app.example.test"] };
+/** Both checks, in the order the proxies apply their guards: Host, then Origin. */
+const checkHostAndOrigin = (req: Request, options: typeof guards) =>
+  checkHost(req, options) ?? checkOrigin(req, options);
 
 Deno.test("requestHost is the Host field, else the URL's authority (HTTP/2), else localhost behind the relay", () => {
   assert.equal(requestHost(request("http://127.0.0.1:9/mcp", { host: "mcp.example.test:9" })), "mcp.example.test:9");
