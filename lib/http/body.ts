@@ -69,13 +69,16 @@ export async function readBody(req: Request, options: BodyLimitOptions): Promise
 
 /**
  * Middleware that holds request bodies to `maxBytes`: a larger declared length is refused at once; a body
- * of undeclared length (chunked) is passed on counted, and reading past the limit throws the 413.
+ * of undeclared length (chunked) is passed on counted, and reading past the limit throws the 413. Such a
+ * request reaches the handler as a copy without the client's abort signal: reading `req.signal` of a
+ * `Deno.serve` request makes Deno print a warning about its legacy abort behaviour.
  */
 export function bodyLimit(options: BodyLimitOptions): Middleware {
   const { maxBytes } = options;
   return (next) => (req) => {
     const declared = declaredLength(req, maxBytes);
     if (Number.isSafeInteger(declared) || !req.body) return next(req);
-    return next(new Request(req, { body: limited(req.body, maxBytes) }));
+    const body = limited(req.body, maxBytes);
+    return next(new Request(req.url, { method: req.method, headers: req.headers, body }));
   };
 }
