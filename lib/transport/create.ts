@@ -2,17 +2,14 @@
  * `createProxy`: the one place a proxy is built, from a typed {@linkcode ProxyConfig} over the closed union
  * of transports (`stdio` | `sse` | `streamable-http`); {@linkcode proxyConfigOf} builds that config from a
  * RunConfig, so `thv proxy`, a workload's detached proxy and the Kubernetes proxy runner build theirs alike.
- * {@linkcode clientPath} is the rule for which path a client's URL gets.
+ * The rule for which path a client's URL gets is `clientPath` of lib/run_config.ts.
  * @module
  */
 import type { Logger } from "../log.ts";
-import type { RunConfig, Transport } from "../run_config.ts";
+import { clientPath, type ProxyMode, type RunConfig, type Transport } from "../run_config.ts";
 import { createHttpProxy, type HttpProxyOptions, type HttpTransport } from "./http_proxy.ts";
 import type { StdioCommand, StdioConnector } from "./stdio_backend.ts";
 import { createStdioProxy, type StdioProxyOptions } from "./stdio_proxy.ts";
-
-/** The protocol a proxy offers clients in front of a stdio server. */
-export type ProxyMode = "sse" | "streamable-http";
 
 /** How to build a proxy in front of a stdio server. */
 export interface StdioProxyConfig extends Omit<StdioProxyOptions, "log"> {
@@ -43,26 +40,6 @@ export interface Proxy {
   sessions(): number;
   /** Stops the proxy (and a stdio server it runs). */
   close(): Promise<void>;
-}
-
-/**
- * The protocol MCP clients speak to a proxy: in front of a stdio server its proxy mode (streamable HTTP
- * unless set), else the server's own transport.
- */
-export function clientProtocol(transport: Transport, options: { readonly proxyMode?: ProxyMode } = {}): ProxyMode {
-  return transport === "stdio" ? options.proxyMode ?? "streamable-http" : transport;
-}
-
-/**
- * The path of the URL MCP clients get for a proxy: `/sse` where they speak legacy SSE, `/mcp` where they
- * speak streamable HTTP. An HTTP MCP server serves the same paths by convention.
- * @example
- * ```ts
- * clientPath("stdio", { proxyMode: "sse" }); // "/sse"
- * ```
- */
-export function clientPath(transport: Transport, options: { readonly proxyMode?: ProxyMode } = {}): "/sse" | "/mcp" {
-  return clientProtocol(transport, options) === "sse" ? "/sse" : "/mcp";
 }
 
 /**

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { pollUntil } from "../async/mod.ts";
 import { createLogger } from "../log.ts";
-import { RunConfig } from "../run_config.ts";
-import { clientPath, createProxy, type Proxy, proxyConfigOf } from "./create.ts";
+import { clientPath, RunConfig } from "../run_config.ts";
+import { createProxy, type Proxy, proxyConfigOf } from "./create.ts";
 import type { StdioConnector } from "./stdio_backend.ts";
 
 const log = createLogger({ format: "json", level: "error", write: () => {} });

@@ -29,14 +29,11 @@ export { ReadyGate } from "./ready_gate.ts";
 export { type Forwarded, InFlight } from "./in_flight.ts";
 export { HealthCheck, type HealthProbe } from "./health.ts";
 export {
-  clientPath,
-  clientProtocol,
   createProxy,
   type HttpProxyConfig,
   type Proxy,
   type ProxyConfig,
   proxyConfigOf,
   type ProxyConfigSources,
-  type ProxyMode,
   type StdioProxyConfig,
 } from "./create.ts";

@@ -8,9 +8,9 @@
  */
 import { DeadlineError, pollUntil } from "../async/mod.ts";
 import type { Logger } from "../log.ts";
-import type { RunConfig } from "../run_config.ts";
+import { clientPath, type RunConfig } from "../run_config.ts";
 import type { StatusStore } from "../state/mod.ts";
-import { clientPath, createProxy, type Proxy, proxyConfigOf } from "../transport/mod.ts";
+import { createProxy, type Proxy, proxyConfigOf } from "../transport/mod.ts";
 import type { WorkloadBackend } from "./backend.ts";
 import { freeLoopbackPort } from "./ports.ts";
 import { processAlive, processCommand, processInfo } from "./process.ts";
