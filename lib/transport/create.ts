@@ -29,7 +29,7 @@ export interface HttpProxyConfig extends Omit<HttpProxyOptions, "log" | "transpo
 export type ProxyConfig = StdioProxyConfig | HttpProxyConfig;
 
 /** A proxy built by {@linkcode createProxy}. */
-export interface Proxy {
+export interface McpProxy {
   /** The transport of the server behind it. */
   readonly transport: Transport;
   /** The path of the URL clients use, e.g. `/mcp`. */
@@ -46,7 +46,7 @@ export interface Proxy {
  * Builds the proxy `config` describes. A stdio server is started at once; a streamable HTTP target's path
  * is the clients' path too (requests pass through with their paths).
  */
-export function createProxy(config: ProxyConfig, options: { readonly log: Logger }): Proxy {
+export function createProxy(config: ProxyConfig, options: { readonly log: Logger }): McpProxy {
   const { log } = options;
   switch (config.transport) {
     case "stdio": {

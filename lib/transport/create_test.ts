@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { pollUntil } from "../async/mod.ts";
 import { createLogger } from "../log.ts";
 import { clientPath, RunConfig } from "../run_config.ts";
-import { createProxy, type Proxy, proxyConfigOf } from "./create.ts";
+import { createProxy, type McpProxy, proxyConfigOf } from "./create.ts";
 import type { StdioConnector } from "./stdio_backend.ts";
 
 const log = createLogger({ format: "json", level: "error", write: () => {} });
@@ -53,7 +53,7 @@ function scriptedServer(): StdioConnector {
 }
 
 /** Calls the proxy's handler as a listener would, without a socket. */
-const call = (proxy: Proxy, path: string, init: RequestInit = {}) =>
+const call = (proxy: McpProxy, path: string, init: RequestInit = {}) =>
   proxy.handler(new Request(`http://localhost${path}`, init));
 
 /** A real HTTP server on loopback for a proxy to front. */

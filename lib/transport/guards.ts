@@ -25,7 +25,7 @@ export function jsonRpcError(status: number, code: number, message: string): Res
  * An {@linkcode HttpError} as a JSON-RPC error with its status: a refused request is an invalid request, a
  * failure of the proxy an internal error, a server that cannot answer unavailable.
  */
-export function jsonRpcErrorOf(error: HttpError): Response {
+function jsonRpcErrorOf(error: HttpError): Response {
   const code = error.status < 500
     ? ErrorCode.InvalidRequest
     : error.status === 500

@@ -31,7 +31,7 @@ export { HealthCheck, type HealthProbe } from "./health.ts";
 export {
   createProxy,
   type HttpProxyConfig,
-  type Proxy,
+  type McpProxy,
   type ProxyConfig,
   proxyConfigOf,
   type ProxyConfigSources,

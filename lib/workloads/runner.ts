@@ -10,7 +10,7 @@ import { DeadlineError, pollUntil } from "../async/mod.ts";
 import type { Logger } from "../log.ts";
 import { clientPath, type RunConfig } from "../run_config.ts";
 import type { StatusStore } from "../state/mod.ts";
-import { createProxy, type Proxy, proxyConfigOf } from "../transport/mod.ts";
+import { createProxy, type McpProxy, proxyConfigOf } from "../transport/mod.ts";
 import type { WorkloadBackend } from "./backend.ts";
 import { freeLoopbackPort } from "./ports.ts";
 import { processAlive, processCommand, processInfo } from "./process.ts";
@@ -66,7 +66,7 @@ export function proxyUrl(config: RunConfig): string {
   return `http://${host}:${config.port}${proxyPath(config)}`;
 }
 
-async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Proxy> {
+async function startProxy(config: RunConfig, options: RunnerOptions): Promise<McpProxy> {
   const { backend, log } = options;
   if (config.transport === "stdio") {
     return createProxy(proxyConfigOf(config, { stdio: backend.stdioConnector() }), { log });
@@ -148,7 +148,7 @@ export async function runWorkload(config: RunConfig, options: RunnerOptions): Pr
     status_context: "",
     restarts: 0,
   });
-  let proxy: Proxy | undefined;
+  let proxy: McpProxy | undefined;
   let server: HttpListener;
   try {
     await options.backend.prepare();

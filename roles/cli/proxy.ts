@@ -12,7 +12,7 @@ import {
   serve,
   withMiddleware,
 } from "../../lib/http/mod.ts";
-import type { Proxy } from "../../lib/transport/mod.ts";
+import type { McpProxy } from "../../lib/transport/mod.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -41,7 +41,7 @@ function seconds(flag: string) {
 }
 
 /** Serves `proxy` and prints its URL; resolves when the shutdown signal has stopped the listener and the proxy. */
-async function serveAndPrint(context: CliContext, proxy: Proxy, listen: ListenOptions): Promise<void> {
+async function serveAndPrint(context: CliContext, proxy: McpProxy, listen: ListenOptions): Promise<void> {
   const log = context.log.with({ role: "proxy" });
   const server = serve({
     hostname: listen.host,
