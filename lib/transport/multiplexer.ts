@@ -118,10 +118,7 @@ export class Multiplexer {
     return performance.now() - started;
   }
 
-  /**
-   * A request of the proxy's own; never seen by a client. With `timeoutMs`, it rejects past it and forgets
-   * the request (a late answer is dropped).
-   */
+  /** A request of the proxy's own, never seen by a client; with `timeoutMs`, rejected and forgotten past it. */
   #request(method: string, params: Record<string, unknown>, timeoutMs = 0): Promise<Message> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
