@@ -3,7 +3,7 @@
  *
  * The rule: thv writes {@linkcode RUN_CONFIG_SCHEMA_VERSION}, the only version ToolHive has published. It reads
  * - the current version as it is;
- * - an older one (`v0.0.x`, or no `schema_version` at all: ToolHive files from before the field, and files written
+ * - an older one (`v0.0.x`, or no `schema_version` at all: unversioned files, such as those written
  *   by hand), migrating it step by step to the current shape and naming every change;
  * - never a newer one: that file may hold keys whose meaning this thv does not know, so it is refused with a
  *   message that says to upgrade thv.
