@@ -26,6 +26,8 @@ export interface OperatorFigures {
   readonly settleReads: number;
   /** Write requests the operator made until the queue drained. */
   readonly settleWrites: number;
+  /** CPU seconds (user + system) the operator spent from the first create until settled and drained. */
+  readonly settleCpuSeconds: number;
   /** VmHWM once /readyz answered, before any MCPServer existed, MiB. */
   readonly rssIdleMiB: number;
   /** VmHWM at the end of the steady-state window, MiB. */
@@ -42,6 +44,10 @@ export interface OperatorFigures {
   readonly steadyWritesPerMin: number;
   /** Steady-state watch events (objects actually changed) per minute in the bench namespace. */
   readonly steadyObjectWritesPerMin: number;
+  /** Steady-state CPU seconds of the operator per minute. */
+  readonly steadyCpuSecondsPerMin: number;
+  /** The machine's 1-minute load average when the pass started: how busy the other tenants kept it. */
+  readonly loadAverage: number;
   /** Failed reconciles over the whole pass. */
   readonly reconcileErrors: number;
   /** The first error lines of the operator's log, when reconciles failed. */
@@ -63,6 +69,8 @@ const NAMESPACE = "bench";
 const USER = "thv-operator";
 /** Children per server: SA + Role + RoleBinding of the proxy runner, the MCP pod's SA, the RunConfig, Deployment, Service. */
 const CHILDREN_PER_SERVER = 7;
+/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux architecture the bench runs on. */
+const CLOCK_TICKS = 100;
 
 async function run(cp: ControlPlane, args: string[], stdin?: string): Promise<string> {
   const res = await kubectl(cp.kubeconfigPath, args, stdin);
@@ -107,6 +115,8 @@ interface OperatorProcess extends AsyncDisposable {
   metric(name: string): Promise<number>;
   /** VmHWM, MiB. */
   peakRss(): Promise<number>;
+  /** CPU seconds (user + system, all threads) so far. */
+  cpuSeconds(): Promise<number>;
   /** Error lines of its log. */
   errorLines(): Promise<string[]>;
 }
@@ -148,6 +158,12 @@ async function startOperator(
     const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
     return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
   };
+  // /proc/<pid>/stat: utime and stime are fields 14 and 15, counted after the parenthesised command name.
+  const cpuSeconds = async () => {
+    const stat = await Deno.readTextFile(`/proc/${child.pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  };
   const errorLines = async () =>
     (await Deno.readTextFile(logPath)).split("\n").filter((l) => l.includes('"error"')).slice(0, 3);
   try {
@@ -166,7 +182,7 @@ async function startOperator(
     await stop();
     throw e;
   }
-  return { metric, peakRss, errorLines, [Symbol.asyncDispose]: stop };
+  return { metric, peakRss, cpuSeconds, errorLines, [Symbol.asyncDispose]: stop };
 }
 
 async function createServers(cp: ControlPlane, servers: number): Promise<void> {
@@ -231,6 +247,7 @@ const WRITES = 'thv_operator_api_requests_total{verb="write"}';
 export async function benchOperator(tree: SourceTree, options: BenchOperatorOptions): Promise<OperatorFigures> {
   const { servers, steadySeconds } = options;
   const resyncSeconds = (await takesResync(tree)) ? options.resyncSeconds : undefined;
+  const loadAverage = Deno.loadavg()[0]!;
   await using cp = await startControlPlane();
   await run(cp, ["apply", "--server-side", "-f", `${tree.root}crds/generated/`]);
   await run(cp, ["wait", "--for=condition=Established", "crd/mcpservers.toolhive.stacklok.dev"]);
@@ -239,6 +256,7 @@ export async function benchOperator(tree: SourceTree, options: BenchOperatorOpti
   await using operator = await startOperator(cp, tree, { kubeconfig, resyncSeconds });
   const rssIdleMiB = await operator.peakRss();
 
+  const cpu0 = await operator.cpuSeconds();
   const t0 = performance.now();
   await createServers(cp, servers);
   const createSeconds = (performance.now() - t0) / 1000;
@@ -258,12 +276,14 @@ export async function benchOperator(tree: SourceTree, options: BenchOperatorOpti
   await delay(2_000);
   const settleReads = await operator.metric(READS);
   const settleWrites = await operator.metric(WRITES);
+  const settleCpuSeconds = await operator.cpuSeconds() - cpu0;
 
   using watched = await watchWrites(cp);
-  const [writes0, reads0, reconciles0] = [
+  const [writes0, reads0, reconciles0, steadyCpu0] = [
     await operator.metric(WRITES),
     await operator.metric(READS),
     await operator.metric("thv_operator_reconciles_total"),
+    await operator.cpuSeconds(),
   ];
   await delay(steadySeconds * 1_000);
   const minutes = steadySeconds / 60;
@@ -271,6 +291,7 @@ export async function benchOperator(tree: SourceTree, options: BenchOperatorOpti
   const steadyReadsPerMin = (await operator.metric(READS) - reads0) / minutes;
   const steadyReconcilesPerMin = (await operator.metric("thv_operator_reconciles_total") - reconciles0) / minutes;
   const steadyObjectWritesPerMin = watched.count() / minutes;
+  const steadyCpuSecondsPerMin = (await operator.cpuSeconds() - steadyCpu0) / minutes;
   const rssPeakMiB = await operator.peakRss();
   const reconcileErrors = await operator.metric("thv_operator_reconcile_errors_total");
   return {
@@ -280,6 +301,7 @@ export async function benchOperator(tree: SourceTree, options: BenchOperatorOpti
     settleSeconds,
     settleReads,
     settleWrites,
+    settleCpuSeconds,
     rssIdleMiB,
     rssPeakMiB,
     steadySeconds,
@@ -288,6 +310,8 @@ export async function benchOperator(tree: SourceTree, options: BenchOperatorOpti
     steadyReadsPerMin,
     steadyWritesPerMin,
     steadyObjectWritesPerMin,
+    steadyCpuSecondsPerMin,
+    loadAverage,
     reconcileErrors,
     errorLines: reconcileErrors > 0 ? await operator.errorLines() : [],
   };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { OperatorFigures } from "./operator_run.ts";
-import { comparisonTable, ratio } from "./operator_table.ts";
+import { combinePasses, comparisonTable, median, ratio } from "./operator_table.ts";
 
 Deno.test("ratio is current over baseline, = when both are 0, — when only the baseline is", () => {
   assert.equal(ratio(41.6, 20.8), "0.50×");
@@ -16,6 +16,7 @@ const figures = (over: Partial<OperatorFigures>): OperatorFigures => ({
   settleSeconds: 41.6,
   settleReads: 2545,
   settleWrites: 5000,
+  settleCpuSeconds: 30,
   rssIdleMiB: 147,
   rssPeakMiB: 380,
   steadySeconds: 60,
@@ -24,6 +25,8 @@ const figures = (over: Partial<OperatorFigures>): OperatorFigures => ({
   steadyReadsPerMin: 4500,
   steadyWritesPerMin: 0,
   steadyObjectWritesPerMin: 0,
+  steadyCpuSecondsPerMin: 6,
+  loadAverage: 2.5,
   reconcileErrors: 0,
   errorLines: [],
   ...over,
@@ -45,5 +48,25 @@ Deno.test("comparisonTable puts both trees side by side with the ratio of each f
   assert.ok(lines.includes("| operator peak RSS with 500 servers | 380 MiB | 140 MiB | 0.37× |"));
   assert.ok(lines.includes("| operator RSS when idle (VmHWM at ready) | 147 MiB | 147 MiB | 1.00× |"));
   assert.ok(lines.includes("| resync period | 20 s | none | |"));
+  assert.ok(lines.includes("| operator CPU until settled (user + system) | 30.0 s CPU | 30.0 s CPU | 1.00× |"));
   assert.ok(lines.every((l) => l.split("|").length === 6), "every row has four cells");
+});
+
+Deno.test("median takes the middle value, or the mean of the two middle ones", () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([40, 60]), 50);
+  assert.throws(() => median([]), RangeError);
+});
+
+Deno.test("combinePasses takes the median of each figure but the worst steady-state writes and every error", () => {
+  const combined = combinePasses([
+    figures({ settleSeconds: 40, steadyWritesPerMin: 0, reconcileErrors: 1, errorLines: ["a"] }),
+    figures({ settleSeconds: 90, steadyWritesPerMin: 2, reconcileErrors: 0 }),
+    figures({ settleSeconds: 50, steadyWritesPerMin: 0, reconcileErrors: 2, errorLines: ["b"] }),
+  ]);
+  assert.equal(combined.settleSeconds, 50);
+  assert.equal(combined.steadyWritesPerMin, 2);
+  assert.equal(combined.reconcileErrors, 3);
+  assert.deepEqual(combined.errorLines, ["a", "b"]);
+  assert.deepEqual(combinePasses([figures({})]), figures({}));
 });
