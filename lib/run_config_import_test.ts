@@ -58,7 +58,7 @@ Deno.test("parseImportedRunConfig migrates an unversioned RunConfig and says wha
   const { schema_version: _, ...unversioned } = minimal;
   const { config, migrated } = parseImportedRunConfig(JSON.stringify(unversioned), "old.json");
   assert.equal(config.schema_version, RUN_CONFIG_SCHEMA_VERSION);
-  assert.deepEqual(migrated, ["schema_version: none → v0.1.0 (the unversioned shape has the same keys)"]);
+  assert.deepEqual(migrated, ["schema_version: none → v0.1.0 (the older shape has the same keys)"]);
   assert.deepEqual(parseImportedRunConfig(text({}), "new.json").migrated, []);
 });
 

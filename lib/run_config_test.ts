@@ -53,9 +53,12 @@ Deno.test("parseRunConfig migrates an older v0.0.x schema_version to the current
 Deno.test("migrateRunConfig names what changed, and nothing for a current RunConfig", () => {
   const { schema_version: _, ...unversioned } = minimal;
   const old = migrateRunConfig(unversioned, "old.json");
-  assert.deepEqual(old.changes, ["schema_version: none → v0.1.0 (the unversioned shape has the same keys)"]);
+  assert.deepEqual(old.changes, ["schema_version: none → v0.1.0 (the older shape has the same keys)"]);
   assert.equal(old.data.schema_version, RUN_CONFIG_SCHEMA_VERSION);
   assert.equal("schema_version" in unversioned, false, "the input is not mutated");
+  assert.deepEqual(migrateRunConfig({ ...minimal, schema_version: "v0.0.3" }, "old.json").changes, [
+    "schema_version: v0.0.3 → v0.1.0 (the older shape has the same keys)",
+  ]);
   assert.deepEqual(migrateRunConfig(minimal, "new.json"), { data: minimal, changes: [] });
 });
 

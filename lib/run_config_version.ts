@@ -31,7 +31,7 @@ const MIGRATIONS: readonly Migration[] = [
     to: "v0.1.0",
     migrate: (data) => ({
       data: { ...data, schema_version: "v0.1.0" },
-      changes: [`schema_version: ${versionOf(data) ?? "none"} → v0.1.0 (the unversioned shape has the same keys)`],
+      changes: [`schema_version: ${versionOf(data) ?? "none"} → v0.1.0 (the older shape has the same keys)`],
     }),
   },
 ];
@@ -44,7 +44,7 @@ function versionOf(data: RawRunConfig): string | undefined {
 }
 
 /** Compares two `vMAJOR.MINOR.PATCH` versions: negative when `a` is older than `b`, 0 when equal. */
-export function compareSchemaVersions(a: string, b: string): number {
+function compareSchemaVersions(a: string, b: string): number {
   const [pa, pb] = [VERSION.exec(a), VERSION.exec(b)];
   if (!pa || !pb) throw new TypeError(`Cannot compare schema versions ${a} and ${b}: expected vMAJOR.MINOR.PATCH`);
   for (let i = 1; i <= 3; i++) {
@@ -71,7 +71,7 @@ function withoutNulls(value: unknown): unknown {
  * @example
  * ```ts
  * const { data, changes } = migrateRunConfig({ name: "fetch", image: "img:1", transport: "stdio", port: 8080 }, "a");
- * // changes: ["schema_version: none → v0.1.0 (the unversioned shape has the same keys)"]
+ * // changes: ["schema_version: none → v0.1.0 (the older shape has the same keys)"]
  * ```
  */
 export function migrateRunConfig(data: RawRunConfig, source: string): { data: RawRunConfig; changes: string[] } {
