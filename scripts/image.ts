@@ -9,6 +9,7 @@
  */
 import { fileURLToPath } from "node:url";
 import denoJson from "../deno.json" with { type: "json" };
+import { THV_V8_FLAGS_ARG } from "../lib/config/mod.ts";
 import { type DockerArchive, writeDockerArchive } from "../tests/harness/docker_archive.ts";
 import { copyBinaryWithLibraries, writeFiles } from "../tests/harness/rootfs.ts";
 
@@ -31,10 +32,10 @@ export const THV_ENV = [
   "HOME=/tmp",
 ];
 
-/** The `thv` launcher: deno on thv's source, the lock frozen, nothing fetched. */
+/** The `thv` launcher: deno on thv's source with its V8 flags, the lock frozen, nothing fetched. */
 export const LAUNCHER = `#!/bin/sh
 exec /usr/local/bin/deno run --frozen --cached-only --no-prompt --allow-env --allow-read --allow-write \\
-  --allow-net --allow-sys --allow-run --config=/app/deno.json /app/main.ts "$@"
+  --allow-net --allow-sys --allow-run ${THV_V8_FLAGS_ARG} --config=/app/deno.json /app/main.ts "$@"
 `;
 
 async function run(cmd: string, args: readonly string[], env?: Record<string, string>): Promise<string> {

@@ -10,4 +10,4 @@ export {
   type ProcessFacts,
 } from "./global.ts";
 export { type OperatorSettings, operatorSettings } from "./operator.ts";
-export { selfCommand, THV_PERMISSIONS } from "./self.ts";
+export { selfCommand, THV_PERMISSIONS, THV_V8_FLAGS, THV_V8_FLAGS_ARG } from "./self.ts";

@@ -2,17 +2,23 @@
  * `deno task bench:proxy`: an echo tool called directly and through the proxy, in one run: the fixture over
  * streamable HTTP (direct, and through `thv proxy --target-uri`) and over stdio (direct on its pipe, and
  * through `thv proxy stdio`), at concurrency 1 and 32, plus one HTTP round trip to a bare server at
- * concurrency 1 (the floor of what the stdio bridge adds). Reports p50/p99 latency, calls per second and
- * the proxies' peak RSS, ends with one line of ratios, and writes the `proxy` section of docs/benchmarks.md.
- * The client is a minimal raw MCP client (fetch, or lines on a pipe), so client overhead stays small.
+ * concurrency 1 (the floor of what the stdio bridge adds). Reports p50/p99 latency, calls per second, the
+ * proxy's CPU time per call, and each proxy's peak RSS (VmHWM) and private memory (RssAnon, the highest
+ * sampled under load); ends with one line of ratios, and writes the `proxy` section of docs/benchmarks.md.
+ * The proxies start as the `thv` task starts them (with thv's V8 flags). The client is a minimal raw MCP
+ * client (fetch, or lines on a pipe), so client overhead stays small.
  *
- * `BENCH_CALLS` sets the calls per measurement (default 2000).
+ * `BENCH_CALLS` sets the calls per measurement (default 2000). `BENCH_PROXY_BASELINE=<dir>` also runs the
+ * reverse proxy of another checkout (say a `git worktree` of main, with its `deno install` done) the way
+ * its own `thv` task does, right after this one's against the same server: old and new side by side.
  * @module
  */
+import { THV_V8_FLAGS_ARG } from "../../lib/config/mod.ts";
 import { freePort, REPO_ROOT } from "../harness/mod.ts";
 import { machineLine, ms, percentile, writeBenchSection } from "./report.ts";
 
 const CALLS = Number(Deno.env.get("BENCH_CALLS") ?? "2000");
+const BASELINE = Deno.env.get("BENCH_PROXY_BASELINE");
 const FIXTURE = `${REPO_ROOT}tests/fixtures/mcp_fixture.ts`;
 const INIT = {
   protocolVersion: "2025-11-25",
@@ -153,11 +159,35 @@ async function measure(callers: Caller[], calls: number) {
   return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), perSecond: calls / seconds };
 }
 
-/** Starts a `thv` process and returns the URL it prints. */
-async function thv(args: string[]): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+/** A running proxy: its URL, and its process's CPU time and memory. */
+interface ProxyProcess {
+  readonly url: string;
+  /** CPU time (user + system) used so far, in microseconds. */
+  cpuMicros(): Promise<number>;
+  /** Peak RSS (VmHWM) and the highest private memory (RssAnon) sampled since it started, in MiB. */
+  memory(): Promise<{ peakRss: number; rssAnon: number }>;
+  stop(): Promise<void>;
+}
+
+const CLOCK_TICKS = Number(
+  new TextDecoder().decode((await new Deno.Command("getconf", { args: ["CLK_TCK"] }).output()).stdout).trim(),
+) || 100;
+
+/** A `/proc/<pid>/status` field in MiB. */
+const statusMiB = (status: string, field: string) =>
+  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) / 1024;
+
+/**
+ * Starts a `thv` process (of the checkout at `root`, with `runFlags` before main.ts) and returns the URL
+ * it prints. Its RssAnon is sampled every 50 ms: the kernel keeps no high-water mark of it.
+ */
+async function thv(
+  args: string[],
+  options: { root?: string; runFlags?: string[] } = {},
+): Promise<ProxyProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts", ...args],
-    cwd: REPO_ROOT,
+    args: ["run", "-A", ...(options.runFlags ?? [THV_V8_FLAGS_ARG]), "main.ts", ...args],
+    cwd: options.root ?? REPO_ROOT,
     stdout: "piped",
     stderr: "null",
   }).spawn();
@@ -165,18 +195,29 @@ async function thv(args: string[]): Promise<{ url: string; pid: number; stop: ()
   let text = "";
   while (!text.includes("\n")) text += (await reader.read()).value ?? "";
   reader.releaseLock();
+  const status = () => Deno.readTextFile(`/proc/${child.pid}/status`);
+  let rssAnon = 0;
+  const sampler = setInterval(() => {
+    status().then((s) => (rssAnon = Math.max(rssAnon, statusMiB(s, "RssAnon"))), () => {});
+  }, 50);
   return {
     url: text.trim(),
-    pid: child.pid,
+    async cpuMicros() {
+      // Fields after the command name: utime and stime are the 12th and 13th.
+      const fields = (await Deno.readTextFile(`/proc/${child.pid}/stat`)).split(") ")[1]!.split(" ");
+      return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1e6;
+    },
+    async memory() {
+      const s = await status();
+      return { peakRss: statusMiB(s, "VmHWM"), rssAnon: Math.max(rssAnon, statusMiB(s, "RssAnon")) };
+    },
     async stop() {
+      clearInterval(sampler);
       child.kill("SIGTERM");
       await child.status;
     },
   };
 }
-
-const peakRssMiB = async (pid: number) =>
-  Number(/VmHWM:\s+(\d+) kB/.exec(await Deno.readTextFile(`/proc/${pid}/status`))![1]) / 1024;
 
 async function waitHealthy(origin: string) {
   for (let i = 0; i < 300; i++) {
@@ -186,27 +227,41 @@ async function waitHealthy(origin: string) {
   throw new Error(`${origin}/health never turned 200`);
 }
 
-type Row = { config: string; c: number; p50: number; p99: number; perSecond: number };
+type Measured = { p50: number; p99: number; perSecond: number; cpuPerCall?: number };
+type Row = Measured & { config: string; c: number };
 const rows: Row[] = [];
-const record = (config: string, c: number, r: { p50: number; p99: number; perSecond: number }) => {
+const record = (config: string, c: number, r: Measured) => {
   rows.push({ config, c, ...r });
+  const cpu = r.cpuPerCall === undefined ? "" : `  proxy CPU ${r.cpuPerCall.toFixed(0)} µs/call`;
   console.log(
     `${config.padEnd(34)} c=${String(c).padEnd(3)} p50 ${ms(r.p50).padStart(6)} ms  p99 ${ms(r.p99).padStart(6)} ms  ${
       Math.round(r.perSecond)
-    } calls/s`,
+    } calls/s${cpu}`,
   );
 };
-async function run(config: string, open: () => Promise<Caller>) {
+/** Measures `config` at concurrency 1 and 32; with `proxy`, also the proxy's CPU time per call. */
+async function run(config: string, open: () => Promise<Caller>, proxy?: ProxyProcess) {
   for (const c of [1, 32]) {
     const callers = await Promise.all(Array.from({ length: c }, open));
     await measure(callers, Math.min(200, CALLS)); // warm-up
-    record(config, c, await measure(callers, c === 1 ? CALLS : CALLS * 2));
+    const calls = c === 1 ? CALLS : CALLS * 2;
+    const cpu0 = await proxy?.cpuMicros();
+    const measured: Measured = await measure(callers, calls);
+    if (proxy) measured.cpuPerCall = (await proxy.cpuMicros() - cpu0!) / calls;
+    record(config, c, measured);
     await Promise.all(callers.map((x) => x.close()));
   }
 }
 
 console.log(`machine: ${machineLine()}`);
-const rss: Record<string, number> = {};
+const memory: Record<string, { peakRss: number; rssAnon: number }> = {};
+const REVERSE = "streamable HTTP, through the proxy";
+const REVERSE_BASELINE = "streamable HTTP, through the baseline proxy";
+let baselineCommit = "";
+if (BASELINE) {
+  const out = await new Deno.Command("git", { args: ["-C", BASELINE, "rev-parse", "--short", "HEAD"] }).output();
+  baselineCommit = new TextDecoder().decode(out.stdout).trim() || BASELINE;
+}
 
 // Streamable HTTP: the fixture in its own process, directly and through `thv proxy --target-uri`.
 const port = freePort();
@@ -225,9 +280,19 @@ try {
   await run("streamable HTTP, direct", () => httpSession(fixtureUrl));
   const reverse = await thv(["proxy", "--target-uri", fixtureUrl]);
   await waitHealthy(new URL(reverse.url).origin);
-  await run("streamable HTTP, through the proxy", () => httpSession(reverse.url));
-  rss.reverse = await peakRssMiB(reverse.pid);
+  await run(REVERSE, () => httpSession(reverse.url), reverse);
+  memory.reverse = await reverse.memory();
   await reverse.stop();
+  if (BASELINE) {
+    // As the baseline's own `thv` task runs it (no V8 flags before this change).
+    const task = JSON.parse(await Deno.readTextFile(`${BASELINE}/deno.json`)).tasks.thv as string;
+    const runFlags = ["-A", ...task.split(" ").filter((a) => a.startsWith("--v8-flags="))];
+    const baseline = await thv(["proxy", "--target-uri", fixtureUrl], { root: BASELINE, runFlags });
+    await waitHealthy(new URL(baseline.url).origin);
+    await run(REVERSE_BASELINE, () => httpSession(baseline.url), baseline);
+    memory.baseline = await baseline.memory();
+    await baseline.stop();
+  }
 } finally {
   fixture.kill("SIGTERM");
   await fixture.status;
@@ -251,15 +316,15 @@ try {
   await bare.stop();
   const bridge = await thv(["proxy", "stdio", "--", Deno.execPath(), "run", "-A", FIXTURE, "stdio"]);
   await waitHealthy(new URL(bridge.url).origin);
-  await run("stdio, through the proxy", () => httpSession(bridge.url));
-  rss.stdio = await peakRssMiB(bridge.pid);
+  await run("stdio, through the proxy", () => httpSession(bridge.url), bridge);
+  memory.stdio = await bridge.memory();
   await bridge.stop();
 }
 
 const get = (config: string, c: number) => rows.find((r) => r.config === config && r.c === c)!;
-const sd = get("streamable HTTP, direct", 1), sp = get("streamable HTTP, through the proxy", 1);
+const sd = get("streamable HTTP, direct", 1), sp = get(REVERSE, 1);
 const td = get("stdio, direct (pipelined)", 1), tp = get("stdio, through the proxy", 1);
-const sd32 = get("streamable HTTP, direct", 32), sp32 = get("streamable HTTP, through the proxy", 32);
+const sd32 = get("streamable HTTP, direct", 32), sp32 = get(REVERSE, 32);
 const tp32 = get("stdio, through the proxy", 32);
 const bare = get(BARE, 1);
 const ratios = `ratios: added p50 at c=1: streamable +${ms(sp.p50 - sd.p50)} ms, stdio +${ms(tp.p50 - td.p50)} ms ` +
@@ -267,14 +332,40 @@ const ratios = `ratios: added p50 at c=1: streamable +${ms(sp.p50 - sd.p50)} ms,
   `throughput through the proxy at c=32: streamable ${
     Math.round((sp32.perSecond / sd32.perSecond) * 100)
   }% of direct; ` +
-  `stdio bridge ${Math.round(tp32.perSecond)} calls/s; proxy peak RSS ${rss.reverse!.toFixed(0)} MiB (reverse), ` +
-  `${rss.stdio!.toFixed(0)} MiB (stdio)`;
+  `stdio bridge ${Math.round(tp32.perSecond)} calls/s; proxy peak RSS ${memory.reverse!.peakRss.toFixed(0)} MiB ` +
+  `(reverse), ${memory.stdio!.peakRss.toFixed(0)} MiB (stdio); RssAnon ${memory.reverse!.rssAnon.toFixed(0)} MiB ` +
+  `(reverse), ${memory.stdio!.rssAnon.toFixed(0)} MiB (stdio)`;
 console.log(ratios);
+let versus = "";
+if (memory.baseline) {
+  const b = get(REVERSE_BASELINE, 1), b32 = get(REVERSE_BASELINE, 32);
+  const x = (now: number, then: number) => `${(now / then).toFixed(2)}×`;
+  versus =
+    `against the baseline proxy (${baselineCommit}), this one's: RssAnon ${
+      x(memory.reverse!.rssAnon, memory.baseline.rssAnon)
+    }, peak RSS ${x(memory.reverse!.peakRss, memory.baseline.peakRss)}, p50 at c=1 ${x(sp.p50, b.p50)}, ` +
+    `calls/s at c=32 ${x(sp32.perSecond, b32.perSecond)}, CPU per call at c=32 ${x(sp32.cpuPerCall!, b32.cpuPerCall!)}`;
+  console.log(versus);
+}
 
 const table = [
-  "| path | concurrency | p50 ms | p99 ms | calls/s |",
-  "| --- | --- | --- | --- | --- |",
-  ...rows.map((r) => `| ${r.config} | ${r.c} | ${ms(r.p50)} | ${ms(r.p99)} | ${Math.round(r.perSecond)} |`),
+  "| path | concurrency | p50 ms | p99 ms | calls/s | proxy CPU µs/call |",
+  "| --- | --- | --- | --- | --- | --- |",
+  ...rows.map((r) =>
+    `| ${r.config} | ${r.c} | ${ms(r.p50)} | ${ms(r.p99)} | ${Math.round(r.perSecond)} | ${
+      r.cpuPerCall === undefined ? "" : r.cpuPerCall.toFixed(0)
+    } |`
+  ),
+].join("\n");
+const memoryRows = [
+  ["reverse proxy (streamable HTTP)", memory.reverse!],
+  ...(memory.baseline ? [[`reverse proxy, baseline ${baselineCommit}`, memory.baseline] as const] : []),
+  ["stdio bridge", memory.stdio!],
+] as const;
+const memoryTable = [
+  "| proxy | peak RSS (VmHWM) MiB | private memory (RssAnon) MiB |",
+  "| --- | --- | --- |",
+  ...memoryRows.map(([what, m]) => `| ${what} | ${m.peakRss.toFixed(0)} | ${m.rssAnon.toFixed(0)} |`),
 ].join("\n");
 await writeBenchSection(
   "proxy",
@@ -284,7 +375,11 @@ await writeBenchSection(
     `fixture's echo tool, ${CALLS} calls at concurrency 1 and ${CALLS * 2} at 32 (each concurrent worker has its own ` +
     `session; direct stdio pipelines on the one pipe). Load generator, proxy and server share the 2 cores. ` +
     `"${BARE}" is the same client against a bare server process that answers at once: the part of the ` +
-    `stdio bridge's added latency that is the HTTP hop itself.\n\n` +
-    `${table}\n\n${ratios}\n\nTargets (issue 4): added p50 at c=1 under 0.3 ms; throughput through the proxy at c=32 at ` +
+    `stdio bridge's added latency that is the HTTP hop itself. Proxies run with thv's V8 flags ` +
+    `(\`${THV_V8_FLAGS_ARG}\`, decision 013); RssAnon is the highest sampled (every 50 ms) while it ran.` +
+    `${BASELINE ? ` The baseline proxy is commit ${baselineCommit}, run as its own \`thv\` task runs it.` : ""}\n\n` +
+    `${table}\n\n${memoryTable}\n\n${ratios}${
+      versus ? `\n\n${versus}` : ""
+    }\n\nTargets (issue 4): added p50 at c=1 under 0.3 ms; throughput through the proxy at c=32 at ` +
     `least 80% of direct; stdio bridge at least 5,000 calls/s; proxy RSS under 100 MB.\n`,
 );
