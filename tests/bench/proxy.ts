@@ -10,15 +10,19 @@
  *
  * `BENCH_CALLS` sets the calls per measurement (default 2000). `BENCH_PROXY_BASELINE=<dir>` also runs the
  * reverse proxy of another checkout (say a `git worktree` of main, with its `deno install` done) the way
- * its own `thv` task does, right after this one's against the same server: old and new side by side.
+ * its own `thv` task does, against the same server, the two taking turns for `BENCH_ROUNDS` rounds (default
+ * 3; each figure the median): old and new side by side.
  * @module
  */
 import { THV_V8_FLAGS_ARG } from "../../lib/config/mod.ts";
 import { freePort, REPO_ROOT } from "../harness/mod.ts";
+import { type MemoryFigures, ProcessUsage } from "./process_usage.ts";
 import { machineLine, ms, percentile, writeBenchSection } from "./report.ts";
 
 const CALLS = Number(Deno.env.get("BENCH_CALLS") ?? "2000");
 const BASELINE = Deno.env.get("BENCH_PROXY_BASELINE");
+/** Rounds each reverse proxy is measured in when there is a baseline (they take turns). */
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? "3");
 const FIXTURE = `${REPO_ROOT}tests/fixtures/mcp_fixture.ts`;
 const INIT = {
   protocolVersion: "2025-11-25",
@@ -159,28 +163,14 @@ async function measure(callers: Caller[], calls: number) {
   return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), perSecond: calls / seconds };
 }
 
-/** A running proxy: its URL, and its process's CPU time and memory. */
+/** A running proxy: its URL, and what its process costs. */
 interface ProxyProcess {
   readonly url: string;
-  /** CPU time (user + system) used so far, in microseconds. */
-  cpuMicros(): Promise<number>;
-  /** Peak RSS (VmHWM) and the highest private memory (RssAnon) sampled since it started, in MiB. */
-  memory(): Promise<{ peakRss: number; rssAnon: number }>;
+  readonly usage: ProcessUsage;
   stop(): Promise<void>;
 }
 
-const CLOCK_TICKS = Number(
-  new TextDecoder().decode((await new Deno.Command("getconf", { args: ["CLK_TCK"] }).output()).stdout).trim(),
-) || 100;
-
-/** A `/proc/<pid>/status` field in MiB. */
-const statusMiB = (status: string, field: string) =>
-  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) / 1024;
-
-/**
- * Starts a `thv` process (of the checkout at `root`, with `runFlags` before main.ts) and returns the URL
- * it prints. Its RssAnon is sampled every 50 ms: the kernel keeps no high-water mark of it.
- */
+/** Starts a `thv` process (of the checkout at `root`, with `runFlags` before main.ts); returns the URL it prints. */
 async function thv(
   args: string[],
   options: { root?: string; runFlags?: string[] } = {},
@@ -191,28 +181,16 @@ async function thv(
     stdout: "piped",
     stderr: "null",
   }).spawn();
+  const usage = new ProcessUsage(child.pid);
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   while (!text.includes("\n")) text += (await reader.read()).value ?? "";
   reader.releaseLock();
-  const status = () => Deno.readTextFile(`/proc/${child.pid}/status`);
-  let rssAnon = 0;
-  const sampler = setInterval(() => {
-    status().then((s) => (rssAnon = Math.max(rssAnon, statusMiB(s, "RssAnon"))), () => {});
-  }, 50);
   return {
     url: text.trim(),
-    async cpuMicros() {
-      // Fields after the command name: utime and stime are the 12th and 13th.
-      const fields = (await Deno.readTextFile(`/proc/${child.pid}/stat`)).split(") ")[1]!.split(" ");
-      return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1e6;
-    },
-    async memory() {
-      const s = await status();
-      return { peakRss: statusMiB(s, "VmHWM"), rssAnon: Math.max(rssAnon, statusMiB(s, "RssAnon")) };
-    },
+    usage,
     async stop() {
-      clearInterval(sampler);
+      usage.stop();
       child.kill("SIGTERM");
       await child.status;
     },
@@ -239,22 +217,51 @@ const record = (config: string, c: number, r: Measured) => {
     } calls/s${cpu}`,
   );
 };
-/** Measures `config` at concurrency 1 and 32; with `proxy`, also the proxy's CPU time per call. */
-async function run(config: string, open: () => Promise<Caller>, proxy?: ProxyProcess) {
+/** One path to measure; with `proxy`, also the proxy's CPU time per call. */
+interface Target {
+  readonly config: string;
+  readonly open: () => Promise<Caller>;
+  readonly proxy?: ProxyProcess;
+}
+
+/** One measurement of `target` at concurrency `c`, on fresh sessions after a warm-up. */
+async function measureTarget(target: Target, c: number): Promise<Measured> {
+  const callers = await Promise.all(Array.from({ length: c }, target.open));
+  await measure(callers, Math.min(200, CALLS)); // warm-up
+  const calls = c === 1 ? CALLS : CALLS * 2;
+  const cpu0 = await target.proxy?.usage.cpuMicros();
+  const measured: Measured = await measure(callers, calls);
+  if (target.proxy) measured.cpuPerCall = (await target.proxy.usage.cpuMicros() - cpu0!) / calls;
+  await Promise.all(callers.map((x) => x.close()));
+  return measured;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Measures each target at concurrency 1 and 32. With more than one round the targets take turns, in
+ * alternating order, and each figure is the median of its rounds: on a shared machine a burst of load
+ * from elsewhere then falls on both sides of a comparison rather than on one.
+ */
+async function run(targets: Target[], rounds = 1) {
   for (const c of [1, 32]) {
-    const callers = await Promise.all(Array.from({ length: c }, open));
-    await measure(callers, Math.min(200, CALLS)); // warm-up
-    const calls = c === 1 ? CALLS : CALLS * 2;
-    const cpu0 = await proxy?.cpuMicros();
-    const measured: Measured = await measure(callers, calls);
-    if (proxy) measured.cpuPerCall = (await proxy.cpuMicros() - cpu0!) / calls;
-    record(config, c, measured);
-    await Promise.all(callers.map((x) => x.close()));
+    const results = new Map<Target, Measured[]>(targets.map((t) => [t, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const target of round % 2 ? [...targets].reverse() : targets) {
+        results.get(target)!.push(await measureTarget(target, c));
+      }
+    }
+    for (const [target, all] of results) {
+      const of = (pick: (m: Measured) => number | undefined) => median(all.map((m) => pick(m) ?? NaN));
+      const measured: Measured = { p50: of((m) => m.p50), p99: of((m) => m.p99), perSecond: of((m) => m.perSecond) };
+      if (target.proxy) measured.cpuPerCall = of((m) => m.cpuPerCall);
+      record(target.config, c, measured);
+    }
   }
 }
 
 console.log(`machine: ${machineLine()}`);
-const memory: Record<string, { peakRss: number; rssAnon: number }> = {};
+const memory: Record<string, MemoryFigures> = {};
 const REVERSE = "streamable HTTP, through the proxy";
 const REVERSE_BASELINE = "streamable HTTP, through the baseline proxy";
 let baselineCommit = "";
@@ -277,21 +284,26 @@ for (let i = 0; i < 300; i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 try {
-  await run("streamable HTTP, direct", () => httpSession(fixtureUrl));
+  await run([{ config: "streamable HTTP, direct", open: () => httpSession(fixtureUrl) }]);
   const reverse = await thv(["proxy", "--target-uri", fixtureUrl]);
   await waitHealthy(new URL(reverse.url).origin);
-  await run(REVERSE, () => httpSession(reverse.url), reverse);
-  memory.reverse = await reverse.memory();
-  await reverse.stop();
+  const targets: Target[] = [{ config: REVERSE, open: () => httpSession(reverse.url), proxy: reverse }];
+  let baseline: ProxyProcess | undefined;
   if (BASELINE) {
     // As the baseline's own `thv` task runs it (no V8 flags before this change).
     const task = JSON.parse(await Deno.readTextFile(`${BASELINE}/deno.json`)).tasks.thv as string;
     const runFlags = ["-A", ...task.split(" ").filter((a) => a.startsWith("--v8-flags="))];
-    const baseline = await thv(["proxy", "--target-uri", fixtureUrl], { root: BASELINE, runFlags });
+    baseline = await thv(["proxy", "--target-uri", fixtureUrl], { root: BASELINE, runFlags });
     await waitHealthy(new URL(baseline.url).origin);
-    await run(REVERSE_BASELINE, () => httpSession(baseline.url), baseline);
-    memory.baseline = await baseline.memory();
-    await baseline.stop();
+    targets.push({ config: REVERSE_BASELINE, open: () => httpSession(baseline!.url), proxy: baseline });
+  }
+  try {
+    await run(targets, BASELINE ? ROUNDS : 1);
+    memory.reverse = await reverse.usage.memory();
+    if (baseline) memory.baseline = await baseline.usage.memory();
+  } finally {
+    await reverse.stop();
+    await baseline?.stop();
   }
 } finally {
   fixture.kill("SIGTERM");
@@ -316,8 +328,8 @@ try {
   await bare.stop();
   const bridge = await thv(["proxy", "stdio", "--", Deno.execPath(), "run", "-A", FIXTURE, "stdio"]);
   await waitHealthy(new URL(bridge.url).origin);
-  await run("stdio, through the proxy", () => httpSession(bridge.url), bridge);
-  memory.stdio = await bridge.memory();
+  await run([{ config: "stdio, through the proxy", open: () => httpSession(bridge.url), proxy: bridge }]);
+  memory.stdio = await bridge.usage.memory();
   await bridge.stop();
 }
 
