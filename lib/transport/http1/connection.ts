@@ -6,14 +6,20 @@
  */
 import { headEnd, MAX_HEAD_BYTES, parseResponseHead, type ResponseHead } from "./head.ts";
 
-const BUFFER_BYTES = 16 * 1024;
+/**
+ * A connection's first read buffer: the head and body of most answers fit in one read, and a connection
+ * that holds an event stream open keeps only this much (decision 013).
+ */
+const SMALL_BUFFER_BYTES = 4 * 1024;
+/** The buffer of a connection whose reads fill its small one: a large body moves in fewer reads. */
+const LARGE_BUFFER_BYTES = 16 * 1024;
 
 /** A connection and the bytes read from it but not yet consumed (`buf[start, end)`). */
 export class Connection {
   /** The socket. */
   readonly conn: Deno.Conn;
-  /** Read buffer; replaced by a larger one only for a head that does not fit. */
-  buf: Uint8Array<ArrayBuffer> = new Uint8Array(BUFFER_BYTES);
+  /** Read buffer; replaced by a larger one once reads fill it, or for a head that does not fit. */
+  buf: Uint8Array<ArrayBuffer> = new Uint8Array(SMALL_BUFFER_BYTES);
   /** Start of the unconsumed bytes. */
   start = 0;
   /** End of the unconsumed bytes. */
@@ -24,6 +30,8 @@ export class Connection {
   received = 0;
   #pending: Promise<number | null> | undefined;
   #idle = false;
+  /** A read filled the buffer: the next read, once it is drained, goes into a large one. */
+  #bulk = false;
 
   /** Wraps an open socket. */
   constructor(conn: Deno.Conn) {
@@ -68,14 +76,18 @@ export class Connection {
 
   /** Reads more bytes after `end`; false at end of stream. */
   async fill(): Promise<boolean> {
-    if (this.start === this.end) this.start = this.end = 0;
-    else if (this.end === this.buf.length) this.#makeRoom();
     const pending = this.#pending;
     this.#pending = undefined;
+    if (this.start === this.end) {
+      this.start = this.end = 0;
+      // Not while a parked read is outstanding: it reads into the buffer there is.
+      if (this.#bulk && !pending && this.buf.length < LARGE_BUFFER_BYTES) this.buf = new Uint8Array(LARGE_BUFFER_BYTES);
+    } else if (this.end === this.buf.length) this.#makeRoom();
     const n = await (pending ?? this.conn.read(this.buf.subarray(this.end)));
     if (n === null) return false;
     this.end += n;
     this.received += n;
+    if (this.end === this.buf.length) this.#bulk = true;
     return true;
   }
 

@@ -156,6 +156,36 @@ Deno.test("Http1Pool streams a chunked body as it arrives, then keeps the connec
   }
 });
 
+Deno.test("Http1Pool passes heads and bodies larger than its read buffer unchanged, and keeps the connection", async () => {
+  // Past the connection's first (4 KiB) and larger (16 KiB) read buffers: a chunked body on a fresh connection,
+  // then a head and a body of fixed length on the same one, then a small answer.
+  const field = "v".repeat(20 * 1024);
+  const body = Array.from({ length: 300 * 1024 }, (_, i) => String.fromCharCode(97 + (i % 26))).join("");
+  const chunks = [body.slice(0, 70_000), body.slice(70_000, 70_001), body.slice(70_001)];
+  await using server = rawServer(async (conn, requests) => {
+    await requests.next();
+    await write(conn, "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n");
+    for (const chunk of chunks) await write(conn, `${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    await write(conn, "0\r\n\r\n");
+    await requests.next();
+    await write(conn, `HTTP/1.1 200 OK\r\nx-big: ${field}\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+    await requests.next();
+    await write(conn, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+    await requests.next();
+  });
+  const pool = new Http1Pool(server.url);
+  try {
+    assert.equal(await bodyText(await pool.request("GET", "/chunked", [])), body);
+    const fixed = await pool.request("GET", "/fixed", []);
+    assert.equal(fixed.headers.find(([k]) => k === "x-big")?.[1], field);
+    assert.equal(await bodyText(fixed), body);
+    assert.equal(await bodyText(await pool.request("GET", "/small", [])), "ok");
+    assert.equal(server.accepted(), 1, "every answer came on the one kept-alive connection");
+  } finally {
+    pool.close();
+  }
+});
+
 Deno.test("Http1Pool hands over whole a chunked body that came with the head; skips interim and bodiless answers", async () => {
   await using server = rawServer(async (conn, requests) => {
     await requests.next();
