@@ -22,25 +22,9 @@ export const PROXY_MODES = ["sse", "streamable-http"] as const;
 /** A protocol the proxy can offer clients in front of a stdio server. */
 export type ProxyMode = typeof PROXY_MODES[number];
 
-/**
- * The protocol MCP clients speak to a proxy: in front of a stdio server its proxy mode (streamable HTTP
- * unless set), else the server's own transport.
- */
-export function clientProtocol(transport: Transport, options: { readonly proxyMode?: ProxyMode } = {}): ProxyMode {
-  return transport === "stdio" ? options.proxyMode ?? "streamable-http" : transport;
-}
-
-/**
- * The one rule for the path of the URL MCP clients get for a proxy: `/sse` where they speak legacy SSE,
- * `/mcp` where they speak streamable HTTP. An HTTP MCP server serves the same paths by convention.
- * @example
- * ```ts
- * clientPath("stdio", { proxyMode: "sse" }); // "/sse"
- * ```
- */
-export function clientPath(transport: Transport, options: { readonly proxyMode?: ProxyMode } = {}): "/sse" | "/mcp" {
-  return clientProtocol(transport, options) === "sse" ? "/sse" : "/mcp";
-}
+// The client-facing protocol and path rules live in a module without the schema, so the proxy (which needs
+// them, not zod) loads them cheaply; importers of this module get them here as before.
+export { clientPath, clientProtocol } from "./client_path.ts";
 
 /** Network permissions of a permission profile. */
 const NetworkPermissions = z.object({

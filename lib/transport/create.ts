@@ -2,11 +2,12 @@
  * `createProxy`: the one place a proxy is built, from a typed {@linkcode ProxyConfig} over the closed union
  * of transports (`stdio` | `sse` | `streamable-http`); {@linkcode proxyConfigOf} builds that config from a
  * RunConfig, so `thv proxy`, a workload's detached proxy and the Kubernetes proxy runner build theirs alike.
- * The rule for which path a client's URL gets is `clientPath` of lib/run_config.ts.
+ * The rule for which path a client's URL gets is `clientPath` of lib/client_path.ts.
  * @module
  */
 import type { Logger } from "../log.ts";
-import { clientPath, type ProxyMode, type RunConfig, type Transport } from "../run_config.ts";
+import { clientPath } from "../client_path.ts";
+import type { ProxyMode, RunConfig, Transport } from "../run_config.ts";
 import { createHttpProxy, type HttpProxyOptions, type HttpTransport } from "./http_proxy.ts";
 import type { StdioCommand, StdioConnector } from "./stdio_backend.ts";
 import { createStdioProxy, type StdioProxyOptions } from "./stdio_proxy.ts";
