@@ -56,6 +56,11 @@ export class ProcessUsage {
     return { peakRss: statusMiB(s, "VmHWM"), rssAnon: this.#rssAnon };
   }
 
+  /** RssAnon now, in MiB. */
+  async rssAnonNow(): Promise<number> {
+    return statusMiB(await this.#status(), "RssAnon");
+  }
+
   /** Stops sampling. */
   stop(): void {
     clearInterval(this.#sampler);

@@ -16,6 +16,7 @@
  */
 import { THV_V8_FLAGS_ARG } from "../../lib/config/mod.ts";
 import { freePort, REPO_ROOT } from "../harness/mod.ts";
+import { type Caller, holdStreams, httpSession, INIT } from "./mcp_client.ts";
 import { type MemoryFigures, ProcessUsage } from "./process_usage.ts";
 import { machineLine, ms, percentile, writeBenchSection } from "./report.ts";
 
@@ -23,60 +24,9 @@ const CALLS = Number(Deno.env.get("BENCH_CALLS") ?? "2000");
 const BASELINE = Deno.env.get("BENCH_PROXY_BASELINE");
 /** Rounds each reverse proxy is measured in when there is a baseline (they take turns). */
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? "3");
+/** Open event streams (one session and connection each) the reverse proxies hold for a memory figure. */
+const STREAMS = Number(Deno.env.get("BENCH_STREAMS") ?? "500");
 const FIXTURE = `${REPO_ROOT}tests/fixtures/mcp_fixture.ts`;
-const INIT = {
-  protocolVersion: "2025-11-25",
-  capabilities: {},
-  clientInfo: { name: "bench", version: "1" },
-};
-
-interface Caller {
-  /** One echo call; resolves when its answer arrived. */
-  call(id: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** A raw streamable-HTTP MCP session. */
-async function httpSession(url: string): Promise<Caller> {
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    accept: "application/json, text/event-stream",
-  };
-  const init = await fetch(url, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "initialize", params: INIT }),
-  });
-  const sid = init.headers.get("mcp-session-id");
-  await init.text();
-  if (!sid) throw new Error(`no session from ${url}: ${init.status}`);
-  const session = { ...headers, "mcp-session-id": sid, "mcp-protocol-version": "2025-11-25" };
-  await (await fetch(url, {
-    method: "POST",
-    headers: session,
-    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
-  })).text();
-  return {
-    async call(id) {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: session,
-        body: JSON.stringify({
-          jsonrpc: "2.0",
-          id,
-          method: "tools/call",
-          params: { name: "echo", arguments: { message: "x" } },
-        }),
-      });
-      const text = await res.text();
-      if (!text.includes("Echo: x")) throw new Error(`bad answer: ${res.status} ${text.slice(0, 200)}`);
-    },
-    async close() {
-      await (await fetch(url, { method: "DELETE", headers: session })).text().catch(() => "");
-    },
-  };
-}
-
 /** The fixture on a pipe, called directly: requests are pipelined and matched by id. */
 async function stdioDirect(): Promise<Caller & { pid: number }> {
   const child = new Deno.Command(Deno.execPath(), {
@@ -262,6 +212,8 @@ async function run(targets: Target[], rounds = 1) {
 
 console.log(`machine: ${machineLine()}`);
 const memory: Record<string, MemoryFigures> = {};
+/** RssAnon (MiB) of each reverse proxy holding {@linkcode STREAMS} open event streams. */
+const withStreams: Record<string, number> = {};
 const REVERSE = "streamable HTTP, through the proxy";
 const REVERSE_BASELINE = "streamable HTTP, through the baseline proxy";
 let baselineCommit = "";
@@ -301,6 +253,13 @@ try {
     await run(targets, BASELINE ? ROUNDS : 1);
     memory.reverse = await reverse.usage.memory();
     if (baseline) memory.baseline = await baseline.usage.memory();
+    // Then what open event streams cost: each holds its connections and their buffers.
+    for (const [name, proxy] of [["reverse", reverse], ["baseline", baseline]] as const) {
+      if (!proxy) continue;
+      const held = await holdStreams(proxy.url, STREAMS);
+      withStreams[name] = await proxy.usage.rssAnonNow();
+      await held.close();
+    }
   } finally {
     await reverse.stop();
     await baseline?.stop();
@@ -369,15 +328,27 @@ const table = [
     } |`
   ),
 ].join("\n");
-const memoryRows = [
-  ["reverse proxy (streamable HTTP)", memory.reverse!],
-  ...(memory.baseline ? [[`reverse proxy, baseline ${baselineCommit}`, memory.baseline] as const] : []),
-  ["stdio bridge", memory.stdio!],
-] as const;
+const memoryRows: Array<[string, MemoryFigures, number | undefined]> = [
+  ["reverse proxy (streamable HTTP)", memory.reverse!, withStreams.reverse],
+  ...(memory.baseline
+    ? [[`reverse proxy, baseline ${baselineCommit}`, memory.baseline, withStreams.baseline] as [
+      string,
+      MemoryFigures,
+      number | undefined,
+    ]]
+    : []),
+  ["stdio bridge", memory.stdio!, undefined],
+];
+for (const [what, m, streams] of memoryRows) {
+  const held = streams === undefined ? "" : `, RssAnon ${streams.toFixed(0)} MiB with ${STREAMS} open event streams`;
+  console.log(`${what}: peak RSS ${m.peakRss.toFixed(0)} MiB, RssAnon ${m.rssAnon.toFixed(0)} MiB under load${held}`);
+}
 const memoryTable = [
-  "| proxy | peak RSS (VmHWM) MiB | private memory (RssAnon) MiB |",
-  "| --- | --- | --- |",
-  ...memoryRows.map(([what, m]) => `| ${what} | ${m.peakRss.toFixed(0)} | ${m.rssAnon.toFixed(0)} |`),
+  `| proxy | peak RSS (VmHWM) MiB | private memory (RssAnon) MiB | RssAnon with ${STREAMS} open event streams MiB |`,
+  "| --- | --- | --- | --- |",
+  ...memoryRows.map(([what, m, streams]) =>
+    `| ${what} | ${m.peakRss.toFixed(0)} | ${m.rssAnon.toFixed(0)} | ${streams?.toFixed(0) ?? ""} |`
+  ),
 ].join("\n");
 await writeBenchSection(
   "proxy",
