@@ -10,8 +10,8 @@
  *
  * `BENCH_CALLS` sets the calls per measurement (default 2000). `BENCH_PROXY_BASELINE=<dir>` also runs the
  * reverse proxy of another checkout (say a `git worktree` of main, with its `deno install` done) the way
- * its own `thv` task does, against the same server, the two taking turns for `BENCH_ROUNDS` rounds (default
- * 3; each figure the median): old and new side by side.
+ * its own `thv` task does, against the same server: the streamable HTTP paths (direct, this proxy, that one)
+ * then take turns for `BENCH_ROUNDS` rounds (default 3; each figure the median), old and new side by side.
  * @module
  */
 import { THV_V8_FLAGS_ARG } from "../../lib/config/mod.ts";
@@ -236,10 +236,13 @@ for (let i = 0; i < 300; i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 try {
-  await run([{ config: "streamable HTTP, direct", open: () => httpSession(fixtureUrl) }]);
   const reverse = await thv(["proxy", "--target-uri", fixtureUrl]);
   await waitHealthy(new URL(reverse.url).origin);
-  const targets: Target[] = [{ config: REVERSE, open: () => httpSession(reverse.url), proxy: reverse }];
+  // Direct and through the proxies take turns too: the ratios compare measurements made under the same load.
+  const targets: Target[] = [
+    { config: "streamable HTTP, direct", open: () => httpSession(fixtureUrl) },
+    { config: REVERSE, open: () => httpSession(reverse.url), proxy: reverse },
+  ];
   let baseline: ProxyProcess | undefined;
   if (BASELINE) {
     // As the baseline's own `thv` task runs it (no V8 flags before this change).
@@ -360,7 +363,11 @@ await writeBenchSection(
     `"${BARE}" is the same client against a bare server process that answers at once: the part of the ` +
     `stdio bridge's added latency that is the HTTP hop itself. Proxies run with thv's V8 flags ` +
     `(\`${THV_V8_FLAGS_ARG}\`, decision 013); RssAnon is the highest sampled (every 50 ms) while it ran.` +
-    `${BASELINE ? ` The baseline proxy is commit ${baselineCommit}, run as its own \`thv\` task runs it.` : ""}\n\n` +
+    `${
+      BASELINE
+        ? ` The baseline proxy is commit ${baselineCommit}, run as its own \`thv\` task runs it; the streamable HTTP rows are medians of ${ROUNDS} rounds in which direct, this proxy and the baseline took turns.`
+        : ""
+    }\n\n` +
     `${table}\n\n${memoryTable}\n\n${ratios}${
       versus ? `\n\n${versus}` : ""
     }\n\nTargets (issue 4): added p50 at c=1 under 0.3 ms; throughput through the proxy at c=32 at ` +
