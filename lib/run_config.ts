@@ -19,6 +19,29 @@ export type Transport = typeof TRANSPORTS[number];
 /** Protocols the proxy can offer clients in front of a stdio server. */
 export const PROXY_MODES = ["sse", "streamable-http"] as const;
 
+/** A protocol the proxy can offer clients in front of a stdio server. */
+export type ProxyMode = typeof PROXY_MODES[number];
+
+/**
+ * The protocol MCP clients speak to a proxy: in front of a stdio server its proxy mode (streamable HTTP
+ * unless set), else the server's own transport.
+ */
+export function clientProtocol(transport: Transport, options: { readonly proxyMode?: ProxyMode } = {}): ProxyMode {
+  return transport === "stdio" ? options.proxyMode ?? "streamable-http" : transport;
+}
+
+/**
+ * The one rule for the path of the URL MCP clients get for a proxy: `/sse` where they speak legacy SSE,
+ * `/mcp` where they speak streamable HTTP. An HTTP MCP server serves the same paths by convention.
+ * @example
+ * ```ts
+ * clientPath("stdio", { proxyMode: "sse" }); // "/sse"
+ * ```
+ */
+export function clientPath(transport: Transport, options: { readonly proxyMode?: ProxyMode } = {}): "/sse" | "/mcp" {
+  return clientProtocol(transport, options) === "sse" ? "/sse" : "/mcp";
+}
+
 /** Network permissions of a permission profile. */
 const NetworkPermissions = z.object({
   mode: z.string().optional(),

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
-import { muteSocket, runThv as thv, spawnThv, startPodman } from "./harness/mod.ts";
+import { muteSocket, runThv as thv, spawnThv, startPodman, within } from "./harness/mod.ts";
 
 Deno.test("thv --version prints the version from deno.json", async () => {
   const res = await thv(["--version"]);
@@ -92,9 +92,18 @@ Deno.test("thv gives one-line errors that say what to do", async (t) => {
 Deno.test("Ctrl-C ends a short command at once, even while it waits", async () => {
   await using mute = await muteSocket();
   const child = spawnThv(["runtime", "check", "--timeout", "20000"], { TOOLHIVE_PODMAN_SOCKET: mute.path });
-  await new Promise((r) => setTimeout(r, 1500)); // it is waiting on the mute engine by now
+  // The positive sign that it waits: it has connected to the engine, which never answers, and still runs.
+  const first = await within(
+    Promise.race([mute.connected.then(() => "connected"), child.child.status.then(() => "ended")]),
+    60_000,
+    "thv runtime check to connect to the engine",
+  );
+  if (first === "ended") assert.fail(`thv ended before SIGINT: ${await child.stderr}`);
   const sent = Date.now();
   const status = await child.stop("SIGINT");
   assert.equal(status.success, false);
   assert.ok(Date.now() - sent < 2000, `it ended ${Date.now() - sent} ms after SIGINT`);
+  // Ended by the signal itself, not by an error of its own that happened to come first.
+  assert.equal(status.signal, "SIGINT", `code ${status.code}: ${await child.stderr}`);
+  assert.equal(await child.stderr, "", "nothing printed: the wait was cut, not failed");
 });

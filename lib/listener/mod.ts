@@ -1,12 +1,22 @@
 /**
- * HTTP listeners with header-read and idle deadlines, for every socket thv serves (design.md §3).
+ * The listener's old home, kept only until roles/operator imports lib/http: use lib/http/mod.ts.
  * @module
  */
+import { type Handler, type HttpListener, type HttpListenerOptions, serve } from "../http/mod.ts";
+
 export {
+  ConnectionState,
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   type HttpListener,
   type HttpListenerOptions,
-  serveHttp,
-} from "./serve.ts";
-export { ConnectionState, type Protocol } from "./framing.ts";
+  type Protocol,
+} from "../http/mod.ts";
+
+/**
+ * The old name of {@linkcode serve}.
+ * @deprecated Use `serve` from lib/http/mod.ts (same arguments); this goes with lib/listener.
+ */
+export function serveHttp(options: HttpListenerOptions, handler: Handler): HttpListener {
+  return serve(options, handler);
+}

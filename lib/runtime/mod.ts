@@ -1,5 +1,6 @@
 /**
- * Where workloads run: runtime detection. The Docker-compatible engine client is in docker/mod.ts.
+ * Where workloads run: runtime detection and the report on it. The Docker-compatible engine client is in
+ * docker/mod.ts.
  * @module
  */
 export {
@@ -13,3 +14,4 @@ export {
   type RuntimeName,
   type SocketProbe,
 } from "./detect.ts";
+export { type RuntimeReport, runtimeReport } from "./report.ts";

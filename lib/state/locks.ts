@@ -6,6 +6,7 @@
  * locked a file deleted meanwhile sees that the path no longer leads to its file, and tries again.
  * @module
  */
+import { delay, sleepUnlessAborted } from "../async/mod.ts";
 import { checkWorkloadName } from "./paths.ts";
 
 /** A held workload lock; releasing it (or disposing of it) lets the next command in. */
@@ -60,7 +61,9 @@ export async function lockWorkload(dir: string, name: string, options: LockOptio
           "try again once it has finished",
       );
     }
-    await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
+    // Cut short by Ctrl-C, the loop tries once more and then says it stopped.
+    const interval = options.intervalMs ?? 50;
+    await (options.signal ? sleepUnlessAborted(interval, options.signal) : delay(interval));
   }
 }
 

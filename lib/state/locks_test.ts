@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { delay } from "../async/mod.ts";
 import { lockWorkload, WorkloadBusyError } from "./mod.ts";
 
 const LOCKS = new URL("./locks.ts", import.meta.url).href;
@@ -84,6 +85,28 @@ Deno.test("lockWorkload serialises holders in one process, and each name has its
     await using _held = await lockWorkload(dir, "w");
     aborted.abort();
     await assert.rejects(lockWorkload(dir, "w", { signal: aborted.signal }), /Stopped while waiting .* with w/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lockWorkload stops waiting as soon as its signal aborts, not at its next try", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await using _held = await lockWorkload(dir, "w");
+    const shutdown = new AbortController();
+    const waiting = lockWorkload(dir, "w", { signal: shutdown.signal, intervalMs: 600_000 });
+    const outcome = Promise.race([
+      waiting.then(() => "locked", (e: Error) => e.message),
+      new Promise<string>((resolve) => {
+        const timer = setTimeout(() => resolve("still waiting"), 10_000);
+        void waiting.catch(() => {}).finally(() => clearTimeout(timer));
+      }),
+    ]);
+    // Most likely between two tries by now; either way the abort must end the wait at once.
+    await delay(200);
+    shutdown.abort();
+    assert.match(await outcome, /^Stopped while waiting for another thv command to finish with w$/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

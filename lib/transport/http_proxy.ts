@@ -9,11 +9,12 @@ import { lazyImport } from "../lazy_import.ts";
 import type { Client } from "../mcp/mod.ts";
 import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
-import { checkHostAndOrigin, jsonRpcError, pathAndQuery, readBodyLimited, requestHost } from "./guards.ts";
+import { pathAndQuery, readBody, requestHost } from "../http/mod.ts";
+import { guardedHandler, jsonRpcError } from "./guards.ts";
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
-import { Http1Pool, type UpstreamResponse, UpstreamTimeoutError } from "./http1/mod.ts";
+import { Http1Pool, UpstreamClosedError, type UpstreamResponse, UpstreamTimeoutError } from "./http1/mod.ts";
 
 /** The transports an HTTP MCP server can speak. */
 export type HttpTransport = "streamable-http" | "sse";
@@ -72,6 +73,10 @@ const REQUEST_DROPPED = new Set([...HOP_BY_HOP, "x-forwarded-host", "x-forwarded
 /** Default of {@linkcode HttpProxyOptions.requestTimeoutMs}: long tool calls answer JSON only at their end. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 
+/** The 502 message for a request that may have run upstream and was therefore not sent again. */
+const CLOSED_UNANSWERED = "MCP server closed the connection without answering; the request was not sent again, " +
+  "as it may have run: retry it if that is safe";
+
 /** Statuses whose responses have no body. */
 const NULL_BODY_STATUS = new Set([204, 205, 304]);
 
@@ -94,7 +99,6 @@ function timeoutResponse(body: Uint8Array | undefined, timeoutMs: number): Respo
 export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const target = new URL(options.targetUrl);
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
-  const guards = { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] };
   const sessions = new Set<string>();
   let healthClient: Client | undefined;
   let connecting: Promise<Client> | undefined;
@@ -152,9 +156,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     fields.push(["x-forwarded-proto", req.url.startsWith("https:") ? "https" : "http"]);
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (req.method !== "GET" && req.method !== "HEAD") {
-      const read = await readBodyLimited(req, maxBody);
-      if (read instanceof Response) return read;
-      body = read;
+      body = await readBody(req, { maxBytes: maxBody });
     }
     let res: UpstreamResponse;
     try {
@@ -165,6 +167,11 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       if (e instanceof UpstreamTimeoutError) {
         options.log.warn("MCP server did not answer in time", { target: target.origin, timeoutMs: requestTimeoutMs });
         return timeoutResponse(body, requestTimeoutMs);
+      }
+      if (e instanceof UpstreamClosedError) {
+        // The server is likely up (it answered on this connection before): health stays as it is.
+        options.log.warn("MCP server closed a connection without answering", { target: target.origin });
+        return jsonRpcError(502, ErrorCode.BackendUnavailable, CLOSED_UNANSWERED);
       }
       health.invalidate(); // the server is unreachable
       options.log.warn("MCP server unreachable", { target: target.origin, error: (e as Error).message });
@@ -203,14 +210,19 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     return new Response(out, { status: res.status, statusText: res.statusText, headers });
   }
 
+  const handler = guardedHandler((req) => {
+    const path = pathAndQuery(req.url);
+    if (req.method === "GET" && (path === "/health" || path.startsWith("/health?"))) return health.response();
+    return forward(req, path);
+  }, {
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+    maxBodyBytes: maxBody,
+    log: options.log,
+  });
+
   return {
-    handler(req) {
-      const refused = checkHostAndOrigin(req, guards);
-      if (refused) return Promise.resolve(refused);
-      const path = pathAndQuery(req.url);
-      if (req.method === "GET" && (path === "/health" || path.startsWith("/health?"))) return health.response();
-      return forward(req, path);
-    },
+    handler,
     sessions: () => sessions.size,
     async close() {
       upstream.close();

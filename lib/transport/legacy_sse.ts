@@ -7,7 +7,8 @@
  * @module
  */
 import type { Logger } from "../log.ts";
-import { jsonRpcError, readBodyLimited } from "./guards.ts";
+import { readBody } from "../http/mod.ts";
+import { jsonRpcError } from "./guards.ts";
 import { ErrorCode, type Message, parseMessage } from "./jsonrpc.ts";
 import type { SendResult } from "./multiplexer.ts";
 import { ByteBudget, SseStream } from "./sse_stream.ts";
@@ -78,15 +79,14 @@ export function legacySseEndpoints(target: LegacySseTarget, options: LegacySseOp
       });
     },
 
-    /** `POST /messages?session_id=<id>`: one message from the client. */
+    /** `POST /messages?session_id=<id>`: one message from the client (past the body limit: an HttpError 413). */
     async post(req: Request): Promise<Response> {
       const id = new URL(req.url).searchParams.get("session_id") ?? new URL(req.url).searchParams.get("sessionId");
       if (!id) {
         return jsonRpcError(400, ErrorCode.InvalidRequest, "Bad Request: session_id query parameter is required");
       }
       if (!streams.has(id)) return jsonRpcError(404, -32001, "Session not found: open a new stream at /sse");
-      const body = await readBodyLimited(req, options.maxBodyBytes);
-      if (body instanceof Response) return body;
+      const body = await readBody(req, { maxBytes: options.maxBodyBytes }); // past it: an HttpError 413
       const message = parseMessage(new TextDecoder().decode(body));
       if (!message) return jsonRpcError(400, ErrorCode.ParseError, "Parse error: the body is not a JSON-RPC message");
       if (target.receive(id, message) === "full") {

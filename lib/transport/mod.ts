@@ -1,9 +1,9 @@
 /**
- * The MCP proxy every role ends in (design.md §3): HTTP in front, stdio (and later SSE and streamable HTTP)
- * behind.
+ * The MCP proxy every role ends in (design.md §3): HTTP in front; stdio, legacy SSE or streamable HTTP
+ * behind. Build one with {@linkcode createProxy}.
  * @module
  */
-export { checkHostAndOrigin, jsonRpcError, readBodyLimited } from "./guards.ts";
+export { jsonRpcError } from "./guards.ts";
 export { ErrorCode, type Message, parseMessage } from "./jsonrpc.ts";
 export { Multiplexer, type MultiplexerOptions, type SessionSink } from "./multiplexer.ts";
 export {
@@ -28,3 +28,12 @@ export { type InitializeParams, PROTOCOL_VERSIONS, versionFor } from "./negotiat
 export { ReadyGate } from "./ready_gate.ts";
 export { type Forwarded, InFlight } from "./in_flight.ts";
 export { HealthCheck, type HealthProbe } from "./health.ts";
+export {
+  createProxy,
+  type HttpProxyConfig,
+  type McpProxy,
+  type ProxyConfig,
+  proxyConfigOf,
+  type ProxyConfigSources,
+  type StdioProxyConfig,
+} from "./create.ts";

@@ -90,6 +90,11 @@ export class Multiplexer {
     return this.#inFlight.size;
   }
 
+  /** The proxy's own requests (initialize, ping…) waiting for the server. */
+  get internalPending(): number {
+    return this.#internal.size;
+  }
+
   /** (Re)initializes the server: after start and after every restart. Waiting requests then go out. */
   connect(): Promise<Record<string, unknown>> {
     this.#ready.close();
@@ -108,32 +113,25 @@ export class Multiplexer {
   /** Sends `ping` to the server and resolves with the round-trip time; rejects after `timeoutMs`. */
   async ping(timeoutMs: number): Promise<number> {
     const started = performance.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const reply = this.#request("ping", {});
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer to ping within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      const m = await Promise.race([reply, timeout]);
-      if (m.error) throw new Error(m.error.message);
-      return performance.now() - started;
-    } finally {
-      clearTimeout(timer);
-    }
+    const m = await this.#request("ping", {}, timeoutMs);
+    if (m.error) throw new Error(m.error.message);
+    return performance.now() - started;
   }
 
-  /** A request of the proxy's own; never seen by a client. */
-  #request(method: string, params: Record<string, unknown>): Promise<Message> {
+  /** A request of the proxy's own, never seen by a client; with `timeoutMs`, rejected and forgotten past it. */
+  #request(method: string, params: Record<string, unknown>, timeoutMs = 0): Promise<Message> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#internal.set(id, resolve);
-      const sent = this.#o.send({ jsonrpc: "2.0", id, method, params });
-      if (sent !== "sent") {
+      const fail = (message: string) => {
+        clearTimeout(timer);
         this.#internal.delete(id);
-        reject(
-          new Error(sent === "full" ? "the MCP server is not reading its input" : "the MCP server is not running"),
-        );
-      }
+        reject(new Error(message));
+      };
+      const expire = () => fail(`no answer to ${method} within ${timeoutMs} ms`);
+      const timer = timeoutMs > 0 ? setTimeout(expire, timeoutMs) : undefined;
+      this.#internal.set(id, (m) => (clearTimeout(timer), resolve(m)));
+      const sent = this.#o.send({ jsonrpc: "2.0", id, method, params });
+      if (sent !== "sent") fail(`the MCP server is ${sent === "full" ? "not reading its input" : "not running"}`);
     });
   }
 

@@ -278,3 +278,15 @@ Deno.test("Multiplexer: when the server's input queue is full, requests get -320
   assert.equal(mux.inFlight, 0);
   assert.equal(mux.fromClient("a", { jsonrpc: "2.0", method: "notifications/x" }), "full");
 });
+
+Deno.test("Multiplexer: a ping the server never answers times out and leaves nothing pending; a late answer is dropped", async () => {
+  const { mux, toServer } = await setup();
+  await assert.rejects(mux.ping(10), /no answer to ping within 10 ms/);
+  assert.equal(mux.internalPending, 0, "the timed-out ping's resolver is gone");
+  mux.fromServer({ jsonrpc: "2.0", id: toServer.at(-1)!.id!, result: {} });
+  assert.equal(mux.internalPending, 0);
+  const answered = mux.ping(10_000);
+  mux.fromServer({ jsonrpc: "2.0", id: toServer.at(-1)!.id!, result: {} });
+  assert.ok((await answered) >= 0);
+  assert.equal(mux.internalPending, 0);
+});

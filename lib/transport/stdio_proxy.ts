@@ -13,7 +13,8 @@
  * @module
  */
 import type { Logger } from "../log.ts";
-import { checkHostAndOrigin, jsonRpcError, pathOf } from "./guards.ts";
+import { pathOf } from "../http/mod.ts";
+import { guardedHandler, jsonRpcError } from "./guards.ts";
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { legacySseEndpoints } from "./legacy_sse.ts";
@@ -92,7 +93,6 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
-  const guards = { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] };
   /** Every open session (streamable and legacy) → the unit that serves it. */
   const sessions = new Map<string, Unit>();
   const units = new Set<Unit>();
@@ -204,23 +204,28 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     for (const unit of units) unit.mux.expire(now);
   }, Math.min(options.requestTimeoutMs ?? 60_000, 1000));
 
+  const handler = guardedHandler((req) => {
+    const path = pathOf(req.url);
+    if (path === "/health" && req.method === "GET") {
+      return health.response({ isolation, sessions: sessions.size, processes: units.size });
+    }
+    if (path === "/mcp") return streamable.handle(req);
+    if (path === "/sse" && req.method === "GET") {
+      return Promise.resolve(full() ? jsonRpcError(503, ErrorCode.BackendUnavailable, capMessage) : legacy.open());
+    }
+    if (path === "/messages" && req.method === "POST") return legacy.post(req);
+    return Promise.resolve(
+      jsonRpcError(404, ErrorCode.MethodNotFound, `No endpoint ${path}: use /mcp, /sse or /health`),
+    );
+  }, {
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+    maxBodyBytes: maxBody,
+    log,
+  });
+
   return {
-    handler(req) {
-      const refused = checkHostAndOrigin(req, guards);
-      if (refused) return Promise.resolve(refused);
-      const path = pathOf(req.url);
-      if (path === "/health" && req.method === "GET") {
-        return health.response({ isolation, sessions: sessions.size, processes: units.size });
-      }
-      if (path === "/mcp") return streamable.handle(req);
-      if (path === "/sse" && req.method === "GET") {
-        return Promise.resolve(full() ? jsonRpcError(503, ErrorCode.BackendUnavailable, capMessage) : legacy.open());
-      }
-      if (path === "/messages" && req.method === "POST") return legacy.post(req);
-      return Promise.resolve(
-        jsonRpcError(404, ErrorCode.MethodNotFound, `No endpoint ${path}: use /mcp, /sse or /health`),
-      );
-    },
+    handler,
     sessions: () => sessions.size,
     serverPid: () => (shared ?? [...units][0])?.backend.pid,
     serverPids: () => [...units].map((u) => u.backend.pid).filter((p): p is number => p !== undefined),

@@ -12,7 +12,8 @@
  * @module
  */
 import type { Logger } from "../log.ts";
-import { jsonRpcError, readBodyLimited } from "./guards.ts";
+import { readBody } from "../http/mod.ts";
+import { jsonRpcError } from "./guards.ts";
 import { ErrorCode, errorResponse, type Id, isRequest, type Message } from "./jsonrpc.ts";
 import type { SendResult, SessionSink } from "./multiplexer.ts";
 import { PROTOCOL_VERSIONS } from "./negotiation.ts";
@@ -177,7 +178,7 @@ export class StreamableFrontend {
       });
   }
 
-  /** Serves one HTTP request on `/mcp`. */
+  /** Serves one HTTP request on `/mcp`; a body past `maxBodyBytes` rejects with an HttpError 413. */
   handle(req: Request): Promise<Response> {
     const sessionId = req.headers.get("mcp-session-id");
     const version = req.headers.get("mcp-protocol-version");
@@ -234,8 +235,7 @@ export class StreamableFrontend {
     if (!(req.headers.get("content-type") ?? "").includes("application/json")) {
       return jsonRpcError(415, ErrorCode.InvalidRequest, "Unsupported Media Type: send application/json");
     }
-    const body = await readBodyLimited(req, this.#o.maxBodyBytes);
-    if (body instanceof Response) return body;
+    const body = await readBody(req, { maxBytes: this.#o.maxBodyBytes }); // past it: an HttpError 413
     let parsed: unknown;
     try {
       parsed = JSON.parse(decoder.decode(body));

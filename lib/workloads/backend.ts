@@ -29,8 +29,11 @@ export type ServerPresence = "running" | "stopped" | "missing" | "n/a";
 export interface WorkloadBackend {
   /** Where it runs, for messages: `container` or `sandbox`. */
   readonly kind: "container" | "sandbox";
-  /** Makes the server ready to start (image pulled when missing, package fetched); the error says what to do. */
-  prepare(): Promise<void>;
+  /**
+   * Makes the server ready to start (image pulled when missing, package fetched); the error says what to do.
+   * `signal` (Ctrl-C) ends a package fetch at once.
+   */
+  prepare(options?: { readonly signal?: AbortSignal }): Promise<void>;
   /** A connector to the server's stdio (stdio transport). */
   stdioConnector(): StdioConnector;
   /** Starts the server listening on 127.0.0.1:`hostPort` (HTTP transports). */

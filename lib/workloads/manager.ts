@@ -96,7 +96,8 @@ async function create(config: RunConfig, deps: WorkloadDeps, options: CreateOpti
   try {
     if (options.secrets && Object.keys(options.secrets).length) await secrets.save(config.name, options.secrets);
     backend = deps.backendFor(await withSecrets(deps, config));
-    await abortable(backend.prepare(), options.signal, `preparing ${config.name}`);
+    const signal = options.signal;
+    await abortable(backend.prepare(signal ? { signal } : {}), signal, `preparing ${config.name}`);
     if ((await backend.presence()) !== "missing" && backend.kind === "container") {
       throw new WorkloadConflictError(
         `A container named ${config.name} exists already, outside thv's records: remove it, or choose another --name`,

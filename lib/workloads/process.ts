@@ -4,6 +4,7 @@
  * no more than the permission to run it (reading another process's /proc entries needs all permissions).
  * @module
  */
+import { DeadlineError, pollUntil } from "../async/mod.ts";
 
 /** What `ps` says of a process. */
 export interface ProcessInfo {
@@ -72,15 +73,24 @@ export function signalProcess(pid: number, signal: Deno.Signal): boolean {
   }
 }
 
-/** Resolves true once `alive()` turns false, polling every `intervalMs`; false when `timeoutMs` passes first. */
+/**
+ * Resolves true once `alive()` turns false, polling every `intervalMs`; false when `timeoutMs` passes first.
+ * Rejects with the signal's reason when `signal` aborts.
+ */
 export async function waitUntilGone(
   alive: () => Promise<boolean>,
-  options: { timeoutMs: number; intervalMs?: number },
+  options: { readonly timeoutMs: number; readonly intervalMs?: number; readonly signal?: AbortSignal },
 ): Promise<boolean> {
-  const deadline = Date.now() + options.timeoutMs;
-  while (await alive()) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
+  try {
+    await pollUntil(async () => !(await alive()), {
+      deadline: options.timeoutMs,
+      interval: options.intervalMs ?? 50,
+      ...(options.signal ? { signal: options.signal } : {}),
+      what: "the process to end",
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof DeadlineError) return false;
+    throw e;
   }
-  return true;
 }

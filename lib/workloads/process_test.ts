@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { processAlive, processInfo, sameStart } from "./process.ts";
+import { processAlive, processInfo, sameStart, waitUntilGone } from "./process.ts";
 
 Deno.test("processAlive tells a live process from a gone one, and a reused PID by its start time", async () => {
   const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
@@ -28,4 +28,15 @@ Deno.test("sameStart tolerates the seconds procps's start times wander by, and n
   assert.equal(sameStart("Tue Dec  1 20:37:47 2026", "Wed Dec  2 20:37:47 2026"), false);
   assert.equal(sameStart("Tue Dec  1 20:37:47 2026", "not a time"), false);
   assert.equal(sameStart("", "Tue Dec  1 20:37:47 2026"), false);
+});
+
+Deno.test("waitUntilGone: true once the process is gone, false when the time runs out, and shutdown ends it", async () => {
+  let checks = 0;
+  assert.equal(await waitUntilGone(() => Promise.resolve(++checks < 3), { timeoutMs: 10_000, intervalMs: 1 }), true);
+  assert.equal(checks, 3);
+  assert.equal(await waitUntilGone(() => Promise.resolve(true), { timeoutMs: 20, intervalMs: 5 }), false);
+  const shutdown = new AbortController();
+  const waiting = waitUntilGone(() => Promise.resolve(true), { timeoutMs: 600_000, signal: shutdown.signal });
+  shutdown.abort(new Error("shutting down"));
+  await assert.rejects(waiting, /shutting down/);
 });

@@ -6,16 +6,17 @@
  * `stopped`.
  * @module
  */
+import { DeadlineError, pollUntil } from "../async/mod.ts";
 import type { Logger } from "../log.ts";
-import type { RunConfig } from "../run_config.ts";
+import { clientPath, type RunConfig } from "../run_config.ts";
 import type { StatusStore } from "../state/mod.ts";
-import { createHttpProxy, createStdioProxy } from "../transport/mod.ts";
+import { createProxy, type McpProxy, proxyConfigOf } from "../transport/mod.ts";
 import type { WorkloadBackend } from "./backend.ts";
 import { freeLoopbackPort } from "./ports.ts";
 import { processAlive, processCommand, processInfo } from "./process.ts";
 import { proxyHealth } from "./proxy_process.ts";
 import { superviseServer } from "./supervisor.ts";
-import { type HttpListener, serveHttp } from "../listener/mod.ts";
+import { type HttpListener, requestLog, serve, withMiddleware } from "../http/mod.ts";
 
 /** What the runner needs besides the RunConfig. */
 export interface RunnerOptions {
@@ -33,12 +34,17 @@ export interface RunnerOptions {
 
 /** Polls the proxy's `/health` until it answers 200; false when `timeoutMs` passes (or `signal` aborts) first. */
 async function untilHealthy(url: string, options: { timeoutMs: number; signal: AbortSignal }): Promise<boolean> {
-  const deadline = Date.now() + options.timeoutMs;
-  while (Date.now() < deadline && !options.signal.aborted) {
-    if (await proxyHealth(url, 5000)) return true;
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    return await pollUntil(() => proxyHealth(url, 5000), {
+      deadline: options.timeoutMs,
+      signal: options.signal,
+      interval: 100,
+      what: `${url} to answer`,
+    });
+  } catch (e) {
+    if (e instanceof DeadlineError || options.signal.aborted) return false;
+    throw e;
   }
-  return false;
 }
 
 /** A running workload. */
@@ -51,8 +57,7 @@ export interface RunningWorkload {
 
 /** The path clients use for a workload's proxy. */
 export function proxyPath(config: RunConfig): string {
-  if (config.transport === "stdio") return config.proxy_mode === "sse" ? "/sse" : "/mcp";
-  return config.transport === "sse" ? "/sse" : "/mcp";
+  return clientPath(config.transport, config.proxy_mode ? { proxyMode: config.proxy_mode } : {});
 }
 
 /** The URL of a workload's proxy. */
@@ -61,15 +66,10 @@ export function proxyUrl(config: RunConfig): string {
   return `http://${host}:${config.port}${proxyPath(config)}`;
 }
 
-interface Proxy {
-  readonly handler: (req: Request) => Promise<Response>;
-  close(): Promise<void>;
-}
-
-async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Proxy> {
+async function startProxy(config: RunConfig, options: RunnerOptions): Promise<McpProxy> {
   const { backend, log } = options;
   if (config.transport === "stdio") {
-    return createStdioProxy({ command: backend.stdioConnector(), log, endpointPrefix: config.endpoint_prefix });
+    return createProxy(proxyConfigOf(config, { stdio: backend.stdioConnector() }), { log });
   }
   const hostPort = freeLoopbackPort();
   const supervised = await superviseServer(() => backend.startHttp(hostPort), {
@@ -79,16 +79,9 @@ async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Pr
         log.warn("Cannot record the restart", { error: e.message })
       ),
   });
-  const upstreamPath = config.transport === "sse" ? "/sse" : "/mcp";
-  const proxy = createHttpProxy({
-    targetUrl: `http://127.0.0.1:${hostPort}${upstreamPath}`,
-    transport: config.transport,
-    trustProxyHeaders: config.trust_proxy_headers,
-    endpointPrefix: config.endpoint_prefix,
-    log,
-  });
+  const proxy = createProxy(proxyConfigOf(config, { upstream: { port: hostPort } }), { log });
   return {
-    handler: proxy.handler,
+    ...proxy,
     async close() {
       await proxy.close();
       await supervised.stop();
@@ -155,16 +148,16 @@ export async function runWorkload(config: RunConfig, options: RunnerOptions): Pr
     status_context: "",
     restarts: 0,
   });
-  let proxy: Proxy | undefined;
+  let proxy: McpProxy | undefined;
   let server: HttpListener;
   try {
     await options.backend.prepare();
     proxy = await startProxy(config, options);
     const listening = Promise.withResolvers<void>();
     try {
-      server = serveHttp(
-        { hostname: config.host, port: config.port, signal, onListen: () => listening.resolve() },
-        proxy.handler,
+      server = serve(
+        { hostname: config.host, port: config.port, signal, log, onListen: () => listening.resolve() },
+        withMiddleware(proxy.handler, requestLog({ log })),
       );
     } catch (e) {
       throw listenError(config, e as Error);

@@ -67,13 +67,14 @@ export function sandboxBackend(config: RunConfig, options: SandboxBackendOptions
   const serverLog = () => new CappedLog(options.logFile, options.logMaxBytes ?? DEFAULT_SERVER_LOG_MAX_BYTES);
   return {
     kind: "sandbox",
-    async prepare() {
+    async prepare(how = {}) {
       if (prepared) return;
       const [pkg, abi] = await Promise.all([
         preparePackage(parseSandboxRef(config.image), {
           denoDir: options.denoDir,
           denoPath: options.denoPath,
           env: options.hostEnv,
+          ...(how.signal ? { signal: how.signal } : {}),
         }),
         options.onWarning ? landlockAbi(options.denoPath) : Promise.resolve(-1),
       ]);

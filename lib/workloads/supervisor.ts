@@ -3,6 +3,7 @@
  * stdio server (200 ms doubling to 10 s, reset once a start has held for 30 s).
  * @module
  */
+import { backoff, sleepUnlessAborted } from "../async/mod.ts";
 import type { Logger } from "../log.ts";
 import type { RunningServer } from "./backend.ts";
 
@@ -32,39 +33,30 @@ export async function superviseServer(
 ): Promise<Supervised> {
   const { log } = options;
   const initial = options.initialBackoffMs ?? 200;
+  const retry = backoff({ min: initial, max: Math.max(initial, MAX_BACKOFF_MS) });
   let current: RunningServer | undefined = await start();
-  let stopping = false;
+  // stop() aborts it: a pause between restarts ends at once, and no start follows.
+  const stopping = new AbortController();
   const stopped = Promise.withResolvers<void>();
-  let wake: (() => void) | undefined;
-  /** Waits `ms`, or less when stop() wakes it. */
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
 
   const loop = async () => {
-    let backoff = initial;
     let restarts = 0;
-    while (!stopping && current) {
+    while (!stopping.signal.aborted && current) {
       const startedAt = Date.now();
       const reason = await current.ended;
       current = undefined;
-      if (stopping) break;
-      if (Date.now() - startedAt >= STABLE_MS) backoff = initial;
-      log.warn("MCP server stopped; starting it again", { reason, backoffMs: backoff });
-      await pause(backoff);
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-      while (!stopping && !current) {
+      if (stopping.signal.aborted) break;
+      if (Date.now() - startedAt >= STABLE_MS) retry.reset();
+      const wait = retry.next();
+      log.warn("MCP server stopped; starting it again", { reason, backoffMs: wait });
+      await sleepUnlessAborted(wait, stopping.signal);
+      while (!stopping.signal.aborted && !current) {
         try {
           current = await start();
         } catch (e) {
-          log.error("Cannot start the MCP server", { error: (e as Error).message, backoffMs: backoff });
-          await pause(backoff);
-          backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+          const wait = retry.next();
+          log.error("Cannot start the MCP server", { error: (e as Error).message, backoffMs: wait });
+          await sleepUnlessAborted(wait, stopping.signal);
         }
       }
       if (current) options.onRestart?.(++restarts);
@@ -76,8 +68,7 @@ export async function superviseServer(
 
   return {
     async stop() {
-      stopping = true;
-      wake?.();
+      stopping.abort();
       await Promise.all([current?.stop(), stopped.promise]);
     },
   };

@@ -5,7 +5,7 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
-import { workloadDeps } from "./workloads.ts";
+import { openWorkloads } from "./workloads.ts";
 
 /** Builds the `export` command. */
 export function exportCommand(context: () => CliContext): CommandUnknownOpts {
@@ -15,13 +15,7 @@ export function exportCommand(context: () => CliContext): CommandUnknownOpts {
     .addOption(new Option("--format <format>", "output format").choices(["json", "k8s"] as const).default("json"))
     .action(async (name, opts) => {
       const ctx = context();
-      const [workloads, { serializeRunConfig }, deps] = await Promise.all([
-        import("../../lib/workloads/mod.ts"),
-        import("../../lib/run_config.ts"),
-        workloadDeps(ctx),
-      ]);
-      const config = await workloads.workloadConfig(name, deps);
-      const text = opts.format === "k8s" ? workloads.kubernetesYaml(config) : serializeRunConfig(config);
+      const text = await (await openWorkloads(ctx)).export(name, { format: opts.format });
       await Deno.stdout.write(new TextEncoder().encode(text));
     });
 }

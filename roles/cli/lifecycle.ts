@@ -4,7 +4,7 @@
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
-import { workloadDeps } from "./workloads.ts";
+import { openWorkloads } from "./workloads.ts";
 
 /** Builds the `start` command (and, with `--foreground`, the detached proxy itself). */
 export function startCommand(context: () => CliContext): CommandUnknownOpts {
@@ -14,14 +14,14 @@ export function startCommand(context: () => CliContext): CommandUnknownOpts {
     .option("-f, --foreground", "run the proxy in this process until Ctrl-C (what thv run starts detached)")
     .action(async (name, opts) => {
       const ctx = context();
-      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
+      const workloads = await openWorkloads(ctx);
       if (opts.foreground) {
-        const run = await workloads.runSavedWorkload(name, deps, { signal: ctx.shutdown() });
+        const run = await workloads.start(name, { foreground: ctx.shutdown() });
         ctx.print(run.url);
         await run.finished;
         return;
       }
-      const started = await workloads.startWorkload(name, deps);
+      const started = await workloads.start(name);
       ctx.print(started.started ? started.url : `${name} is running already: ${started.url}`);
       if (started.warning) console.error(`thv: ${started.warning} ${name}`);
     });
@@ -34,9 +34,8 @@ export function restartCommand(context: () => CliContext): CommandUnknownOpts {
     .argument("<name>", "workload name")
     .action(async (name) => {
       const ctx = context();
-      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
-      await workloads.stopWorkload(name, deps);
-      ctx.print((await workloads.startWorkload(name, deps)).url);
+      const workloads = await openWorkloads(ctx);
+      ctx.print((await workloads.restart(name)).url);
     });
 }
 
@@ -47,9 +46,9 @@ export function stopCommand(context: () => CliContext): CommandUnknownOpts {
     .argument("<names...>", "workload names")
     .action(async (names) => {
       const ctx = context();
-      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
+      const workloads = await openWorkloads(ctx);
       for (const name of names) {
-        ctx.print(await workloads.stopWorkload(name, deps) ? `Stopped ${name}` : `${name} was not running`);
+        ctx.print(await workloads.stop(name) ? `Stopped ${name}` : `${name} was not running`);
       }
     });
 }
@@ -61,9 +60,9 @@ export function rmCommand(context: () => CliContext): CommandUnknownOpts {
     .argument("<names...>", "workload names")
     .action(async (names) => {
       const ctx = context();
-      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
+      const workloads = await openWorkloads(ctx);
       for (const name of names) {
-        await workloads.removeWorkload(name, deps);
+        await workloads.remove(name);
         ctx.print(`Removed ${name}`);
       }
     });

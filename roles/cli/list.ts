@@ -5,7 +5,7 @@
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import type { WorkloadSummary } from "../../lib/workloads/mod.ts";
 import type { CliContext } from "./context.ts";
-import { workloadDeps } from "./workloads.ts";
+import { openWorkloads } from "./workloads.ts";
 
 /** Formats workloads as an aligned table (or one line when there are none). */
 export function formatWorkloadTable(workloads: readonly WorkloadSummary[], all: boolean): string[] {
@@ -38,8 +38,7 @@ export function listCommand(context: () => CliContext): CommandUnknownOpts {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"] as const).default("text"))
     .action(async (opts) => {
       const ctx = context();
-      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
-      const list = await workloads.listWorkloads(deps, { all: opts.all ?? false });
+      const list = await (await openWorkloads(ctx)).list({ all: opts.all ?? false });
       if (opts.format === "json") ctx.print(JSON.stringify(list));
       else formatWorkloadTable(list, opts.all ?? false).forEach((line) => ctx.print(line));
     });

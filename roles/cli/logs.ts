@@ -4,10 +4,7 @@
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
-import { newOutput } from "./log_follow.ts";
-import { workloadDeps } from "./workloads.ts";
-
-const FOLLOW_INTERVAL_MS = 300;
+import { openWorkloads } from "./workloads.ts";
 
 /** Builds the `logs` command. */
 export function logsCommand(context: () => CliContext): CommandUnknownOpts {
@@ -18,19 +15,15 @@ export function logsCommand(context: () => CliContext): CommandUnknownOpts {
     .option("-p, --proxy", "the proxy's log instead of the server's output")
     .action(async (name, opts) => {
       const ctx = context();
-      const [workloads, deps] = await Promise.all([import("../../lib/workloads/mod.ts"), workloadDeps(ctx)]);
-      const read = () => workloads.workloadLogs(name, deps, { proxy: opts.proxy ?? false });
+      const workloads = await openWorkloads(ctx);
       const out = new TextEncoder();
-      let text = await read();
-      await Deno.stdout.write(out.encode(text));
-      if (!opts.follow) return;
-      const signal = ctx.shutdown();
-      while (!signal.aborted) {
-        await new Promise((r) => setTimeout(r, FOLLOW_INTERVAL_MS));
-        const next = await read().catch(() => text);
-        const fresh = newOutput(text, next);
-        if (fresh) await Deno.stdout.write(out.encode(fresh));
-        text = next;
+      const proxy = opts.proxy ?? false;
+      if (!opts.follow) {
+        await Deno.stdout.write(out.encode(await workloads.logs(name, { proxy })));
+        return;
+      }
+      for await (const text of workloads.followLogs(name, { proxy, signal: ctx.shutdown() })) {
+        await Deno.stdout.write(out.encode(text));
       }
     });
 }

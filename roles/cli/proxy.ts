@@ -5,7 +5,14 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
-import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, serveHttp } from "../../lib/listener/mod.ts";
+import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  requestLog,
+  serve,
+  withMiddleware,
+} from "../../lib/http/mod.ts";
+import type { McpProxy } from "../../lib/transport/mod.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -33,25 +40,23 @@ function seconds(flag: string) {
   };
 }
 
-/** Serves `handler` and prints the URL; resolves when the shutdown signal has stopped the listener. */
-async function serveAndPrint(
-  context: CliContext,
-  handler: (req: Request) => Promise<Response>,
-  listen: ListenOptions & { path: string },
-): Promise<void> {
+/** Serves `proxy` and prints its URL; resolves when the shutdown signal has stopped the listener and the proxy. */
+async function serveAndPrint(context: CliContext, proxy: McpProxy, listen: ListenOptions): Promise<void> {
   const log = context.log.with({ role: "proxy" });
-  const server = serveHttp({
+  const server = serve({
     hostname: listen.host,
     port: listen.port,
     signal: context.shutdown(),
     headersTimeoutMs: listen.headersTimeoutSeconds * 1000,
     idleTimeoutMs: listen.idleTimeoutSeconds * 1000,
     onTimeout: (which) => log.debug("Closed a connection past its deadline", { deadline: which }),
-  }, handler);
+    log,
+  }, withMiddleware(proxy.handler, requestLog({ log })));
   const addr = server.addr;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
-  context.print(`http://${host}:${addr.port}${listen.path}`);
+  context.print(`http://${host}:${addr.port}${proxy.path}`);
   await server.finished;
+  await proxy.close();
 }
 
 /** `--headers-timeout-seconds`, the same on `thv proxy` and `thv proxy stdio`. */
@@ -176,22 +181,17 @@ export function proxyCommand(context: () => CliContext): Command {
       if (target.protocol !== "http:" && target.protocol !== "https:") {
         throw new TypeError(`--target-uri ${opts.targetUri} is not http or https`);
       }
-      const { createHttpProxy } = await import("../../lib/transport/mod.ts");
-      const httpProxy = createHttpProxy({
-        targetUrl: target.href,
+      const { createProxy } = await import("../../lib/transport/mod.ts");
+      const proxy = createProxy({
         transport: opts.transport,
+        targetUrl: target.href,
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
         ...(opts.endpointPrefix ? { endpointPrefix: opts.endpointPrefix } : {}),
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
         requestTimeoutMs: opts.requestTimeoutSeconds * 1000,
-        log: ctx.log.with({ role: "proxy" }),
-      });
-      await serveAndPrint(ctx, httpProxy.handler, {
-        ...opts,
-        path: opts.transport === "sse" ? "/sse" : target.pathname,
-      });
-      await httpProxy.close();
+      }, { log: ctx.log.with({ role: "proxy" }) });
+      await serveAndPrint(ctx, proxy, opts);
     });
   const stdio = proxy.command("stdio")
     .description("run a stdio MCP server and serve it over streamable HTTP at /mcp")
@@ -243,8 +243,9 @@ export function proxyCommand(context: () => CliContext): Command {
     .action(async (command, args, own) => {
       const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
       const { log } = context();
-      const { createStdioProxy } = await import("../../lib/transport/mod.ts");
-      const stdioProxy = createStdioProxy({
+      const { createProxy } = await import("../../lib/transport/mod.ts");
+      const proxy = createProxy({
+        transport: "stdio",
         command: { command, args },
         isolation: opts.isolation,
         maxProcesses: opts.maxProcesses,
@@ -256,10 +257,8 @@ export function proxyCommand(context: () => CliContext): Command {
         keepAliveMs: opts.keepAliveSeconds * 1000,
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
-        log: log.with({ role: "proxy" }),
-      });
-      await serveAndPrint(context(), stdioProxy.handler, { ...opts, path: "/mcp" });
-      await stdioProxy.close();
+      }, { log: log.with({ role: "proxy" }) });
+      await serveAndPrint(context(), proxy, opts);
     });
   return proxy;
 }

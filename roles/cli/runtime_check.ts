@@ -3,11 +3,8 @@
  * @module
  */
 import { Command, Option } from "@commander-js/extra-typings";
-import type { RuntimeChoice } from "../../lib/runtime/mod.ts";
+import { type RuntimeReport, runtimeReport } from "../../lib/runtime/mod.ts";
 import type { CliContext } from "./context.ts";
-
-/** The result printed by `thv runtime check`. */
-export type RuntimeReport = RuntimeChoice & { readonly engineVersion?: string; readonly apiVersion?: string };
 
 /** Formats a report as aligned `key: value` lines. */
 export function formatRuntimeReport(report: RuntimeReport): string[] {
@@ -34,13 +31,7 @@ export function runtimeCommand(context: () => CliContext): Command {
       if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
         throw new RangeError(`--timeout ${opts.timeout} is not a positive whole number of milliseconds`);
       }
-      const choice = runtime();
-      let report: RuntimeReport = choice;
-      if ("socketPath" in choice) {
-        const { engineVersion } = await import("../../lib/runtime/docker/mod.ts");
-        const v = await engineVersion(choice.socketPath, { timeoutMs });
-        report = { ...choice, engineVersion: v.version, apiVersion: v.apiVersion };
-      }
+      const report = await runtimeReport(runtime(), { timeoutMs });
       if (opts.format === "json") print(JSON.stringify(report));
       else formatRuntimeReport(report).forEach((line) => print(line));
     });

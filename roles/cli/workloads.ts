@@ -1,71 +1,54 @@
 /**
- * The workload dependencies every lifecycle command builds from its context: the state folders, the backend
- * a RunConfig's server runs on (loaded lazily, so commands that need no engine never load dockerode), and how
- * to start the detached proxy.
+ * The {@linkcode Workloads} facade every workload command uses, built from the command's context: the state
+ * folders and settings read from the environment once, and an event sink that prints progress and warnings
+ * to standard error. Loaded lazily, so commands that need no workload never load the engine's client.
  * @module
  */
-import type Docker from "dockerode";
-import type { RunConfig } from "../../lib/run_config.ts";
-import type { WorkloadDeps } from "../../lib/workloads/mod.ts";
+import type { WorkloadEvent, Workloads } from "../../lib/workloads/mod.ts";
 import type { CliContext } from "./context.ts";
 import { pullProgress } from "./pull_progress.ts";
 
-/** Builds the {@linkcode WorkloadDeps} of a command. */
-export async function workloadDeps(ctx: CliContext): Promise<WorkloadDeps> {
-  const [
-    { statePaths },
-    { containerBackend, parseLogMaxBytes, sandboxBackend, sandboxFiles },
-    { dockerClient },
-    { isSandboxImage },
-  ] = await Promise
-    .all([
-      import("../../lib/state/mod.ts"),
-      import("../../lib/workloads/mod.ts"),
-      import("../../lib/runtime/docker/mod.ts"),
-      import("../../lib/runtime/sandbox/mod.ts"),
-    ]);
-  const paths = statePaths(ctx.env);
-  const env = Object.fromEntries(
+/** How the CLI shows a workload event: pull progress as a bar (or lines), warnings as `thv: warning: …`. */
+export function eventPrinter(
+  options: { readonly terminal: boolean; readonly write: (text: string) => void },
+): (event: WorkloadEvent) => void {
+  const pulls = new Map<string, ReturnType<typeof pullProgress>>();
+  return (event) => {
+    if (event.kind === "warning") {
+      options.write(`thv: warning: ${event.message}\n`);
+      return;
+    }
+    let printer = pulls.get(event.image);
+    if (!printer) pulls.set(event.image, printer = pullProgress(event.image, options));
+    printer(event.progress);
+  };
+}
+
+/** Builds the {@linkcode Workloads} of a command. */
+export async function openWorkloads(ctx: CliContext): Promise<Workloads> {
+  const [{ statePaths }, { createWorkloads, parseLogMaxBytes, workloadsConfig }] = await Promise.all([
+    import("../../lib/state/mod.ts"),
+    import("../../lib/workloads/mod.ts"),
+  ]);
+  const hostEnv = Object.fromEntries(
     Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
-  let docker: Docker | undefined;
-  const engine = () => {
-    const choice = ctx.runtime();
-    if (!("socketPath" in choice)) return undefined;
-    return docker ??= dockerClient(choice.socketPath);
+  // Written at once, in order with the lines console.error writes (warnings, then the URL or the error).
+  const stderr = (text: string) => {
+    const bytes = new TextEncoder().encode(text);
+    for (let done = 0; done < bytes.length;) done += Deno.stderr.writeSync(bytes.subarray(done));
   };
-  const backendFor = (config: RunConfig) => {
-    if (isSandboxImage(config.image)) {
-      return sandboxBackend(config, {
-        denoDir: `${paths.cache}/deno`,
-        ...sandboxFiles(paths, config.name),
-        logMaxBytes: parseLogMaxBytes(ctx.env.THV_SERVER_LOG_MAX_BYTES),
-        // From source, thv runs on the Deno that runs the server; a compiled thv needs one on PATH (or THV_DENO).
-        denoPath: ctx.env.THV_DENO ?? (ctx.self.length > 1 ? ctx.self[0]! : "deno"),
-        hostEnv: env,
-        onWarning: (message) => console.error(`thv: warning: ${message}`),
-      });
-    }
-    const choice = ctx.runtime();
-    if (!("socketPath" in choice)) {
-      throw new Error(
-        choice.runtime === "kubernetes"
-          ? "thv runs workloads on Podman or Docker: inside a cluster, use an MCPServer resource"
-          : "No container engine found: start Podman or Docker, or point TOOLHIVE_PODMAN_SOCKET at its socket",
-      );
-    }
-    const write = (text: string) => void Deno.stderr.write(new TextEncoder().encode(text));
-    return containerBackend(config, engine()!, {
-      onPull: pullProgress(config.image, { terminal: ctx.stderrIsTerminal, write }),
-    });
-  };
-  return {
-    paths,
-    backendFor,
-    engine,
-    self: ctx.self,
-    flags: [...ctx.passFlags, "--log-format", "text"],
-    env,
+  return createWorkloads(workloadsConfig({
+    paths: statePaths(ctx.env),
+    runtime: ctx.runtime,
     log: ctx.log,
-  };
+    hostEnv,
+    self: ctx.self,
+    proxyFlags: [...ctx.passFlags, "--log-format", "text"],
+    // From source, thv runs on the Deno that runs the server; a compiled thv needs one on PATH (or THV_DENO).
+    denoPath: ctx.env.THV_DENO ?? (ctx.self.length > 1 ? ctx.self[0]! : "deno"),
+    serverLogMaxBytes: () => parseLogMaxBytes(ctx.env.THV_SERVER_LOG_MAX_BYTES),
+    cwd: Deno.cwd(),
+    onEvent: eventPrinter({ terminal: ctx.stderrIsTerminal, write: stderr }),
+  }));
 }

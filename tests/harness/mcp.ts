@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "../../lib/mcp/mod.ts";
 import { createLogger } from "../../lib/log.ts";
-import { serveHttp } from "../../lib/listener/mod.ts";
+import { serve } from "../../lib/http/mod.ts";
 import {
   createHttpProxy,
   createStdioProxy,
@@ -40,7 +40,7 @@ export const EVERYTHING_STDIO: StdioCommand = {
 function serveOnFreePort(handler: (req: Request) => Promise<Response>, close: () => Promise<void>) {
   const abort = new AbortController();
   // The listener thv serves proxies on, deadlines included.
-  const server = serveHttp({ hostname: "127.0.0.1", port: 0, signal: abort.signal }, handler);
+  const server = serve({ hostname: "127.0.0.1", port: 0, signal: abort.signal }, handler);
   const { port } = server.addr;
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= (async () => {

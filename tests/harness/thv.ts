@@ -96,17 +96,25 @@ export function spawnThv(args: readonly string[], env: Record<string, string> = 
   };
 }
 
-/** A unix socket that accepts connections and never answers: an engine that hangs. */
-export async function muteSocket(): Promise<{ path: string } & AsyncDisposable> {
+/**
+ * A unix socket that accepts connections and never answers: an engine that hangs. `connected` resolves once
+ * a client has connected (the positive sign that it now waits for an answer).
+ */
+export async function muteSocket(): Promise<{ path: string; connected: Promise<void> } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "thv-mute-" });
   const path = `${dir}/mute.sock`;
   const listener = Deno.listen({ transport: "unix", path });
   const held: Deno.Conn[] = [];
+  const connected = Promise.withResolvers<void>();
   const accepting = (async () => {
-    for await (const conn of listener) held.push(conn);
+    for await (const conn of listener) {
+      held.push(conn);
+      connected.resolve();
+    }
   })();
   return {
     path,
+    connected: connected.promise,
     async [Symbol.asyncDispose]() {
       listener.close();
       await accepting.catch(() => {});

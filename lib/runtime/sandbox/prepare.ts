@@ -4,6 +4,7 @@
  * process later runs from the cache alone (`--cached-only`).
  * @module
  */
+import { delay, sleepUnlessAborted } from "../../async/mod.ts";
 import { packageBin, resolvedNpmPackage } from "./package_info.ts";
 import { npmSpecifier, type SandboxRef } from "./ref.ts";
 
@@ -51,7 +52,9 @@ export async function preparePackage(ref: SandboxRef, options: PrepareOptions): 
     return await fetchNpmPackage(ref, options);
   } catch (e) {
     if (!/^Cannot reach the npm registry/.test((e as Error).message) || options.signal?.aborted) throw e;
-    await new Promise((r) => setTimeout(r, 1000));
+    // Shutdown during the pause ends it with the registry's error rather than a second try.
+    const waited = options.signal ? await sleepUnlessAborted(1000, options.signal) : (await delay(1000), true);
+    if (!waited) throw e;
     return await fetchNpmPackage(ref, options);
   }
 }

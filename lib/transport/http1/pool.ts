@@ -3,7 +3,8 @@
  * in a pool, one write per request, and a response whose body is handed over whole when it came with the
  * head, or else streamed as it arrives (never buffered). Bytes pass through unchanged: no decompression,
  * no redirects. A request that finds its kept-alive connection closed by the server before any answer
- * is sent again once, on a new connection.
+ * is sent again on a new connection only when that is safe (a GET, HEAD, OPTIONS or body-less request);
+ * one with a body, which may have run upstream, fails with an {@linkcode UpstreamClosedError} instead.
  * @module
  */
 import { concatBytes } from "../bytes.ts";
@@ -40,6 +41,17 @@ export interface Http1PoolOptions {
 export class UpstreamTimeoutError extends Error {
   override name = "UpstreamTimeoutError";
 }
+
+/**
+ * A kept-alive connection closed before any answer to a request that is not safe to send again (a POST with
+ * a body: a `tools/call` may have run upstream), so it was not sent again.
+ */
+export class UpstreamClosedError extends Error {
+  override name = "UpstreamClosedError";
+}
+
+/** Methods that change nothing upstream (RFC 9110 §9.2.1), so a request may be sent again. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
 /** Keep-alive HTTP/1.1 connections to one origin. */
 export class Http1Pool {
@@ -79,7 +91,9 @@ export class Http1Pool {
    * Sends one request: `target` is the path and query, `fields` the header fields to send besides `host`
    * and `content-length` (already free of hop-by-hop fields). Rejects when the server cannot be reached
    * or its answer is malformed, and with an {@linkcode UpstreamTimeoutError} when its answer does not start
-   * in time (the request is not sent again: the server may be working on it).
+   * in time (the request is not sent again: the server may be working on it), or with an
+   * {@linkcode UpstreamClosedError} when a kept-alive connection closed unanswered under a request that is
+   * not safe to send again.
    */
   async request(
     method: string,
@@ -97,8 +111,16 @@ export class Http1Pool {
         this.#discard(c);
         if (e instanceof UpstreamTimeoutError) throw e;
         // A kept-alive connection the server closed just before or as the request went out: the server
-        // never answered, so the request goes again on another connection.
-        if (c.reused && c.received === 0 && !this.#closed) continue;
+        // never answered. A request safe to replay goes again on another connection; any other may have
+        // reached the server and run there (a tool call), so the caller is told instead.
+        if (c.reused && c.received === 0 && !this.#closed) {
+          if (SAFE_METHODS.has(method) || !body?.byteLength) continue;
+          throw new UpstreamClosedError(
+            `Upstream closed a kept-alive connection without answering ${method} ${target}; it was not sent ` +
+              "again, as it may have run: retry it if that is safe",
+            { cause: e },
+          );
+        }
         throw e;
       }
     }

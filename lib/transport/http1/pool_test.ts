@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createCa, issueCert } from "../../../tests/harness/pki.ts";
-import { Http1Pool, type UpstreamResponse } from "./pool.ts";
+import { Http1Pool, UpstreamClosedError, type UpstreamResponse } from "./pool.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -230,6 +230,30 @@ Deno.test("Http1Pool sends a request again when its kept-alive connection closes
     assert.equal(await bodyText(await pool.request("GET", "/", [])), "0");
     assert.equal(await bodyText(await pool.request("GET", "/", [])), "1");
     assert.equal(server.accepted(), 2);
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("Http1Pool does not send a POST again when its kept-alive connection closes unanswered: it may have run", async () => {
+  const received: string[] = [];
+  await using server = rawServer(async (conn, requests, index) => {
+    await requests.next();
+    await write(conn, `HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\n${index}`);
+    const call = await requests.next(); // the tools/call arrives, and the connection closes unanswered
+    if (call) received.push(call.body);
+  });
+  const pool = new Http1Pool(server.url);
+  try {
+    assert.equal(await bodyText(await pool.request("GET", "/", [])), "0");
+    const call = JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "charge" } });
+    await assert.rejects(
+      pool.request("POST", "/mcp", [["content-type", "application/json"]], encoder.encode(call)),
+      (e) => e instanceof UpstreamClosedError && /not sent again/.test(e.message),
+    );
+    assert.deepEqual(received, [call], "the server saw the call once");
+    assert.equal(server.accepted(), 1, "no second connection carried it again");
+    assert.equal(await bodyText(await pool.request("GET", "/", [])), "1", "the pool goes on with a new connection");
   } finally {
     pool.close();
   }

@@ -1,19 +1,23 @@
 /**
- * An HTTP listener with the deadlines `Deno.serve` lacks: Deno 2.9 never times out a request head that does
- * not finish (slowloris) nor an idle keep-alive connection, and it takes no listener of ours. So the public
- * socket is ours: each connection is relayed, byte for byte, to a `Deno.serve` on a private loopback port,
+ * `serve`: the one HTTP listener of thv, behind every socket it serves (the proxies, the operator's health
+ * port), with the error boundary ({@linkcode errorBoundary}) around its handler and the deadlines
+ * `Deno.serve` lacks: Deno 2.9 never times out a request head that does not finish (slowloris) nor an idle
+ * keep-alive connection, and it takes no listener of ours. So the public socket is ours: each connection is relayed, byte for byte, to a `Deno.serve` on a private loopback port,
  * and {@linkcode ConnectionState} follows the messages as they pass to know which deadline applies.
  * HTTP/1.1 and HTTP/2 with prior knowledge both pass (the server behind detects which).
  * @module
  */
+import { createLogger, type Logger } from "../log.ts";
+import type { HttpError } from "./error.ts";
 import { ConnectionState } from "./framing.ts";
+import { errorBoundary, type Handler } from "./middleware.ts";
 
 /** Default {@linkcode HttpListenerOptions.headersTimeoutMs}. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 /** Default {@linkcode HttpListenerOptions.idleTimeoutMs}. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-/** Options of {@linkcode serveHttp}. */
+/** Options of {@linkcode serve}. */
 export interface HttpListenerOptions {
   /** Address to listen on. */
   readonly hostname: string;
@@ -42,6 +46,13 @@ export interface HttpListenerOptions {
    * always the TCP port.
    */
   readonly backend?: "unix" | "tcp";
+  /** Where the error boundary logs unexpected errors (default: text on standard error). */
+  readonly log?: Logger;
+  /**
+   * The error boundary's rendering: an {@linkcode HttpError} thrown by the handler, or the bare 500 that
+   * stands for any other error, into the response (default: `error.toResponse()`).
+   */
+  readonly onError?: (error: HttpError, req: Request) => Response | Promise<Response>;
 }
 
 /** A running listener. */
@@ -60,15 +71,15 @@ const SMALL_BUFFER_BYTES = 4 * 1024;
 const LARGE_BUFFER_BYTES = 64 * 1024;
 
 /**
- * Serves `handler` on `options.hostname:port` with header and idle deadlines. Throws when it cannot listen.
+ * Serves `handler`, inside the error boundary, on `options.hostname:port` with header and idle deadlines.
+ * Throws when it cannot listen.
  * Behind the unix-socket relay, HTTP/1 requests reach the handler with an `http+unix://<host>/<path>` URL
  * (HTTP/2 ones with `http://`): read the path and query from `req.url`, the authority from the Host field,
  * never `new URL(req.url).origin` (which is `"null"` for that scheme).
  */
-export function serveHttp(
-  options: HttpListenerOptions,
-  handler: (req: Request) => Response | Promise<Response>,
-): HttpListener {
+export function serve(options: HttpListenerOptions, handler: Handler): HttpListener {
+  const log = options.log ?? createLogger({ format: "text", level: "warn" });
+  handler = errorBoundary({ log, ...(options.onError ? { onError: options.onError } : {}) })(handler);
   const headersMs = (options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS) || Infinity;
   const idleMs = (options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS) || Infinity;
   if (headersMs === Infinity && idleMs === Infinity) return serveWithoutDeadlines(options, handler);
@@ -204,10 +215,7 @@ export function serveHttp(
 }
 
 /** Plain `Deno.serve` on the public address: no deadlines, no relay. */
-function serveWithoutDeadlines(
-  options: HttpListenerOptions,
-  handler: (req: Request) => Response | Promise<Response>,
-): HttpListener {
+function serveWithoutDeadlines(options: HttpListenerOptions, handler: Handler): HttpListener {
   const server = Deno.serve({
     hostname: options.hostname,
     port: options.port,
@@ -223,7 +231,7 @@ function serveWithoutDeadlines(
 /** The `Deno.serve` behind the relay, and how to reach it. */
 function serveBackend(
   signal: AbortSignal,
-  handler: (req: Request) => Response | Promise<Response>,
+  handler: Handler,
   kind: "unix" | "tcp",
 ): { server: Deno.HttpServer; connect: () => Promise<Deno.Conn>; cleanUp: () => Promise<void> } {
   if (kind === "unix") {
