@@ -22,9 +22,9 @@ export interface LazyCommand {
  */
 export function commandsToBuild(
   program: CommandUnknownOpts,
-  argv: readonly string[],
-  table: readonly LazyCommand[],
+  options: { readonly argv: readonly string[]; readonly table: readonly LazyCommand[] },
 ): readonly LazyCommand[] {
+  const { argv, table } = options;
   const takesValue = new Set<string>();
   const flags = new Set<string>();
   let version: readonly string[] = [];
@@ -43,7 +43,8 @@ export function commandsToBuild(
       i++;
       continue;
     }
-    if (arg.startsWith("--") && takesValue.has(arg.slice(0, arg.indexOf("=")))) continue;
+    const eq = arg.indexOf("=");
+    if (arg.startsWith("--") && eq > 0 && takesValue.has(arg.slice(0, eq))) continue; // --log-format=json
     if (arg.startsWith("-")) break; // help, `--`, an unknown option: commander may print anything
     const named = table.find((entry) => entry.names.includes(arg));
     return named ? [named] : table; // an unknown command is answered with the names of all of them
@@ -54,8 +55,8 @@ export function commandsToBuild(
 /** Builds the commands `argv` needs (see {@linkcode commandsToBuild}) and adds them to `program`, in table order. */
 export async function addCommandsFor(
   program: CommandUnknownOpts,
-  options: { argv: readonly string[]; table: readonly LazyCommand[] },
+  options: { readonly argv: readonly string[]; readonly table: readonly LazyCommand[] },
 ): Promise<void> {
-  const needed = commandsToBuild(program, options.argv, options.table);
+  const needed = commandsToBuild(program, options);
   for (const command of await Promise.all(needed.map((entry) => entry.build()))) program.addCommand(command);
 }

@@ -47,7 +47,7 @@ Deno.test("commandsToBuild picks no command for --version, the one named, or all
     [["--log-format"], ["run", "list", "registry", "stop"]],
   ];
   for (const [argv, expected] of cases) {
-    const picked = commandsToBuild(program([]), argv, table([], [])).map((entry) => entry.names[0]);
+    const picked = commandsToBuild(program([]), { argv, table: table([], []) }).map((entry) => entry.names[0]);
     assert.deepEqual(picked, expected, `thv ${argv.join(" ")}`);
   }
 });

@@ -9,7 +9,7 @@ import type { CliContext } from "./context.ts";
 import type { LazyCommand } from "./lazy_commands.ts";
 
 export type { CliContext } from "./context.ts";
-export { addCommandsFor, commandsToBuild, type LazyCommand } from "./lazy_commands.ts";
+export { addCommandsFor, type LazyCommand } from "./lazy_commands.ts";
 export { oneLineParseErrors, UsageError } from "./usage_errors.ts";
 
 /** The CLI's top-level commands, to be added to the `thv` program, in the order `thv --help` lists them. */
