@@ -6,9 +6,9 @@
  * @module
  */
 import { z } from "zod";
+import { migrateRunConfig, RUN_CONFIG_SCHEMA_VERSION } from "./run_config_version.ts";
 
-/** The schema version written into every RunConfig. */
-export const RUN_CONFIG_SCHEMA_VERSION = "v0.1.0";
+export { migrateRunConfig, RUN_CONFIG_SCHEMA_VERSION } from "./run_config_version.ts";
 
 /** Transports an MCP server can speak. */
 export const TRANSPORTS = ["stdio", "sse", "streamable-http"] as const;
@@ -99,13 +99,25 @@ export const RunConfig = z.object({
 /** A RunConfig after defaults. */
 export type RunConfig = z.output<typeof RunConfig>;
 
-/** Reads a RunConfig from JSON text; the error names the first bad field and the source. */
+/**
+ * Reads a RunConfig from JSON text, migrating an older schema version (see run_config_version.ts); the error
+ * names the first bad field and the source, or says to upgrade thv for a newer schema version.
+ */
 export function parseRunConfig(text: string, source: string): RunConfig {
+  return readRunConfig(text, source).config;
+}
+
+/** Like {@linkcode parseRunConfig}, and also returns what migrating an older schema version changed. */
+export function readRunConfig(text: string, source: string): { config: RunConfig; migrated: string[] } {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
     throw new SyntaxError(`RunConfig ${source} is not JSON: ${(e as Error).message}`, { cause: e });
+  }
+  let migrated: string[] = [];
+  if (data && typeof data === "object" && !Array.isArray(data)) {
+    ({ data, changes: migrated } = migrateRunConfig(data as Record<string, unknown>, source));
   }
   const parsed = RunConfig.safeParse(data);
   if (!parsed.success) {
@@ -113,7 +125,7 @@ export function parseRunConfig(text: string, source: string): RunConfig {
     const field = issue.path.join(".") || "(root)";
     throw new TypeError(`RunConfig ${source}: field ${field}: ${issue.message}`, { cause: parsed.error });
   }
-  return parsed.data;
+  return { config: parsed.data, migrated };
 }
 
 /** Serializes a RunConfig with sorted keys, so equal configs give equal text (and checksums). */

@@ -2,10 +2,11 @@
  * Reading a RunConfig that comes from outside thv (`thv run --from-config`, often written by ToolHive), fail
  * closed (decision 010): a key that guards access and that thv does not enforce yet refuses the file, since
  * the server would otherwise serve without it; a key that guards nothing and is not applied is reported, so
- * the caller can warn. {@linkcode parseRunConfig} alone drops unknown keys without a word.
+ * the caller can warn, and so is what migrating an older schema version changed. `parseRunConfig` alone drops
+ * unknown keys without a word.
  * @module
  */
-import { parseRunConfig, type RunConfig, RunConfig as RunConfigSchema } from "./run_config.ts";
+import { readRunConfig, type RunConfig, RunConfig as RunConfigSchema } from "./run_config.ts";
 
 /** ToolHive RunConfig keys that guard access, which thv does not enforce yet, with what each asks for. */
 export const UNENFORCED_RUN_CONFIG_KEYS: Readonly<Record<string, string>> = {
@@ -33,10 +34,12 @@ const NOT_APPLIED_LOCALLY = ["target_host", "scaling_config"] as const;
 
 /** What an imported RunConfig holds that thv does not apply. */
 export interface ImportedRunConfig {
-  /** The RunConfig, as {@linkcode parseRunConfig} reads it. */
+  /** The RunConfig, as {@linkcode readRunConfig} reads it. */
   readonly config: RunConfig;
   /** Keys with a value that thv ignores; none of them guards access. */
   readonly ignored: readonly string[];
+  /** What migrating an older schema version changed, one line each; empty for a current RunConfig. */
+  readonly migrated: readonly string[];
 }
 
 /** Whether a key's value asks for anything: null, false, "" and empty lists or objects do not. */
@@ -52,7 +55,7 @@ function hasValue(value: unknown): boolean {
  * enforce (and `audit_config` when it enables audit); returns the other keys it ignores.
  */
 export function parseImportedRunConfig(text: string, source: string): ImportedRunConfig {
-  const config = parseRunConfig(text, source); // the JSON and the known fields are checked first
+  const { config, migrated } = readRunConfig(text, source); // the JSON, version and known fields come first
   const data = JSON.parse(text) as Record<string, unknown>;
   const refused = Object.keys(data).filter((k) => k in UNENFORCED_RUN_CONFIG_KEYS && hasValue(data[k]));
   if (config.audit_config?.enabled) refused.push("audit_config");
@@ -68,5 +71,5 @@ export function parseImportedRunConfig(text: string, source: string): ImportedRu
   const ignored = Object.keys(data).filter((k) =>
     hasValue(data[k]) && (!known.has(k) || (NOT_APPLIED_LOCALLY as readonly string[]).includes(k))
   );
-  return { config, ignored: ignored.sort() };
+  return { config, ignored: ignored.sort(), migrated };
 }

@@ -53,3 +53,18 @@ Deno.test("parseImportedRunConfig lets empty guarding keys and audit off through
   assert.equal(config.name, "fetch");
   assert.deepEqual(ignored, ["isolate_network", "target_host", "telemetry_config"]);
 });
+
+Deno.test("parseImportedRunConfig migrates an unversioned RunConfig and says what changed", () => {
+  const { schema_version: _, ...unversioned } = minimal;
+  const { config, migrated } = parseImportedRunConfig(JSON.stringify(unversioned), "old.json");
+  assert.equal(config.schema_version, RUN_CONFIG_SCHEMA_VERSION);
+  assert.deepEqual(migrated, ["schema_version: none → v0.1.0 (the older shape has the same keys)"]);
+  assert.deepEqual(parseImportedRunConfig(text({}), "new.json").migrated, []);
+});
+
+Deno.test("parseImportedRunConfig refuses a newer schema_version: upgrade thv", () => {
+  assert.throws(() => parseImportedRunConfig(text({ schema_version: "v0.3.0" }), '"x"'), {
+    name: "RangeError",
+    message: 'RunConfig "x" has schema_version v0.3.0, newer than this thv reads (v0.1.0): upgrade thv',
+  });
+});

@@ -150,6 +150,15 @@ Deno.test("Workloads.plan resolves registry names, profiles, RunConfig files and
     assert.equal(imported.config.name, "imported");
     assert.deepEqual(imported.config.env_vars, { B: "2", C: "3" });
     assert.deepEqual(imported.ignoredKeys, ["foo"]);
+    assert.deepEqual(imported.migrated, []);
+    await Deno.writeTextFile(
+      `${dir}/old.json`,
+      JSON.stringify({ name: "old", image: "localhost/imp:1", transport: "stdio", port: 8080 }),
+    );
+    const old = await workloads.plan({ fromConfig: `${dir}/old.json` });
+    assert.equal(old.config.schema_version, "v0.1.0");
+    assert.match(old.migrated.join("\n"), /schema_version: none → v0\.1\.0/);
+    await Deno.remove(`${dir}/old.json`);
 
     assert.equal(backends.servers.size, 0, "planning asks no backend");
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["env", "profile.json", "run.json"]);

@@ -48,6 +48,8 @@ export interface PlanRequest {
 export interface Plan extends PlannedRun {
   /** Keys of `fromConfig` that thv reads past without applying them. */
   readonly ignoredKeys: readonly string[];
+  /** What reading an older `schema_version` of `fromConfig` changed, one line each. */
+  readonly migrated: readonly string[];
 }
 
 /**
@@ -115,5 +117,5 @@ export async function planWorkload(
     volumes: request.volumes ?? [],
     ...(profile ? { profile } : {}),
   });
-  return { ...planned, ignoredKeys: imported?.ignored ?? [] };
+  return { ...planned, ignoredKeys: imported?.ignored ?? [], migrated: imported?.migrated ?? [] };
 }

@@ -6,7 +6,7 @@
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
-import { exposedHostWarning, ignoredKeysWarning } from "./run_warnings.ts";
+import { exposedHostWarning, ignoredKeysWarning, migratedNotice } from "./run_warnings.ts";
 import { openWorkloads } from "./workloads.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -88,6 +88,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       const { config } = plan;
       for (
         const warning of [
+          opts.fromConfig && migratedNotice(opts.fromConfig, plan.migrated),
           opts.fromConfig && ignoredKeysWarning(opts.fromConfig, plan.ignoredKeys),
           exposedHostWarning(config.name, config.host),
         ]

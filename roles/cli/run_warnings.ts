@@ -28,3 +28,9 @@ export function ignoredKeysWarning(source: string, keys: readonly string[]): str
       keys.length > 1 ? "them" : "it"
     } from the file to silence this`;
 }
+
+/** The notice for a RunConfig of an older schema version, read as the current one: what changed. */
+export function migratedNotice(source: string, changes: readonly string[]): string | undefined {
+  if (changes.length === 0) return undefined;
+  return `thv: RunConfig ${source} has an older schema, read as the current one: ${changes.join("; ")}`;
+}

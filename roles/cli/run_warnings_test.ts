@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { exposedHostWarning, ignoredKeysWarning, isLoopbackHost } from "./run_warnings.ts";
+import { exposedHostWarning, ignoredKeysWarning, isLoopbackHost, migratedNotice } from "./run_warnings.ts";
 
 Deno.test("isLoopbackHost: loopback addresses and names only", () => {
   for (
@@ -41,5 +41,14 @@ Deno.test("ignoredKeysWarning names the keys, or says nothing", () => {
   assert.match(
     ignoredKeysWarning("a.json", ["a", "b"])!,
     /: a, b are not applied by thv yet, so the server runs without them: remove them/,
+  );
+});
+
+Deno.test("migratedNotice says what reading an older RunConfig changed, or says nothing", () => {
+  assert.equal(migratedNotice("a.json", []), undefined);
+  assert.equal(
+    migratedNotice("a.json", ["schema_version: none → v0.1.0 (the older shape has the same keys)"]),
+    "thv: RunConfig a.json has an older schema, read as the current one: schema_version: none → v0.1.0 " +
+      "(the older shape has the same keys)",
   );
 });
