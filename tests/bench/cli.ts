@@ -8,7 +8,7 @@
  * start-up aims of docs/decisions/014-start-up.md.
  *
  * - `BENCH_RUNS` scales the repetitions (default 1 = the standard counts).
- * - `BENCH_BASELINE=<git ref>` measures that commit too (from a temporary worktree), each repetition of the
+ * - `BENCH_BASELINE_REF=<git ref>` measures that commit too (from a temporary worktree), each repetition of the
  *   two taken in turn, so both meet the same load on a shared machine: a before/after in one run.
  * - `THV_BIN=<path>` measures a compiled thv (`deno task compile`) too.
  * @module
@@ -19,7 +19,7 @@ import { connectClient, everythingImage, REPO_ROOT, startPodman, type ThvResult 
 import { machineLine, summarize, SUMMARY_HEADER, summaryRow, writeBenchSection } from "./report.ts";
 
 const scale = Math.max(1, Number(Deno.env.get("BENCH_RUNS") ?? "1"));
-const baselineRef = Deno.env.get("BENCH_BASELINE");
+const baselineRef = Deno.env.get("BENCH_BASELINE_REF");
 const binary = Deno.env.get("THV_BIN");
 const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
 
