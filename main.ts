@@ -1,6 +1,7 @@
 /**
  * thv: one program for every role. Parses argv and the environment once, builds the global configuration
- * and logger, and hands them to the role that the subcommand names.
+ * and logger, and hands them to the role that the subcommand names. Only the command that argv names is
+ * loaded (docs/decisions/014-start-up.md): `thv --version` imports no command at all.
  * @module
  */
 import "./lib/node_compat.ts";
@@ -13,14 +14,18 @@ import {
   operatorSettings,
   selfCommand,
 } from "./lib/config/mod.ts";
+import { lazyImport } from "./lib/lazy_import.ts";
 import { createLogger } from "./lib/log.ts";
 import { denoSocketProbe, detectRuntime, type RuntimeChoice } from "./lib/runtime/mod.ts";
-import { cliCommands, type CliContext, oneLineParseErrors } from "./roles/cli/mod.ts";
-import { operatorCommand } from "./roles/operator/mod.ts";
+import { addCommandsFor, cliCommands, type CliContext, oneLineParseErrors } from "./roles/cli/mod.ts";
 
-/** Builds the `thv` program; `facts` stands for the process so tests can run it without one. */
-export function thvProgram(
+/**
+ * Builds the `thv` program with the commands `facts.argv` needs; `facts` stands for the process so tests can
+ * run it without one.
+ */
+export async function thvProgram(
   facts: {
+    argv: readonly string[];
     env: Record<string, string | undefined>;
     stderrIsTerminal: boolean;
     shutdown: () => AbortSignal;
@@ -55,12 +60,17 @@ export function thvProgram(
     };
     return cached;
   };
-  for (const command of cliCommands(context)) program.addCommand(command);
-  program.addCommand(operatorCommand(() => ({
-    settings: operatorSettings(facts.env, { runnerImage: `thv:${denoJson.version}` }),
-    log: context().log,
-    shutdown: facts.shutdown(),
-  })));
+  const operator = async () =>
+    (await lazyImport<typeof import("./roles/operator/mod.ts")>(new URL("./roles/operator/mod.ts", import.meta.url)))
+      .operatorCommand(() => ({
+        settings: operatorSettings(facts.env, { runnerImage: `thv:${denoJson.version}` }),
+        log: context().log,
+        shutdown: facts.shutdown(),
+      }));
+  await addCommandsFor(program, {
+    argv: facts.argv,
+    table: [...cliCommands(context), { names: ["operator"], build: operator }],
+  });
   oneLineParseErrors(program); // every parse error is one line: thv: <what>: <what to do>
   return { program, context };
 }
@@ -79,7 +89,8 @@ async function main(): Promise<number> {
     }
     return shutdown.signal;
   };
-  const { program, context } = thvProgram({
+  const { program, context } = await thvProgram({
+    argv: Deno.args,
     env: Deno.env.toObject(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
     shutdown: shutdownSignal,

@@ -9,9 +9,12 @@ if [ -n "${DENORT_BIN:-}" ] && [ ! -x "$DENORT_BIN" ]; then
   exit 1
 fi
 mkdir -p dist
+# The modules thv loads with lazyImport are out of the graph deno compile follows: include them by name.
+includes=()
+while read -r module; do includes+=(--include "$module"); done < <(deno run --allow-read scripts/lazy_modules.ts)
 # --v8-flags is baked into the binary: the V8 flags of lib/config/self.ts (THV_V8_FLAGS, decision 013).
 if ! deno compile --frozen --allow-env --allow-read --allow-write --allow-net --allow-sys --allow-run \
-  --v8-flags=--max-semi-space-size=4 --output dist/thv main.ts; then
+  --v8-flags=--max-semi-space-size=4 "${includes[@]}" --output dist/thv main.ts; then
   echo "compile: deno compile failed; without DENORT_BIN it must download denort from Deno's site: set DENORT_BIN to a denort binary of the same Deno version, or run thv from source with 'deno task thv'" >&2
   exit 1
 fi

@@ -12,6 +12,7 @@ import denoJson from "../deno.json" with { type: "json" };
 import { THV_V8_FLAGS_ARG } from "../lib/config/mod.ts";
 import { type DockerArchive, writeDockerArchive } from "../tests/harness/docker_archive.ts";
 import { copyBinaryWithLibraries, writeFiles } from "../tests/harness/rootfs.ts";
+import { lazyModules, thvSources } from "./lazy_modules.ts";
 
 /** The image's reference. */
 export const THV_IMAGE = `localhost/thv:${denoJson.version}`;
@@ -94,12 +95,24 @@ export async function prepareThvRootfs(root: string, options: RootfsOptions = {}
   await warmCache(root);
 }
 
-/** Runs `thv --version` and `deno cache` inside `root` (chroot, new mount and network namespaces). */
+/**
+ * Runs `thv --version` and `deno cache` inside `root` (chroot, new mount and network namespaces): of main.ts
+ * and of the modules it imports lazily (the commands and roles), which main.ts's own graph leaves out.
+ */
 async function warmCache(root: string): Promise<void> {
+  const lazy = lazyModules(await thvSources(`${root}/app`), (path) => {
+    try {
+      return Deno.statSync(`${root}/app/${path}`).isFile;
+    } catch {
+      return false;
+    }
+  }).map((path) => `/app/${path}`);
   const script = [
     `mount -t proc proc "${root}/proc"`,
     `mount --bind /dev "${root}/dev"`,
-    `/usr/sbin/chroot "${root}" /usr/local/bin/deno cache --frozen --config=/app/deno.json /app/main.ts`,
+    `/usr/sbin/chroot "${root}" /usr/local/bin/deno cache --frozen --config=/app/deno.json /app/main.ts ${
+      lazy.join(" ")
+    }`,
     `/usr/sbin/chroot "${root}" /usr/local/bin/thv --version`,
   ].join(" && ");
   const env = Object.fromEntries(THV_ENV.map((e) => e.split("=", 2) as [string, string]));

@@ -5,6 +5,7 @@
  * proxy's public prefix. `/health` asks the server for an MCP ping through the proxy's own client session.
  * @module
  */
+import { lazyImport } from "../lazy_import.ts";
 import type { Client } from "../mcp/mod.ts";
 import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
@@ -106,8 +107,10 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   function healthSession(): Promise<Client> {
     if (healthClient) return Promise.resolve(healthClient);
     connecting ??= (async () => {
-      // Loaded on the first health check, not at start: the SDK is a large module graph.
-      const { Client, SSEClientTransport, StreamableHTTPClientTransport } = await import("../mcp/mod.ts");
+      // Loaded on the first health check, not even preloaded at start: the SDK is a large module graph.
+      const { Client, SSEClientTransport, StreamableHTTPClientTransport } = await lazyImport<
+        typeof import("../mcp/mod.ts")
+      >(new URL("../mcp/mod.ts", import.meta.url));
       const client = new Client({ name: "thv-proxy-health", version: "0.1.0" }, { capabilities: {} });
       const transport = options.transport === "sse"
         ? new SSEClientTransport(target)

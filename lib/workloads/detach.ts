@@ -1,12 +1,12 @@
 /**
  * Starting a workload's proxy as a detached process: `thv start <name> --foreground` in a session of its own
  * (so closing the terminal does not end it), its output appended to the workload's log file, and no link to
- * the process that started it. Then waiting until it says it runs, or fails.
+ * the process that started it. Then waiting until it says it runs, or fails: woken by the change of its
+ * status file and by its exit, so the URL is handed out the moment it is recorded (docs/decisions/014-start-up.md).
  * @module
  */
-import { delay, sleepUnlessAborted } from "../async/mod.ts";
+import { sleepUnlessAborted } from "../async/mod.ts";
 import type { StatusStore } from "../state/mod.ts";
-import { processAlive } from "./process.ts";
 
 /** How to start the detached proxy. */
 export interface DetachOptions {
@@ -20,8 +20,16 @@ export interface DetachOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** Starts `thv start <name> --foreground` detached; returns its PID. */
-export async function spawnDetached(name: string, options: DetachOptions): Promise<number> {
+/** A proxy process that {@linkcode spawnDetached} started. */
+export interface DetachedProxy {
+  /** Its PID: the proxy's own (sh and setsid exec it), leading a process group of its own. */
+  readonly pid: number;
+  /** Resolves when it exits (seen by this process, its parent, without asking `ps`). */
+  readonly exited: Promise<void>;
+}
+
+/** Starts `thv start <name> --foreground` detached. */
+export async function spawnDetached(name: string, options: DetachOptions): Promise<DetachedProxy> {
   await Deno.mkdir(options.logFile.slice(0, options.logFile.lastIndexOf("/")), { recursive: true, mode: 0o700 });
   const file = await Deno.open(options.logFile, { create: true, append: true, mode: 0o600 });
   file.close();
@@ -45,8 +53,8 @@ export async function spawnDetached(name: string, options: DetachOptions): Promi
     stdout: "null",
     stderr: "null",
   }).spawn();
-  child.unref();
-  return child.pid;
+  child.unref(); // its exit is awaited while thv waits for it, but never keeps thv alive
+  return { pid: child.pid, exited: child.status.then(() => {}) };
 }
 
 /** The last non-empty line of a log file, for an error message. */
@@ -56,30 +64,82 @@ async function lastLogLine(logFile: string): Promise<string> {
   return (text.trimEnd().split("\n").at(-1) ?? "").replace(/^thv: /, "");
 }
 
+/** How often the status file is read when no change of its folder was seen (a safety net for lost events). */
+const RECHECK_MS = 250;
+
+/** A promise for the next change in `dir` (renewed by `next()`), or none where the folder cannot be watched. */
+function folderChanges(dir: string): { next(): Promise<void>; close(): void } {
+  let watcher: Deno.FsWatcher | undefined;
+  try {
+    watcher = Deno.watchFs(dir, { recursive: false });
+  } catch {
+    return { next: () => new Promise(() => {}), close: () => {} }; // RECHECK_MS polling only
+  }
+  let change = Promise.withResolvers<void>();
+  void (async () => {
+    try {
+      for await (const _ of watcher) change.resolve();
+    } catch {
+      // closed, or the folder went away: the recheck timer still runs
+    }
+  })();
+  return {
+    next() {
+      change = Promise.withResolvers<void>();
+      return change.promise;
+    },
+    close: () => watcher.close(),
+  };
+}
+
 /**
- * Waits until the proxy of `name` (process `pid`) records `running`; returns its URL (and a warning when the
- * server did not answer yet) or throws why it failed.
+ * Waits until the proxy `proxy` of `name` records `running`; returns its URL (and a warning when the server
+ * did not answer yet) or throws why it failed. `statusDir` is the folder of the status files, watched so that
+ * the record is read as soon as it is written; the proxy's exit ends the wait at once.
  */
 export async function waitUntilRunning(
   name: string,
-  options: { pid: number; statuses: StatusStore; logFile: string; timeoutMs?: number; signal?: AbortSignal },
+  options: {
+    proxy: DetachedProxy;
+    statuses: StatusStore;
+    statusDir: string;
+    logFile: string;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+  },
 ): Promise<{ url: string; warning: string }> {
+  const { proxy, signal } = options;
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-  for (;;) {
-    const record = await options.statuses.load(name);
-    if (record?.process_id === options.pid) {
-      if (record.status === "running" && record.url) return { url: record.url, warning: record.status_context };
-      if (record.status === "error") throw new Error(record.status_context);
+  let exited = false;
+  const exit = proxy.exited.then(() => void (exited = true));
+  await Deno.mkdir(options.statusDir, { recursive: true, mode: 0o700 }); // as the store makes it: watchable now
+  const changes = folderChanges(options.statusDir);
+  try {
+    for (;;) {
+      const changed = changes.next(); // before the read, so that a write during it is not missed
+      const record = await options.statuses.load(name);
+      if (record?.process_id === proxy.pid) {
+        if (record.status === "running" && record.url) return { url: record.url, warning: record.status_context };
+        if (record.status === "error") throw new Error(record.status_context);
+      }
+      if (exited) {
+        const line = await lastLogLine(options.logFile);
+        throw new Error(line ? `The proxy of ${name} failed: ${line}` : `The proxy of ${name} exited while starting`);
+      }
+      if (signal?.aborted) throw new Error(`Stopped while ${name} was starting`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`The proxy of ${name} did not start in time: see thv logs ${name} --proxy`);
+      const woken = new AbortController();
+      const stop = () => woken.abort();
+      signal?.addEventListener("abort", stop, { once: true });
+      try {
+        await Promise.race([changed, exit, sleepUnlessAborted(Math.min(RECHECK_MS, left), woken.signal)]);
+      } finally {
+        signal?.removeEventListener("abort", stop);
+        woken.abort(); // no timer outlives the wait: thv exits as soon as it has printed the URL
+      }
     }
-    if (!(await processAlive(options.pid))) {
-      const line = await lastLogLine(options.logFile);
-      throw new Error(line ? `The proxy of ${name} failed: ${line}` : `The proxy of ${name} exited while starting`);
-    }
-    if (options.signal?.aborted) throw new Error(`Stopped while ${name} was starting`);
-    if (Date.now() > deadline) {
-      throw new Error(`The proxy of ${name} did not start in time: see thv logs ${name} --proxy`);
-    }
-    // Cut short by shutdown, the loop goes round once more and says so.
-    await (options.signal ? sleepUnlessAborted(50, options.signal) : delay(50));
+  } finally {
+    changes.close();
   }
 }

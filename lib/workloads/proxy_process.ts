@@ -99,18 +99,20 @@ export async function startDetachedProxy(
   signal?: AbortSignal,
 ): Promise<{ url: string; warning: string }> {
   const logFile = proxyLogFile(deps.paths, config.name);
-  const pid = await spawnDetached(config.name, {
+  const proxy = await spawnDetached(config.name, {
     self: deps.self,
     logFile,
     ...(deps.flags ? { flags: deps.flags } : {}),
     ...(deps.env ? { env: deps.env } : {}),
   });
+  const pid = proxy.pid;
   // Our own child, so its start time is known here: what ends it on failure needs it.
   const started = (await processInfo(pid))?.started;
   try {
     return await waitUntilRunning(config.name, {
-      pid,
+      proxy,
       statuses: stores(deps).statuses,
+      statusDir: deps.paths.statuses,
       logFile,
       ...(signal ? { signal } : {}),
     });
