@@ -6,6 +6,7 @@
  * @module
  */
 import type { Logger } from "../log.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import { HttpError } from "./error.ts";
 import { pathOf } from "./url.ts";
 
@@ -49,8 +50,8 @@ export interface ErrorBoundaryOptions {
 }
 
 /**
- * The error boundary: an {@linkcode HttpError} thrown (or rejected with) inside becomes its response; any
- * other error is logged with the request's method and path and answered with a 500 that says nothing more.
+ * The error boundary: an {@linkcode HttpError} thrown (or rejected with) inside becomes its response, a
+ * `NotFoundError` a 404 and a `ConflictError` a 409 with their messages (lib/errors.ts); any other error is logged with the request's method and path and answered with a 500 that says nothing more.
  */
 export function errorBoundary(
   options: ErrorBoundaryOptions = {},
@@ -61,6 +62,9 @@ export function errorBoundary(
       return await next(req);
     } catch (e) {
       if (e instanceof HttpError) return await render(e, req);
+      // The domain's own errors carry one-line messages meant for the caller.
+      if (e instanceof NotFoundError) return await render(new HttpError(404, e.message, { cause: e }), req);
+      if (e instanceof ConflictError) return await render(new HttpError(409, e.message, { cause: e }), req);
       options.log?.error("Request failed", { method: req.method, path: pathOf(req.url), error: e });
       return await render(new HttpError(500, "Internal server error", { cause: e }), req);
     }

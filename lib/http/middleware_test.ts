@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../log.ts";
 import { HttpError } from "./error.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import { compose, errorBoundary, type Middleware, requestLog, withMiddleware } from "./middleware.ts";
 
 /** A logger that keeps its lines. */
@@ -72,4 +73,17 @@ Deno.test("requestLog logs method, path without query, status and duration", asy
     status: 202,
   });
   assert.equal(typeof ms, "number");
+});
+
+Deno.test("errorBoundary answers the domain's NotFoundError with 404 and ConflictError with 409, message kept", async () => {
+  const missing = await errorBoundary()(() => {
+    throw new NotFoundError("No workload named x: see thv list -a");
+  })(new Request("http://h/api/v1beta/workloads/x"));
+  assert.equal(missing.status, 404);
+  assert.equal(await missing.text(), "No workload named x: see thv list -a\n");
+  const clash = await errorBoundary()(() => Promise.reject(new ConflictError("Workload x runs already")))(
+    new Request("http://h/"),
+  );
+  assert.equal(clash.status, 409);
+  assert.equal(await clash.text(), "Workload x runs already\n");
 });

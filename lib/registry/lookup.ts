@@ -3,10 +3,11 @@
  * over names, descriptions, tags and tools.
  * @module
  */
+import { NotFoundError } from "../errors.ts";
 import { lastSegmentOf, type RegistryEntry } from "./entry.ts";
 
 /** Thrown by `requireServer` when no server has the name; `thv run` treats the name as an image instead. */
-export class ServerNotFoundError extends Error {
+export class ServerNotFoundError extends NotFoundError {
   /** The name that was looked up. */
   readonly serverName: string;
 

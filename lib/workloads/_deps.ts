@@ -3,6 +3,7 @@
  * RunConfig of a name, and the errors callers act on.
  * @module
  */
+import { NotFoundError } from "../errors.ts";
 import type Docker from "dockerode";
 import type { Logger } from "../log.ts";
 import type { RunConfig } from "../run_config.ts";
@@ -28,16 +29,6 @@ export interface WorkloadDeps {
    * alone (its RunConfig unreadable). Undefined, or returning undefined, where there is none.
    */
   readonly engine?: () => Docker | undefined;
-}
-
-/** A workload that is not there. */
-export class WorkloadNotFoundError extends Error {
-  override name = "WorkloadNotFoundError";
-}
-
-/** A workload that exists already. */
-export class WorkloadConflictError extends Error {
-  override name = "WorkloadConflictError";
 }
 
 /** How long a proxy gets to stop before SIGKILL. */
@@ -95,6 +86,6 @@ export async function loadSaved(
     if (!(e instanceof SyntaxError || e instanceof TypeError)) throw e;
     return { broken: `${(e as Error).message.split("\n")[0]}: ${brokenAdvice(name)}` };
   }
-  if (!config) throw new WorkloadNotFoundError(`No workload named ${name}: see thv list -a`);
+  if (!config) throw new NotFoundError(`No workload named ${name}: see thv list -a`);
   return { config };
 }

@@ -4,18 +4,10 @@
  * its server on a backend. Every operation checks what is really there rather than trusting the files.
  * @module
  */
+import { ConflictError } from "../errors.ts";
 import type { RunConfig } from "../run_config.ts";
 import { lockWorkload, removeFileIfExists } from "../state/mod.ts";
-import {
-  loadConfig,
-  loadSaved,
-  proxyLogFile,
-  sandboxFiles,
-  stores,
-  withSecrets,
-  WorkloadConflictError,
-  type WorkloadDeps,
-} from "./_deps.ts";
+import { loadConfig, loadSaved, proxyLogFile, sandboxFiles, stores, withSecrets, type WorkloadDeps } from "./_deps.ts";
 import { labelledContainer, type ServerHandle, type WorkloadBackend } from "./backend.ts";
 import { endRecordedProxy, livePid, startDetachedProxy } from "./proxy_process.ts";
 import { type RunningWorkload, runWorkload } from "./runner.ts";
@@ -77,7 +69,7 @@ export async function createWorkload(
 async function create(config: RunConfig, deps: WorkloadDeps, options: CreateOptions): Promise<Created> {
   const { configs, statuses, secrets } = stores(deps);
   if (!(await configs.create(config))) {
-    throw new WorkloadConflictError(
+    throw new ConflictError(
       `A workload named ${config.name} exists already: start it with thv start ${config.name}, remove it with ` +
         `thv rm ${config.name}, or choose another --name`,
     );
@@ -99,7 +91,7 @@ async function create(config: RunConfig, deps: WorkloadDeps, options: CreateOpti
     const signal = options.signal;
     await abortable(backend.prepare(signal ? { signal } : {}), signal, `preparing ${config.name}`);
     if ((await backend.presence()) !== "missing" && backend.kind === "container") {
-      throw new WorkloadConflictError(
+      throw new ConflictError(
         `A container named ${config.name} exists already, outside thv's records: remove it, or choose another --name`,
       );
     }

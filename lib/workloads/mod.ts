@@ -26,11 +26,12 @@ export {
 export { sandboxBackend, type SandboxBackendOptions } from "./sandbox_backend.ts";
 export { DEFAULT_SERVER_LOG_MAX_BYTES, parseLogMaxBytes } from "./capped_log.ts";
 export { kubernetesManifests } from "./export.ts";
-export { WorkloadConflictError, type WorkloadDeps, WorkloadNotFoundError } from "./_deps.ts";
+export { type WorkloadDeps } from "./_deps.ts";
+export { ConflictError, NotFoundError } from "../errors.ts";
 // The operations under the facade, for tests that wire their own dependencies.
 export { type Created, type CreateOptions, createWorkload, removeWorkload, type Started } from "./manager.ts";
 export type { WorkloadSummary } from "./list.ts";
-export { proxyUrl, type RunningWorkload, runWorkload, WorkloadRunningError } from "./runner.ts";
+export { proxyUrl, type RunningWorkload, runWorkload } from "./runner.ts";
 export type { StateVerdict, WorkloadState } from "./state.ts";
 export { superviseServer } from "./supervisor.ts";
 export { parseEnv } from "./run_request.ts";

@@ -6,6 +6,7 @@
  * `stopped`.
  * @module
  */
+import { ConflictError } from "../errors.ts";
 import { DeadlineError, pollUntil } from "../async/mod.ts";
 import type { Logger } from "../log.ts";
 import { clientPath, type RunConfig } from "../run_config.ts";
@@ -89,11 +90,6 @@ async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Mc
   };
 }
 
-/** A workload whose proxy runs already. */
-export class WorkloadRunningError extends Error {
-  override name = "WorkloadRunningError";
-}
-
 /**
  * Makes this process the workload's proxy: its PID file is created exclusively (of two proxies starting at
  * once, one wins); a PID file left by a proxy that is gone, or naming a process that is no proxy of this
@@ -106,7 +102,7 @@ async function claimProxy(name: string, statuses: StatusStore): Promise<string> 
     const record = await statuses.load(name);
     const otherStarted = record?.process_id === other ? record?.process_started : undefined;
     if (other && other !== Deno.pid && (await otherProxyRuns(name, other, otherStarted))) {
-      throw new WorkloadRunningError(`Workload ${name} runs already (pid ${other}): see thv list`);
+      throw new ConflictError(`Workload ${name} runs already (pid ${other}): see thv list`);
     }
     await statuses.writePid(name, Deno.pid);
   }

@@ -3,6 +3,7 @@
  * remove and read the logs of thv's containers (those labelled `toolhive=true`).
  * @module
  */
+import { ConflictError } from "../../errors.ts";
 import { Buffer } from "node:buffer";
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
@@ -35,8 +36,8 @@ export interface Deployed {
   readonly stdio?: AttachedStdio;
 }
 
-/** Errors a caller can act on. */
-export class WorkloadExistsError extends Error {
+/** A container of the workload's name exists already. */
+export class WorkloadExistsError extends ConflictError {
   override name = "WorkloadExistsError";
 }
 
