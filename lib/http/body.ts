@@ -4,6 +4,7 @@
  * having read no further than the limit.
  * @module
  */
+import { concatBytes } from "../bytes.ts";
 import { HttpError } from "./error.ts";
 import type { Middleware } from "./middleware.ts";
 
@@ -58,13 +59,7 @@ export async function readBody(req: Request, options: BodyLimitOptions): Promise
     }
     chunks.push(value);
   }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    body.set(c, offset);
-    offset += c.byteLength;
-  }
-  return body;
+  return concatBytes(chunks);
 }
 
 /**

@@ -7,7 +7,7 @@
  * empty budget, so a single large answer never counts as a slow client.
  * @module
  */
-import { concatBytes } from "./bytes.ts";
+import { concatBytes } from "../bytes.ts";
 
 /** The bytes a session's streams hold for a client that has not read them, and their limit. */
 export class ByteBudget {

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Logger } from "../log.ts";
-import { concatBytes } from "./bytes.ts";
+import { concatBytes } from "../bytes.ts";
 import { type Message, parseMessage } from "./jsonrpc.ts";
 import type { SendResult } from "./multiplexer.ts";
 

@@ -7,9 +7,8 @@
  * @module
  */
 import { CustomObjectsApi, Watch } from "@kubernetes/client-node";
-import { parse } from "yaml";
 import { delay, pollUntil } from "../../lib/async/mod.ts";
-import { type ControlPlane, freePort, kubectl, startControlPlane } from "../harness/mod.ts";
+import { type ControlPlane, freePort, kubectl, operatorIdentity, startControlPlane } from "../harness/mod.ts";
 import type { SourceTree } from "./baseline.ts";
 
 /** What one pass measured. */
@@ -81,19 +80,7 @@ async function run(cp: ControlPlane, args: string[], stdin?: string): Promise<st
 /** Binds the tree's own chart rules cluster-wide to {@linkcode USER} and returns that user's kubeconfig path. */
 async function treeIdentity(cp: ControlPlane, tree: SourceTree): Promise<string> {
   const rulesFile = `${tree.root}chart/thv-operator/files/operator-rules.yaml`;
-  const rules = parse(await Deno.readTextFile(rulesFile));
-  const docs = [
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: USER }, rules },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRoleBinding",
-      metadata: { name: USER },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: USER },
-      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: USER }],
-    },
-  ];
-  await run(cp, ["apply", "-f", "-"], JSON.stringify({ kind: "List", apiVersion: "v1", items: docs }));
-  return (await cp.userKubeconfig(USER)).path;
+  return (await operatorIdentity(cp, USER, { rulesFile })).path;
 }
 
 /** Whether the tree's `thv operator` takes `--resync-seconds` (a rewrite may drop periodic resyncs). */

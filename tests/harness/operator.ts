@@ -27,9 +27,17 @@ export interface TestOperator extends AsyncDisposable {
   metric(name: string): Promise<number>;
 }
 
-/** Binds the chart's rules to user `user` (cluster-wide, or per namespace) and returns that user's kubeconfig. */
-export async function operatorIdentity(cp: ControlPlane, user: string, namespaces: readonly string[] = []) {
-  const rules = parse(await Deno.readTextFile(OPERATOR_RULES_FILE));
+/**
+ * Binds the chart's rules (or those of `rulesFile`, another tree's chart) to user `user`, cluster-wide or in
+ * `namespaces`, and returns that user's kubeconfig.
+ */
+export async function operatorIdentity(
+  cp: ControlPlane,
+  user: string,
+  options: { readonly namespaces?: readonly string[]; readonly rulesFile?: string } = {},
+) {
+  const namespaces = options.namespaces ?? [];
+  const rules = parse(await Deno.readTextFile(options.rulesFile ?? OPERATOR_RULES_FILE));
   const docs = namespaces.length === 0
     ? [
       { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: user }, rules },
@@ -71,7 +79,7 @@ export async function startTestOperator(
     leaderElection?: LeaseOptions;
   } = {},
 ): Promise<TestOperator> {
-  const identity = await operatorIdentity(cp, options.user ?? "thv-operator", options.namespaces ?? []);
+  const identity = await operatorIdentity(cp, options.user ?? "thv-operator", { namespaces: options.namespaces ?? [] });
   const abort = new AbortController();
   const listening = Promise.withResolvers<number>();
   const running = runController({

@@ -7,7 +7,7 @@
  * one with a body, which may have run upstream, fails with an {@linkcode UpstreamClosedError} instead.
  * @module
  */
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "../../bytes.ts";
 import { ChunkedDecoder } from "./chunked.ts";
 import { Connection } from "./connection.ts";
 import { encodeRequest, type Framing, keepsAlive, requestHead, responseFraming, type ResponseHead } from "./head.ts";
