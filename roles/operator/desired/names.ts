@@ -3,6 +3,7 @@
  * the same as ToolHive's, so existing dashboards and scripts keep working.
  * @module
  */
+import { clientPath, clientProtocol } from "../../../lib/client_path.ts";
 import type { V1OwnerReference } from "@kubernetes/client-node";
 import type { McpServer } from "../../../crds/mod.ts";
 
@@ -55,9 +56,9 @@ export function effectivePorts(server: McpServer): { proxyPort: number; mcpPort:
   };
 }
 
-/** The protocol clients speak to the proxy: proxyMode for stdio servers, else the server's own transport. */
+/** The protocol clients speak to the proxy (lib/client_path.ts holds the rule). */
 export function clientTransport(server: McpServer): "sse" | "streamable-http" {
-  return server.spec.transport === "stdio" ? server.spec.proxyMode : server.spec.transport;
+  return clientProtocol(server.spec.transport, { proxyMode: server.spec.proxyMode });
 }
 
 /** `status.url`: where MCP clients in the cluster reach the server. */
@@ -66,5 +67,6 @@ export function serverUrl(server: McpServer): string {
   const base = `http://${childNames(name).proxyService}.${namespace}.svc.cluster.local:${
     effectivePorts(server).proxyPort
   }`;
-  return clientTransport(server) === "sse" ? `${base}/sse#${name}` : `${base}/mcp`;
+  const path = clientPath(server.spec.transport, { proxyMode: server.spec.proxyMode });
+  return path === "/sse" ? `${base}${path}#${name}` : `${base}${path}`;
 }
