@@ -66,8 +66,8 @@ export interface KubeClient {
   apply<T extends KubernetesObject>(object: T, fieldManager: string): Promise<T>;
   /** JSON merge patch, e.g. of finalizers with a resourceVersion precondition. */
   mergePatch<T extends KubernetesObject>(ref: ObjectRef, patch: Record<string, unknown>): Promise<T>;
-  /** Replaces `status` through the status subresource (JSON merge patch). */
-  patchStatus(ref: StatusRef, status: unknown): Promise<void>;
+  /** Replaces `status` through the status subresource (JSON merge patch); the object as the server answered. */
+  patchStatus(ref: StatusRef, status: unknown): Promise<KubernetesObject>;
   /** Deletes an object; false when it did not exist. */
   delete(ref: ObjectRef): Promise<boolean>;
   /** Requests made through this client. */
@@ -154,7 +154,7 @@ export function kubeClient(config: KubeConfig): KubeClient {
     },
     async patchStatus(ref: StatusRef, status: unknown) {
       counts.writes++;
-      await custom.patchNamespacedCustomObjectStatus(
+      return await custom.patchNamespacedCustomObjectStatus(
         { ...ref, body: { status } },
         setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
       );

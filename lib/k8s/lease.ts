@@ -7,6 +7,7 @@
  * @module
  */
 import { type V1Lease, V1MicroTime } from "@kubernetes/client-node";
+import { sleepUnlessAborted } from "../async/mod.ts";
 import type { Logger } from "../log.ts";
 import { isConflict, type KubeClient } from "./client.ts";
 
@@ -108,18 +109,13 @@ export class LeaderElector {
    * `signal` aborts. Resolves after `lead` returns; returns false when leadership was lost, true otherwise.
    */
   async run(signal: AbortSignal, lead: (leading: AbortSignal) => Promise<void>): Promise<boolean> {
-    const sleep = (ms: number) =>
-      new Promise<void>((r) => {
-        const t = setTimeout(r, ms);
-        signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
-      });
     while (!signal.aborted) {
       const attempt = await this.#tryAcquireOrRenew(new Date()).catch((e) => {
         this.#log.warn("Lease attempt failed", { error: (e as Error).message });
         return "follower" as const;
       });
       if (attempt === "leader") break;
-      await sleep(this.#o.retryPeriodMs);
+      await sleepUnlessAborted(this.#o.retryPeriodMs, signal);
     }
     if (signal.aborted) return true;
 
@@ -130,8 +126,8 @@ export class LeaderElector {
     const renewing = (async () => {
       let lastRenew = Date.now();
       while (!leading.signal.aborted) {
-        await new Promise((r) => setTimeout(r, this.#o.retryPeriodMs));
-        if (leading.signal.aborted) break;
+        // Cut short on stop: a renewal after shutdown began would keep a crashed leader's Lease alive longer.
+        if (!await sleepUnlessAborted(this.#o.retryPeriodMs, leading.signal)) break;
         const attempt = await this.#tryAcquireOrRenew(new Date()).catch(() => "follower" as const);
         if (attempt === "leader") lastRenew = Date.now();
         else if (
