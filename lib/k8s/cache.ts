@@ -4,7 +4,7 @@
  * @module
  */
 import type { Informer } from "./informer.ts";
-import { kindKey, type Kind, type KubeObject } from "./object.ts";
+import { type Kind, kindKey, type KubeObject } from "./object.ts";
 import type { ListFilter } from "./store.ts";
 
 /** Read access to every informed kind. */
@@ -45,8 +45,8 @@ export class InformerCache {
   }
 
   /** Puts the answer to our own write into its kind's cache (ignored for kinds not informed about). */
-  observe(object: KubeObject | undefined): void {
+  observe(object: { readonly apiVersion?: string; readonly kind?: string } | undefined): void {
     if (!object?.apiVersion || !object.kind) return;
-    this.#informers.get(kindKey({ apiVersion: object.apiVersion, kind: object.kind }))?.observe(object);
+    this.#informers.get(kindKey({ apiVersion: object.apiVersion, kind: object.kind }))?.observe(object as KubeObject);
   }
 }

@@ -110,7 +110,7 @@ export function controller(spec: ControllerSpec, reconciler: Reconciler): Contro
         cache.informer(watch.kind).onChange((change) => {
           for (const key of watch.map(change.object, cache)) q.add(key);
           // An update that changed what it maps to concerns the old keys too.
-          if (change.type === "update") for (const key of watch.map(change.old, cache)) q.add(key);
+          if (change.type === "update") { for (const key of watch.map(change.old, cache)) q.add(key); }
         });
       }
       const kinds = [spec.for, ...(spec.owns ?? []), ...(spec.watches ?? []).map((w) => w.kind)];

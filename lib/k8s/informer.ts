@@ -106,7 +106,9 @@ export class Informer<T extends KubeObject = KubeObject> {
             version = event.object.metadata?.resourceVersion ?? version;
             if (event.type === "BOOKMARK") return;
             this.#emit(
-              event.type === "DELETED" ? this.store.remove(event.object) : this.store.upsert(this.#transform(event.object)),
+              event.type === "DELETED"
+                ? this.store.remove(event.object)
+                : this.store.upsert(this.#transform(event.object)),
             );
           },
           onEstablished: () => retry.reset(),

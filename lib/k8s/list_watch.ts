@@ -83,20 +83,24 @@ async function getJson(config: KubeConfig, url: URL, signal: AbortSignal): Promi
   init.headers.forEach((value, key) => (headers[key] = value));
   const request = url.protocol === "https:" ? https.request : http.request;
   return await new Promise((resolve, reject) => {
-    const req = request(url, { method: "GET", headers, ...(init.agent ? { agent: init.agent } : {}), signal }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        const body = Buffer.concat(chunks).toString("utf8");
-        if (res.statusCode !== 200) return reject(httpError(res.statusCode ?? 0, body, url.pathname));
-        try {
-          resolve(JSON.parse(body));
-        } catch (e) {
-          reject(new Error(`Cannot list ${url.pathname}: the answer is not JSON`, { cause: e }));
-        }
-      });
-    });
+    const req = request(
+      url,
+      { method: "GET", headers, ...(init.agent ? { agent: init.agent } : {}), signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const body = Buffer.concat(chunks).toString("utf8");
+          if (res.statusCode !== 200) return reject(httpError(res.statusCode ?? 0, body, url.pathname));
+          try {
+            resolve(JSON.parse(body));
+          } catch (e) {
+            reject(new Error(`Cannot list ${url.pathname}: the answer is not JSON`, { cause: e }));
+          }
+        });
+      },
+    );
     req.on("error", reject);
     req.end();
   });

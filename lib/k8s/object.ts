@@ -26,8 +26,8 @@ export interface ObjectMeta {
   deletionTimestamp?: string | Date;
   /** Finalizers. */
   finalizers?: string[];
-  /** Anything else (kept by transforms that choose to). */
-  [field: string]: unknown;
+  /** When it was created (a string as JSON, a Date from client-node's models). */
+  creationTimestamp?: string | Date;
 }
 
 /** Any Kubernetes object, as JSON. */

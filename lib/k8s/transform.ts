@@ -50,7 +50,11 @@ export function stripForCache(
   keep: Readonly<Record<string, true | ((value: Record<string, unknown>) => unknown)>> = {},
 ): (object: KubeObject) => KubeObject {
   return (object) => {
-    const out: KubeObject = { apiVersion: object.apiVersion, kind: object.kind, metadata: strippedMetadata(object.metadata) };
+    const out: KubeObject = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      metadata: strippedMetadata(object.metadata),
+    };
     for (const [field, narrow] of Object.entries(keep)) {
       const value = object[field];
       if (value === undefined) continue;
