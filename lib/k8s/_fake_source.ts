@@ -67,6 +67,11 @@ export class FakeSource implements ListWatch {
     return new Promise((resolve) => this.#watching.push(resolve));
   }
 
+  /** Sends `event` to the open watch as it is (e.g. one the source already moved past). */
+  deliver(event: WatchEvent): void {
+    this.#send(event);
+  }
+
   #send(event: WatchEvent): void {
     this.#watch?.handlers.onEvent(event);
   }

@@ -76,11 +76,13 @@ export class Applier {
     const version = applied.metadata?.resourceVersion ?? "";
     this.#sent.set(key, { hash, version });
     this.#o.cache.observe(applied);
-    // Created by this apply, or changed since our last one: worth a log line and an Event; a no-op is not.
+    // Created by this apply, or changed by it: worth a log line and an Event. An apply that left the version
+    // as the cache had it changed nothing (e.g. re-sent after someone else's write to a field we do not own).
     const created = new Date(applied.metadata?.creationTimestamp as string ?? 0).getTime() >= passStart;
+    const before = live?.metadata?.resourceVersion;
     const outcome: ApplyOutcome = created && last === undefined
       ? "created"
-      : created || (last !== undefined && last.version !== version)
+      : created || (version !== before && (last === undefined || last.version !== version))
       ? "updated"
       : "unchanged";
     return { outcome, object: applied };

@@ -105,10 +105,11 @@ export class Informer<T extends KubeObject = KubeObject> {
           onEvent: (event) => {
             version = event.object.metadata?.resourceVersion ?? version;
             if (event.type === "BOOKMARK") return;
+            // newerOnly: an event older than the cache can only follow an observe() of our own later write.
             this.#emit(
               event.type === "DELETED"
                 ? this.store.remove(event.object)
-                : this.store.upsert(this.#transform(event.object)),
+                : this.store.upsert(this.#transform(event.object), { newerOnly: true }),
             );
           },
           onEstablished: () => retry.reset(),

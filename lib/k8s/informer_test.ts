@@ -102,3 +102,17 @@ Deno.test("informer observe() caches our own write without an event, and ignores
   assert.deepEqual(run.informer.store.get("a", "one")?.data, { k: "ours" }, "an older version is ignored");
   assert.deepEqual(run.changes, ["add one"], "no event for our own write");
 });
+
+Deno.test("informer ignores a watch event older than what observe() cached (our own later write)", async () => {
+  const source = new FakeSource([obj("a", "one")]);
+  await using run = start(source);
+  await source.watching();
+  const first = source.put(obj("a", "one", { data: { step: "1" } }), { silently: true });
+  const second = source.put(obj("a", "one", { data: { step: "2" } }), { silently: true });
+  run.informer.observe(second);
+  // The watch now brings both writes, in order: the first is older than the cache, the second the same.
+  source.deliver({ type: "MODIFIED", object: first });
+  source.deliver({ type: "MODIFIED", object: second });
+  assert.deepEqual(run.informer.store.get("a", "one")?.data, { step: "2" });
+  assert.deepEqual(run.changes, ["add one"], "neither is a change");
+});
