@@ -105,6 +105,18 @@ export class LeaderElector {
   }
 
   /**
+   * How long a follower waits before trying again: a retry period, or less when the observed Lease runs out
+   * sooner, so a standby takes over as soon as the Lease expires rather than up to a period later.
+   */
+  #untilNextTry(): number {
+    const spec = this.#observed?.spec;
+    if (!spec?.renewTime || !spec.holderIdentity) return this.#o.retryPeriodMs;
+    const expiresIn = new Date(spec.renewTime).getTime() + (spec.leaseDurationSeconds ?? 0) * 1000 - Date.now();
+    // Never a tight loop, even when what was observed has expired (a lost race, a failed request).
+    return Math.max(Math.min(50, this.#o.retryPeriodMs), Math.min(this.#o.retryPeriodMs, expiresIn + 1));
+  }
+
+  /**
    * Waits until this candidate leads, then calls `lead` with a signal that aborts when leadership is lost or
    * `signal` aborts. Resolves after `lead` returns; returns false when leadership was lost, true otherwise.
    */
@@ -115,7 +127,7 @@ export class LeaderElector {
         return "follower" as const;
       });
       if (attempt === "leader") break;
-      await sleepUnlessAborted(this.#o.retryPeriodMs, signal);
+      await sleepUnlessAborted(this.#untilNextTry(), signal);
     }
     if (signal.aborted) return true;
 
