@@ -6,7 +6,7 @@
  * once.
  * @module
  */
-import { type V1Lease, V1MicroTime } from "@kubernetes/client-node";
+import type { V1ObjectMeta } from "@kubernetes/client-node";
 import { sleepUnlessAborted } from "../async/mod.ts";
 import type { Logger } from "../log.ts";
 import { isConflict, type KubeClient } from "./client.ts";
@@ -33,7 +33,22 @@ export interface LeaseOptions {
 /** The result of one attempt. */
 type Attempt = "leader" | "follower";
 
-const micro = (d: Date) => new V1MicroTime(d.getTime());
+/** A coordination.k8s.io/v1 Lease, as JSON. */
+interface V1Lease {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: V1ObjectMeta;
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
+/** A MicroTime as the API server writes it: RFC 3339 with six fraction digits. */
+const micro = (d: Date) => d.toISOString().replace(/Z$/, "000Z");
 
 /** Competes for, holds and releases one Lease. */
 export class LeaderElector {

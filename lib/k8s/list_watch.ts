@@ -4,11 +4,10 @@
  * informer's unit tests put their own {@linkcode ListWatch} in its place.
  * @module
  */
-import http from "node:http";
-import https from "node:https";
-import { type KubeConfig, Watch } from "@kubernetes/client-node";
 import type { RequestCounts } from "./client.ts";
+import type { ClusterConfig } from "./config.ts";
 import { collectionPath, type Kind, type KubeObject } from "./object.ts";
+import { ApiError, requestJson, streamLines } from "./rest.ts";
 
 /** One list: the objects and the version of the collection they were read at. */
 export interface ListResult {
@@ -64,71 +63,26 @@ export interface ApiListWatchOptions {
   readonly timeoutSeconds?: number;
 }
 
-/** An HTTP error from the API server, carrying its status code. */
-function httpError(status: number, body: string, what: string): Error & { statusCode: number } {
-  let message = `HTTP ${status}`;
-  try {
-    message = `${JSON.parse(body).message ?? message} (HTTP ${status})`;
-  } catch { /* not JSON */ }
-  return Object.assign(new Error(`Cannot list ${what}: ${message}`), { statusCode: status });
-}
-
-/** GETs `url` with the credentials of `config`, as parsed JSON (no model classes: the cache keeps raw JSON). */
-async function getJson(config: KubeConfig, url: URL, signal: AbortSignal): Promise<unknown> {
-  const init = await config.applyToFetchOptions({}) as unknown as {
-    agent?: http.Agent;
-    headers: { forEach(f: (value: string, key: string) => void): void };
-  };
-  const headers: Record<string, string> = { accept: "application/json" };
-  init.headers.forEach((value, key) => (headers[key] = value));
-  const request = url.protocol === "https:" ? https.request : http.request;
-  return await new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: "GET", headers, ...(init.agent ? { agent: init.agent } : {}), signal },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          const body = Buffer.concat(chunks).toString("utf8");
-          if (res.statusCode !== 200) return reject(httpError(res.statusCode ?? 0, body, url.pathname));
-          try {
-            resolve(JSON.parse(body));
-          } catch (e) {
-            reject(new Error(`Cannot list ${url.pathname}: the answer is not JSON`, { cause: e }));
-          }
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 /** A {@linkcode ListWatch} of `kind` on the API server of `config`. */
-export function apiListWatch(config: KubeConfig, kind: Kind, options: ApiListWatchOptions = {}): ListWatch {
+export function apiListWatch(config: ClusterConfig, kind: Kind, options: ApiListWatchOptions = {}): ListWatch {
   const path = collectionPath(kind, options.namespace);
-  const selector = options.labelSelector ? { labelSelector: options.labelSelector } : {};
   return {
     description: options.labelSelector ? `${path}?labelSelector=${options.labelSelector}` : path,
     ...(options.namespace ? { namespace: options.namespace } : {}),
     async list(signal) {
-      const server = config.getCurrentCluster()?.server;
-      if (!server) throw new Error("No Kubernetes cluster configured: pass --kubeconfig or set KUBECONFIG");
       const items: KubeObject[] = [];
       let token: string | undefined;
       let resourceVersion = "";
       do {
-        const url = new URL(server.replace(/\/$/, "") + path);
-        url.searchParams.set("limit", String(options.pageSize ?? 500));
-        if (options.labelSelector) url.searchParams.set("labelSelector", options.labelSelector);
-        if (token) url.searchParams.set("continue", token);
         if (options.counts) options.counts.reads++;
-        const page = await getJson(config, url, signal) as {
+        const page = await requestJson<{
           items?: KubeObject[];
           metadata?: { resourceVersion?: string; continue?: string };
-        };
+        }>(config, {
+          path,
+          query: { limit: options.pageSize ?? 500, labelSelector: options.labelSelector, continue: token },
+          signal,
+        });
         // A list answer leaves out each item's apiVersion and kind.
         for (const item of page.items ?? []) items.push({ apiVersion: kind.apiVersion, kind: kind.kind, ...item });
         resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
@@ -137,43 +91,35 @@ export function apiListWatch(config: KubeConfig, kind: Kind, options: ApiListWat
       return { items, resourceVersion };
     },
     async watch(resourceVersion, handlers, signal) {
-      const ended = Promise.withResolvers<WatchEnd>();
       let gone = false;
-      let endedEarly = false;
-      const query = {
-        allowWatchBookmarks: true,
-        timeoutSeconds: options.timeoutSeconds ?? 300,
-        resourceVersion,
-        ...selector,
-      };
-      let controller: AbortController | undefined;
       try {
-        controller = await new Watch(config).watch(path, query, (type: string, object: KubeObject) => {
-          if (type === "ERROR") {
-            if ((object as { code?: number }).code === 410) gone = true;
-            return;
-          }
-          handlers.onEvent({ type: type as WatchEvent["type"], object });
-        }, (err: (Error & { statusCode?: number }) | null) => {
-          endedEarly = true;
-          ended.resolve(err ? { error: err } : {});
+        await streamLines(config, {
+          path,
+          query: {
+            watch: true,
+            allowWatchBookmarks: true,
+            timeoutSeconds: options.timeoutSeconds ?? 300,
+            resourceVersion,
+            labelSelector: options.labelSelector,
+          },
+          signal,
+        }, {
+          ...(handlers.onEstablished ? { onOpen: handlers.onEstablished } : {}),
+          onLine: (line) => {
+            const { type, object } = line as { type: string; object: KubeObject & { code?: number } };
+            if (type === "ERROR") {
+              if (object.code === 410) gone = true;
+              return;
+            }
+            handlers.onEvent({ type: type as WatchEvent["type"], object });
+          },
         });
       } catch (e) {
-        endedEarly = true;
-        ended.resolve({ error: e as Error });
+        if (signal.aborted) return {};
+        if (e instanceof ApiError && e.code === 410) return { gone: true };
+        return { error: Object.assign(e as Error, e instanceof ApiError ? { statusCode: e.code } : {}) };
       }
-      const onAbort = () => controller?.abort();
-      // The signal may have aborted while watch() waited for the server's answer: a listener added now would
-      // never fire, and the watch would run on until the server's timeout.
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-      // client-node calls the done callback before watch() returns when the request is refused, so a watch
-      // that has not ended by now was accepted.
-      if (!endedEarly) handlers.onEstablished?.();
-      const end = await ended.promise;
-      signal.removeEventListener("abort", onAbort);
-      if (gone || end.error?.statusCode === 410) return { gone: true };
-      return end;
+      return gone ? { gone: true } : {};
     },
   };
 }

@@ -4,12 +4,12 @@
  * (ready once every cache is synced; a standby is ready too) and `/metrics` (rendered by the role).
  * @module
  */
-import type { KubeConfig } from "@kubernetes/client-node";
 // TODO(#11): serve() from lib/http once it exists.
 import { serveHttp } from "../listener/mod.ts";
 import type { Logger } from "../log.ts";
 import { InformerCache } from "./cache.ts";
 import type { KubeClient } from "./client.ts";
+import type { ClusterConfig } from "./config.ts";
 import type { Controller, ReconcileOutcome } from "./controller.ts";
 import { Informer } from "./informer.ts";
 import { LeaderElector, type LeaseOptions } from "./lease.ts";
@@ -38,7 +38,7 @@ export interface ManagerState {
 /** Options of a {@linkcode Manager}. */
 export interface ManagerOptions {
   /** Cluster access for lists and watches. */
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: ClusterConfig;
   /** Where lists are counted (as reads). */
   readonly client: KubeClient;
   /** Namespaces to inform about; empty: the whole cluster. */

@@ -14,7 +14,8 @@ export {
   type RequestCounts,
   type StatusRef,
 } from "./client.ts";
-export { loadKubeConfig } from "./config.ts";
+export { type ClusterConfig, loadKubeConfig, type LoadKubeConfigOptions } from "./config.ts";
+export { ApiError } from "./rest.ts";
 export { LeaderElector, type LeaseOptions } from "./lease.ts";
 export { EventRecorder, type InvolvedObject } from "./events.ts";
 export {

@@ -5,9 +5,9 @@
  * leader election under one AbortSignal. Reconciles read only the cache.
  * @module
  */
-import type { KubeConfig } from "@kubernetes/client-node";
 import {
   Applier,
+  type ClusterConfig,
   controller,
   EventRecorder,
   type KubeClient,
@@ -38,7 +38,7 @@ import { FIELD_MANAGER, reconcileMcpServer } from "./reconcile.ts";
 /** How the controller runs. */
 export interface ControllerOptions {
   /** Cluster access. */
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: ClusterConfig;
   /** Namespaces to watch; empty for the whole cluster. */
   readonly namespaces: readonly string[];
   /** Image of the proxy runner. */
