@@ -123,7 +123,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         }
       } catch (e) {
         if (signal.aborted) break;
-        const status = (e as { statusCode?: number }).statusCode;
+        const status = (e as { statusCode?: number; code?: number }).statusCode ?? (e as { code?: number }).code;
         const waitMs = retry.next();
         // 429 is expected while a new resource's watch cache initializes; anything else is worth a warning.
         (status === 429 ? log.debug : log.warn)("Watch failed, retrying", {
