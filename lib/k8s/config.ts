@@ -99,7 +99,8 @@ function fileConfig(path: string): ClusterConfig {
   } else if (user.token) {
     authHeaders = () => Promise.resolve({ authorization: `Bearer ${user.token}` });
   } else if (user.tokenFile) {
-    authHeaders = () => Promise.resolve({ authorization: `Bearer ${readText(user.tokenFile).trim()}` });
+    const tokenFile = String(user.tokenFile).startsWith("/") ? user.tokenFile : `${dir}/${user.tokenFile}`;
+    authHeaders = () => Promise.resolve({ authorization: `Bearer ${readText(tokenFile).trim()}` });
   } else if (user.username) {
     const basic = btoa(`${user.username}:${user.password ?? ""}`);
     authHeaders = () => Promise.resolve({ authorization: `Basic ${basic}` });
