@@ -55,7 +55,7 @@ export interface ControllerOptions {
   readonly signal: AbortSignal;
   /** Called once the health listener is up, with its port. */
   readonly onListening?: (port: number) => void;
-  /** How many keys are reconciled at once (default 4); one key is never reconciled twice at the same time. */
+  /** How many keys are reconciled at once (default 16: a pass mostly waits on the API server); never one key twice. */
   readonly workers?: number;
   /** Run only while holding this Lease (`--leader-elect`); absent: always run. */
   readonly leaderElection?: LeaseOptions;
@@ -104,7 +104,7 @@ export async function runController(options: ControllerOptions): Promise<void> {
         },
       },
     ],
-    workers: options.workers ?? 4,
+    workers: options.workers ?? 16,
     resyncMs: options.resyncMs,
   }, async (request) =>
     await reconcileMcpServer(

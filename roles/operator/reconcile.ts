@@ -175,6 +175,7 @@ export async function reconcileMcpServer(
   });
   const about = { apiVersion: MCP_SERVER_API_VERSION, kind: "MCPServer", name, namespace, uid: server.metadata.uid };
   let deployment: V1Deployment | undefined;
+  const recording: Promise<void>[] = [];
   if (unenforced.refused.length > 0) {
     // Fail closed (decision 010): a proxy would serve without what the spec asks for, so none may exist. The
     // children of an earlier spec are deleted (not scaled to 0, which an autoscaler or a hand could undo).
@@ -219,13 +220,18 @@ export async function reconcileMcpServer(
     deployment = results.find((r) => r !== undefined) ??
       cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, childNames(name).proxyDeployment);
     // One Event per pass and verb, naming every child, rather than one write per child.
-    if (created.length) await deps.events.record(about, "Normal", "Created", `Created ${created.sort().join(", ")}`);
-    if (updated.length) await deps.events.record(about, "Normal", "Updated", `Updated ${updated.sort().join(", ")}`);
+    // Recorded while the status is written (an Event never fails a pass, so nothing waits on it alone).
+    if (created.length) {
+      recording.push(deps.events.record(about, "Normal", "Created", `Created ${created.sort().join(", ")}`));
+    }
+    if (updated.length) {
+      recording.push(deps.events.record(about, "Normal", "Updated", `Updated ${updated.sort().join(", ")}`));
+    }
   } else {
     await deps.events.record(about, "Warning", "InvalidPodTemplateSpec", desired.podTemplateError);
   }
 
-  for (const n of unenforced.notApplied) await deps.events.record(about, "Warning", n.reason, n.message);
+  for (const n of unenforced.notApplied) recording.push(deps.events.record(about, "Warning", n.reason, n.message));
 
   const pods = cache.list<V1Pod & KubeObject>(POD, { namespace, labels: labelsFor(name) });
   const status = computeStatus(server, {
@@ -236,9 +242,8 @@ export async function reconcileMcpServer(
     unenforced,
     now: deps.now(),
   });
-  if (await writeStatus(deps, raw, status)) {
-    log.info("Updated status", { phase: status.phase, readyReplicas: status.readyReplicas });
-  }
+  const [written] = await Promise.all([writeStatus(deps, raw, status), ...recording]);
+  if (written) log.info("Updated status", { phase: status.phase, readyReplicas: status.readyReplicas });
   if (refs.missing.length > 0) {
     await deps.events.record(about, "Warning", "ReferenceNotFound", `Not found: ${refs.missing.join(", ")}`);
     return { requeueAfterMs: MISSING_REFERENCE_RETRY_MS };
