@@ -61,6 +61,8 @@ export interface ApiListWatchOptions {
   readonly pageSize?: number;
   /** Seconds after which the server ends a watch, to be resumed (default 300). */
   readonly timeoutSeconds?: number;
+  /** List and watch metadata only (for kinds whose cache keeps nothing else). */
+  readonly metadataOnly?: boolean;
 }
 
 /** A {@linkcode ListWatch} of `kind` on the API server of `config`. */
@@ -82,9 +84,10 @@ export function apiListWatch(config: ClusterConfig, kind: Kind, options: ApiList
           path,
           query: { limit: options.pageSize ?? 500, labelSelector: options.labelSelector, continue: token },
           signal,
+          ...(options.metadataOnly ? { metadataOnly: "list" as const } : {}),
         });
-        // A list answer leaves out each item's apiVersion and kind.
-        for (const item of page.items ?? []) items.push({ apiVersion: kind.apiVersion, kind: kind.kind, ...item });
+        // A list answer leaves out each item's apiVersion and kind (a metadata-only one names its own).
+        for (const item of page.items ?? []) items.push({ ...item, apiVersion: kind.apiVersion, kind: kind.kind });
         resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
         token = page.metadata?.continue || undefined;
       } while (token);
@@ -103,6 +106,7 @@ export function apiListWatch(config: ClusterConfig, kind: Kind, options: ApiList
             labelSelector: options.labelSelector,
           },
           signal,
+          ...(options.metadataOnly ? { metadataOnly: "object" as const } : {}),
         }, {
           ...(handlers.onEstablished ? { onOpen: handlers.onEstablished } : {}),
           onLine: (line) => {
@@ -111,7 +115,11 @@ export function apiListWatch(config: ClusterConfig, kind: Kind, options: ApiList
               if (object.code === 410) gone = true;
               return;
             }
-            handlers.onEvent({ type: type as WatchEvent["type"], object });
+            // A metadata-only answer names its own kind (PartialObjectMetadata): put the real one back.
+            handlers.onEvent({
+              type: type as WatchEvent["type"],
+              object: options.metadataOnly ? { ...object, apiVersion: kind.apiVersion, kind: kind.kind } : object,
+            });
           },
         });
       } catch (e) {

@@ -25,6 +25,8 @@ export interface InformOptions<T extends KubeObject> {
   readonly transform?: (object: KubeObject) => T;
   /** Indexes by name. */
   readonly indexes?: Readonly<Record<string, IndexFunction<T>>>;
+  /** List and watch metadata only, when the transform keeps nothing else (smaller answers to parse). */
+  readonly metadataOnly?: boolean;
 }
 
 /** What `/metrics` is rendered from. */
@@ -82,6 +84,7 @@ export class Manager {
         apiListWatch(this.#o.kubeConfig, kind, {
           ...(namespace ? { namespace } : {}),
           ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+          ...(options.metadataOnly ? { metadataOnly: true } : {}),
           counts: this.#o.client.counts,
         })
       ),

@@ -36,7 +36,13 @@ export interface RestRequest {
   readonly contentType?: string;
   /** Stops the request. */
   readonly signal?: AbortSignal;
+  /** Ask for metadata only, of one object (or watch event) or of a list: smaller answers when nothing else is read. */
+  readonly metadataOnly?: "object" | "list";
 }
+
+/** The Accept header of a metadata-only request (JSON as a fallback for servers that cannot transform). */
+const metadataOnly = (as: "object" | "list") =>
+  `application/json;as=PartialObjectMetadata${as === "list" ? "List" : ""};g=meta.k8s.io;v=v1,application/json`;
 
 function urlOf(config: ClusterConfig, request: RestRequest): URL {
   const url = new URL(config.server + request.path);
@@ -46,7 +52,10 @@ function urlOf(config: ClusterConfig, request: RestRequest): URL {
 
 /** Sends `request`; the response, whatever its status. */
 export async function send(config: ClusterConfig, request: RestRequest): Promise<Response> {
-  const headers: Record<string, string> = { accept: "application/json", ...(await config.authHeaders()) };
+  const headers: Record<string, string> = {
+    accept: request.metadataOnly ? metadataOnly(request.metadataOnly) : "application/json",
+    ...(await config.authHeaders()),
+  };
   if (request.body !== undefined) headers["content-type"] = request.contentType ?? "application/json";
   return await fetch(urlOf(config, request), {
     method: request.method ?? "GET",

@@ -54,7 +54,7 @@ function referencesOf(object: KubeObject): string[] {
 }
 
 const metadataOnly = stripForCache();
-const children = { labelSelector: "toolhive=true", transform: metadataOnly };
+const children = { labelSelector: "toolhive=true", transform: metadataOnly, metadataOnly: true };
 
 /** Every kind the operator informs about, with its selector, transform and indexes. */
 export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]> = [
