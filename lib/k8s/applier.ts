@@ -58,8 +58,15 @@ export class Applier {
     this.#o = options;
   }
 
-  /** Applies `object` unless nothing changed since our last apply of it; the first apply always sends. */
-  async apply<T extends KubeObject>(object: T): Promise<Applied<T>> {
+  /**
+   * Applies `object` unless nothing changed since our last apply of it; the first apply always sends. With
+   * `metadataOnly` the object returned is only metadata (enough for the skip, the outcome and the cache of a
+   * kind whose cache keeps only metadata).
+   */
+  async apply<T extends KubeObject>(
+    object: T,
+    options: { readonly metadataOnly?: boolean } = {},
+  ): Promise<Applied<T>> {
     const { apiVersion, kind } = object;
     const name = object.metadata?.name;
     if (!apiVersion || !kind || !name) throw new TypeError("Cannot apply an object without apiVersion, kind and name");
@@ -72,7 +79,7 @@ export class Applier {
       return { outcome: "unchanged", object: live };
     }
     const passStart = Math.floor((this.#o.now?.() ?? new Date()).getTime() / 1000) * 1000;
-    const applied = await this.#client.apply(object as never, this.#o.fieldManager) as T;
+    const applied = await this.#client.apply(object as never, this.#o.fieldManager, options) as T;
     const version = applied.metadata?.resourceVersion ?? "";
     this.#sent.set(key, { hash, version });
     this.#o.cache.observe(applied);

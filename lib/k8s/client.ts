@@ -57,8 +57,15 @@ export interface KubeClient {
   create<T extends KubernetesObject>(object: T): Promise<T>;
   /** Replaces an object; its `metadata.resourceVersion` is a precondition (409 when someone wrote first). */
   replace<T extends KubernetesObject>(object: T): Promise<T>;
-  /** Server-side apply under `fieldManager`, taking over conflicting fields (the caller is their controller). */
-  apply<T extends KubernetesObject>(object: T, fieldManager: string): Promise<T>;
+  /**
+   * Server-side apply under `fieldManager`, taking over conflicting fields (the caller is their controller); with
+   * `metadataOnly` the answer is only the object's metadata (less to parse when nothing else is read).
+   */
+  apply<T extends KubernetesObject>(
+    object: T,
+    fieldManager: string,
+    options?: { readonly metadataOnly?: boolean },
+  ): Promise<T>;
   /** JSON merge patch, e.g. of finalizers with a resourceVersion precondition. */
   mergePatch<T extends KubernetesObject>(ref: ObjectRef, patch: Record<string, unknown>): Promise<T>;
   /** Replaces `status` through the status subresource (JSON merge patch); the object as the server answered. */
@@ -147,16 +154,23 @@ export function kubeClient(config: ClusterConfig): KubeClient {
       counts.writes++;
       return await requestJson<T>(config, { method: "PUT", path, body: object });
     },
-    async apply<T extends KubernetesObject>(object: T, fieldManager: string) {
+    async apply<T extends KubernetesObject>(
+      object: T,
+      fieldManager: string,
+      options: { readonly metadataOnly?: boolean } = {},
+    ) {
       const path = await pathOf(refOf(object));
       counts.writes++;
-      return await requestJson<T>(config, {
+      const answer = await requestJson<T>(config, {
         method: "PATCH",
         path,
         query: { fieldManager, force: true },
         body: object,
         contentType: "application/apply-patch+yaml",
+        ...(options.metadataOnly ? { metadataOnly: "object" as const } : {}),
       });
+      // A metadata-only answer names its own kind (PartialObjectMetadata): put the object's back.
+      return options.metadataOnly ? { ...answer, apiVersion: object.apiVersion, kind: object.kind } : answer;
     },
     async mergePatch<T extends KubernetesObject>(ref: ObjectRef, patch: Record<string, unknown>) {
       const path = await pathOf(ref);

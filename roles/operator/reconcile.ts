@@ -196,7 +196,8 @@ export async function reconcileMcpServer(
     const applyChild = async (object: KubernetesObject) => {
       let result;
       try {
-        result = await deps.applier.apply(object as KubeObject);
+        // Only the Deployment's answer is read (its replicas, for the status); the rest need only metadata.
+        result = await deps.applier.apply(object as KubeObject, { metadataOnly: object.kind !== "Deployment" });
       } catch (e) {
         const message = `Cannot apply ${object.kind} "${object.metadata?.name}": ${apiErrorMessage(e)}`;
         await deps.events.record(about, "Warning", "ApplyFailed", message);
