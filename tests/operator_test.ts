@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { type ControlPlane, kubectl, poll, REPO_ROOT, startControlPlane, startTestOperator } from "./harness/mod.ts";
 import { parseRunConfig } from "../lib/run_config.ts";
+import { createLogger } from "../lib/log.ts";
 
 const EXAMPLES = fileURLToPath(new URL("../docs/examples/", import.meta.url));
 const RESYNC_MS = 1500;
@@ -419,10 +420,29 @@ Deno.test("operator with WATCH_NAMESPACE leaves MCPServers elsewhere alone, with
     await run(["create", "namespace", ns]);
     await run(["apply", "-n", ns, "-f", `${EXAMPLES}mcpserver-stdio.yaml`]);
   }
-  await using _operator = await startTestOperator(cp, { user: "scoped-operator", namespaces: ["watched"] });
+  // The operator's log, kept: it shows what the operator did, so that what it did not do can be asserted.
+  const logged: Json[] = [];
+  const log = createLogger({ format: "json", level: "debug", write: (line) => logged.push(JSON.parse(line)) });
+  await using operator = await startTestOperator(cp, { user: "scoped-operator", namespaces: ["watched"], log });
   await eventually(cp, "deployment", "fetch", "watched");
   await eventually(cp, "mcpserver", "fetch", "watched", (o) => o.status?.phase === "Pending");
-  await new Promise((r) => setTimeout(r, 1500));
+  // A positive signal instead of a sleep: once the queue is empty, everything the caches saw was reconciled.
+  await poll(async () => (await operator.metric("thv_operator_queue_depth")) === 0 || undefined, {
+    what: "an empty work queue",
+    deadlineMs: 20_000,
+  });
   assert.equal(await getJson(cp, "deployment", "fetch", "ignored"), undefined);
   assert.equal((await getJson(cp, "mcpserver", "fetch", "ignored"))!.status, undefined);
+  // Namespaced RBAC alone would keep "ignored" untouched even if the operator tried: check it did not try.
+  assert.ok(
+    logged.some((l) => l.namespace === "watched" && l.name === "fetch" && l.msg === "Created Deployment"),
+    "the log shows the watched server's reconcile",
+  );
+  assert.deepEqual(logged.filter((l) => l.namespace === "ignored"), [], "nothing was done in the ignored namespace");
+  assert.deepEqual(
+    logged.filter((l) => l.level === "warn" || l.level === "error").map((l) => l.msg),
+    [],
+    "no refused list, watch or reconcile (as a cluster-wide watch would be)",
+  );
+  assert.equal(await operator.metric("thv_operator_reconcile_errors_total"), 0);
 });

@@ -1,18 +1,13 @@
 /**
  * The small Kubernetes interface roles use (style.md): get, list, server-side apply, merge patch, status
- * patch and delete, over @kubernetes/client-node. Not-found reads return undefined instead of throwing, and
- * every request is counted, so benchmarks can report API load.
+ * patch and delete, as raw JSON over the role's one HTTP client (config.ts). Not-found reads return undefined
+ * instead of throwing, and every request is counted, so benchmarks can report API load.
  * @module
  */
-import {
-  ApiException,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-  setHeaderOptions,
-} from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { ClusterConfig } from "./config.ts";
+import { Discovery, groupVersionPath } from "./discovery.ts";
+import { ApiError, errorOf, requestJson, send } from "./rest.ts";
 
 /** Identifies one object. */
 export interface ObjectRef {
@@ -58,16 +53,23 @@ export interface KubeClient {
     kind: string,
     options?: { namespace?: string; labelSelector?: string },
   ): Promise<T[]>;
-  /** Creates an object; a 409 (ApiException) when it exists already. */
+  /** Creates an object; a 409 (ApiError) when it exists already. */
   create<T extends KubernetesObject>(object: T): Promise<T>;
   /** Replaces an object; its `metadata.resourceVersion` is a precondition (409 when someone wrote first). */
   replace<T extends KubernetesObject>(object: T): Promise<T>;
-  /** Server-side apply under `fieldManager`, taking over conflicting fields (the caller is their controller). */
-  apply<T extends KubernetesObject>(object: T, fieldManager: string): Promise<T>;
+  /**
+   * Server-side apply under `fieldManager`, taking over conflicting fields (the caller is their controller); with
+   * `metadataOnly` the answer is only the object's metadata (less to parse when nothing else is read).
+   */
+  apply<T extends KubernetesObject>(
+    object: T,
+    fieldManager: string,
+    options?: { readonly metadataOnly?: boolean },
+  ): Promise<T>;
   /** JSON merge patch, e.g. of finalizers with a resourceVersion precondition. */
   mergePatch<T extends KubernetesObject>(ref: ObjectRef, patch: Record<string, unknown>): Promise<T>;
-  /** Replaces `status` through the status subresource (JSON merge patch). */
-  patchStatus(ref: StatusRef, status: unknown): Promise<void>;
+  /** Replaces `status` through the status subresource (JSON merge patch); the object as the server answered. */
+  patchStatus(ref: StatusRef, status: unknown): Promise<KubernetesObject>;
   /** Deletes an object; false when it did not exist. */
   delete(ref: ObjectRef): Promise<boolean>;
   /** Requests made through this client. */
@@ -76,93 +78,127 @@ export interface KubeClient {
 
 /** True when `e` is the API server's 404. */
 export function isNotFound(e: unknown): boolean {
-  return e instanceof ApiException && e.code === 404;
+  return e instanceof ApiError && e.code === 404;
 }
 
 /** True when `e` is a 409 (a conflict: another writer changed the object). */
 export function isConflict(e: unknown): boolean {
-  return e instanceof ApiException && e.code === 409;
+  return e instanceof ApiError && e.code === 409;
 }
 
 /** A readable one-line message for an API error (the server's own message when it sent one). */
 export function apiErrorMessage(e: unknown): string {
-  if (e instanceof ApiException) {
-    try {
-      const body = typeof e.body === "string" ? JSON.parse(e.body) : e.body;
-      if (body?.message) return `${body.message} (HTTP ${e.code})`;
-    } catch { /* not JSON */ }
-    return `HTTP ${e.code}`;
-  }
+  if (e instanceof ApiError) return e.detail;
   return e instanceof Error ? e.message : String(e);
 }
 
-/** A {@linkcode KubeClient} over a client-node configuration. */
-export function kubeClient(config: KubeConfig): KubeClient {
-  const objects = KubernetesObjectApi.makeApiClient(config);
-  const custom = config.makeApiClient(CustomObjectsApi);
+/** A {@linkcode KubeClient} over a cluster configuration. */
+export function kubeClient(config: ClusterConfig): KubeClient {
+  const discovery = new Discovery(config);
   const counts: RequestCounts = { reads: 0, writes: 0 };
-  const header = (ref: ObjectRef) => ({
-    apiVersion: ref.apiVersion,
-    kind: ref.kind,
-    metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) },
-  });
+  const collection = async (apiVersion: string, kind: string, namespace?: string) => {
+    const { plural, namespaced } = await discovery.resource(apiVersion, kind);
+    const ns = namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+    return `${groupVersionPath(apiVersion)}${ns}/${plural}`;
+  };
+  const pathOf = async (ref: ObjectRef) =>
+    `${await collection(ref.apiVersion, ref.kind, ref.namespace)}/${encodeURIComponent(ref.name)}`;
+  const refOf = (object: KubernetesObject): ObjectRef => {
+    if (!object.apiVersion || !object.kind || !object.metadata?.name) {
+      throw new TypeError("Cannot write an object without apiVersion, kind and metadata.name");
+    }
+    return {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name: object.metadata.name,
+      ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+    };
+  };
   return {
     counts,
     async get<T extends KubernetesObject>(ref: ObjectRef) {
+      const path = await pathOf(ref);
       counts.reads++;
-      try {
-        return await objects.read(header(ref)) as T;
-      } catch (e) {
-        if (isNotFound(e)) return undefined;
-        throw e;
+      const response = await send(config, { path });
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return undefined;
       }
+      if (!response.ok) throw await errorOf(response, `GET ${path}`);
+      return await response.json() as T;
     },
     async list<T extends KubernetesObject>(
       apiVersion: string,
       kind: string,
       options: { namespace?: string; labelSelector?: string } = {},
     ) {
+      const path = await collection(apiVersion, kind, options.namespace);
       counts.reads++;
-      const list = await objects.list<T>(
-        apiVersion,
-        kind,
-        options.namespace,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        options.labelSelector,
-      );
-      return list.items.map((item) => ({ apiVersion, kind, ...item }));
+      const list = await requestJson<{ items?: T[] }>(config, {
+        path,
+        query: { labelSelector: options.labelSelector },
+      });
+      return (list.items ?? []).map((item) => ({ apiVersion, kind, ...item }));
     },
     async create<T extends KubernetesObject>(object: T) {
+      // No name needed: the server makes one from metadata.generateName.
+      if (!object.apiVersion || !object.kind) {
+        throw new TypeError("Cannot create an object without apiVersion and kind");
+      }
+      const path = await collection(object.apiVersion, object.kind, object.metadata?.namespace);
       counts.writes++;
-      return await objects.create(object);
+      return await requestJson<T>(config, { method: "POST", path, body: object });
     },
     async replace<T extends KubernetesObject>(object: T) {
+      const path = await pathOf(refOf(object));
       counts.writes++;
-      return await objects.replace(object);
+      return await requestJson<T>(config, { method: "PUT", path, body: object });
     },
-    async apply<T extends KubernetesObject>(object: T, fieldManager: string) {
+    async apply<T extends KubernetesObject>(
+      object: T,
+      fieldManager: string,
+      options: { readonly metadataOnly?: boolean } = {},
+    ) {
+      const path = await pathOf(refOf(object));
       counts.writes++;
-      return await objects.patch(object, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+      const answer = await requestJson<T>(config, {
+        method: "PATCH",
+        path,
+        query: { fieldManager, force: true },
+        body: object,
+        contentType: "application/apply-patch+yaml",
+        ...(options.metadataOnly ? { metadataOnly: "object" as const } : {}),
+      });
+      // A metadata-only answer names its own kind (PartialObjectMetadata): put the object's back.
+      return options.metadataOnly ? { ...answer, apiVersion: object.apiVersion, kind: object.kind } : answer;
     },
     async mergePatch<T extends KubernetesObject>(ref: ObjectRef, patch: Record<string, unknown>) {
+      const path = await pathOf(ref);
       counts.writes++;
-      const body = { ...header(ref), ...patch, metadata: { ...header(ref).metadata, ...(patch.metadata ?? {}) } };
-      return await objects.patch(body as T, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
+      return await requestJson<T>(config, {
+        method: "PATCH",
+        path,
+        body: patch,
+        contentType: "application/merge-patch+json",
+      });
     },
     async patchStatus(ref: StatusRef, status: unknown) {
+      const path = `${groupVersionPath(`${ref.group}/${ref.version}`)}/namespaces/${
+        encodeURIComponent(ref.namespace)
+      }/${ref.plural}/${encodeURIComponent(ref.name)}/status`;
       counts.writes++;
-      await custom.patchNamespacedCustomObjectStatus(
-        { ...ref, body: { status } },
-        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-      );
+      return await requestJson<KubernetesObject>(config, {
+        method: "PATCH",
+        path,
+        body: { status },
+        contentType: "application/merge-patch+json",
+      });
     },
     async delete(ref: ObjectRef) {
+      const path = await pathOf(ref);
       counts.writes++;
       try {
-        await objects.delete(header(ref));
+        await requestJson(config, { method: "DELETE", path });
         return true;
       } catch (e) {
         if (isNotFound(e)) return false;

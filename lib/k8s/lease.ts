@@ -6,7 +6,8 @@
  * once.
  * @module
  */
-import { type V1Lease, V1MicroTime } from "@kubernetes/client-node";
+import type { V1ObjectMeta } from "@kubernetes/client-node";
+import { sleepUnlessAborted } from "../async/mod.ts";
 import type { Logger } from "../log.ts";
 import { isConflict, type KubeClient } from "./client.ts";
 
@@ -32,7 +33,22 @@ export interface LeaseOptions {
 /** The result of one attempt. */
 type Attempt = "leader" | "follower";
 
-const micro = (d: Date) => new V1MicroTime(d.getTime());
+/** A coordination.k8s.io/v1 Lease, as JSON. */
+interface V1Lease {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: V1ObjectMeta;
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
+/** A MicroTime as the API server writes it: RFC 3339 with six fraction digits. */
+const micro = (d: Date) => d.toISOString().replace(/Z$/, "000Z");
 
 /** Competes for, holds and releases one Lease. */
 export class LeaderElector {
@@ -104,22 +120,29 @@ export class LeaderElector {
   }
 
   /**
+   * How long a follower waits before trying again: a retry period, or less when the observed Lease runs out
+   * sooner, so a standby takes over as soon as the Lease expires rather than up to a period later.
+   */
+  #untilNextTry(): number {
+    const spec = this.#observed?.spec;
+    if (!spec?.renewTime || !spec.holderIdentity) return this.#o.retryPeriodMs;
+    const expiresIn = new Date(spec.renewTime).getTime() + (spec.leaseDurationSeconds ?? 0) * 1000 - Date.now();
+    // Never a tight loop, even when what was observed has expired (a lost race, a failed request).
+    return Math.max(Math.min(50, this.#o.retryPeriodMs), Math.min(this.#o.retryPeriodMs, expiresIn + 1));
+  }
+
+  /**
    * Waits until this candidate leads, then calls `lead` with a signal that aborts when leadership is lost or
    * `signal` aborts. Resolves after `lead` returns; returns false when leadership was lost, true otherwise.
    */
   async run(signal: AbortSignal, lead: (leading: AbortSignal) => Promise<void>): Promise<boolean> {
-    const sleep = (ms: number) =>
-      new Promise<void>((r) => {
-        const t = setTimeout(r, ms);
-        signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
-      });
     while (!signal.aborted) {
       const attempt = await this.#tryAcquireOrRenew(new Date()).catch((e) => {
         this.#log.warn("Lease attempt failed", { error: (e as Error).message });
         return "follower" as const;
       });
       if (attempt === "leader") break;
-      await sleep(this.#o.retryPeriodMs);
+      await sleepUnlessAborted(this.#untilNextTry(), signal);
     }
     if (signal.aborted) return true;
 
@@ -130,8 +153,8 @@ export class LeaderElector {
     const renewing = (async () => {
       let lastRenew = Date.now();
       while (!leading.signal.aborted) {
-        await new Promise((r) => setTimeout(r, this.#o.retryPeriodMs));
-        if (leading.signal.aborted) break;
+        // Cut short on stop: a renewal after shutdown began would keep a crashed leader's Lease alive longer.
+        if (!await sleepUnlessAborted(this.#o.retryPeriodMs, leading.signal)) break;
         const attempt = await this.#tryAcquireOrRenew(new Date()).catch(() => "follower" as const);
         if (attempt === "leader") lastRenew = Date.now();
         else if (

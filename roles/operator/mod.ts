@@ -47,7 +47,7 @@ export function operatorCommand(context: () => OperatorContext): Command {
     .option("--leader-elect-name <name>", "name of the Lease", LEASE_NAME)
     .action(async (opts) => {
       const { settings, log, shutdown } = context();
-      // Loaded here, not at start: the Kubernetes client costs about 100 MiB, which no other command needs.
+      // Loaded here, not at start: the controller framework and the CRD schemas serve no other command.
       const [{ loadKubeConfig }, { runController }] = await Promise.all([
         import("../../lib/k8s/mod.ts"),
         import("./controller.ts"),

@@ -48,10 +48,50 @@ function isReady(pod: V1Pod): boolean {
     (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
 }
 
+/** The condition type that reports a spec the operator cannot read. */
+export const VALID_CONDITION = "Valid";
+
+/** The first problem zod found in a spec, naming the field: `spec.port: Invalid input: expected number`. */
+export function specProblem(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  const issue = issues[0];
+  if (!issue) return "spec: invalid";
+  return `${["spec", ...issue.path.map(String)].join(".")}: ${issue.message}`;
+}
+
+/**
+ * The status of a server whose spec does not parse (only with a CRD older than the operator, since the API
+ * server validates the same schema): phase Failed and `Valid=False` with reason InvalidSpec and the field.
+ */
+export function invalidSpecStatus(
+  server: { readonly metadata: { readonly generation?: number }; readonly status?: McpServerStatus },
+  problem: string,
+  now: Date,
+): McpServerStatus {
+  const generation = server.metadata.generation ?? 0;
+  const message = `Invalid spec: ${problem}`;
+  let conditions = [...(server.status?.conditions ?? [])] as Condition[];
+  conditions = setCondition(conditions, {
+    type: VALID_CONDITION,
+    status: "False",
+    reason: "InvalidSpec",
+    message,
+    observedGeneration: generation,
+  }, now);
+  conditions = setCondition(conditions, {
+    type: "Ready",
+    status: "False",
+    reason: "NotReady",
+    message,
+    observedGeneration: generation,
+  }, now);
+  return { ...server.status, phase: "Failed", message, observedGeneration: generation, conditions };
+}
+
 /** Computes the status; pure, so the same inputs give the same status, and an unchanged server no write. */
 export function computeStatus(server: McpServer, observed: Observed): McpServerStatus {
   const generation = server.metadata.generation ?? 0;
-  let conditions = [...(server.status?.conditions ?? [])] as Condition[];
+  // A spec that parses again drops the Valid=False of an earlier one.
+  let conditions = (server.status?.conditions ?? []).filter((c) => c.type !== VALID_CONDITION) as Condition[];
   const set = (
     c: Omit<Condition, "lastTransitionTime" | "observedGeneration">,
   ) => (conditions = setCondition(conditions, { ...c, observedGeneration: generation }, observed.now));

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import type { LeaseOptions } from "../../lib/k8s/mod.ts";
+import { type LeaseOptions, loadKubeConfig } from "../../lib/k8s/mod.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { runController } from "../../roles/operator/controller.ts";
 import type { ControlPlane } from "./control_plane.ts";
@@ -83,7 +83,7 @@ export async function startTestOperator(
   const abort = new AbortController();
   const listening = Promise.withResolvers<number>();
   const running = runController({
-    kubeConfig: identity.config,
+    kubeConfig: loadKubeConfig({ kubeconfigPath: identity.path, inCluster: false }),
     namespaces: options.namespaces ?? [],
     runnerImage: "localhost/thv:test",
     resyncMs: options.resyncMs ?? 600_000,

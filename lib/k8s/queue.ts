@@ -1,11 +1,22 @@
 /**
- * The operator's work queue, keyed `namespace/name`: a key is queued at most once; a key added while it is
- * being processed is processed again afterwards; retries are delayed with a per-key exponential backoff.
+ * A controller's work queue, keyed `namespace/name`: a key is queued at most once; a key added while it is
+ * being processed is processed again afterwards (never by two workers at once); retries are rate-limited by a
+ * per-key exponential backoff.
  * @module
  */
 
+/** How retries of one key are spaced. */
+export interface WorkQueueOptions {
+  /** Delay after the first failure, ms (default 200). */
+  readonly retryMinMs?: number;
+  /** Largest delay, ms (default 60 000). */
+  readonly retryMaxMs?: number;
+}
+
 /** A deduplicating, delayed-retry work queue. */
 export class WorkQueue {
+  readonly #retryMinMs: number;
+  readonly #retryMaxMs: number;
   #queue: string[] = [];
   #queued = new Set<string>();
   #processing = new Set<string>();
@@ -14,6 +25,12 @@ export class WorkQueue {
   #timers = new Map<string, ReturnType<typeof setTimeout>>();
   #waiters: Array<(key: string | undefined) => void> = [];
   #closed = false;
+
+  /** An empty queue. */
+  constructor(options: WorkQueueOptions = {}) {
+    this.#retryMinMs = options.retryMinMs ?? 200;
+    this.#retryMaxMs = options.retryMaxMs ?? 60_000;
+  }
 
   /** Queues `key` unless it is already queued. */
   add(key: string): void {
@@ -35,6 +52,7 @@ export class WorkQueue {
 
   /** Queues `key` after `ms` (a later call for the same key replaces the earlier one). */
   addAfter(key: string, ms: number): void {
+    if (this.#closed) return;
     clearTimeout(this.#timers.get(key));
     this.#timers.set(
       key,
@@ -45,11 +63,11 @@ export class WorkQueue {
     );
   }
 
-  /** Queues `key` again after a delay that doubles with each consecutive failure (200 ms to 60 s). */
+  /** Queues `key` again after a delay that doubles with each consecutive failure (200 ms to 60 s by default). */
   retry(key: string): number {
     const failures = (this.#failures.get(key) ?? 0) + 1;
     this.#failures.set(key, failures);
-    const delay = Math.min(200 * 2 ** (failures - 1), 60_000);
+    const delay = Math.min(this.#retryMinMs * 2 ** (failures - 1), this.#retryMaxMs);
     this.addAfter(key, delay);
     return delay;
   }

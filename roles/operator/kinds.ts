@@ -1,0 +1,94 @@
+/**
+ * What the operator informs about, and what its cache keeps of each kind: only the fields its reconcile
+ * reads (the spec and status of MCPServers, the data of Secrets and ConfigMaps, the replicas of Deployments,
+ * the phase and conditions of pods) and for the other children only their metadata, which is what tells a
+ * changed child from the one last applied (its resourceVersion).
+ * @module
+ */
+import { GROUP, McpServerSpec } from "../../crds/mod.ts";
+import { type InformOptions, type Kind, type KubeObject, stripForCache } from "../../lib/k8s/mod.ts";
+import { referencedKeys } from "./desired/mod.ts";
+
+/** The version the operator reads and writes MCPServers in. */
+export const MCP_SERVER_API_VERSION = `${GROUP}/v1beta1`;
+
+/** MCPServer. */
+export const MCP_SERVER: Kind = { apiVersion: MCP_SERVER_API_VERSION, kind: "MCPServer", plural: "mcpservers" };
+/** Deployment. */
+export const DEPLOYMENT: Kind = { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments" };
+/** StatefulSet (made by the proxy runner). */
+export const STATEFUL_SET: Kind = { apiVersion: "apps/v1", kind: "StatefulSet", plural: "statefulsets" };
+/** Service. */
+export const SERVICE: Kind = { apiVersion: "v1", kind: "Service", plural: "services" };
+/** ServiceAccount. */
+export const SERVICE_ACCOUNT: Kind = { apiVersion: "v1", kind: "ServiceAccount", plural: "serviceaccounts" };
+/** Role. */
+export const ROLE: Kind = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", plural: "roles" };
+/** RoleBinding. */
+export const ROLE_BINDING: Kind = {
+  apiVersion: "rbac.authorization.k8s.io/v1",
+  kind: "RoleBinding",
+  plural: "rolebindings",
+};
+/** ConfigMap. */
+export const CONFIG_MAP: Kind = { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps" };
+/** Secret. */
+export const SECRET: Kind = { apiVersion: "v1", kind: "Secret", plural: "secrets" };
+/** Pod. */
+export const POD: Kind = { apiVersion: "v1", kind: "Pod", plural: "pods" };
+
+/** The name of the MCPServer index of the Secrets and ConfigMaps each server references. */
+export const REFERENCES_INDEX = "references";
+
+/** The index value of a referenced object: `namespace/Kind/name`. */
+export function referenceValue(namespace: string | undefined, kind: string, name: string | undefined): string {
+  return `${namespace ?? ""}/${kind}/${name ?? ""}`;
+}
+
+/** The Secrets and ConfigMaps an MCPServer references, as index values (none when its spec does not parse). */
+function referencesOf(object: KubeObject): string[] {
+  const parsed = McpServerSpec.safeParse(object.spec);
+  if (!parsed.success) return [];
+  const server = { spec: parsed.data } as Parameters<typeof referencedKeys>[0];
+  return referencedKeys(server).map((ref) => referenceValue(object.metadata?.namespace, ref.kind, ref.name));
+}
+
+const metadataOnly = stripForCache();
+const children = { labelSelector: "toolhive=true", transform: metadataOnly, metadataOnly: true };
+
+/** Every kind the operator informs about, with its selector, transform and indexes. */
+export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]> = [
+  [MCP_SERVER, {
+    transform: stripForCache({ spec: true, status: true }),
+    indexes: { [REFERENCES_INDEX]: referencesOf },
+  }],
+  [DEPLOYMENT, {
+    labelSelector: "toolhive=true",
+    transform: stripForCache({ spec: (spec) => ({ replicas: spec.replicas }) }),
+  }],
+  [STATEFUL_SET, children],
+  [SERVICE, children],
+  [SERVICE_ACCOUNT, children],
+  [ROLE, children],
+  [ROLE_BINDING, children],
+  // Every ConfigMap and Secret of the watched namespaces: a server may reference any of them.
+  [CONFIG_MAP, { transform: stripForCache({ data: true }) }],
+  [SECRET, { transform: stripForCache({ data: true }) }],
+  [POD, {
+    labelSelector: "app=mcpserver",
+    transform: stripForCache({
+      status: (s) => ({
+        phase: s.phase,
+        reason: s.reason,
+        conditions: (s.conditions as Array<Record<string, unknown>> | undefined)?.map((c) => ({
+          type: c.type,
+          status: c.status,
+        })),
+        containerStatuses: (s.containerStatuses as Array<Record<string, unknown>> | undefined)?.map((c) => ({
+          name: c.name,
+          state: c.state,
+        })),
+      }),
+    }),
+  }],
+];
