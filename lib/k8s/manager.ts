@@ -4,8 +4,7 @@
  * (ready once every cache is synced; a standby is ready too) and `/metrics` (rendered by the role).
  * @module
  */
-// TODO(#11): serve() from lib/http once it exists.
-import { serveHttp } from "../listener/mod.ts";
+import { serve } from "../http/mod.ts";
 import type { Logger } from "../log.ts";
 import { InformerCache } from "./cache.ts";
 import type { KubeClient } from "./client.ts";
@@ -106,7 +105,7 @@ export class Manager {
     const { log } = this.#o;
     let leading = !this.#o.leaderElection;
     const informers = this.cache.informers();
-    const server = serveHttp({
+    const server = serve({
       hostname: this.#o.healthHost,
       port: this.#o.healthPort,
       signal,
