@@ -11,7 +11,7 @@
 import "../harness/quiet_deprecations.ts";
 import { REPO_ROOT } from "../harness/mod.ts";
 import { baselineTree, type SourceTree, workingTree } from "./baseline.ts";
-import { benchOperator, type OperatorFigures } from "./operator_run.ts";
+import { benchOperator, OPERATOR_V8_FLAGS_ARG, type OperatorFigures } from "./operator_run.ts";
 import { combinePasses, comparisonTable, type MeasuredTree } from "./operator_table.ts";
 import { machineLine, writeBenchSection } from "./report.ts";
 
@@ -49,7 +49,8 @@ const intro =
   `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}: the operator of ${before.label} ` +
   `(BENCH_BASELINE_REF) and of the working tree (${after.label}), one after the other in one run${order}, each ` +
   "against a fresh etcd + kube-apiserver on the same machine with its own CRDs, as its own process under its own " +
-  "chart RBAC. Settled = every server's children exist: ServiceAccount, Role and RoleBinding for the proxy " +
+  `chart RBAC, both with \`${OPERATOR_V8_FLAGS_ARG}\` (the V8 flags thv's launchers set). Settled = every ` +
+  "server's children exist: ServiceAccount, Role and RoleBinding for the proxy " +
   "runner, the MCP pod's ServiceAccount, the RunConfig ConfigMap, the proxy Deployment and Service. Requests " +
   "come from the operator's `thv_operator_api_requests_total`, objects written are watch events in the " +
   "namespace, CPU is the operator process's user + system time. Other tenants share the machine: wall-clock " +

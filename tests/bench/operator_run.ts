@@ -6,6 +6,7 @@
  * Every tree gets a control plane of its own, so neither run sees the other's objects or a warmed-up etcd.
  * @module
  */
+import { THV_V8_FLAGS_ARG } from "../../lib/config/mod.ts";
 import { CustomObjectsApi, Watch } from "@kubernetes/client-node";
 import { delay, pollUntil } from "../../lib/async/mod.ts";
 import { type ControlPlane, freePort, kubectl, operatorIdentity, startControlPlane } from "../harness/mod.ts";
@@ -108,13 +109,18 @@ interface OperatorProcess extends AsyncDisposable {
   errorLines(): Promise<string[]>;
 }
 
+/** The V8 flags both operators run with: BENCH_OPERATOR_V8_FLAGS, else the ones thv ships with. */
+export const OPERATOR_V8_FLAGS_ARG = Deno.env.get("BENCH_OPERATOR_V8_FLAGS") ?? THV_V8_FLAGS_ARG;
+
 async function startOperator(
   cp: ControlPlane,
   tree: SourceTree,
   options: { kubeconfig: string; resyncSeconds: number | undefined },
 ): Promise<OperatorProcess> {
   const port = freePort();
-  const args = ["run", "-A", "main.ts", "operator", "--kubeconfig", options.kubeconfig];
+  // Both trees run with the V8 flags thv's own launchers set (the task, the image, the compiled binary), so the
+  // comparison is of the code, run as it is deployed.
+  const args = ["run", "-A", OPERATOR_V8_FLAGS_ARG, "main.ts", "operator", "--kubeconfig", options.kubeconfig];
   args.push("--health-port", String(port), "--health-host", "127.0.0.1", "--log-format", "json");
   if (options.resyncSeconds !== undefined) args.push("--resync-seconds", String(options.resyncSeconds));
   const child = new Deno.Command(Deno.execPath(), {
