@@ -23,7 +23,7 @@ import { addCommandsFor, cliCommands, type CliContext, oneLineParseErrors } from
  * Builds the `thv` program with the commands `facts.argv` needs; `facts` stands for the process so tests can
  * run it without one.
  */
-export async function thvProgram(
+async function thvProgram(
   facts: {
     argv: readonly string[];
     env: Record<string, string | undefined>;

@@ -9,7 +9,7 @@ import { customResourceDefinition } from "./crd.ts";
 import { ALL_CRDS } from "./definitions.ts";
 
 /** Folder of the generated YAML. */
-export const GENERATED_DIR = fileURLToPath(new URL("./generated/", import.meta.url));
+const GENERATED_DIR = fileURLToPath(new URL("./generated/", import.meta.url));
 
 /** The generated files: name → YAML text. */
 export function renderCrds(): Map<string, string> {

@@ -17,7 +17,7 @@ export const TRANSPORTS = ["stdio", "sse", "streamable-http"] as const;
 export type Transport = typeof TRANSPORTS[number];
 
 /** Protocols the proxy can offer clients in front of a stdio server. */
-export const PROXY_MODES = ["sse", "streamable-http"] as const;
+const PROXY_MODES = ["sse", "streamable-http"] as const;
 
 /** A protocol the proxy can offer clients in front of a stdio server. */
 export type ProxyMode = typeof PROXY_MODES[number];

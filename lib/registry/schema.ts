@@ -14,9 +14,6 @@ export const PUBLISHER_PROVIDED = "io.modelcontextprotocol.registry/publisher-pr
 /** ToolHive's namespace inside the publisher-provided data; thv reads and writes the same one. */
 export const STACKLOK_NAMESPACE = "io.github.stacklok";
 
-/** The server.json schema the built-in catalog is written against. */
-export const SERVER_SCHEMA_URL = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
-
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RANGE = /^[\^~<>=*]|(^|\.)(x|X|\*)(\.|$)|\s-\s|\|\|/;
 
@@ -93,7 +90,7 @@ const Mount = z.union([z.string().min(1), z.object({ path: z.string().min(1) })]
 );
 
 /** A permission profile as ToolHive writes it in a registry entry. */
-export const WirePermissions = z.object({
+const WirePermissions = z.object({
   name: z.string().optional(),
   read: z.array(Mount).optional(),
   write: z.array(Mount).optional(),

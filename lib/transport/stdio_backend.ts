@@ -130,9 +130,9 @@ export interface StdioBackendOptions {
 }
 
 /** Default longest stdout line: 32 MiB. */
-export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
 /** Default most bytes waiting for a server's stdin: 16 MiB. */
-export const DEFAULT_MAX_WRITE_QUEUE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_WRITE_QUEUE_BYTES = 16 * 1024 * 1024;
 
 const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 10_000;

@@ -42,7 +42,7 @@ export interface StreamableFrontendOptions {
 }
 
 /** Default most bytes a session's streams hold unread: 4 MiB. */
-export const DEFAULT_SESSION_BUFFER_BYTES = 4 * 1024 * 1024;
+const DEFAULT_SESSION_BUFFER_BYTES = 4 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -56,7 +56,7 @@ export interface Plan extends PlannedRun {
  * The registry entry `target` names, if any: a registry name (`everything`, or a full name) resolves to its
  * server; a bare word that names none is an error, since it is almost always a mistyped server name.
  */
-export function registryEntry(target: string): RegistryEntry | undefined {
+function registryEntry(target: string): RegistryEntry | undefined {
   if (/^[a-z]+:\/\//.test(target)) return undefined; // npx://... and other schemes are references already
   const { entries } = builtinRegistry();
   const entry = findServer(entries, target);

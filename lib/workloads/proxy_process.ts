@@ -25,7 +25,7 @@ export async function proxyHealth(url: string, timeoutMs: number): Promise<boole
  * start time the PID proves nothing: a PID file outlives its process (and ToolHive writes the same files), so
  * the process with that PID now may be anyone's.
  */
-export async function recordedProxy(
+async function recordedProxy(
   deps: WorkloadDeps,
   name: string,
 ): Promise<{ pid: number; started?: string } | undefined> {
@@ -51,7 +51,7 @@ export async function livePid(deps: WorkloadDeps, name: string): Promise<number 
  * the group only while its leader is that proxy (or its zombie), or is gone: a PID that a later process took
  * cannot lead our group any more.
  */
-export async function endProxy(proxy: { pid: number; started?: string }, timeoutMs: number): Promise<void> {
+async function endProxy(proxy: { pid: number; started?: string }, timeoutMs: number): Promise<void> {
   if (proxy.pid === Deno.pid || !proxy.started) return; // a foreground run's own process; or not proven ours
   const alive = () => processAlive(proxy.pid, proxy.started);
   if (await alive()) {

@@ -57,7 +57,7 @@ export interface RunningWorkload {
 }
 
 /** The path clients use for a workload's proxy. */
-export function proxyPath(config: RunConfig): string {
+function proxyPath(config: RunConfig): string {
   return clientPath(config.transport, config.proxy_mode ? { proxyMode: config.proxy_mode } : {});
 }
 

@@ -8,7 +8,7 @@ import type { CliContext } from "./context.ts";
 import { openWorkloads } from "./workloads.ts";
 
 /** Formats workloads as an aligned table (or one line when there are none). */
-export function formatWorkloadTable(workloads: readonly WorkloadSummary[], all: boolean): string[] {
+function formatWorkloadTable(workloads: readonly WorkloadSummary[], all: boolean): string[] {
   if (!workloads.length) {
     return [all ? "No workloads: start one with thv run <image>" : "No running workloads: see thv list -a"];
   }

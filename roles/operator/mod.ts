@@ -8,7 +8,7 @@ import type { OperatorSettings } from "../../lib/config/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 
 /** Default name of the leader Lease. */
-export const LEASE_NAME = "thv-operator-leader";
+const LEASE_NAME = "thv-operator-leader";
 
 /** What `thv operator` receives from main.ts. */
 export interface OperatorContext {

@@ -31,9 +31,9 @@ export { MCP_SERVER_API_VERSION } from "./kinds.ts";
 /** The field manager of every apply the operator makes. */
 export const FIELD_MANAGER = "thv-operator";
 /** The finalizer that lets the operator delete the children before the MCPServer goes. */
-export const FINALIZER = "mcpserver.toolhive.stacklok.dev/finalizer";
+const FINALIZER = "mcpserver.toolhive.stacklok.dev/finalizer";
 /** How soon a server with a missing reference is looked at again. */
-export const MISSING_REFERENCE_RETRY_MS = 5_000;
+const MISSING_REFERENCE_RETRY_MS = 5_000;
 
 /** What a reconcile pass needs. */
 export interface ReconcileDeps {

@@ -22,7 +22,7 @@ export const LOCAL_RANGES_V4: readonly string[] = [
  * IPv6 addresses denied by default. Deno 2.9 takes no IPv6 CIDR in `--deny-net`, so the unique-local
  * (fc00::/7) and link-local (fe80::/10) ranges cannot be denied as ranges; their best-known members are.
  */
-export const LOCAL_ADDRESSES_V6: readonly string[] = ["[::1]", "[::]", "[fd00:ec2::254]"];
+const LOCAL_ADDRESSES_V6: readonly string[] = ["[::1]", "[::]", "[fd00:ec2::254]"];
 
 /** Parses `a.b.c.d[/n]` into a 32-bit start and prefix length. */
 function parseCidr(cidr: string): { start: number; bits: number } {

@@ -8,7 +8,7 @@ import type { V1OwnerReference } from "@kubernetes/client-node";
 import type { McpServer } from "../../../crds/mod.ts";
 
 /** The port used when neither the field nor its deprecated alias is set. */
-export const DEFAULT_PORT = 8080;
+const DEFAULT_PORT = 8080;
 
 /** The names of every child of an MCPServer. */
 export function childNames(name: string) {
