@@ -448,7 +448,7 @@ e2e(
     await kwait(c, system, ["--for=condition=Ready", "pod", "-l", selector]);
     const get = async (ns: string, args: readonly string[]) => {
       const r = await c.kubectl(["-n", ns, "get", ...args]);
-      return r.code === 0 ? r.stdout : undefined;
+      return r.code === 0 ? r.stdout.trim() : undefined;
     };
     const pod = await get(system, ["pod", "-l", selector, "-o", "jsonpath={.items[*].metadata.name}"]);
     assert.match(pod ?? "", /^thv-operator-[a-z0-9-]+$/, "one operator pod");
