@@ -19,15 +19,19 @@ export async function helmIn(cluster: NodeCluster, args: readonly string[]): Pro
   return r.stdout;
 }
 
+/** `helm install` of thv-operator-crds; `--wait` returns once the CRDs are established. */
+export async function installCrdsChart(cluster: NodeCluster): Promise<void> {
+  await helmIn(cluster, ["install", "thv-operator-crds", chart("thv-operator-crds"), "--wait", "--timeout=4m"]);
+}
+
 /**
- * `helm install` of thv-operator-crds, then of thv-operator into {@linkcode OPERATOR_NAMESPACE} (which must
- * exist) with `values` as `--set` pairs; `--wait` returns once the operator's Deployment is available.
+ * `helm install` of thv-operator into {@linkcode OPERATOR_NAMESPACE} (which must exist) with `values` as `--set`
+ * pairs; `--wait` returns once the operator's Deployment is available.
  */
-export async function installOperatorCharts(
+export async function installOperatorChart(
   cluster: NodeCluster,
   values: Readonly<Record<string, string>> = {},
 ): Promise<void> {
-  await helmIn(cluster, ["install", "thv-operator-crds", chart("thv-operator-crds"), "--wait", "--timeout=4m"]);
   const sets = Object.entries(values).flatMap(([k, v]) => ["--set", `${k}=${v}`]);
   await helmIn(cluster, [
     "install",
@@ -41,8 +45,8 @@ export async function installOperatorCharts(
   ]);
 }
 
-/** `helm uninstall` of both releases, operator first. */
-export async function uninstallOperatorCharts(cluster: NodeCluster): Promise<void> {
+/** `helm uninstall` of the operator release (`crds`: the CRDs release too, after it). */
+export async function uninstallCharts(cluster: NodeCluster, options: { readonly crds: boolean }): Promise<void> {
   await helmIn(cluster, ["uninstall", "thv-operator", "--namespace", OPERATOR_NAMESPACE, "--wait", "--timeout=4m"]);
-  await helmIn(cluster, ["uninstall", "thv-operator-crds", "--wait", "--timeout=4m"]);
+  if (options.crds) await helmIn(cluster, ["uninstall", "thv-operator-crds", "--wait", "--timeout=4m"]);
 }

@@ -34,7 +34,7 @@ import {
   kwait,
   namespace,
 } from "./_kube.ts";
-import { installOperatorCharts, OPERATOR_NAMESPACE, uninstallOperatorCharts } from "./_chart.ts";
+import { installCrdsChart, installOperatorChart, OPERATOR_NAMESPACE, uninstallCharts } from "./_chart.ts";
 
 const FIXTURE_SOURCE = new URL("../fixtures/mcp_fixture.ts", import.meta.url);
 
@@ -443,7 +443,8 @@ e2e(
       "pod-security.kubernetes.io/enforce": "restricted",
       "pod-security.kubernetes.io/enforce-version": "latest",
     });
-    await installOperatorCharts(c);
+    await installCrdsChart(c);
+    await installOperatorChart(c);
     const selector = "app.kubernetes.io/name=thv-operator";
     await kwait(c, system, ["--for=condition=Ready", "pod", "-l", selector]);
     const get = async (ns: string, args: readonly string[]) => {
@@ -497,7 +498,7 @@ spec: {image: "${EVERYTHING_IMAGE}", transport: stdio}
       });
     }
 
-    await uninstallOperatorCharts(c);
+    await uninstallCharts(c, { crds: true });
     assert.equal(await get(system, ["deployment", "thv-operator", "-o", "name"]), undefined, "the operator is left");
     assert.equal(await get(system, ["serviceaccount", "thv-operator", "-o", "name"]), undefined);
     // helm.sh/resource-policy: keep: uninstalling the CRDs chart must not take every MCPServer with it.
@@ -505,6 +506,38 @@ spec: {image: "${EVERYTHING_IMAGE}", transport: stdio}
       await get("default", ["crd", "mcpservers.toolhive.stacklok.dev", "-o", "name"]),
       "customresourcedefinition.apiextensions.k8s.io/mcpservers.toolhive.stacklok.dev",
     );
+  },
+);
+
+e2e(
+  "the operator chart in namespace scope reconciles MCPServers in its namespaces only, under Roles",
+  async (c) => {
+    // The CRDs outlived their release (kept): the operator chart installs on its own.
+    const [a, b] = [await namespace(c, "e2e-chart-a"), await namespace(c, "e2e-chart-b")];
+    await installOperatorChart(c, { "operator.rbac.scope": "namespace", "operator.rbac.allowedNamespaces": `{${a}}` });
+    const get = async (ns: string, args: readonly string[]) => {
+      const r = await c.kubectl(["-n", ns, "get", ...args]);
+      return r.code === 0 ? r.stdout.trim() : undefined;
+    };
+    assert.equal(await get("default", ["clusterrole", "thv-operator", "-o", "name"]), undefined, "a ClusterRole");
+    const server = `apiVersion: toolhive.stacklok.dev/v1beta1
+kind: MCPServer
+metadata: {name: fetch}
+spec: {image: "${EVERYTHING_IMAGE}", transport: stdio}
+`;
+    await apply(c, b, server);
+    await apply(c, a, server);
+    await poll(async () => await get(a, ["deployment", "fetch", "-o", "name"]) || undefined, {
+      what: `the operator to create deployment/fetch in ${a}`,
+      deadlineMs: 120_000,
+    });
+    // Applied first and never watched: the operator has neither read nor write rights in b.
+    assert.equal(await get(b, ["deployment", "fetch", "-o", "name"]), undefined);
+    assert.equal(await get(b, ["mcpserver", "fetch", "-o", "jsonpath={.status.phase}"]), "");
+    const deleted = await c.kubectl(["-n", a, "delete", "mcpserver", "fetch", "--timeout=120s"]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    await uninstallCharts(c, { crds: false });
+    assert.equal(await get(a, ["role", "thv-operator", "-o", "name"]), undefined, "the Role is left");
   },
 );
 
