@@ -67,9 +67,30 @@ async function thvProgram(
         log: context().log,
         shutdown: facts.shutdown(),
       }));
+  const proxyRunner = async () =>
+    await lazyImport<typeof import("./roles/proxyrunner/mod.ts")>(
+      new URL("./roles/proxyrunner/mod.ts", import.meta.url),
+    );
+  const runnerContext = () => ({ log: context().log, env: facts.env, shutdown: facts.shutdown });
+  // In a pod (runtime kubernetes) `thv run` is the proxy runner: same image, same command, another runtime.
+  const cli = cliCommands(context).map((entry) =>
+    entry.names[0] === "run"
+      ? {
+        ...entry,
+        build: async () =>
+          context().runtime().runtime === "kubernetes"
+            ? (await proxyRunner()).runnerRunCommand(runnerContext)
+            : await entry.build(),
+      }
+      : entry
+  );
   await addCommandsFor(program, {
     argv: facts.argv,
-    table: [...cliCommands(context), { names: ["operator"], build: operator }],
+    table: [
+      ...cli,
+      { names: ["operator"], build: operator },
+      { names: ["proxyrunner"], build: async () => (await proxyRunner()).proxyRunnerCommand(runnerContext) },
+    ],
   });
   oneLineParseErrors(program); // every parse error is one line: thv: <what>: <what to do>
   return { program, context };
