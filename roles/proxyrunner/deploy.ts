@@ -8,9 +8,9 @@
 import type { V1Deployment, V1PodTemplateSpec, V1Service, V1StatefulSet } from "@kubernetes/client-node";
 import { pollUntil } from "../../lib/async/mod.ts";
 import {
-  Applier,
   apiErrorMessage,
   apiListWatch,
+  Applier,
   type ClusterConfig,
   Informer,
   InformerCache,
@@ -127,7 +127,8 @@ export async function deployWorkload(config: RunConfig, options: DeployOptions):
       deadline: options.rolloutTimeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS,
       interval: options.pollIntervalMs ?? 200,
       signal,
-      what: `StatefulSet ${namespace}/${names.statefulSet} to roll out (kubectl describe statefulset ${names.statefulSet})`,
+      what:
+        `StatefulSet ${namespace}/${names.statefulSet} to roll out (kubectl describe statefulset ${names.statefulSet})`,
     });
     log.info("StatefulSet rolled out", { namespace, name: names.statefulSet });
     return { statefulSet: rolledOut, outcomes };
@@ -141,7 +142,12 @@ export async function deployWorkload(config: RunConfig, options: DeployOptions):
 async function readOwner(client: KubeClient, namespace: string, name: string): Promise<V1Deployment> {
   let deployment: V1Deployment | undefined;
   try {
-    deployment = await client.get<V1Deployment & KubeObject>({ apiVersion: "apps/v1", kind: "Deployment", namespace, name });
+    deployment = await client.get<V1Deployment & KubeObject>({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      namespace,
+      name,
+    });
   } catch (e) {
     throw new Error(
       `Cannot read Deployment ${namespace}/${name} to own the StatefulSet: ${apiErrorMessage(e)}: ` +

@@ -48,7 +48,11 @@ export function runnerRunCommand(context: () => ProxyRunnerContext) {
         ...(opts.k8sPodPatch !== undefined ? { podPatch: opts.k8sPodPatch } : {}),
         ...(ctx.env.THV_MCPSERVER_GENERATION !== undefined ? { generation: ctx.env.THV_MCPSERVER_GENERATION } : {}),
       }, { readText: readTextIfExists });
-      ctx.log.info("Read RunConfig", { source: input.source, name: input.config.name, transport: input.config.transport });
+      ctx.log.info("Read RunConfig", {
+        source: input.source,
+        name: input.config.name,
+        transport: input.config.transport,
+      });
       const cluster = loadKubeConfig({ inCluster: true });
       await runProxyRunner(input, {
         cluster,
