@@ -7,7 +7,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { kubeClient, loadKubeConfig } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import { runProxyRunner, type StdioAttach } from "./run.ts";
+import { refuseUnsupported, runProxyRunner, type StdioAttach } from "./run.ts";
 import { loadRunnerInput, readTextIfExists } from "./run_config_source.ts";
 
 export { type ProxyRunnerDeps, runProxyRunner, type StdioAttach, type StdioTarget } from "./run.ts";
@@ -53,6 +53,7 @@ export function runnerRunCommand(context: () => ProxyRunnerContext) {
         name: input.config.name,
         transport: input.config.transport,
       });
+      refuseUnsupported(input.config, ctx);
       const cluster = loadKubeConfig({ inCluster: true });
       await runProxyRunner(input, {
         cluster,

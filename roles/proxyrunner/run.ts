@@ -69,6 +69,18 @@ export function allowedHostsOf(
   ];
 }
 
+/**
+ * Throws (one line) for what the runner cannot do yet: a stdio server without an attach connector. Called
+ * before anything is written, so no MCP pod is started that no proxy can reach.
+ */
+export function refuseUnsupported(config: RunConfig, options: { readonly stdio?: StdioAttach }): void {
+  if (config.transport === "stdio" && !options.stdio) {
+    throw new Error(
+      `RunConfig ${config.name}: transport stdio in Kubernetes is not supported yet: use sse or streamable-http`,
+    );
+  }
+}
+
 /** The URL the proxy forwards to for an HTTP transport: the backend Service `mcp-<name>`. */
 export function backendHost(name: string, namespace: string): string {
   return `${workloadNames(name).backend}.${namespace}.svc`;
@@ -84,12 +96,7 @@ export async function runProxyRunner(
 ): Promise<void> {
   const { config } = input;
   const { log, signal } = deps;
-  // Fail closed, before anything is written: no stdio server is started that no one can reach.
-  if (config.transport === "stdio" && !deps.stdio) {
-    throw new Error(
-      `RunConfig ${config.name}: transport stdio in Kubernetes is not supported yet: use sse or streamable-http`,
-    );
-  }
+  refuseUnsupported(config, deps);
   const namespace = deps.cluster.namespace;
   if (!namespace) {
     throw new Error("The namespace is unknown: run the proxy runner in a pod with a service account token mounted");
