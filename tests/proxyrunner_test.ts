@@ -160,7 +160,7 @@ Deno.test("proxy runner applies its workload on a real control plane and rolls n
   });
 
   await t.step("a restarted runner (a fresh applier) applying the same state changes no resourceVersion", async () => {
-    const versions = async () =>
+    const versions = () =>
       Promise.all([
         getJson(cp, "statefulset", "fetch", ns),
         getJson(cp, "service", "mcp-fetch-headless", ns),
@@ -193,6 +193,50 @@ Deno.test("proxy runner applies its workload on a real control plane and rolls n
     assert.equal(after.metadata.resourceVersion, before);
     assert.equal(after.spec.template.spec.containers[0].image, "ghcr.io/example/fetch:2");
   });
+
+  await t.step(
+    "the runner serves the proxy on all interfaces; /health is 503 while the backend cannot answer",
+    async () => {
+      await proxyDeployment(cp, ns, "served");
+      const stop = new AbortController();
+      const listening = Promise.withResolvers<Deno.NetAddr>();
+      const running = runProxyRunner({ config: runConfig("served"), podPatch: {} }, {
+        cluster,
+        client,
+        log,
+        signal: stop.signal,
+        listenPort: 0,
+        podAddresses: ["10.1.2.3"],
+        onListen: (addr) => listening.resolve(addr),
+      });
+      running.catch((e) => listening.reject(e));
+      await markRolledOut(cp, ns, "served");
+      const addr = await listening.promise;
+      assert.equal(addr.hostname, "0.0.0.0");
+      // fetch sends the URL's authority as Host whatever the headers say: speak HTTP/1.1 on a socket instead.
+      const statusFor = async (method: string, path: string, host: string, body = "") => {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port: addr.port });
+        const head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\n` +
+          `accept: application/json, text/event-stream\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n`;
+        await conn.write(new TextEncoder().encode(head + body));
+        const text = new TextDecoder().decode(await new Response(conn.readable).arrayBuffer());
+        return Number(text.split(" ")[1]);
+      };
+      const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
+      // No node runs mcp-served, and its Service name does not resolve here: the backend cannot answer.
+      assert.equal(await statusFor("GET", "/health", `mcp-served-proxy.${ns}.svc.cluster.local:${addr.port}`), 503);
+      assert.equal(await statusFor("GET", "/health", `10.1.2.3:${addr.port}`), 503, "the kubelet probes the pod IP");
+      assert.equal(
+        await statusFor("POST", "/mcp", `evil.example:${addr.port}`, ping),
+        403,
+        "a foreign Host is refused",
+      );
+      const status = await statusFor("POST", "/mcp", `mcp-served-proxy.${ns}.svc:${addr.port}`, ping);
+      assert.ok(status >= 500, `an allowed Host reaches the (unreachable) backend: ${status}`);
+      stop.abort();
+      await running;
+    },
+  );
 
   await t.step("stdio is refused in one line before anything is written", async () => {
     await proxyDeployment(cp, ns, "stdio-server");
