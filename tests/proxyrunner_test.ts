@@ -10,8 +10,7 @@ import { type ControlPlane, kubectl, poll, startControlPlane } from "./harness/m
 import { kubeClient, loadKubeConfig } from "../lib/k8s/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import { RUN_CONFIG_SCHEMA_VERSION, type RunConfig } from "../lib/run_config.ts";
-import { runProxyRunner } from "../roles/proxyrunner/mod.ts";
-import { deployWorkload } from "../roles/proxyrunner/deploy.ts";
+import { deployWorkload, runProxyRunner } from "../roles/proxyrunner/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;

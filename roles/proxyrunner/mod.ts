@@ -11,6 +11,7 @@ import { refuseUnsupported, runProxyRunner, type StdioAttach } from "./run.ts";
 import { loadRunnerInput, readTextIfExists } from "./run_config_source.ts";
 
 export { type ProxyRunnerDeps, runProxyRunner, type StdioAttach, type StdioTarget } from "./run.ts";
+export { type Deployed, type DeployOptions, deployWorkload, FIELD_MANAGER } from "./deploy.ts";
 export { loadRunnerInput, parsePodPatch, RUNCONFIG_PATHS } from "./run_config_source.ts";
 
 /** What the role needs from main.ts. */
