@@ -11,6 +11,7 @@ import { kubeClient, loadKubeConfig } from "../lib/k8s/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import { RUN_CONFIG_SCHEMA_VERSION, type RunConfig } from "../lib/run_config.ts";
 import { deployWorkload, runProxyRunner } from "../roles/proxyrunner/mod.ts";
+import { PROXY_RUNNER_RULES } from "../roles/operator/desired/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -234,6 +235,54 @@ Deno.test("proxy runner applies its workload on a real control plane and rolls n
       assert.ok(status >= 500, `an allowed Host reaches the (unreachable) backend: ${status}`);
       stop.abort();
       await running;
+    },
+  );
+
+  await t.step(
+    "under the operator's proxy-runner Role it needs exactly one more rule: get on deployments",
+    async () => {
+      const role = (rules: readonly unknown[]) =>
+        k(
+          cp,
+          ["apply", "-n", ns, "-f", "-"],
+          JSON.stringify({
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: { name: "runner-under-test" },
+            rules,
+          }),
+        );
+      await role(PROXY_RUNNER_RULES);
+      await k(cp, [
+        "create",
+        "rolebinding",
+        "runner-under-test",
+        "-n",
+        ns,
+        "--role=runner-under-test",
+        "--user=runner",
+      ]);
+      const user = await cp.userKubeconfig("runner");
+      const limited = { ...loadKubeConfig({ kubeconfigPath: user.path, inCluster: false }), namespace: ns };
+      const asRunner = (name: string) =>
+        deployWorkload(runConfig(name), {
+          cluster: limited,
+          client: kubeClient(limited),
+          namespace: ns,
+          podPatch: {},
+          log,
+          signal,
+          rolloutTimeoutMs: 30_000,
+        });
+      await proxyDeployment(cp, ns, "limited");
+      await assert.rejects(asRunner("limited"), /grant the proxy runner get on apps\/deployments/);
+      assert.equal(await getJson(cp, "statefulset", "limited", ns), undefined);
+      await role([...PROXY_RUNNER_RULES, { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] }]);
+      const deployed = await poll(
+        () => Promise.all([asRunner("limited"), markRolledOut(cp, ns, "limited")]).then(([d]) => d, () => undefined),
+        { what: "the runner to apply under its Role", deadlineMs: 20_000, intervalMs: 200 },
+      );
+      assert.equal(deployed.outcomes["StatefulSet/limited"], "created");
     },
   );
 
