@@ -72,15 +72,20 @@ async function thvProgram(
       new URL("./roles/proxyrunner/mod.ts", import.meta.url),
     );
   const runnerContext = () => ({ log: context().log, env: facts.env, shutdown: facts.shutdown });
+  // A runtime that cannot be detected is the laptop CLI's to report, when its command runs.
+  const inKubernetes = () => {
+    try {
+      return context().runtime().runtime === "kubernetes";
+    } catch {
+      return false;
+    }
+  };
   // In a pod (runtime kubernetes) `thv run` is the proxy runner: same image, same command, another runtime.
   const cli = cliCommands(context).map((entry) =>
     entry.names[0] === "run"
       ? {
         ...entry,
-        build: async () =>
-          context().runtime().runtime === "kubernetes"
-            ? (await proxyRunner()).runnerRunCommand(runnerContext)
-            : await entry.build(),
+        build: async () => inKubernetes() ? (await proxyRunner()).runnerRunCommand(runnerContext) : await entry.build(),
       }
       : entry
   );
