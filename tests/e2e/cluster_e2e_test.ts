@@ -34,6 +34,7 @@ import {
   kwait,
   namespace,
 } from "./_kube.ts";
+import { attachThroughLibK8s } from "./_attach.ts";
 
 const FIXTURE_SOURCE = new URL("../fixtures/mcp_fixture.ts", import.meta.url);
 
@@ -200,6 +201,8 @@ e2e("client-node attaches to a pod's stdin and stdout and exchanges JSON-RPC lin
     session.close();
   }
 });
+
+e2e("lib/k8s attaches to a StatefulSet's pod exactly and re-attaches to its replacement", attachThroughLibK8s);
 
 e2e("client-node port-forwards to a pod and to a Service", async (c) => {
   const ns = await namespace(c, "e2e-forward");
