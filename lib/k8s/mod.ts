@@ -69,8 +69,8 @@ export {
 export {
   DEFAULT_NO_POD_TIMEOUT_MS,
   isAttachable,
-  kubernetesStdioConnector,
   type KubernetesStdioConnector,
+  kubernetesStdioConnector,
   type KubernetesStdioOptions,
   NoPodError,
 } from "./stdio_connector.ts";

@@ -23,9 +23,12 @@ Deno.test("attachUrl names the pod's attach subresource over wss with all three 
   assert.equal(url.pathname, "/api/v1/namespaces/a%20b/pods/s-0/attach");
   assert.equal(url.searchParams.get("container"), "mcp");
   for (const stream of ["stdin", "stdout", "stderr"]) assert.equal(url.searchParams.get(stream), "true");
-  assert.equal(new URL(attachUrl({ server: "http://h:1" } as ClusterConfig, {
-    namespace: "n",
-    pod: "p",
-    container: "c",
-  })).protocol, "ws:");
+  assert.equal(
+    new URL(attachUrl({ server: "http://h:1" } as ClusterConfig, {
+      namespace: "n",
+      pod: "p",
+      container: "c",
+    })).protocol,
+    "ws:",
+  );
 });

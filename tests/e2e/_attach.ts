@@ -117,7 +117,10 @@ export async function attachThroughLibK8s(c: NodeCluster): Promise<void> {
     const before = await podUid(c, ns, "echo-0");
     const deleted = await c.kubectl(["-n", ns, "delete", "pod", "echo-0", "--wait=false"]);
     assert.equal(deleted.code, 0, deleted.stderr);
-    await poll(() => Promise.resolve(downs.length >= 1 || undefined), { what: "the stream to end", deadlineMs: 120_000 });
+    await poll(() => Promise.resolve(downs.length >= 1 || undefined), {
+      what: "the stream to end",
+      deadlineMs: 120_000,
+    });
     await poll(() => Promise.resolve(ups >= 2 || undefined), { what: "a re-attach", deadlineMs: 180_000 });
     assert.notEqual(await podUid(c, ns, "echo-0"), before, "attached to the replacement pod");
     assert.equal(backend.send(ask(2)), "sent");
