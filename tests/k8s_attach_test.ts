@@ -51,13 +51,17 @@ cpTest("the connector does not attach to a pod that is not Ready, and says why i
     noPodTimeoutMs: 1000,
   });
   await assert.rejects(connector.connect(), /pending-0 .* \(it is not Ready \(Pending\)\)/);
+  await assert.rejects(
+    attach(config, { namespace: "default", pod: "pending-0", container: "mcp" }),
+    /Cannot attach to pod default\/pending-0 container mcp: the pod is Pending, not Running/,
+  );
 });
 
 cpTest("an attach the server refuses rejects naming the pod", async (cp) => {
   const config = loadKubeConfig({ kubeconfigPath: cp.kubeconfigPath, inCluster: false });
   await assert.rejects(
     attach(config, { namespace: "default", pod: "absent", container: "mcp" }),
-    /Cannot attach to pod default\/absent container mcp/,
+    /Cannot attach to pod default\/absent container mcp: pods "absent" not found \(HTTP 404\)/,
   );
 });
 

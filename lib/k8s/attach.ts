@@ -7,6 +7,7 @@
  */
 import { delay } from "../async/mod.ts";
 import type { ClusterConfig } from "./config.ts";
+import { ApiError, requestJson } from "./rest.ts";
 import { Channel, CHANNEL_PROTOCOLS, closeFrame, decodeFrame, encodeFrame, parseStatus } from "./channel.ts";
 
 /** Which container to attach to. */
@@ -58,9 +59,26 @@ export function attachUrl(config: ClusterConfig, options: AttachOptions): string
   return url.toString();
 }
 
+/** Why `options.pod` cannot be attached to, when reading it tells; undefined when it looks attachable. */
+async function podProblem(config: ClusterConfig, options: AttachOptions): Promise<string | undefined> {
+  const path = `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/pods/${encodeURIComponent(options.pod)}`;
+  try {
+    // deno-lint-ignore no-explicit-any
+    const pod = await requestJson<any>(config, { path });
+    const phase = pod?.status?.phase;
+    if (phase !== "Running") return `the pod is ${phase ?? "without a phase"}, not Running: wait for it to run`;
+    const names = (pod?.spec?.containers ?? []).map((c: { name: string }) => c.name);
+    if (!names.includes(options.container)) return `the pod has no container ${options.container} (it has ${names})`;
+    return undefined;
+  } catch (e) {
+    return e instanceof ApiError ? e.detail : undefined;
+  }
+}
+
 /**
- * Attaches to the stdin, stdout and stderr of `options.container`; rejects when the server refuses (the
- * WebSocket handshake gives no reason: check the pod exists and runs, and the role may `create pods/attach`).
+ * Attaches to the stdin, stdout and stderr of `options.container`; rejects when the server refuses, saying
+ * why when reading the pod tells (it does not exist, does not run, lacks the container), else with the
+ * WebSocket's own error (check the role may `create pods/attach`).
  */
 export async function attach(config: ClusterConfig, options: AttachOptions): Promise<AttachSession> {
   const what = `pod ${options.namespace}/${options.pod} container ${options.container}`;
@@ -117,7 +135,10 @@ export async function attach(config: ClusterConfig, options: AttachOptions): Pro
     ws.addEventListener("error", (event) => {
       options.signal?.removeEventListener("abort", onAbort);
       const message = (event as ErrorEvent).message || "the server refused the WebSocket";
-      reject(new Error(`Cannot attach to ${what}: ${message}`));
+      // The handshake's failure says little (over HTTP/2 a refusal is a bare stream reset): ask about the pod.
+      podProblem(config, options).then((problem) =>
+        reject(new Error(`Cannot attach to ${what}: ${problem ?? message}`))
+      );
     }, { once: true });
     ws.addEventListener("close", (event) => finish(`attach stream closed (code ${event.code})`), { once: true });
   });
