@@ -105,7 +105,7 @@ export async function attach(config: ClusterConfig, options: AttachOptions): Pro
         c.close();
       } catch { /* already closed or cancelled */ }
     }
-    resolveEnded(status ?? reason);
+    resolveEnded(status === undefined ? reason : `attach ended (${status})`);
   };
 
   ws.addEventListener("message", (event) => {

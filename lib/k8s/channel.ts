@@ -58,7 +58,7 @@ export function decodeFrame(message: Uint8Array): Frame | undefined {
 export interface StreamStatus {
   /** `status: "Success"`. */
   readonly success: boolean;
-  /** E.g. `exited with code 3` or the server's message. */
+  /** `status Success` (attach sends it whenever its stream ends), `exited with code 3`, or the server's message. */
   readonly reason: string;
 }
 
@@ -72,7 +72,7 @@ export function parseStatus(payload: Uint8Array): StreamStatus {
   } catch {
     return { success: false, reason: `unreadable status: ${text.slice(0, 200)}` };
   }
-  if (status?.status === "Success") return { success: true, reason: "exited with code 0" };
+  if (status?.status === "Success") return { success: true, reason: "status Success" };
   const exit = (status?.details?.causes ?? []).find((c: { reason?: string }) => c?.reason === "ExitCode");
   if (status?.reason === "NonZeroExitCode" && exit?.message !== undefined) {
     return { success: false, reason: `exited with code ${exit.message}` };

@@ -36,7 +36,7 @@ Deno.test("closeFrame is v5's close message naming the stream", () => {
 Deno.test("parseStatus reads success, a non-zero exit code, a plain failure and garbage", () => {
   assert.deepEqual(parseStatus(bytes('{"metadata":{},"status":"Success"}')), {
     success: true,
-    reason: "exited with code 0",
+    reason: "status Success",
   });
   const exit = {
     status: "Failure",

@@ -96,7 +96,7 @@ export async function attachThroughLibK8s(c: NodeCluster): Promise<void> {
   stdout.releaseLock();
   stderr.releaseLock();
   await first.stop();
-  assert.match(await first.ended, /attach stream closed|exited/);
+  assert.match(await first.ended, /^pod e2e-k8s-attach\/echo-0 container mcp: attach (stream closed|ended)/);
 
   // 2. Through the stdio backend's reconnect loop: a deleted pod's replacement is attached again.
   const received: Message[] = [];
@@ -122,6 +122,7 @@ export async function attachThroughLibK8s(c: NodeCluster): Promise<void> {
       deadlineMs: 120_000,
     });
     await poll(() => Promise.resolve(ups >= 2 || undefined), { what: "a re-attach", deadlineMs: 180_000 });
+    assert.match(downs[0]!, /^pod e2e-k8s-attach\/echo-0 container mcp: attach (stream closed|ended)/);
     assert.notEqual(await podUid(c, ns, "echo-0"), before, "attached to the replacement pod");
     assert.equal(backend.send(ask(2)), "sent");
     await poll(() => Promise.resolve(received.length === 2 || undefined), { what: "echo 2", deadlineMs: 60_000 });
