@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../../deno.json" with { type: "json" };
+import { attachThroughLibK8s } from "./_attach.ts";
 import { buildThvImage, THV_IMAGE } from "../../scripts/image.ts";
 import {
   BUSYBOX_IMAGE,
@@ -34,7 +35,6 @@ import {
   kwait,
   namespace,
 } from "./_kube.ts";
-import { attachThroughLibK8s } from "./_attach.ts";
 
 const FIXTURE_SOURCE = new URL("../fixtures/mcp_fixture.ts", import.meta.url);
 
