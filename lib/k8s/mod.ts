@@ -55,3 +55,22 @@ export {
 } from "./controller.ts";
 export { type Applied, Applier, type ApplierOptions, type ApplyOutcome } from "./applier.ts";
 export { type InformOptions, Manager, type ManagerOptions, type ManagerState } from "./manager.ts";
+export { attach, type AttachOptions, type AttachSession, attachUrl } from "./attach.ts";
+export {
+  Channel,
+  CHANNEL_PROTOCOLS,
+  closeFrame,
+  decodeFrame,
+  encodeFrame,
+  type Frame,
+  parseStatus,
+  type StreamStatus,
+} from "./channel.ts";
+export {
+  DEFAULT_NO_POD_TIMEOUT_MS,
+  isAttachable,
+  type KubernetesStdioConnector,
+  kubernetesStdioConnector,
+  type KubernetesStdioOptions,
+  NoPodError,
+} from "./stdio_connector.ts";

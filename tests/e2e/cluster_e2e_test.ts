@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../../deno.json" with { type: "json" };
+import { attachThroughLibK8s } from "./_attach.ts";
 import { buildThvImage, THV_IMAGE } from "../../scripts/image.ts";
 import {
   BUSYBOX_IMAGE,
@@ -201,6 +202,8 @@ e2e("client-node attaches to a pod's stdin and stdout and exchanges JSON-RPC lin
     session.close();
   }
 });
+
+e2e("lib/k8s attaches to a StatefulSet's pod exactly and re-attaches to its replacement", attachThroughLibK8s);
 
 e2e("client-node port-forwards to a pod and to a Service", async (c) => {
   const ns = await namespace(c, "e2e-forward");
