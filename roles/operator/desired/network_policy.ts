@@ -78,7 +78,8 @@ export function cidrOf(entry: string): string | undefined {
   if (v4) {
     const octets = v4.slice(1, 5).map(Number);
     const bits = v4[5] === undefined ? 32 : Number(v4[5]);
-    if (octets.some((o) => o > 255) || bits > 32) return undefined;
+    // A leading zero reads as octal to some resolvers: ambiguous, so not accepted.
+    if (octets.some((o) => o > 255) || v4.slice(1, 5).some((o) => /^0\d/.test(o!)) || bits > 32) return undefined;
     const value = octets.reduce((a, o) => a * 256 + o, 0);
     const size = 2 ** (32 - bits);
     const base = value - (value % size);

@@ -24,6 +24,7 @@ Deno.test("cidrOf accepts IPv4 and IPv6 addresses and blocks, canonical, and not
     ["::/0", "::/0"],
     ["fe80::1:2:3:4/100", "fe80::1:2:0:0/100"],
     ["256.0.0.1", undefined],
+    ["010.0.0.1", undefined],
     ["10.0.0.1/33", undefined],
     ["10.0.0", undefined],
     ["2001:db8::1/129", undefined],
