@@ -67,9 +67,35 @@ async function thvProgram(
         log: context().log,
         shutdown: facts.shutdown(),
       }));
+  const proxyRunner = async () =>
+    await lazyImport<typeof import("./roles/proxyrunner/mod.ts")>(
+      new URL("./roles/proxyrunner/mod.ts", import.meta.url),
+    );
+  const runnerContext = () => ({ log: context().log, env: facts.env, shutdown: facts.shutdown });
+  // A runtime that cannot be detected is the laptop CLI's to report, when its command runs.
+  const inKubernetes = () => {
+    try {
+      return context().runtime().runtime === "kubernetes";
+    } catch {
+      return false;
+    }
+  };
+  // In a pod (runtime kubernetes) `thv run` is the proxy runner: same image, same command, another runtime.
+  const cli = cliCommands(context).map((entry) =>
+    entry.names[0] === "run"
+      ? {
+        ...entry,
+        build: async () => inKubernetes() ? (await proxyRunner()).runnerRunCommand(runnerContext) : await entry.build(),
+      }
+      : entry
+  );
   await addCommandsFor(program, {
     argv: facts.argv,
-    table: [...cliCommands(context), { names: ["operator"], build: operator }],
+    table: [
+      ...cli,
+      { names: ["operator"], build: operator },
+      { names: ["proxyrunner"], build: async () => (await proxyRunner()).proxyRunnerCommand(runnerContext) },
+    ],
   });
   oneLineParseErrors(program); // every parse error is one line: thv: <what>: <what to do>
   return { program, context };

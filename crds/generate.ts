@@ -1,5 +1,6 @@
 /**
- * `deno task crds`: writes the CRD YAML of every definition to `crds/generated/`, one file per CRD.
+ * `deno task crds`: writes the CRD YAML of every definition to `crds/generated/`, one file per CRD, and the
+ * same files into the `thv-operator-crds` chart (tests/chart_test.ts fails when they differ).
  * `--check` writes nothing and fails when a checked-in file differs from what the schemas generate.
  * @module
  */
@@ -10,6 +11,8 @@ import { ALL_CRDS } from "./definitions.ts";
 
 /** Folder of the generated YAML. */
 const GENERATED_DIR = fileURLToPath(new URL("./generated/", import.meta.url));
+/** Folder of the CRDs chart's copies. */
+const CHART_DIR = fileURLToPath(new URL("../chart/thv-operator-crds/files/", import.meta.url));
 
 /** The generated files: name → YAML text. */
 export function renderCrds(): Map<string, string> {
@@ -40,8 +43,12 @@ if (import.meta.main) {
     }
     console.log(`crds: ${rendered.size} generated file(s) up to date`);
   } else {
-    await Deno.mkdir(GENERATED_DIR, { recursive: true });
-    for (const [name, text] of rendered) await Deno.writeTextFile(`${GENERATED_DIR}${name}`, text);
-    console.log(`crds: wrote ${[...rendered.keys()].map((n) => `crds/generated/${n}`).join(", ")}`);
+    for (const dir of [GENERATED_DIR, CHART_DIR]) {
+      await Deno.mkdir(dir, { recursive: true });
+      for (const [name, text] of rendered) await Deno.writeTextFile(`${dir}${name}`, text);
+    }
+    console.log(
+      `crds: wrote ${[...rendered.keys()].map((n) => `crds/generated/${n}`).join(", ")} and their chart copies`,
+    );
   }
 }

@@ -24,6 +24,7 @@ export {
   type ThvResult,
 } from "./thv.ts";
 export { kubectl, type KubectlResult } from "./kubectl.ts";
+export { helm, helmBinary, type HelmResult } from "./helm.ts";
 export { poll } from "./poll.ts";
 export { filesUnder } from "./files.ts";
 export { OPERATOR_RULES_FILE, operatorIdentity, startTestOperator, type TestOperator } from "./operator.ts";

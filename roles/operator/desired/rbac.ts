@@ -12,6 +12,8 @@ const ALL = ["get", "list", "watch", "create", "update", "patch", "delete"];
 /** What the proxy runner may do in its namespace: manage the StatefulSet and Services, read and attach pods. */
 export const PROXY_RUNNER_RULES: readonly V1PolicyRule[] = [
   { apiGroups: ["apps"], resources: ["statefulsets"], verbs: ALL },
+  // The runner's StatefulSet is owned by the proxy Deployment, whose uid it reads.
+  { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] },
   { apiGroups: [""], resources: ["services"], verbs: ALL },
   { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
   { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
