@@ -12,7 +12,7 @@ import { createLogger } from "../lib/log.ts";
 
 const EXAMPLES = fileURLToPath(new URL("../docs/examples/", import.meta.url));
 const RESYNC_MS = 1500;
-/** Examples the operator refuses (decision 010): they ask for what thv does not enforce yet. */
+/** Examples the operator refuses (decisions 010, 016): they ask for what no NetworkPolicy can express. */
 const REFUSED_EXAMPLES = new Set(["mcpserver-permission-profile-configmap"]);
 
 /** Objects read back through kubectl: loosely typed on purpose, the assertions check their shape. */
@@ -85,9 +85,9 @@ Deno.test("operator reconciles MCPServers on a real control plane", async (t) =>
       for (const name of names as string[]) {
         const server = await getJson(cp, "mcpserver", name, ns);
         if (REFUSED_EXAMPLES.has(ns)) {
-          // Its profile restricts the network, which thv cannot enforce in a cluster yet: refused, no proxy.
+          // Its profile allows a host name, which no NetworkPolicy can express: refused, no proxy.
           const refused = await eventually(cp, "mcpserver", name, ns, (o) => o.status?.phase === "Failed");
-          assert.match(refused.status.message, /^spec\.permissionProfile: .* restricts the network/);
+          assert.match(refused.status.message, /^spec\.permissionProfile: .* are host names/);
           assert.equal(await getJson(cp, "deployment", name, ns), undefined);
           continue;
         }

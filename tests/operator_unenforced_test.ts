@@ -41,10 +41,10 @@ const REFUSED: Array<[string, Json, string, string]> = [
   ["tool-config", { toolConfigRef: { name: "t" } }, "ToolConfigValidated", "ToolConfigNotSupported"],
   ["audit", { audit: { enabled: true } }, "AuditConfigValidated", "AuditNotSupported"],
   [
-    "no-network",
-    { permissionProfile: { type: "builtin", name: "none" } },
+    "unknown-profile",
+    { permissionProfile: { type: "builtin", name: "strict" } },
     "PermissionProfileValidated",
-    "NetworkRestrictionNotSupported",
+    "PermissionProfileInvalid",
   ],
 ];
 
@@ -162,7 +162,7 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
     await eventually(cp, "service", "mcp-plain-proxy", () => true);
   });
 
-  await t.step("a configmap profile that restricts the network is refused until it opens the network", async () => {
+  await t.step("a configmap profile no NetworkPolicy can express is refused until it opens the network", async () => {
     const profile = (body: Json) =>
       JSON.stringify({
         apiVersion: "v1",
@@ -178,7 +178,7 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
     const failed = await eventually(cp, "mcpserver", "restricted", (o) => o.status?.phase === "Failed");
     assert.match(
       condition(failed, "PermissionProfileValidated")?.message,
-      /ConfigMap profile key profile\.json restricts/,
+      /ConfigMap profile key profile\.json: network\.outbound\.allow_host \["api\.example\.com"\] are host names/,
     );
     assert.equal(await getJson(cp, "deployment", "restricted"), undefined);
     await run(["apply", "-n", NS, "-f", "-"], profile({ network: { outbound: { insecure_allow_all: true } } }));

@@ -22,6 +22,7 @@ import {
   INFORMED,
   MCP_SERVER,
   MCP_SERVER_API_VERSION,
+  NETWORK_POLICY,
   POD,
   REFERENCES_INDEX,
   referenceValue,
@@ -91,7 +92,7 @@ export async function runController(options: ControllerOptions): Promise<void> {
   manager.add(controller({
     name: "mcpserver",
     for: MCP_SERVER,
-    owns: [DEPLOYMENT, STATEFUL_SET, SERVICE, SERVICE_ACCOUNT, ROLE, ROLE_BINDING, CONFIG_MAP],
+    owns: [DEPLOYMENT, STATEFUL_SET, SERVICE, SERVICE_ACCOUNT, ROLE, ROLE_BINDING, CONFIG_MAP, NETWORK_POLICY],
     watches: [
       { kind: SECRET, map: referrers("Secret") },
       { kind: CONFIG_MAP, map: referrers("ConfigMap") },

@@ -34,6 +34,12 @@ export const ROLE_BINDING: Kind = {
 export const CONFIG_MAP: Kind = { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps" };
 /** Secret. */
 export const SECRET: Kind = { apiVersion: "v1", kind: "Secret", plural: "secrets" };
+/** NetworkPolicy (enforces the permission profile on the MCP pod). */
+export const NETWORK_POLICY: Kind = {
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  plural: "networkpolicies",
+};
 /** Pod. */
 export const POD: Kind = { apiVersion: "v1", kind: "Pod", plural: "pods" };
 
@@ -71,6 +77,7 @@ export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]>
   [SERVICE_ACCOUNT, children],
   [ROLE, children],
   [ROLE_BINDING, children],
+  [NETWORK_POLICY, children],
   // Every ConfigMap and Secret of the watched namespaces: a server may reference any of them.
   [CONFIG_MAP, { transform: stripForCache({ data: true }) }],
   [SECRET, { transform: stripForCache({ data: true }) }],

@@ -82,6 +82,8 @@ function childRefs(namespace: string, name: string): ObjectRef[] {
     ref("rbac.authorization.k8s.io/v1", "Role", n.proxyRunner),
     ref("v1", "ServiceAccount", n.proxyRunner),
     ref("v1", "ServiceAccount", n.mcpServiceAccount),
+    // Last: the MCP pod stays confined until it is gone.
+    ref("networking.k8s.io/v1", "NetworkPolicy", n.networkPolicy),
   ];
 }
 
@@ -172,6 +174,7 @@ export async function reconcileMcpServer(
   const desired = desiredChildren(server, {
     runnerImage: deps.runnerImage,
     ...(refs.checksum ? { referencedChecksum: refs.checksum } : {}),
+    ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
   });
   const about = { apiVersion: MCP_SERVER_API_VERSION, kind: "MCPServer", name, namespace, uid: server.metadata.uid };
   let deployment: V1Deployment | undefined;
@@ -218,6 +221,17 @@ export async function reconcileMcpServer(
       ...await Promise.all(desired.objects.filter((o) => !second(o)).map(applyChild)),
       ...await Promise.all(desired.objects.filter(second).map(applyChild)),
     ];
+    // A server whose permission profile was removed keeps no NetworkPolicy of an earlier spec.
+    if (!desired.objects.some((o) => o.kind === "NetworkPolicy")) {
+      const ref = childRefs(namespace, name).find((r) => r.kind === "NetworkPolicy")!;
+      if (
+        (cache.informer(ref).store.get(namespace, ref.name) || deps.applier.hasApplied(ref)) &&
+        await deps.applier.delete(ref)
+      ) {
+        log.info("Deleted NetworkPolicy", { child: ref.name });
+        recording.push(deps.events.record(about, "Normal", "Deleted", `Deleted NetworkPolicy ${ref.name}`));
+      }
+    }
     deployment = results.find((r) => r !== undefined) ??
       cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, childNames(name).proxyDeployment);
     // One Event per pass and verb, naming every child, rather than one write per child.

@@ -1,13 +1,13 @@
 /**
  * Fail closed (decision 010): the MCPServer fields thv accepts, because ToolHive's manifests carry them, but
  * does not enforce yet. A field that guards access (authentication, authorization, rate limits, tool
- * filtering, audit, a network-restricting permission profile) refuses the server: no proxy runs, since it
+ * filtering, audit, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
  * would serve anyone. A field that guards nothing (telemetry, session storage) lets the server run, with a
  * condition and a Warning Event saying it is not applied. Pure: the reconciler supplies what it read.
  * @module
  */
 import type { McpServer } from "../../crds/mod.ts";
-import { PermissionProfile } from "../../lib/run_config.ts";
+import { profileNetwork } from "./desired/mod.ts";
 
 /** One field thv does not enforce, and the condition that reports it. */
 export interface UnenforcedField {
@@ -127,53 +127,18 @@ function refusal(r: Refusal): UnenforcedField {
   };
 }
 
-/** Whether the profile leaves the network open (the only kind thv can honour in a cluster: no NetworkPolicy yet). */
-function opensNetwork(profile: ReturnType<typeof PermissionProfile.parse>): boolean {
-  return profile.network?.outbound?.insecure_allow_all === true && !profile.network.inbound?.allow_host?.length;
-}
-
-/** The permission profile's refusal, if it restricts what thv cannot restrict in a cluster. */
+/** The permission profile's refusal, if its network restriction cannot be enforced by a NetworkPolicy. */
 function profileRefusal(server: McpServer, inputs: UnenforcedInputs): UnenforcedField | undefined {
-  const profile = server.spec.permissionProfile;
-  if (!profile) return undefined;
-  const refuse = (reason: string, message: string): UnenforcedField => ({
+  // A missing ConfigMap or key is reported as a missing reference (phase Pending); the policy allows nothing.
+  const network = profileNetwork(server, inputs.profileJson);
+  if (!network || network.ok) return undefined;
+  return {
     field: "spec.permissionProfile",
     conditionType: PROFILE_TYPE,
     conditionStatus: "False",
-    reason,
-    message,
-  });
-  const cannot = "thv cannot enforce network restrictions in Kubernetes yet (no NetworkPolicy), so no proxy runs: " +
-    "use the builtin profile network, or remove spec.permissionProfile";
-  if (profile.type === "builtin") {
-    return profile.name === "network" ? undefined : refuse(
-      "NetworkRestrictionNotSupported",
-      `spec.permissionProfile builtin ${profile.name} restricts the network; ${cannot}`,
-    );
-  }
-  // A missing ConfigMap or key is reported as a missing reference (phase Pending), and the pod cannot start.
-  if (inputs.profileJson === undefined) return undefined;
-  const source = `ConfigMap ${profile.name} key ${profile.key ?? "profile.json"}`;
-  let data: unknown;
-  try {
-    data = JSON.parse(inputs.profileJson);
-  } catch (e) {
-    return refuse(
-      "PermissionProfileInvalid",
-      `spec.permissionProfile: ${source} is not JSON (${(e as Error).message}): fix it`,
-    );
-  }
-  const parsed = PermissionProfile.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return refuse(
-      "PermissionProfileInvalid",
-      `spec.permissionProfile: ${source}: field ${issue.path.join(".") || "(root)"}: ${issue.message}: fix it`,
-    );
-  }
-  return opensNetwork(parsed.data)
-    ? undefined
-    : refuse("NetworkRestrictionNotSupported", `spec.permissionProfile: ${source} restricts the network; ${cannot}`);
+    reason: network.reason,
+    message: network.message,
+  };
 }
 
 /** The fields of `server` that thv does not enforce: those that refuse it, and those it runs without. */

@@ -39,9 +39,9 @@ const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
   ["spec.audit.enabled", { audit: { enabled: true } }, "AuditConfigValidated", "AuditNotSupported"],
   [
     "spec.permissionProfile",
-    { permissionProfile: { type: "builtin", name: "none" } },
+    { permissionProfile: { type: "builtin", name: "strict" } },
     "PermissionProfileValidated",
-    "NetworkRestrictionNotSupported",
+    "PermissionProfileInvalid",
   ],
 ];
 
@@ -59,12 +59,13 @@ Deno.test("unenforcedFields refuses every access-guarding field, naming it in th
   }
 });
 
-Deno.test("unenforcedFields lets a plain server, audit off and the network profile through", () => {
+Deno.test("unenforcedFields lets a plain server, audit off and the none and network profiles through", () => {
   for (
     const spec of [
       {},
       { audit: { enabled: false } },
       { permissionProfile: { type: "builtin", name: "network" } },
+      { permissionProfile: { type: "builtin", name: "none" } },
       { trustProxyHeaders: true, endpointPrefix: "/x" },
     ]
   ) {
@@ -72,22 +73,24 @@ Deno.test("unenforcedFields lets a plain server, audit off and the network profi
   }
 });
 
-Deno.test("unenforcedFields reads a configmap profile: only an open network passes", () => {
+Deno.test("unenforcedFields reads a configmap profile: only what a NetworkPolicy cannot express is refused", () => {
   const server = mcpServer({ permissionProfile: { type: "configmap", name: "p", key: "profile.json" } });
   const open = JSON.stringify({ network: { outbound: { insecure_allow_all: true } }, read: ["/data"] });
   assert.deepEqual(unenforcedFields(server, { profileJson: open }).refused, []);
+  assert.deepEqual(unenforcedFields(server, { profileJson: "{}" }).refused, [], "no network at all is enforced");
+  const cidrs = JSON.stringify({ network: { outbound: { allow_host: ["10.1.0.0/16"], allow_port: [443] } } });
+  assert.deepEqual(unenforcedFields(server, { profileJson: cidrs }).refused, [], "CIDRs and ports are enforced");
   assert.deepEqual(unenforcedFields(server, {}).refused, [], "a missing ConfigMap is a missing reference instead");
   const table: Array<[string, string, RegExp]> = [
     [
       JSON.stringify({ network: { outbound: { allow_host: ["api.example.com"] } } }),
-      "NetworkRestrictionNotSupported",
-      /ConfigMap p key profile\.json restricts the network/,
+      "NetworkRestrictionNotExpressible",
+      /ConfigMap p key profile\.json: network\.outbound\.allow_host \["api\.example\.com"\] are host names/,
     ],
-    [JSON.stringify({}), "NetworkRestrictionNotSupported", /restricts the network/],
     [
       JSON.stringify({ network: { outbound: { insecure_allow_all: true }, inbound: { allow_host: ["10.0.0.1"] } } }),
-      "NetworkRestrictionNotSupported",
-      /restricts the network/,
+      "NetworkRestrictionNotExpressible",
+      /network\.inbound\.allow_host cannot be enforced/,
     ],
     ["{not json", "PermissionProfileInvalid", /is not JSON .*: fix it$/],
     [JSON.stringify({ read: "x" }), "PermissionProfileInvalid", /field read: .*: fix it$/],

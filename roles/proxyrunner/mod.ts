@@ -13,6 +13,7 @@ import { loadRunnerInput, readTextIfExists } from "./run_config_source.ts";
 export { type ProxyRunnerDeps, runProxyRunner, type StdioAttach, type StdioTarget } from "./run.ts";
 export { type Deployed, type DeployOptions, deployWorkload, FIELD_MANAGER } from "./deploy.ts";
 export { loadRunnerInput, parsePodPatch, RUNCONFIG_PATHS } from "./run_config_source.ts";
+export { desiredStatefulSet } from "./desired.ts";
 
 /** What the role needs from main.ts. */
 export interface ProxyRunnerContext {

@@ -7,6 +7,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { McpServer } from "../../../crds/mod.ts";
 import { checkPodTemplate, desiredPodPatch } from "./pod_patch.ts";
 import { desiredProxyDeployment, desiredProxyService } from "./proxy.ts";
+import { desiredNetworkPolicy, profileNetwork } from "./network_policy.ts";
 import { desiredMcpServiceAccount, desiredProxyRunnerRbac } from "./rbac.ts";
 import { desiredRunConfigMap } from "./run_config.ts";
 
@@ -14,6 +15,8 @@ export { checksumOf, CONTENT_CHECKSUM, REFERENCED_CHECKSUM, RUNCONFIG_CHECKSUM }
 export { childNames, clientTransport, effectivePorts, labelsFor, ownerReference, serverUrl } from "./names.ts";
 export { checkPodTemplate, MCP_CONTAINER } from "./pod_patch.ts";
 export { PROXY_CONTAINER } from "./proxy.ts";
+export { cidrOf, desiredNetworkPolicy, mcpPodSelector, profileNetwork } from "./network_policy.ts";
+export type { Egress, NetworkPolicy, ProfileNetwork } from "./network_policy.ts";
 export { PROXY_RUNNER_RULES } from "./rbac.ts";
 export { desiredRunConfig, RUNCONFIG_KEY } from "./run_config.ts";
 
@@ -23,6 +26,8 @@ export interface DesiredInputs {
   readonly runnerImage: string;
   /** Checksum of the referenced Secret and ConfigMap keys the pods use (see {@linkcode referencedKeys}). */
   readonly referencedChecksum?: string;
+  /** The text of a `configmap` permission profile, when its ConfigMap and key exist. */
+  readonly profileJson?: string;
 }
 
 /** The children, in the order they are applied; or why there are none. */
@@ -36,10 +41,14 @@ export function desiredChildren(server: McpServer, inputs: DesiredInputs): Desir
   if (!check.ok) return { ok: false, podTemplateError: check.message };
   const { configMap, checksum } = desiredRunConfigMap(server);
   const mcpSa = desiredMcpServiceAccount(server);
+  // A profile that cannot be enforced refuses the server (unenforced.ts): then nothing here is applied.
+  const network = profileNetwork(server, inputs.profileJson);
+  const policy = network?.ok ? [desiredNetworkPolicy(server, network.egress)] : [];
   return {
     ok: true,
     runConfigChecksum: checksum,
     objects: [
+      ...policy,
       ...desiredProxyRunnerRbac(server),
       ...(mcpSa ? [mcpSa] : []),
       configMap,

@@ -21,6 +21,7 @@ export function childNames(name: string) {
     statefulSet: name,
     mcpService: `mcp-${name}`,
     mcpHeadlessService: `mcp-${name}-headless`,
+    networkPolicy: `mcp-${name}-network`,
   } as const;
 }
 
