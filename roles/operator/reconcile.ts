@@ -13,6 +13,8 @@ import {
   type Applier,
   type EventRecorder,
   type InformerCache,
+  isConflict,
+  isNotFound,
   type KubeClient,
   type KubeObject,
   type ObjectRef,
@@ -31,7 +33,7 @@ export { MCP_SERVER_API_VERSION } from "./kinds.ts";
 /** The field manager of every apply the operator makes. */
 export const FIELD_MANAGER = "thv-operator";
 /** The finalizer that lets the operator delete the children before the MCPServer goes. */
-const FINALIZER = "mcpserver.toolhive.stacklok.dev/finalizer";
+export const FINALIZER = "mcpserver.toolhive.stacklok.dev/finalizer";
 /** How soon a server with a missing reference is looked at again. */
 const MISSING_REFERENCE_RETRY_MS = 5_000;
 
@@ -133,12 +135,35 @@ async function finalize(deps: ReconcileDeps, raw: RawServer): Promise<ReconcileR
   return {};
 }
 
-/** Reconciles the MCPServer `namespace/name` once. */
+/** How soon a pass that met a newer version of the server than the cache held runs again. */
+const CONFLICT_RETRY_MS = 100;
+
+/**
+ * Reconciles the MCPServer `namespace/name` once. The cache lags the API server, so a pass may write to a
+ * server that was deleted since (404) or changed since (409): neither is a failure. A 404 is checked with one
+ * read; a conflict runs the pass again shortly, on the newer version the watch brings.
+ */
 export async function reconcileMcpServer(
   deps: ReconcileDeps,
   namespace: string,
   name: string,
 ): Promise<ReconcileResult> {
+  try {
+    return await reconcilePass(deps, namespace, name);
+  } catch (e) {
+    if (isConflict(e)) {
+      deps.log.debug("MCPServer changed during the pass, running it again", { error: apiErrorMessage(e) });
+      return { requeueAfterMs: CONFLICT_RETRY_MS };
+    }
+    if (isNotFound(e) && (await deps.client.get(serverRef(namespace, name))) === undefined) {
+      deps.log.debug("MCPServer gone during the pass");
+      return {};
+    }
+    throw e;
+  }
+}
+
+async function reconcilePass(deps: ReconcileDeps, namespace: string, name: string): Promise<ReconcileResult> {
   const { client, cache, log } = deps;
   const raw = cache.get<RawServer>(MCP_SERVER, namespace, name);
   if (!raw) return {};
