@@ -4,7 +4,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-
 import { THV_IMAGE } from "../../scripts/image.ts";
 import { EVERYTHING_IMAGE, type NodeCluster, poll } from "../harness/mod.ts";
 import { apply, kwait, namespace } from "./_kube.ts";

@@ -4,7 +4,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-
 import { BUSYBOX_IMAGE, type NodeCluster, poll } from "../harness/mod.ts";
 import { desiredNetworkPolicy, type Egress } from "../../roles/operator/desired/mod.ts";
 import { mcpServer } from "../../roles/operator/testing/servers.ts";

@@ -4,7 +4,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-
 import { BUSYBOX_IMAGE, type NodeCluster, poll } from "../harness/mod.ts";
 import { apply, eventuallyGets, getFails, kwait, namespace } from "./_kube.ts";
 
@@ -17,7 +16,7 @@ apiVersion: v1
 kind: Pod
 metadata: {name: ${name}, labels: {app: ${name}}}
 spec:
-containers: [{name: sh, image: ${BUSYBOX_IMAGE}, imagePullPolicy: Never, command: ["sleep", "100000"]}]
+  containers: [{name: sh, image: ${BUSYBOX_IMAGE}, imagePullPolicy: Never, command: ["sleep", "100000"]}]
 `;
   await apply(
     c,
@@ -26,12 +25,12 @@ containers: [{name: sh, image: ${BUSYBOX_IMAGE}, imagePullPolicy: Never, command
 kind: Pod
 metadata: {name: db, labels: {app: db}}
 spec:
-containers:
-- name: httpd
-  image: ${BUSYBOX_IMAGE}
-  imagePullPolicy: Never
-  command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
-  readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+  containers:
+  - name: httpd
+    image: ${BUSYBOX_IMAGE}
+    imagePullPolicy: Never
+    command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+    readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
 ${client("allowed")}${client("other")}`,
   );
   await kwait(c, ns, ["--for=condition=Ready", "pod/db", "pod/allowed", "pod/other"]);
@@ -65,9 +64,9 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
 kind: NetworkPolicy
 metadata: {name: allow-client}
 spec:
-podSelector: {matchLabels: {app: db}}
-policyTypes: [Ingress]
-ingress: [{from: [{podSelector: {matchLabels: {app: allowed}}}], ports: [{port: 8080, protocol: TCP}]}]
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: allowed}}}], ports: [{port: 8080, protocol: TCP}]}]
 `,
   );
   await eventuallyGets(c, ns, "allowed", url, page);

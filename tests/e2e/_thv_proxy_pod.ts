@@ -4,7 +4,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-
 import { THV_IMAGE } from "../../scripts/image.ts";
 import { connectClient, type NodeCluster } from "../harness/mod.ts";
 import { apply, forwardToService, kwait, namespace } from "./_kube.ts";
@@ -28,30 +27,30 @@ export async function thvProxyStdioInPod(c: NodeCluster): Promise<void> {
 kind: Deployment
 metadata: {name: fixture}
 spec:
-replicas: 1
-selector: {matchLabels: {app: fixture}}
-template:
-  metadata: {labels: {app: fixture}}
-  spec:
-    securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
-    containers:
-    - name: thv
-      image: ${THV_IMAGE}
-      imagePullPolicy: Never
-      args: ["proxy", "stdio", "--host", "0.0.0.0", "--port", "8080", "--",
-             "deno", "run", "-A", "--cached-only", "--config=/app/deno.json", "/app/tests/fixtures/mcp_fixture.ts", "stdio"]
-      ports: [{containerPort: 8080, name: mcp}]
-      readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
-      securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: ["ALL"]}}
-      volumeMounts: [{name: fixture, mountPath: /app/tests/fixtures, readOnly: true}]
-    volumes: [{name: fixture, configMap: {name: fixture}}]
+  replicas: 1
+  selector: {matchLabels: {app: fixture}}
+  template:
+    metadata: {labels: {app: fixture}}
+    spec:
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers:
+      - name: thv
+        image: ${THV_IMAGE}
+        imagePullPolicy: Never
+        args: ["proxy", "stdio", "--host", "0.0.0.0", "--port", "8080", "--",
+               "deno", "run", "-A", "--cached-only", "--config=/app/deno.json", "/app/tests/fixtures/mcp_fixture.ts", "stdio"]
+        ports: [{containerPort: 8080, name: mcp}]
+        readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+        securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: ["ALL"]}}
+        volumeMounts: [{name: fixture, mountPath: /app/tests/fixtures, readOnly: true}]
+      volumes: [{name: fixture, configMap: {name: fixture}}]
 ---
 apiVersion: v1
 kind: Service
 metadata: {name: fixture}
 spec:
-selector: {app: fixture}
-ports: [{port: 80, targetPort: mcp}]
+  selector: {app: fixture}
+  ports: [{port: 80, targetPort: mcp}]
 `,
   );
   await kwait(c, ns, ["--for=condition=Available", "deployment/fixture"]);

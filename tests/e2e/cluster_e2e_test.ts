@@ -6,9 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-
 import denoJson from "../../deno.json" with { type: "json" };
-
 import { attachThroughLibK8s } from "./_attach.ts";
 import { buildThvImage, THV_IMAGE } from "../../scripts/image.ts";
 import {
@@ -27,10 +25,10 @@ import {
   within,
 } from "../harness/mod.ts";
 import { apply, attach, eventuallyGets, exec, forwardToPod, forwardToService, kwait, namespace } from "./_kube.ts";
+import { thvProxyStdioInPod } from "./_thv_proxy_pod.ts";
+import { denyAllNetworkPolicy } from "./_network_policy_basics.ts";
 import { chartNamespaceScope, helmInstallsOperator } from "./_chart_steps.ts";
 import { networkPolicyConfinesMcpPod } from "./_network_policy.ts";
-import { denyAllNetworkPolicy } from "./_network_policy_basics.ts";
-import { thvProxyStdioInPod } from "./_thv_proxy_pod.ts";
 
 let started: Promise<NodeCluster> | undefined;
 let images: string | undefined;
