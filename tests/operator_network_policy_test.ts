@@ -5,7 +5,14 @@
  */
 import "./harness/quiet_deprecations.ts";
 import assert from "node:assert/strict";
-import { type ControlPlane, kubectl, poll, REPO_ROOT, startControlPlane, startTestOperator } from "./harness/mod.ts";
+import {
+  type ControlPlane,
+  namespaceObjects,
+  poll,
+  REPO_ROOT,
+  startControlPlane,
+  startTestOperator,
+} from "./harness/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -13,33 +20,11 @@ type Json = Record<string, any>;
 const NS = "netpol";
 const RESYNC_MS = 1000;
 
-function k(cp: ControlPlane) {
-  return async (args: string[], stdin?: string) => {
-    const res = await kubectl(cp.kubeconfigPath, args, stdin);
-    if (res.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${res.stderr}`);
-    return res.stdout;
-  };
-}
-
-async function getJson(cp: ControlPlane, kind: string, name: string): Promise<Json | undefined> {
-  const res = await kubectl(cp.kubeconfigPath, ["get", kind, name, "-n", NS, "-o", "json"]);
-  return res.code === 0 ? JSON.parse(res.stdout) : undefined;
-}
-
-function eventually(cp: ControlPlane, kind: string, name: string, check: (o: Json) => boolean = () => true) {
-  return poll(async () => {
-    const o = await getJson(cp, kind, name);
-    return o && check(o) ? o : undefined;
-  }, { what: `${kind} ${NS}/${name}`, deadlineMs: 20_000, intervalMs: 150 });
-}
-
-function gone(cp: ControlPlane, kind: string, name: string) {
-  return poll(async () => (await getJson(cp, kind, name)) === undefined || undefined, {
-    what: `${kind} ${NS}/${name} deleted`,
-    deadlineMs: 20_000,
-    intervalMs: 150,
-  });
-}
+const k = (cp: ControlPlane) => namespaceObjects(cp, NS).run;
+const getJson = (cp: ControlPlane, kind: string, name: string) => namespaceObjects(cp, NS).get(kind, name);
+const eventually = (cp: ControlPlane, kind: string, name: string, check?: (o: Json) => boolean) =>
+  namespaceObjects(cp, NS).eventually(kind, name, check);
+const gone = (cp: ControlPlane, kind: string, name: string) => namespaceObjects(cp, NS).gone(kind, name);
 
 const server = (name: string, spec: Json) =>
   JSON.stringify({

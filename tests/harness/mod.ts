@@ -52,3 +52,4 @@ export {
 } from "./cluster.ts";
 export { startNodeWithTestImages } from "./dev_node.ts";
 export { startRegistry, type TestRegistry } from "./registry.ts";
+export { namespaceObjects } from "./objects.ts";
