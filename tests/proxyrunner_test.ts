@@ -10,7 +10,7 @@ import { type ControlPlane, kubectl, poll, startControlPlane } from "./harness/m
 import { kubeClient, loadKubeConfig } from "../lib/k8s/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import { RUN_CONFIG_SCHEMA_VERSION, type RunConfig } from "../lib/run_config.ts";
-import { deployWorkload, runProxyRunner } from "../roles/proxyrunner/mod.ts";
+import { deployWorkload, kubernetesStdioAttach, runProxyRunner } from "../roles/proxyrunner/mod.ts";
 import { PROXY_RUNNER_RULES } from "../roles/operator/desired/mod.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -288,10 +288,12 @@ Deno.test("proxy runner applies its workload on a real control plane and rolls n
     },
   );
 
-  await t.step("stdio is refused in one line before anything is written", async () => {
-    await proxyDeployment(cp, ns, "stdio-server");
-    await assert.rejects(
-      runProxyRunner({
+  await t.step(
+    "stdio: the runner applies a StatefulSet with stdin, serves /health 503 without a pod, and fails once it gives up",
+    async () => {
+      await proxyDeployment(cp, ns, "stdio-server");
+      const listening = Promise.withResolvers<Deno.NetAddr>();
+      const running = runProxyRunner({
         config: runConfig("stdio-server", { transport: "stdio", target_port: undefined }),
         podPatch: {},
       }, {
@@ -299,11 +301,24 @@ Deno.test("proxy runner applies its workload on a real control plane and rolls n
         client,
         log,
         signal,
-      }),
-      /transport stdio in Kubernetes is not supported yet/,
-    );
-    assert.equal(await getJson(cp, "statefulset", "stdio-server", ns), undefined);
-  });
+        listenPort: 0,
+        // No node runs pods here: pod stdio-server-0 never exists, so the connector gives up.
+        stdio: kubernetesStdioAttach(cluster, { noPodTimeoutMs: 3000 }),
+        onListen: (addr) => listening.resolve(addr),
+      });
+      running.catch((e) => listening.reject(e));
+      await markRolledOut(cp, ns, "stdio-server");
+      const addr = await listening.promise;
+      const health = await fetch(`http://127.0.0.1:${addr.port}/health`);
+      await health.body?.cancel();
+      assert.equal(health.status, 503);
+      await assert.rejects(running, /No Ready pod .*stdio-server-0 of StatefulSet stdio-server .*restarts the proxy/);
+      const sts = await getJson(cp, "statefulset", "stdio-server", ns);
+      const container = sts?.spec?.template?.spec?.containers?.[0];
+      assert.equal(container?.stdin, true);
+      assert.equal(await getJson(cp, "service", "mcp-stdio-server", ns), undefined, "a stdio server has no Service");
+    },
+  );
 
   await t.step("a runner without its proxy Deployment says so and writes nothing", async () => {
     await assert.rejects(deploy(runConfig("orphan")), /Deployment runner\/orphan of this proxy does not exist/);

@@ -7,10 +7,17 @@
 import { Command } from "@commander-js/extra-typings";
 import { kubeClient, loadKubeConfig } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import { refuseUnsupported, runProxyRunner, type StdioAttach } from "./run.ts";
+import { kubernetesStdioAttach, refuseUnsupported, runProxyRunner, type StdioAttach } from "./run.ts";
 import { loadRunnerInput, readTextIfExists } from "./run_config_source.ts";
 
-export { type ProxyRunnerDeps, runProxyRunner, type StdioAttach, type StdioTarget } from "./run.ts";
+export {
+  type GivingUpConnector,
+  kubernetesStdioAttach,
+  type ProxyRunnerDeps,
+  runProxyRunner,
+  type StdioAttach,
+  type StdioTarget,
+} from "./run.ts";
 export { type Deployed, type DeployOptions, deployWorkload, FIELD_MANAGER } from "./deploy.ts";
 export { loadRunnerInput, parsePodPatch, RUNCONFIG_PATHS } from "./run_config_source.ts";
 export { desiredStatefulSet } from "./desired.ts";
@@ -23,7 +30,7 @@ export interface ProxyRunnerContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The shutdown signal (SIGINT/SIGTERM). */
   readonly shutdown: () => AbortSignal;
-  /** How stdio servers are attached to; absent: stdio is refused. */
+  /** How stdio servers are attached to (tests); absent: through the attach API of the pod's cluster. */
   readonly stdio?: StdioAttach;
 }
 
@@ -55,15 +62,16 @@ export function runnerRunCommand(context: () => ProxyRunnerContext) {
         name: input.config.name,
         transport: input.config.transport,
       });
-      refuseUnsupported(input.config, ctx);
       const cluster = loadKubeConfig({ inCluster: true });
+      const stdio = ctx.stdio ?? kubernetesStdioAttach(cluster);
+      refuseUnsupported(input.config, { stdio });
       await runProxyRunner(input, {
         cluster,
         client: kubeClient(cluster),
         log: ctx.log,
         signal: ctx.shutdown(),
         podAddresses: podAddresses(),
-        ...(ctx.stdio ? { stdio: ctx.stdio } : {}),
+        stdio,
       });
     });
 }

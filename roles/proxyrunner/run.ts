@@ -5,7 +5,7 @@
  */
 import type { V1PodTemplateSpec } from "@kubernetes/client-node";
 import { serve } from "../../lib/http/mod.ts";
-import type { ClusterConfig, KubeClient } from "../../lib/k8s/mod.ts";
+import { type ClusterConfig, type KubeClient, kubernetesStdioConnector } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { RunConfig } from "../../lib/run_config.ts";
 import { createProxy, proxyConfigOf, type StdioConnector } from "../../lib/transport/mod.ts";
@@ -28,7 +28,32 @@ export interface StdioTarget {
  */
 export interface StdioAttach {
   /** A connector to `target`'s stdio. */
-  connector(target: StdioTarget, options: { readonly signal: AbortSignal }): StdioConnector;
+  connector(target: StdioTarget, options: { readonly signal: AbortSignal; readonly log: Logger }): GivingUpConnector;
+}
+
+/** A {@linkcode StdioConnector} that may give up for good (no pod for too long): the run then fails with it. */
+export interface GivingUpConnector extends StdioConnector {
+  /** Resolves with the reason once the connector will never connect again. */
+  readonly gaveUp?: Promise<Error>;
+}
+
+/** The attach connector of lib/k8s: waits for the StatefulSet's pod and gives up after `noPodTimeoutMs`. */
+export function kubernetesStdioAttach(
+  cluster: ClusterConfig,
+  options: { readonly noPodTimeoutMs?: number } = {},
+): StdioAttach {
+  return {
+    connector: (target, { signal, log }) =>
+      kubernetesStdioConnector({
+        config: cluster,
+        namespace: target.namespace,
+        statefulSet: target.statefulSet,
+        container: target.container,
+        signal,
+        log,
+        ...(options.noPodTimeoutMs !== undefined ? { noPodTimeoutMs: options.noPodTimeoutMs } : {}),
+      }),
+  };
 }
 
 /** What {@linkcode runProxyRunner} needs from outside. */
@@ -41,7 +66,7 @@ export interface ProxyRunnerDeps {
   readonly log: Logger;
   /** Ends the run: the listener stops, then the proxy. */
   readonly signal: AbortSignal;
-  /** How a stdio server is reached; absent until the attach connector exists, and stdio is then refused. */
+  /** How a stdio server is reached; absent: stdio is refused. */
   readonly stdio?: StdioAttach;
   /** Addresses of this pod, allowed as Host (the kubelet's probes use the pod IP). */
   readonly podAddresses?: readonly string[];
@@ -112,13 +137,24 @@ export async function runProxyRunner(
     ...(deps.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: deps.rolloutTimeoutMs } : {}),
   });
   const names = workloadNames(config.name);
-  const sources = config.transport === "stdio"
-    ? {
-      stdio: deps.stdio!.connector(
-        { namespace, statefulSet: names.statefulSet, container: MCP_CONTAINER },
-        { signal },
-      ),
-    }
+  // The listener stops on shutdown or when the stdio connector gives up; the latter fails the run.
+  const stopping = new AbortController();
+  const stop = () => stopping.abort(signal.reason);
+  signal.addEventListener("abort", stop, { once: true });
+  const connector = config.transport === "stdio"
+    ? deps.stdio!.connector(
+      { namespace, statefulSet: names.statefulSet, container: MCP_CONTAINER },
+      { signal: stopping.signal, log },
+    )
+    : undefined;
+  let gaveUp: Error | undefined;
+  connector?.gaveUp?.then((e) => {
+    gaveUp = e;
+    log.error("Giving up on the MCP server's pod", { error: e.message });
+    stopping.abort(e);
+  });
+  const sources = connector
+    ? { stdio: connector }
     : { upstream: { host: backendHost(config.name, namespace), port: mcpPort(config) } };
   const proxy = createProxy(
     {
@@ -134,7 +170,7 @@ export async function runProxyRunner(
     const listener = serve({
       hostname: "0.0.0.0",
       port: deps.listenPort ?? config.port,
-      signal,
+      signal: stopping.signal,
       log,
       onListen: (addr) => {
         log.info("Proxy listening", { name: config.name, namespace, port: addr.port, path: proxy.path });
@@ -143,6 +179,8 @@ export async function runProxyRunner(
     }, proxy.handler);
     await listener.finished;
   } finally {
+    signal.removeEventListener("abort", stop);
     await proxy.close();
   }
+  if (gaveUp) throw gaveUp;
 }
