@@ -90,7 +90,23 @@ Deno.test("desiredRunConfig: operator-mode RunConfig with ports, env, profile pa
   assert.deepEqual(config.secrets, []);
   assert.equal(config.permission_profile_name_or_path, "/etc/toolhive/profiles/strict.json");
   assert.equal(config.mcpserver_generation, 4);
-  assert.equal(desiredRunConfig(mcpServer({})).target_port, undefined, "stdio has no target port");
+  const stdio = desiredRunConfig(mcpServer({
+    proxyMode: "sse",
+    volumes: [{ name: "a", hostPath: "/srv/a", mountPath: "/a", readOnly: true }, {
+      name: "b",
+      hostPath: "/srv/b",
+      mountPath: "/b",
+      readOnly: false,
+    }],
+  }));
+  assert.equal(stdio.target_port, 8080, "stdio servers carry the MCP port as ToolHive writes it");
+  assert.equal(stdio.proxy_mode, "sse");
+  assert.deepEqual(stdio.volumes, ["/srv/a:/a:ro", "/srv/b:/b"]);
+  assert.equal(
+    desiredRunConfig(mcpServer({ transport: "sse" })).proxy_mode,
+    "streamable-http",
+    "spec.proxyMode as set",
+  );
 });
 
 Deno.test("the RunConfig checksum follows the spec: it rolls the proxy pod template", () => {

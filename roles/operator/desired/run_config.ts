@@ -24,14 +24,16 @@ export function desiredRunConfig(server: McpServer): RunConfig {
     name: metadata.name,
     image: spec.image,
     transport: spec.transport,
-    proxy_mode: spec.transport === "stdio" ? spec.proxyMode : spec.transport,
+    // As ToolHive writes them: the proxy mode and the MCP port of every server (the runner reads them per transport).
+    proxy_mode: spec.proxyMode,
     cmd_args: [...(spec.args ?? [])],
     host: "0.0.0.0",
     port: proxyPort,
-    ...(spec.transport === "stdio" ? {} : { target_port: mcpPort }),
+    target_port: mcpPort,
     env_vars: Object.fromEntries((spec.env ?? []).map((e) => [e.name, e.value])),
     secrets: [],
-    volumes: [],
+    // Informational, in ToolHive's "host:container[:ro]" form: the pod patch mounts them into the MCP pod.
+    volumes: (spec.volumes ?? []).map((v) => `${v.hostPath}:${v.mountPath}${v.readOnly ? ":ro" : ""}`),
     container_labels: {},
     ...(profile
       ? {
