@@ -29,6 +29,9 @@ import { thvProxyStdioInPod } from "./_thv_proxy_pod.ts";
 import { denyAllNetworkPolicy } from "./_network_policy_basics.ts";
 import { chartNamespaceScope, helmInstallsOperator } from "./_chart_steps.ts";
 import { networkPolicyConfinesMcpPod } from "./_network_policy.ts";
+import { httpMcpPodKilled, stdioMcpPodKilled } from "./_mcp_failures.ts";
+import { missingImageFails, permissionProfilesInCluster } from "./_mcp_profiles.ts";
+import { releaseOperator } from "./_mcp_kit.ts";
 
 let started: Promise<NodeCluster> | undefined;
 let images: string | undefined;
@@ -330,6 +333,28 @@ e2e(
   "the operator chart in namespace scope reconciles MCPServers in its namespaces only, under Roles",
   chartNamespaceScope,
 );
+
+e2e(
+  "an MCPServer's stdio MCP pod killed: the call in flight fails, it leaves Ready, re-attaches by itself; so does its proxy pod",
+  stdioMcpPodKilled,
+);
+
+e2e(
+  "an MCPServer's streamable-http MCP pod killed: the call in flight fails, it leaves Ready and recovers; so does its proxy pod",
+  httpMcpPodKilled,
+);
+
+e2e(
+  "an MCPServer under profile none reaches no other pod or Service while its proxy reaches it; network reaches another pod",
+  permissionProfilesInCluster,
+);
+
+e2e(
+  "an MCPServer whose image does not exist reports the image and the pull error, not an endless Pending",
+  missingImageFails,
+);
+
+e2e("the operator chart the MCPServer steps installed uninstalls", releaseOperator);
 
 e2e("a second cluster on the same machine waits for the lock and then fails clearly", async () => {
   await assert.rejects(startCluster({ lockWaitMs: 1000 }), /Another thv test cluster holds .* wait for it to stop/);
