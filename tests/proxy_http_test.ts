@@ -82,6 +82,32 @@ Deno.test("when the HTTP server dies, requests get a 502 JSON-RPC error and /hea
   assert.equal((await health.json()).mcp.available, false);
 });
 
+Deno.test("a call in flight when the HTTP server dies gets a JSON-RPC error through the SDK client, not a hang", async () => {
+  const server = await startEverythingHttp("streamableHttp");
+  await using served = await serveHttpProxy(server.url, "streamable-http");
+  const client = await connectClient(`${served.origin}/mcp`);
+  try {
+    const progressed = Promise.withResolvers<void>();
+    const call = client.callTool(
+      { name: "trigger-long-running-operation", arguments: { duration: 120, steps: 120 } },
+      undefined,
+      // Longer than the test's own deadline: an error seen here is the proxy's, not the SDK's timeout.
+      { timeout: 600_000, onprogress: () => progressed.resolve() },
+    ).then(() => "answered", (e: Error) => e.message);
+    await progressed.promise;
+    await server.stop();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      call,
+      new Promise<string>((resolve) => timer = setTimeout(() => resolve("no answer within 20 s"), 20_000)),
+    ]);
+    clearTimeout(timer);
+    assert.match(outcome, /MCP server connection lost before it answered/);
+  } finally {
+    await client.close();
+  }
+});
+
 Deno.test("the reverse proxy passes requests and responses through: fields, path, body, repeated and bodiless answers", async () => {
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();

@@ -14,6 +14,7 @@ import { guardedHandler, jsonRpcError } from "./guards.ts";
 import { HealthCheck } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
+import { answeringLostRequests, requestIdsOf } from "./lost_answers.ts";
 import { Http1Pool, UpstreamClosedError, type UpstreamResponse, UpstreamTimeoutError } from "./http1/mod.ts";
 
 /** The transports an HTTP MCP server can speak. */
@@ -206,6 +207,21 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     if (out && prefix) {
       const stream = out instanceof Uint8Array ? new Response(out).body! : out;
       out = stream.pipeThrough(endpointRewriter(prefix));
+    }
+    const ids = out && isSse && req.method === "POST" && body ? requestIdsOf(body) : [];
+    if (out && ids.length) {
+      // The server may die mid-answer (its pod killed): the client gets an error, not a wait for its timeout.
+      const stream = out instanceof Uint8Array ? new Response(out).body! : out;
+      out = answeringLostRequests(stream, ids, {
+        onLost: (e, unanswered) => {
+          health.invalidate();
+          options.log.warn("MCP server connection lost mid-answer", {
+            target: target.origin,
+            unanswered: unanswered.length,
+            error: (e as Error)?.message ?? String(e),
+          });
+        },
+      });
     }
     return new Response(out, { status: res.status, statusText: res.statusText, headers });
   }
