@@ -6,16 +6,41 @@
  */
 import assert from "node:assert/strict";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { connectClient, helm, type NodeCluster, openWatch, poll } from "../harness/mod.ts";
+import {
+  CLUSTER_PARENT,
+  connectClient,
+  EVERYTHING_IMAGE,
+  everythingArchive,
+  helm,
+  type NodeCluster,
+  openWatch,
+  poll,
+} from "../harness/mod.ts";
 import { apply, type Forward, forwardToService, kwait, namespace } from "./_kube.ts";
 import { installCrdsChart, installOperatorChart, OPERATOR_NAMESPACE, uninstallCharts } from "./_chart.ts";
 
 /** The releases {@linkcode ensureOperator} installed itself (and so uninstalls). */
 let installed: { operator: boolean; crds: boolean } | undefined;
 
-/** Installs the CRDs and operator charts unless they are installed already; idempotent. */
+/** Loads server-everything's image into the node unless it is there already (the tier starts with thv's only). */
+async function ensureEverythingImage(c: NodeCluster): Promise<void> {
+  const listed = await new Deno.Command("ctr", {
+    args: ["--address", `${c.root}/containerd/containerd.sock`, "-n", "k8s.io", "images", "ls", "-q"],
+    stdout: "piped",
+  }).output();
+  if (new TextDecoder().decode(listed.stdout).split("\n").includes(EVERYTHING_IMAGE)) return;
+  const dir = await Deno.makeTempDir({ dir: CLUSTER_PARENT, prefix: "thv-e2e-everything-" });
+  try {
+    await c.importImage((await everythingArchive(`${dir}/everything.tar`)).path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Loads server-everything's image and installs the CRDs and operator charts unless there already; idempotent. */
 export async function ensureOperator(c: NodeCluster): Promise<void> {
   if (installed) return;
+  await ensureEverythingImage(c);
   const has = async (release: string, ns: string) =>
     (await helm(["status", release, "--namespace", ns, "--kubeconfig", c.kubeconfigPath])).code === 0;
   const crd = await c.kubectl(["get", "crd", "mcpservers.toolhive.stacklok.dev", "-o", "name"]);
