@@ -6,7 +6,7 @@
  * `Valid=False` and is not retried.
  * @module
  */
-import type { KubernetesObject, V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Deployment, V1Pod, V1StatefulSet } from "@kubernetes/client-node";
 import { GROUP, type McpServer, McpServerSpec } from "../../crds/mod.ts";
 import {
   apiErrorMessage,
@@ -22,11 +22,13 @@ import {
   TerminalError,
 } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import { childNames, desiredChildren, labelsFor } from "./desired/mod.ts";
-import { DEPLOYMENT, MCP_SERVER, MCP_SERVER_API_VERSION, POD } from "./kinds.ts";
+import { childNames, desiredChildren, labelsFor, RESTARTED_AT } from "./desired/mod.ts";
+import { DEPLOYMENT, MCP_SERVER, MCP_SERVER_API_VERSION, POD, STATEFUL_SET } from "./kinds.ts";
 import { resolveReferences } from "./references.ts";
+import { LAST_PROCESSED_RESTART, RESTART_CONDITION, restartRequest, templateRestartedAt } from "./restart.ts";
 import { computeStatus, invalidSpecStatus, specProblem } from "./status.ts";
 import { unenforcedFields } from "./unenforced.ts";
+import { isMcpPod, TRANSPORT_LABEL } from "./workload.ts";
 
 export { MCP_SERVER_API_VERSION } from "./kinds.ts";
 
@@ -135,6 +137,42 @@ async function finalize(deps: ReconcileDeps, raw: RawServer): Promise<ReconcileR
   return {};
 }
 
+/** The proxy pods of server `name`: its labels, and not an MCP pod (a server may be named "mcpserver"). */
+function proxyPods(cache: InformerCache, namespace: string, name: string): (V1Pod & KubeObject)[] {
+  return cache.list<V1Pod & KubeObject>(POD, { namespace, labels: labelsFor(name) })
+    .filter((p) => p.metadata?.labels?.[TRANSPORT_LABEL] === undefined);
+}
+
+/**
+ * Carries out a restart asked for by annotation (restart.ts), after the Deployment was applied: a rolling one
+ * is already in its pod template; an immediate one deletes the proxy pods. Then records the value as handled
+ * on the MCPServer, so it is done once. Resolves with the message of the Event to record.
+ */
+async function restartProxy(
+  deps: ReconcileDeps,
+  server: McpServer,
+  restart: { readonly at: string; readonly strategy: "rolling" | "immediate" },
+): Promise<string> {
+  const { namespace, name } = server.metadata;
+  let message = `Rolling restart of Deployment ${name} for ${RESTARTED_AT}=${restart.at}`;
+  if (restart.strategy === "immediate") {
+    const deleted: string[] = [];
+    for (const pod of proxyPods(deps.cache, namespace, name)) {
+      const podName = pod.metadata?.name;
+      if (pod.metadata?.deletionTimestamp || !podName) continue;
+      if (await deps.client.delete({ apiVersion: "v1", kind: "Pod", namespace, name: podName })) deleted.push(podName);
+    }
+    message = `Deleted proxy pods ${deleted.sort().join(", ") || "(none)"} for ${RESTARTED_AT}=${restart.at}`;
+  }
+  deps.cache.observe(
+    await deps.client.mergePatch<KubernetesObject>(serverRef(namespace, name), {
+      metadata: { annotations: { [LAST_PROCESSED_RESTART]: restart.at } },
+    }),
+  );
+  deps.log.info("Restarted proxy", { strategy: restart.strategy, restartedAt: restart.at });
+  return message;
+}
+
 /** How soon a pass that met a newer version of the server than the cache held runs again. */
 const CONFLICT_RETRY_MS = 100;
 
@@ -196,10 +234,18 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
 
   const refs = resolveReferences(cache, server);
   const unenforced = unenforcedFields(server, refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {});
+  const names = childNames(name);
+  const cachedDeployment = cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, names.proxyDeployment);
+  const restart = restartRequest(raw.metadata.annotations);
+  const restartedAt = templateRestartedAt(
+    restart,
+    cachedDeployment?.spec?.template?.metadata?.annotations?.[RESTARTED_AT],
+  );
   const desired = desiredChildren(server, {
     runnerImage: deps.runnerImage,
     ...(refs.checksum ? { referencedChecksum: refs.checksum } : {}),
     ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
+    ...(restartedAt ? { restartedAt } : {}),
   });
   const about = { apiVersion: MCP_SERVER_API_VERSION, kind: "MCPServer", name, namespace, uid: server.metadata.uid };
   let deployment: V1Deployment | undefined;
@@ -257,8 +303,10 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
         recording.push(deps.events.record(about, "Normal", "Deleted", `Deleted NetworkPolicy ${ref.name}`));
       }
     }
-    deployment = results.find((r) => r !== undefined) ??
-      cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, childNames(name).proxyDeployment);
+    deployment = results.find((r) => r !== undefined) ?? cachedDeployment;
+    if (restart.kind === "restart") {
+      recording.push(deps.events.record(about, "Normal", "Restarted", await restartProxy(deps, server, restart)));
+    }
     // One Event per pass and verb, naming every child, rather than one write per child.
     // Recorded while the status is written (an Event never fails a pass, so nothing waits on it alone).
     if (created.length) {
@@ -272,11 +320,23 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
   }
 
   for (const n of unenforced.notApplied) recording.push(deps.events.record(about, "Warning", n.reason, n.message));
+  if (restart.kind === "invalid") {
+    // Once per bad value, not once per pass: the condition holds it meanwhile.
+    const reported = server.status?.conditions?.some((c) =>
+      c.type === RESTART_CONDITION && c.message === restart.message
+    );
+    if (!reported) recording.push(deps.events.record(about, "Warning", "InvalidRestartAnnotation", restart.message));
+  }
 
-  const pods = cache.list<V1Pod & KubeObject>(POD, { namespace, labels: labelsFor(name) });
+  const statefulSet = cache.get<V1StatefulSet & KubeObject>(STATEFUL_SET, namespace, names.statefulSet);
   const status = computeStatus(server, {
-    pods,
+    pods: proxyPods(cache, namespace, name),
     ...(deployment ? { deployment } : {}),
+    // A StatefulSet of that name that the proxy runner did not label for this server is not its workload.
+    ...(statefulSet?.metadata?.labels?.["toolhive-name"] === name ? { statefulSet } : {}),
+    mcpPods: cache.list<V1Pod & KubeObject>(POD, { namespace, labels: { app: name, "toolhive-name": name } })
+      .filter((p) => isMcpPod(p, name)),
+    ...(restart.kind === "invalid" ? { restartProblem: restart.message } : {}),
     ...(desired.ok ? {} : { podTemplateError: desired.podTemplateError }),
     missing: refs.missing,
     unenforced,
