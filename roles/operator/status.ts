@@ -191,7 +191,8 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
     drop("StdioReplicaCapped");
   }
   const refused = (observed.unenforced?.refused ?? []).length > 0;
-  if (refused || NO_PROXY_REASONS.has(verdict.reason)) {
+  // Reported once there is a proxy to make the StatefulSet, or a StatefulSet: before, it is moot.
+  if (refused || NO_PROXY_REASONS.has(verdict.reason) || (live.length === 0 && !observed.statefulSet)) {
     drop(WORKLOAD_CONDITION);
   } else {
     set({

@@ -218,7 +218,8 @@ Deno.test("computeStatus: phase, Ready's reason and the message follow the proxy
 
 Deno.test("computeStatus: WorkloadReady reports the StatefulSet and its pods, and goes when no proxy may run", () => {
   const table: Array<[string, Partial<Observed>, string | undefined, string | undefined]> = [
-    ["no StatefulSet, no proxy", {}, "False", "StatefulSetNotCreated"],
+    ["no StatefulSet, no proxy", {}, undefined, undefined],
+    ["no StatefulSet, a proxy pod", { pods: [pod("Pending")] }, "False", "StatefulSetNotCreated"],
     ["rolled out", { statefulSet: sts() }, "True", "StatefulSetReady"],
     ["rolling", { statefulSet: sts({ rolling: true }) }, "False", "StatefulSetRolling"],
     ["pods not ready", { statefulSet: sts({ ready: 1, replicas: 2 }) }, "False", "PodsNotReady"],
