@@ -147,6 +147,10 @@ Deno.test("operator status follows real health: the proxy pods, the StatefulSet 
         "MCP server is running",
         1,
       ]);
+      assert.match(
+        await o.run(["get", "mcpserver", "fetch", "-n", NS]),
+        /fetch\s+Ready\s+True\s+1\s+http:\/\/mcp-fetch-proxy\.status\.svc\.cluster\.local:8080\/mcp/,
+      );
     },
   );
 
