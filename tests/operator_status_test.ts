@@ -224,6 +224,21 @@ Deno.test("operator status follows real health: the proxy pods, the StatefulSet 
     assert.match(s.status.message, /kubectl rollout restart deployment\/fetch/);
   });
 
+  await t.step("a proxy that ran a minute without its StatefulSet is deleted, so a new one recreates it", async () => {
+    const status = running("toolhive", false);
+    status.containerStatuses[0].state = { running: { startedAt: new Date(Date.now() - 120_000).toISOString() } };
+    await o.setStatus("pod", "fetch-proxy", status);
+    await o.gone("pod", "fetch-proxy");
+    const events = JSON.parse(await o.run(["get", "events", "-n", NS, "-o", "json"])).items as Json[];
+    assert.ok(
+      events.some((e) =>
+        e.reason === "Restarted" &&
+        e.message ===
+          "Deleted proxy pod fetch-proxy: StatefulSet fetch is missing and the proxy runner of a new pod recreates it"
+      ),
+    );
+  });
+
   await t.step("a server named mcpserver does not count its MCP pod as a proxy pod", async () => {
     await server("mcpserver", "localhost/fetch:1");
     await o.statefulSet("mcpserver", "localhost/fetch:1", ROLLED_OUT);

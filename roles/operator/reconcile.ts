@@ -28,7 +28,7 @@ import { resolveReferences } from "./references.ts";
 import { LAST_PROCESSED_RESTART, RESTART_CONDITION, restartRequest, templateRestartedAt } from "./restart.ts";
 import { computeStatus, invalidSpecStatus, specProblem } from "./status.ts";
 import { unenforcedFields } from "./unenforced.ts";
-import { isMcpPod, TRANSPORT_LABEL } from "./workload.ts";
+import { isMcpPod, orphanedProxyPods, TRANSPORT_LABEL } from "./workload.ts";
 
 export { MCP_SERVER_API_VERSION } from "./kinds.ts";
 
@@ -135,6 +135,12 @@ async function finalize(deps: ReconcileDeps, raw: RawServer): Promise<ReconcileR
   );
   deps.log.info("Removed finalizer");
   return {};
+}
+
+/** The StatefulSet of server `name`: one of that name the proxy runner did not label for it is not its own. */
+function ownStatefulSet(cache: InformerCache, namespace: string, name: string) {
+  const sts = cache.get<V1StatefulSet & KubeObject>(STATEFUL_SET, namespace, childNames(name).statefulSet);
+  return sts?.metadata?.labels?.["toolhive-name"] === name ? sts : undefined;
 }
 
 /** The proxy pods of server `name`: its labels, and not an MCP pod (a server may be named "mcpserver"). */
@@ -249,6 +255,7 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
   });
   const about = { apiVersion: MCP_SERVER_API_VERSION, kind: "MCPServer", name, namespace, uid: server.metadata.uid };
   let deployment: V1Deployment | undefined;
+  let recheckAfterMs: number | undefined;
   const recording: Promise<void>[] = [];
   if (unenforced.refused.length > 0) {
     // Fail closed (decision 010): a proxy would serve without what the spec asks for, so none may exist. The
@@ -307,6 +314,21 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
     if (restart.kind === "restart") {
       recording.push(deps.events.record(about, "Normal", "Restarted", await restartProxy(deps, server, restart)));
     }
+    if (deployment?.spec?.replicas !== 0) {
+      const orphans = orphanedProxyPods(proxyPods(cache, namespace, name), {
+        statefulSetExists: ownStatefulSet(cache, namespace, name) !== undefined,
+        now: deps.now(),
+      });
+      for (const pod of orphans.orphaned) {
+        const podName = pod.metadata!.name!;
+        if (!(await deps.client.delete({ apiVersion: "v1", kind: "Pod", namespace, name: podName }))) continue;
+        const message = `Deleted proxy pod ${podName}: StatefulSet ${names.statefulSet} is missing and ` +
+          "the proxy runner of a new pod recreates it";
+        log.info("Deleted proxy pod without its StatefulSet", { pod: podName });
+        recording.push(deps.events.record(about, "Normal", "Restarted", message));
+      }
+      recheckAfterMs = orphans.recheckAfterMs;
+    }
     // One Event per pass and verb, naming every child, rather than one write per child.
     // Recorded while the status is written (an Event never fails a pass, so nothing waits on it alone).
     if (created.length) {
@@ -328,12 +350,11 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
     if (!reported) recording.push(deps.events.record(about, "Warning", "InvalidRestartAnnotation", restart.message));
   }
 
-  const statefulSet = cache.get<V1StatefulSet & KubeObject>(STATEFUL_SET, namespace, names.statefulSet);
+  const statefulSet = ownStatefulSet(cache, namespace, name);
   const status = computeStatus(server, {
     pods: proxyPods(cache, namespace, name),
     ...(deployment ? { deployment } : {}),
-    // A StatefulSet of that name that the proxy runner did not label for this server is not its workload.
-    ...(statefulSet?.metadata?.labels?.["toolhive-name"] === name ? { statefulSet } : {}),
+    ...(statefulSet ? { statefulSet } : {}),
     mcpPods: cache.list<V1Pod & KubeObject>(POD, { namespace, labels: { app: name, "toolhive-name": name } })
       .filter((p) => isMcpPod(p, name)),
     ...(restart.kind === "invalid" ? { restartProblem: restart.message } : {}),
@@ -348,5 +369,5 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
     await deps.events.record(about, "Warning", "ReferenceNotFound", `Not found: ${refs.missing.join(", ")}`);
     return { requeueAfterMs: MISSING_REFERENCE_RETRY_MS };
   }
-  return {};
+  return recheckAfterMs === undefined ? {} : { requeueAfterMs: recheckAfterMs };
 }

@@ -81,8 +81,7 @@ Deno.test("computeStatus: phase, Ready's reason and the message follow the proxy
       { pods: [pod("Pending")] },
       "Pending",
       "Starting",
-      "MCP server is starting: Waiting for the proxy runner to create StatefulSet fetch (kubectl logs deployment/fetch); " +
-      "if the proxy has run for a while, restart it (kubectl rollout restart deployment/fetch)",
+      "MCP server is starting: Waiting for the proxy runner to create StatefulSet fetch (kubectl logs deployment/fetch)",
       0,
     ],
     [
@@ -124,8 +123,8 @@ Deno.test("computeStatus: phase, Ready's reason and the message follow the proxy
       { pods: [up] },
       "Pending",
       "StatefulSetMissing",
-      "StatefulSet fetch of the MCP server is missing while its proxy runs: restart the proxy to recreate it " +
-      "(kubectl rollout restart deployment/fetch)",
+      "StatefulSet fetch of the MCP server is missing while its proxy runs: the operator replaces a proxy pod " +
+      "that ran a minute without it, whose runner recreates it (now: kubectl rollout restart deployment/fetch)",
       1,
     ],
     [

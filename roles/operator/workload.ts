@@ -5,6 +5,7 @@
  * @module
  */
 import type { V1Pod, V1StatefulSet } from "@kubernetes/client-node";
+import { PROXY_CONTAINER } from "./desired/mod.ts";
 import { type PodProblem, podProblem } from "./pod_problems.ts";
 
 /** The condition type that reports the StatefulSet and its pods. */
@@ -79,13 +80,12 @@ export function workloadState(
         ready: false,
         reason: "StatefulSetMissing",
         message:
-          `StatefulSet ${name} of the MCP server is missing while its proxy runs: restart the proxy to recreate it (${restart})`,
+          `StatefulSet ${name} of the MCP server is missing while its proxy runs: the operator replaces a proxy pod that ran a minute without it, whose runner recreates it (now: ${restart})`,
       }
       : {
         ready: false,
         reason: "StatefulSetNotCreated",
-        message:
-          `Waiting for the proxy runner to create StatefulSet ${name} (kubectl logs deployment/${name}); if the proxy has run for a while, restart it (${restart})`,
+        message: `Waiting for the proxy runner to create StatefulSet ${name} (kubectl logs deployment/${name})`,
       };
   }
   const live = observed.mcpPods.filter((p) => !p.metadata?.deletionTimestamp);
@@ -103,4 +103,30 @@ export function workloadState(
     };
   }
   return { ready: true, reason: "StatefulSetReady", message: `StatefulSet ${name} has ${ready} of ${want} pods ready` };
+}
+
+/**
+ * How long a proxy container runs without its StatefulSet before the operator deletes its pod. The proxy
+ * runner applies the StatefulSet first thing at start, so a proxy running longer without one will never make
+ * it (someone deleted it); its replacement does. A new pod is younger than this, so one bounce per minute at most.
+ */
+export const ORPHANED_PROXY_MS = 60_000;
+
+/** The proxy pods to delete because their StatefulSet is missing, and when to look again for younger ones. */
+export function orphanedProxyPods(
+  pods: readonly V1Pod[],
+  observed: { readonly statefulSetExists: boolean; readonly now: Date },
+): { readonly orphaned: V1Pod[]; readonly recheckAfterMs?: number } {
+  if (observed.statefulSetExists) return { orphaned: [] };
+  const orphaned: V1Pod[] = [];
+  let recheck: number | undefined;
+  for (const pod of pods) {
+    if (pod.metadata?.deletionTimestamp) continue;
+    const started = pod.status?.containerStatuses?.find((c) => c.name === PROXY_CONTAINER)?.state?.running?.startedAt;
+    if (!started) continue;
+    const age = observed.now.getTime() - new Date(started).getTime();
+    if (age >= ORPHANED_PROXY_MS) orphaned.push(pod);
+    else recheck = Math.min(recheck ?? Infinity, ORPHANED_PROXY_MS - age);
+  }
+  return recheck === undefined ? { orphaned } : { orphaned, recheckAfterMs: recheck };
 }
