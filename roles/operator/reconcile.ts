@@ -1,7 +1,8 @@
 /**
  * One reconcile pass over one MCPServer (design.md §4): read it and what it references from the cache, keep
  * its finalizer, compute the desired children and status with pure functions, apply the children (skipping
- * those unchanged since the last apply), and write the status only when it changed. Level-triggered and
+ * those unchanged since the last apply), carry out a restart its annotations ask for and replace a proxy pod
+ * whose StatefulSet is gone (decision 017), and write the status only when it changed. Level-triggered and
  * idempotent: a pass over an unchanged server makes no request at all. A spec that does not parse gets
  * `Valid=False` and is not retried.
  * @module
