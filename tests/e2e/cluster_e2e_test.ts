@@ -29,6 +29,8 @@ import { thvProxyStdioInPod } from "./_thv_proxy_pod.ts";
 import { denyAllNetworkPolicy } from "./_network_policy_basics.ts";
 import { chartNamespaceScope, helmInstallsOperator } from "./_chart_steps.ts";
 import { networkPolicyConfinesMcpPod } from "./_network_policy.ts";
+import { deletingServersRemovesEverything, serversBecomeReadyAndAnswer } from "./_mcp_servers.ts";
+import { podCallsStatusUrl } from "./_mcp_in_cluster.ts";
 
 let started: Promise<NodeCluster> | undefined;
 let images: string | undefined;
@@ -329,6 +331,18 @@ e2e(
 e2e(
   "the operator chart in namespace scope reconciles MCPServers in its namespaces only, under Roles",
   chartNamespaceScope,
+);
+
+e2e(
+  "MCPServers over stdio, streamable-http and sse become Ready and answer echo from outside the cluster over /mcp and /sse",
+  serversBecomeReadyAndAnswer,
+);
+
+e2e("a pod in another namespace calls a tool at each MCPServer's status.url by its DNS name", podCallsStatusUrl);
+
+e2e(
+  "deleting the MCPServers removes their StatefulSets, Services and every pod; helm uninstalls the operator",
+  deletingServersRemovesEverything,
 );
 
 e2e("a second cluster on the same machine waits for the lock and then fails clearly", async () => {
