@@ -119,6 +119,11 @@ export async function serversBecomeReadyAndAnswer(c: NodeCluster): Promise<void>
       }
       timings[`first call ${server.transport} ${path}`] = Date.now() - started;
     }
+    // Written once: no reconcile or proxy runner pass since the apply rolled the proxy or the MCP pod.
+    for (const kind of ["deployment", "statefulset"]) {
+      const generation = await get(c, [kind, server.name, "-o", "jsonpath={.metadata.generation}"]);
+      assert.equal(generation, "1", `${kind}/${server.name} was changed after it was created`);
+    }
   }
   console.log(`timings (ms): ${JSON.stringify(timings)}`);
 }
