@@ -45,9 +45,27 @@ export function serviceAddress(api: ClusterApi, name: string): Promise<{ ip: str
   }, { what: `Service ${BENCH_NAMESPACE}/${name} to get a ClusterIP`, deadlineMs: 180_000, intervalMs: 50 });
 }
 
-/** The route to `/mcp` of Service `name` from the host. */
+/**
+ * Whether kube-proxy has programmed `ip`:`port` on this node (a DNAT rule in the nat table's KUBE-SERVICES, which
+ * it writes once the Service has a ready endpoint). Before that, the host's packets to the ClusterIP are not
+ * rewritten and follow the default route off the machine: the bench never connects earlier.
+ */
+export async function kubeProxyRoutes(ip: string, port: number): Promise<boolean> {
+  const out = await new Deno.Command("iptables", { args: ["-t", "nat", "-S", "KUBE-SERVICES"], stdout: "piped" })
+    .output();
+  const rules = new TextDecoder().decode(out.stdout);
+  return rules.split("\n").some((r) => r.includes(`-d ${ip}/32 `) && r.includes(`--dport ${port} `));
+}
+
+/** The route to `/mcp` of Service `name` from the host, once kube-proxy routes its ClusterIP. */
 export async function routeTo(api: ClusterApi, name: string): Promise<ServiceRoute> {
-  return serviceRoute({ name, namespace: BENCH_NAMESPACE, ...(await serviceAddress(api, name)) }, "/mcp");
+  const address = await serviceAddress(api, name);
+  await poll(() => kubeProxyRoutes(address.ip, address.port).then((ok) => ok || undefined), {
+    what: `kube-proxy to route Service ${BENCH_NAMESPACE}/${name} (${address.ip}:${address.port}) on the node`,
+    deadlineMs: 120_000,
+    intervalMs: 100,
+  });
+  return serviceRoute({ name, namespace: BENCH_NAMESPACE, ...address }, "/mcp");
 }
 
 /** One whole MCP exchange (initialize, initialized, tools/call echo) over `route`, bounded by `timeoutMs`. */
@@ -92,8 +110,8 @@ export interface FirstCall {
 }
 
 /**
- * Applies server `name` with `kubectl apply` and calls `echo` through `mcp-<name>-proxy` every 100 ms until a
- * call is answered (a refused or failed call is retried; each attempt is bounded to 3 s).
+ * Applies server `name` with `kubectl apply` and, once kube-proxy routes `mcp-<name>-proxy`, calls `echo` through
+ * it every 100 ms until a call is answered (a failed call is retried; each attempt is bounded to 3 s).
  */
 export async function applyToFirstCall(
   cluster: NodeCluster,
@@ -108,17 +126,23 @@ export async function applyToFirstCall(
   const t0 = performance.now();
   const applied = await cluster.kubectl(["apply", "-f", "-"], serverManifest(name, deps.transport));
   if (applied.code !== 0) throw new Error(`kubectl apply of MCPServer ${name} failed: ${applied.stderr.trim()}`);
-  const route = await routeTo(api, `mcp-${name}-proxy`);
-  try {
-    await poll(() => oneCall(route, 3000).then(() => true), {
-      what:
-        `a first echo call through Service mcp-${name}-proxy (kubectl -n ${BENCH_NAMESPACE} describe mcpserver ${name})`,
-      deadlineMs: 240_000,
-      intervalMs: 100,
-    });
-  } finally {
-    route.client.close();
-  }
+  const service = `mcp-${name}-proxy`;
+  const address = await serviceAddress(api, service);
+  await poll(async () => {
+    if (!await kubeProxyRoutes(address.ip, address.port)) return undefined;
+    // A client per attempt: a failed attempt leaves no connection behind for the next one.
+    const route = serviceRoute({ name: service, namespace: BENCH_NAMESPACE, ...address }, "/mcp");
+    try {
+      await oneCall(route, 3000);
+      return true;
+    } finally {
+      route.client.close();
+    }
+  }, {
+    what: `a first echo call through Service ${service} (kubectl -n ${BENCH_NAMESPACE} describe mcpserver ${name})`,
+    deadlineMs: 240_000,
+    intervalMs: 100,
+  });
   return { totalMs: performance.now() - t0, steps: timeline.since(name, t0) };
 }
 
