@@ -101,6 +101,27 @@ export async function oneCall(route: ServiceRoute, timeoutMs: number): Promise<v
     .then((r) => r.body?.cancel(), () => {});
 }
 
+/**
+ * Polls `/health` of server `name`'s proxy on its pod IP (pod IPs route to the bridge on the node) every 100 ms
+ * until it answers 200 or `signal` aborts, and marks when it did: when the kubelet's readiness probe could first
+ * have passed.
+ */
+async function pollHealth(timeline: Timeline, name: string, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    const ip = timeline.proxyIp(name);
+    if (ip) {
+      const res = await fetch(`http://${ip}:${PROXY_PORT}/health`, { signal: AbortSignal.timeout(1000) })
+        .catch(() => undefined);
+      await res?.body?.cancel();
+      if (res?.status === 200) {
+        timeline.mark(name, "proxy /health 200 (polled on the pod IP every 100 ms)", performance.now());
+        return;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** What one apply → first call took: the whole, and when each step of the flow was seen (ms after the apply). */
 export interface FirstCall {
   /** From the start of `kubectl apply` to the answer of the first `echo` through the proxy Service. */
@@ -127,6 +148,8 @@ export async function applyToFirstCall(
   const applied = await cluster.kubectl(["apply", "-f", "-"], serverManifest(name, deps.transport));
   if (applied.code !== 0) throw new Error(`kubectl apply of MCPServer ${name} failed: ${applied.stderr.trim()}`);
   const service = `mcp-${name}-proxy`;
+  const health = new AbortController();
+  const healthy = pollHealth(timeline, name, health.signal);
   const address = await serviceAddress(api, service);
   await poll(async () => {
     if (!await kubeProxyRoutes(address.ip, address.port)) return undefined;
@@ -142,7 +165,8 @@ export async function applyToFirstCall(
     what: `a first echo call through Service ${service} (kubectl -n ${BENCH_NAMESPACE} describe mcpserver ${name})`,
     deadlineMs: 240_000,
     intervalMs: 100,
-  });
+  }).finally(() => health.abort());
+  await healthy;
   return { totalMs: performance.now() - t0, steps: timeline.since(name, t0) };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Where the time from `kubectl apply` of an MCPServer to its first answered call goes: watches of the
  * namespace's Deployments and pods stamp, on the host's clock, when each step of the flow became visible
- * (the operator's proxy Deployment, the proxy pod and its container, the runner's MCP pod, Ready of each).
+ * (the operator's proxy Deployment, the proxy pod and its container, the runner's MCP pod, Ready of each), and
+ * the bench's own poll of the proxy's `/health` on the pod IP shows when the proxy could have turned Ready.
  * @module
  */
 import type { ClusterApi, StampedEvent } from "./cluster_api.ts";
@@ -14,7 +15,8 @@ export const STEPS = [
   "MCP pod created (runner applied the StatefulSet)",
   "MCP container running",
   "MCP pod Ready",
-  "proxy pod Ready (/health: backend answers)",
+  "proxy /health 200 (polled on the pod IP every 100 ms)",
+  "proxy pod Ready (kubelet's readiness probe on /health)",
 ] as const;
 
 /** One step. */
@@ -32,6 +34,17 @@ const ready = (pod: any) =>
 /** Records, per MCPServer name, the first time each {@linkcode Step} was seen. */
 export class Timeline {
   readonly #seen = new Map<string, Map<Step, number>>();
+  readonly #proxyIps = new Map<string, string>();
+
+  /** Records `step` of server `name` at `at` (`performance.now()`), unless it was seen before. */
+  mark(name: string, step: Step, at: number): void {
+    this.#mark(name, step, at);
+  }
+
+  /** The pod IP of server `name`'s proxy pod, once it has one. */
+  proxyIp(name: string): string | undefined {
+    return this.#proxyIps.get(name);
+  }
 
   #mark(name: string, step: Step, at: number): void {
     const steps = this.#seen.get(name) ?? new Map<Step, number>();
@@ -55,7 +68,8 @@ export class Timeline {
     } else {
       this.#mark(server, "proxy pod created", e.at);
       if (running(pod, "toolhive")) this.#mark(server, "proxy container running", e.at);
-      if (ready(pod)) this.#mark(server, "proxy pod Ready (/health: backend answers)", e.at);
+      if (pod.status?.podIP) this.#proxyIps.set(server, pod.status.podIP);
+      if (ready(pod)) this.#mark(server, "proxy pod Ready (kubelet's readiness probe on /health)", e.at);
     }
   };
 
