@@ -26,6 +26,7 @@ import {
 } from "./node/config.ts";
 import {
   addEgressGuard,
+  addHostGuard,
   addNodeAddress,
   hostLeftovers,
   processesMentioning,
@@ -180,6 +181,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<NodeCl
     const saved = await saveHostState(p);
     await addNodeAddress();
     await addEgressGuard();
+    await addHostGuard();
     const paths = p;
     const start = async (component: c.Component) =>
       processes.set(component.name, await startComponent(paths, component));
