@@ -48,7 +48,8 @@ export function serviceAddress(api: ClusterApi, name: string): Promise<{ ip: str
 /**
  * Whether kube-proxy has programmed `ip`:`port` on this node (a DNAT rule in the nat table's KUBE-SERVICES, which
  * it writes once the Service has a ready endpoint). Before that, the host's packets to the ClusterIP are not
- * rewritten and follow the default route off the machine: the bench never connects earlier.
+ * rewritten (the harness's host guard refuses them; without it they would leave the machine by the default
+ * route), so the bench does not connect earlier.
  */
 export async function kubeProxyRoutes(ip: string, port: number): Promise<boolean> {
   const out = await new Deno.Command("iptables", { args: ["-t", "nat", "-S", "KUBE-SERVICES"], stdout: "piped" })
