@@ -84,12 +84,13 @@ export class Applier {
     this.#sent.set(key, { hash, version });
     this.#o.cache.observe(applied);
     // Created by this apply, or changed by it: worth a log line and an Event. An apply that left the version
-    // as the cache had it changed nothing (e.g. re-sent after someone else's write to a field we do not own).
+    // as the cache had it changed nothing (e.g. re-sent after someone else's write to a field we do not own),
+    // also in the second this applier created it (a re-created object has no version in the cache).
     const created = new Date(applied.metadata?.creationTimestamp as string ?? 0).getTime() >= passStart;
     const before = live?.metadata?.resourceVersion;
     const outcome: ApplyOutcome = created && last === undefined
       ? "created"
-      : created || (version !== before && (last === undefined || last.version !== version))
+      : version !== before && (last === undefined || last.version !== version)
       ? "updated"
       : "unchanged";
     return { outcome, object: applied };

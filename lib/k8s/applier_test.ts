@@ -95,6 +95,20 @@ Deno.test("applier reports updated when the object changed, and unchanged when a
   assert.equal(t.requests.length, 3);
 });
 
+Deno.test("applier reports unchanged for a re-send in the second it created the object, after another writer's change", async () => {
+  const t = setup();
+  assert.equal((await t.applier.apply(deployment(1))).outcome, "created");
+  // The Deployment controller writes the new object's status at once: the cache holds a newer version.
+  t.informer.store.upsert({
+    ...t.objects.get("ns/web")!,
+    metadata: { ...t.objects.get("ns/web")!.metadata, resourceVersion: "99" },
+  });
+  t.objects.set("ns/web", t.informer.store.get("ns", "web")!);
+  t.tick(300);
+  assert.equal((await t.applier.apply(deployment(1))).outcome, "unchanged", "an Updated event for no change");
+  assert.equal(t.requests.length, 2);
+});
+
 Deno.test("applier applies again when the object vanished from the cache, and after delete", async () => {
   const t = setup();
   await t.applier.apply(deployment(1));

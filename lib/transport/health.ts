@@ -1,8 +1,23 @@
 /**
  * The proxy's `/health`: a probe of the server, cached while it is healthy, and the JSON answer (200 while
- * the server answers, 503 otherwise).
+ * the server answers, 503 otherwise); and its `/livez`: 200 while the proxy serves HTTP at all, whatever the
+ * server does, for a liveness probe that must not restart the proxy when only the server is down.
  * @module
  */
+import { pathOf } from "../http/mod.ts";
+
+/** Path of the liveness answer (docs/proxy.md). */
+export const LIVENESS_PATH = "/livez";
+
+/** True for `GET /livez` (any query): answered by {@linkcode livenessResponse} without touching the server. */
+export function isLivenessRequest(req: Request): boolean {
+  return req.method === "GET" && pathOf(req.url) === LIVENESS_PATH;
+}
+
+/** The `/livez` answer: the proxy process serves. */
+export function livenessResponse(transport: string): Response {
+  return Response.json({ status: "alive", timestamp: new Date().toISOString(), transport });
+}
 
 interface Result {
   readonly at: number;

@@ -2,7 +2,8 @@
  * The proxy in front of an MCP server that speaks HTTP itself (streamable HTTP or legacy SSE): a streaming
  * reverse proxy. Requests go to the server unchanged but for hop-by-hop headers; responses, SSE streams
  * included, come back as they arrive (never buffered), with the legacy `endpoint` event rewritten for the
- * proxy's public prefix. `/health` asks the server for an MCP ping through the proxy's own client session.
+ * proxy's public prefix. `/health` asks the server for an MCP ping through the proxy's own client session;
+ * `/livez` answers without the server.
  * @module
  */
 import { lazyImport } from "../lazy_import.ts";
@@ -11,7 +12,7 @@ import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
 import { pathAndQuery, readBody, requestHost } from "../http/mod.ts";
 import { guardedHandler, jsonRpcError } from "./guards.ts";
-import { HealthCheck } from "./health.ts";
+import { HealthCheck, isLivenessRequest, livenessResponse } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
 import { answeringLostRequests, requestIdsOf } from "./lost_answers.ts";
@@ -229,6 +230,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const handler = guardedHandler((req) => {
     const path = pathAndQuery(req.url);
     if (req.method === "GET" && (path === "/health" || path.startsWith("/health?"))) return health.response();
+    if (isLivenessRequest(req)) return livenessResponse(options.transport);
     return forward(req, path);
   }, {
     allowedHosts: options.allowedHosts ?? [],

@@ -27,7 +27,7 @@ export { StreamableFrontend, type StreamableFrontendOptions, type StreamableTarg
 export { type InitializeParams, PROTOCOL_VERSIONS, versionFor } from "./negotiation.ts";
 export { ReadyGate } from "./ready_gate.ts";
 export { type Forwarded, InFlight } from "./in_flight.ts";
-export { HealthCheck, type HealthProbe } from "./health.ts";
+export { HealthCheck, type HealthProbe, LIVENESS_PATH } from "./health.ts";
 export {
   createProxy,
   type HttpProxyConfig,

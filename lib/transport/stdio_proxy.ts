@@ -1,6 +1,6 @@
 /**
  * The proxy in front of a stdio MCP server: one HTTP listener with `/mcp` (streamable HTTP, see
- * {@linkcode StreamableFrontend}), `/sse` + `/messages` (legacy HTTP+SSE) and `/health`.
+ * {@linkcode StreamableFrontend}), `/sse` + `/messages` (legacy HTTP+SSE), `/health` and `/livez`.
  *
  * Isolation `shared` (the default) runs one server process for every session, through the
  * {@linkcode Multiplexer}: at most `maxSessions` sessions at once (further ones are refused with 503).
@@ -15,7 +15,7 @@
 import type { Logger } from "../log.ts";
 import { pathOf } from "../http/mod.ts";
 import { guardedHandler, jsonRpcError } from "./guards.ts";
-import { HealthCheck } from "./health.ts";
+import { HealthCheck, isLivenessRequest, livenessResponse } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { legacySseEndpoints } from "./legacy_sse.ts";
 import type { Message } from "./jsonrpc.ts";
@@ -209,13 +209,14 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
     if (path === "/health" && req.method === "GET") {
       return health.response({ isolation, sessions: sessions.size, processes: units.size });
     }
+    if (isLivenessRequest(req)) return Promise.resolve(livenessResponse("stdio"));
     if (path === "/mcp") return streamable.handle(req);
     if (path === "/sse" && req.method === "GET") {
       return Promise.resolve(full() ? jsonRpcError(503, ErrorCode.BackendUnavailable, capMessage) : legacy.open());
     }
     if (path === "/messages" && req.method === "POST") return legacy.post(req);
     return Promise.resolve(
-      jsonRpcError(404, ErrorCode.MethodNotFound, `No endpoint ${path}: use /mcp, /sse or /health`),
+      jsonRpcError(404, ErrorCode.MethodNotFound, `No endpoint ${path}: use /mcp, /sse, /health or /livez`),
     );
   }, {
     allowedHosts: options.allowedHosts ?? [],

@@ -1,8 +1,8 @@
 /**
  * The MCPServer controller, declared on lib/k8s's framework: the kinds informed about (kinds.ts), one
- * controller for MCPServers that owns their children, follows their proxy pods by label and the Secrets and
- * ConfigMaps they reference through an index, and a manager that runs it with health, metrics and optional
- * leader election under one AbortSignal. Reconciles read only the cache.
+ * controller for MCPServers that owns their children, follows their StatefulSets and pods by label and the
+ * Secrets and ConfigMaps they reference through an index, and a manager that runs it with health, metrics
+ * and optional leader election under one AbortSignal. Reconciles read only the cache.
  * @module
  */
 import {
@@ -62,6 +62,12 @@ export interface ControllerOptions {
   readonly leaderElection?: LeaseOptions;
 }
 
+/** The MCPServer an object labelled `toolhive-name=<name>` belongs to. */
+function byServerLabel(object: { metadata?: { namespace?: string; labels?: Record<string, string> } }): string[] {
+  const name = object.metadata?.labels?.["toolhive-name"];
+  return name ? [`${object.metadata?.namespace}/${name}`] : [];
+}
+
 /** Runs the controller until `options.signal` aborts. */
 export async function runController(options: ControllerOptions): Promise<void> {
   const { log } = options;
@@ -92,18 +98,14 @@ export async function runController(options: ControllerOptions): Promise<void> {
   manager.add(controller({
     name: "mcpserver",
     for: MCP_SERVER,
-    owns: [DEPLOYMENT, STATEFUL_SET, SERVICE, SERVICE_ACCOUNT, ROLE, ROLE_BINDING, CONFIG_MAP, NETWORK_POLICY],
+    owns: [DEPLOYMENT, SERVICE, SERVICE_ACCOUNT, ROLE, ROLE_BINDING, CONFIG_MAP, NETWORK_POLICY],
     watches: [
       { kind: SECRET, map: referrers("Secret") },
       { kind: CONFIG_MAP, map: referrers("ConfigMap") },
-      // Proxy pods belong to a ReplicaSet, not to the MCPServer: they are found by label.
-      {
-        kind: POD,
-        map: (pod) => {
-          const name = pod.metadata?.labels?.["toolhive-name"];
-          return name ? [`${pod.metadata?.namespace}/${name}`] : [];
-        },
-      },
+      // The StatefulSet belongs to the proxy Deployment, proxy pods to a ReplicaSet, MCP pods to the
+      // StatefulSet: none to the MCPServer, so they are found by label, as ToolHive does.
+      { kind: STATEFUL_SET, map: byServerLabel },
+      { kind: POD, map: byServerLabel },
     ],
     workers: options.workers ?? 16,
     resyncMs: options.resyncMs,

@@ -1,13 +1,14 @@
 /**
  * What the operator informs about, and what its cache keeps of each kind: only the fields its reconcile
- * reads (the spec and status of MCPServers, the data of Secrets and ConfigMaps, the replicas of Deployments,
- * the phase and conditions of pods) and for the other children only their metadata, which is what tells a
- * changed child from the one last applied (its resourceVersion).
+ * reads (the spec and status of MCPServers, the data of Secrets and ConfigMaps, the replicas and restart time
+ * of Deployments, the rollout of StatefulSets, the phase, conditions and container states of pods) and for
+ * the other children only their metadata, which is what tells a changed child from the one last applied
+ * (its resourceVersion).
  * @module
  */
 import { GROUP, McpServerSpec } from "../../crds/mod.ts";
 import { type InformOptions, type Kind, type KubeObject, stripForCache } from "../../lib/k8s/mod.ts";
-import { referencedKeys } from "./desired/mod.ts";
+import { referencedKeys, RESTARTED_AT } from "./desired/mod.ts";
 
 /** The version the operator reads and writes MCPServers in. */
 export const MCP_SERVER_API_VERSION = `${GROUP}/v1beta1`;
@@ -62,17 +63,49 @@ function referencesOf(object: KubeObject): string[] {
 const metadataOnly = stripForCache();
 const children = { labelSelector: "toolhive=true", transform: metadataOnly, metadataOnly: true };
 
+type Fields = Record<string, unknown>;
+
+/** What the status reads of a container status: its name, image, state and last termination. */
+const containerStatuses = (list: unknown) =>
+  (list as Fields[] | undefined)?.map((c) => ({
+    name: c.name,
+    image: c.image,
+    state: c.state,
+    ...(c.lastState ? { lastState: c.lastState } : {}),
+  }));
+
+/** The proxy Deployment's replicas and the rolling-restart time its pod template carries (restart.ts). */
+function deploymentSpec(spec: Fields): Fields {
+  const template = spec.template as { metadata?: { annotations?: Record<string, string> } } | undefined;
+  const restartedAt = template?.metadata?.annotations?.[RESTARTED_AT];
+  return {
+    replicas: spec.replicas,
+    ...(restartedAt ? { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } } : {}),
+  };
+}
+
 /** Every kind the operator informs about, with its selector, transform and indexes. */
 export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]> = [
   [MCP_SERVER, {
     transform: stripForCache({ spec: true, status: true }),
     indexes: { [REFERENCES_INDEX]: referencesOf },
   }],
-  [DEPLOYMENT, {
+  [DEPLOYMENT, { labelSelector: "toolhive=true", transform: stripForCache({ spec: deploymentSpec }) }],
+  // The proxy runner's StatefulSets: their rollout is part of the status.
+  [STATEFUL_SET, {
     labelSelector: "toolhive=true",
-    transform: stripForCache({ spec: (spec) => ({ replicas: spec.replicas }) }),
+    transform: stripForCache({
+      spec: (spec) => ({ replicas: spec.replicas }),
+      status: (s) => ({
+        observedGeneration: s.observedGeneration,
+        replicas: s.replicas,
+        readyReplicas: s.readyReplicas,
+        updatedReplicas: s.updatedReplicas,
+        currentRevision: s.currentRevision,
+        updateRevision: s.updateRevision,
+      }),
+    }),
   }],
-  [STATEFUL_SET, children],
   [SERVICE, children],
   [SERVICE_ACCOUNT, children],
   [ROLE, children],
@@ -81,20 +114,17 @@ export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]>
   // Every ConfigMap and Secret of the watched namespaces: a server may reference any of them.
   [CONFIG_MAP, { transform: stripForCache({ data: true }) }],
   [SECRET, { transform: stripForCache({ data: true }) }],
+  // Proxy pods and the MCP pods of the StatefulSets (both carry toolhive=true).
   [POD, {
-    labelSelector: "app=mcpserver",
+    labelSelector: "toolhive=true",
     transform: stripForCache({
       status: (s) => ({
         phase: s.phase,
         reason: s.reason,
-        conditions: (s.conditions as Array<Record<string, unknown>> | undefined)?.map((c) => ({
-          type: c.type,
-          status: c.status,
-        })),
-        containerStatuses: (s.containerStatuses as Array<Record<string, unknown>> | undefined)?.map((c) => ({
-          name: c.name,
-          state: c.state,
-        })),
+        message: s.message,
+        conditions: (s.conditions as Fields[] | undefined)?.map((c) => ({ type: c.type, status: c.status })),
+        initContainerStatuses: containerStatuses(s.initContainerStatuses),
+        containerStatuses: containerStatuses(s.containerStatuses),
       }),
     }),
   }],

@@ -1,12 +1,13 @@
 /**
  * One reconcile pass over one MCPServer (design.md §4): read it and what it references from the cache, keep
  * its finalizer, compute the desired children and status with pure functions, apply the children (skipping
- * those unchanged since the last apply), and write the status only when it changed. Level-triggered and
+ * those unchanged since the last apply), carry out a restart its annotations ask for and replace a proxy pod
+ * whose StatefulSet is gone (decision 017), and write the status only when it changed. Level-triggered and
  * idempotent: a pass over an unchanged server makes no request at all. A spec that does not parse gets
  * `Valid=False` and is not retried.
  * @module
  */
-import type { KubernetesObject, V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Deployment, V1Pod, V1StatefulSet } from "@kubernetes/client-node";
 import { GROUP, type McpServer, McpServerSpec } from "../../crds/mod.ts";
 import {
   apiErrorMessage,
@@ -22,11 +23,13 @@ import {
   TerminalError,
 } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import { childNames, desiredChildren, labelsFor } from "./desired/mod.ts";
-import { DEPLOYMENT, MCP_SERVER, MCP_SERVER_API_VERSION, POD } from "./kinds.ts";
+import { childNames, desiredChildren, labelsFor, RESTARTED_AT } from "./desired/mod.ts";
+import { DEPLOYMENT, MCP_SERVER, MCP_SERVER_API_VERSION, POD, STATEFUL_SET } from "./kinds.ts";
 import { resolveReferences } from "./references.ts";
+import { LAST_PROCESSED_RESTART, RESTART_CONDITION, restartRequest, templateRestartedAt } from "./restart.ts";
 import { computeStatus, invalidSpecStatus, specProblem } from "./status.ts";
 import { unenforcedFields } from "./unenforced.ts";
+import { isMcpPod, orphanedProxyPods, TRANSPORT_LABEL } from "./workload.ts";
 
 export { MCP_SERVER_API_VERSION } from "./kinds.ts";
 
@@ -135,6 +138,48 @@ async function finalize(deps: ReconcileDeps, raw: RawServer): Promise<ReconcileR
   return {};
 }
 
+/** The StatefulSet of server `name`: one of that name the proxy runner did not label for it is not its own. */
+function ownStatefulSet(cache: InformerCache, namespace: string, name: string) {
+  const sts = cache.get<V1StatefulSet & KubeObject>(STATEFUL_SET, namespace, childNames(name).statefulSet);
+  return sts?.metadata?.labels?.["toolhive-name"] === name ? sts : undefined;
+}
+
+/** The proxy pods of server `name`: its labels, and not an MCP pod (a server may be named "mcpserver"). */
+function proxyPods(cache: InformerCache, namespace: string, name: string): (V1Pod & KubeObject)[] {
+  return cache.list<V1Pod & KubeObject>(POD, { namespace, labels: labelsFor(name) })
+    .filter((p) => p.metadata?.labels?.[TRANSPORT_LABEL] === undefined);
+}
+
+/**
+ * Carries out a restart asked for by annotation (restart.ts), after the Deployment was applied: a rolling one
+ * is already in its pod template; an immediate one deletes the proxy pods. Then records the value as handled
+ * on the MCPServer, so it is done once. Resolves with the message of the Event to record.
+ */
+async function restartProxy(
+  deps: ReconcileDeps,
+  server: McpServer,
+  restart: { readonly at: string; readonly strategy: "rolling" | "immediate" },
+): Promise<string> {
+  const { namespace, name } = server.metadata;
+  let message = `Rolling restart of Deployment ${name} for ${RESTARTED_AT}=${restart.at}`;
+  if (restart.strategy === "immediate") {
+    const deleted: string[] = [];
+    for (const pod of proxyPods(deps.cache, namespace, name)) {
+      const podName = pod.metadata?.name;
+      if (pod.metadata?.deletionTimestamp || !podName) continue;
+      if (await deps.client.delete({ apiVersion: "v1", kind: "Pod", namespace, name: podName })) deleted.push(podName);
+    }
+    message = `Deleted proxy pods ${deleted.sort().join(", ") || "(none)"} for ${RESTARTED_AT}=${restart.at}`;
+  }
+  deps.cache.observe(
+    await deps.client.mergePatch<KubernetesObject>(serverRef(namespace, name), {
+      metadata: { annotations: { [LAST_PROCESSED_RESTART]: restart.at } },
+    }),
+  );
+  deps.log.info("Restarted proxy", { strategy: restart.strategy, restartedAt: restart.at });
+  return message;
+}
+
 /** How soon a pass that met a newer version of the server than the cache held runs again. */
 const CONFLICT_RETRY_MS = 100;
 
@@ -196,13 +241,22 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
 
   const refs = resolveReferences(cache, server);
   const unenforced = unenforcedFields(server, refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {});
+  const names = childNames(name);
+  const cachedDeployment = cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, names.proxyDeployment);
+  const restart = restartRequest(raw.metadata.annotations);
+  const restartedAt = templateRestartedAt(
+    restart,
+    cachedDeployment?.spec?.template?.metadata?.annotations?.[RESTARTED_AT],
+  );
   const desired = desiredChildren(server, {
     runnerImage: deps.runnerImage,
     ...(refs.checksum ? { referencedChecksum: refs.checksum } : {}),
     ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
+    ...(restartedAt ? { restartedAt } : {}),
   });
   const about = { apiVersion: MCP_SERVER_API_VERSION, kind: "MCPServer", name, namespace, uid: server.metadata.uid };
   let deployment: V1Deployment | undefined;
+  let recheckAfterMs: number | undefined;
   const recording: Promise<void>[] = [];
   if (unenforced.refused.length > 0) {
     // Fail closed (decision 010): a proxy would serve without what the spec asks for, so none may exist. The
@@ -257,8 +311,25 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
         recording.push(deps.events.record(about, "Normal", "Deleted", `Deleted NetworkPolicy ${ref.name}`));
       }
     }
-    deployment = results.find((r) => r !== undefined) ??
-      cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, childNames(name).proxyDeployment);
+    deployment = results.find((r) => r !== undefined) ?? cachedDeployment;
+    if (restart.kind === "restart") {
+      recording.push(deps.events.record(about, "Normal", "Restarted", await restartProxy(deps, server, restart)));
+    }
+    if (deployment?.spec?.replicas !== 0) {
+      const orphans = orphanedProxyPods(proxyPods(cache, namespace, name), {
+        statefulSetExists: ownStatefulSet(cache, namespace, name) !== undefined,
+        now: deps.now(),
+      });
+      for (const pod of orphans.orphaned) {
+        const podName = pod.metadata!.name!;
+        if (!(await deps.client.delete({ apiVersion: "v1", kind: "Pod", namespace, name: podName }))) continue;
+        const message = `Deleted proxy pod ${podName}: StatefulSet ${names.statefulSet} is missing and ` +
+          "the proxy runner of a new pod recreates it";
+        log.info("Deleted proxy pod without its StatefulSet", { pod: podName });
+        recording.push(deps.events.record(about, "Normal", "Restarted", message));
+      }
+      recheckAfterMs = orphans.recheckAfterMs;
+    }
     // One Event per pass and verb, naming every child, rather than one write per child.
     // Recorded while the status is written (an Event never fails a pass, so nothing waits on it alone).
     if (created.length) {
@@ -272,11 +343,22 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
   }
 
   for (const n of unenforced.notApplied) recording.push(deps.events.record(about, "Warning", n.reason, n.message));
+  if (restart.kind === "invalid") {
+    // Once per bad value, not once per pass: the condition holds it meanwhile.
+    const reported = server.status?.conditions?.some((c) =>
+      c.type === RESTART_CONDITION && c.message === restart.message
+    );
+    if (!reported) recording.push(deps.events.record(about, "Warning", "InvalidRestartAnnotation", restart.message));
+  }
 
-  const pods = cache.list<V1Pod & KubeObject>(POD, { namespace, labels: labelsFor(name) });
+  const statefulSet = ownStatefulSet(cache, namespace, name);
   const status = computeStatus(server, {
-    pods,
+    pods: proxyPods(cache, namespace, name),
     ...(deployment ? { deployment } : {}),
+    ...(statefulSet ? { statefulSet } : {}),
+    mcpPods: cache.list<V1Pod & KubeObject>(POD, { namespace, labels: { app: name, "toolhive-name": name } })
+      .filter((p) => isMcpPod(p, name)),
+    ...(restart.kind === "invalid" ? { restartProblem: restart.message } : {}),
     ...(desired.ok ? {} : { podTemplateError: desired.podTemplateError }),
     missing: refs.missing,
     unenforced,
@@ -288,5 +370,5 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
     await deps.events.record(about, "Warning", "ReferenceNotFound", `Not found: ${refs.missing.join(", ")}`);
     return { requeueAfterMs: MISSING_REFERENCE_RETRY_MS };
   }
-  return {};
+  return recheckAfterMs === undefined ? {} : { requeueAfterMs: recheckAfterMs };
 }

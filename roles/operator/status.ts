@@ -1,13 +1,19 @@
 /**
- * The status of an MCPServer, computed from what exists: its proxy pods and Deployment, the references it
- * could not resolve, and whether its podTemplateSpec is valid (design.md §3, toolhive-reference.md §2).
+ * The status of an MCPServer, computed from what exists: its proxy pods and Deployment, the StatefulSet the
+ * proxy runner made and its pods, the references it could not resolve, whether its podTemplateSpec is valid
+ * and its restart annotations readable (design.md §3, toolhive-reference.md §2, decision 017). `Ready` is
+ * True only while a proxy pod is Ready, which its readiness probe (`/health`) makes mean: the MCP server
+ * answers an MCP ping.
  * @module
  */
-import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { V1Deployment, V1Pod, V1StatefulSet } from "@kubernetes/client-node";
 import type { McpServer, McpServerStatus } from "../../crds/mod.ts";
 import { type Condition, setCondition } from "./conditions.ts";
 import { serverUrl } from "./desired/mod.ts";
 import { refusedMessage, type Unenforced, UNENFORCED_CONDITION_TYPES } from "./unenforced.ts";
+import { isPodReady, podProblem } from "./pod_problems.ts";
+import { RESTART_CONDITION } from "./restart.ts";
+import { WORKLOAD_CONDITION, type WorkloadState, workloadState } from "./workload.ts";
 
 /** What the reconciler observed, as input to {@linkcode computeStatus}. */
 export interface Observed {
@@ -15,37 +21,20 @@ export interface Observed {
   readonly pods: readonly V1Pod[];
   /** The proxy Deployment, when it exists. */
   readonly deployment?: V1Deployment;
+  /** The MCP server's StatefulSet `<name>` (written by the proxy runner), when it exists. */
+  readonly statefulSet?: V1StatefulSet;
+  /** The StatefulSet's pods (workload.ts `isMcpPod`); none when absent. */
+  readonly mcpPods?: readonly V1Pod[];
   /** The podTemplateSpec problem, when there is one. */
   readonly podTemplateError?: string;
   /** Referenced objects that do not exist, as `Secret "x"` or `ConfigMap "y"`. */
   readonly missing: readonly string[];
   /** Fields thv does not enforce (see {@linkcode unenforcedFields}); none when absent. */
   readonly unenforced?: Unenforced;
+  /** Why the restart annotations cannot be acted on, when they cannot (restart.ts). */
+  readonly restartProblem?: string;
   /** The time to stamp on conditions that change. */
   readonly now: Date;
-}
-
-const FAILING_REASONS = new Set([
-  "CrashLoopBackOff",
-  "CreateContainerError",
-  "InvalidImageName",
-  "CreateContainerConfigError",
-]);
-
-/** Why a pod failed, or undefined when it has not. */
-function failureOf(pod: V1Pod): string | undefined {
-  for (const status of pod.status?.containerStatuses ?? []) {
-    const waiting = status.state?.waiting?.reason;
-    if (waiting && FAILING_REASONS.has(waiting)) return waiting;
-    const terminated = status.state?.terminated;
-    if (terminated && terminated.exitCode !== 0) return terminated.reason ?? `exit code ${terminated.exitCode}`;
-  }
-  return pod.status?.phase === "Failed" ? (pod.status.reason ?? "Failed") : undefined;
-}
-
-function isReady(pod: V1Pod): boolean {
-  return pod.status?.phase === "Running" &&
-    (pod.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
 }
 
 /** The condition type that reports a spec the operator cannot read. */
@@ -87,6 +76,58 @@ export function invalidSpecStatus(
   return { ...server.status, phase: "Failed", message, observedGeneration: generation, conditions };
 }
 
+/** The phase, the reason of `Ready` and the message, in the order of what matters most. */
+interface Verdict {
+  readonly phase: NonNullable<McpServerStatus["phase"]>;
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** Why the server is (not) ready: a spec problem first, then the pods of the proxy and of the MCP server. */
+function verdictOf(observed: Observed, workload: WorkloadState, ready: number): Verdict {
+  const refused = observed.unenforced?.refused ?? [];
+  if (refused.length > 0) return { phase: "Failed", reason: refused[0]!.reason, message: refusedMessage(refused) };
+  if (observed.podTemplateError) {
+    return {
+      phase: "Failed",
+      reason: "InvalidPodTemplateSpec",
+      message: `Invalid podTemplateSpec: ${observed.podTemplateError}`,
+    };
+  }
+  if (observed.missing.length > 0) {
+    return {
+      phase: "Pending",
+      reason: "ReferenceNotFound",
+      message: `Waiting for ${observed.missing.join(", ")} to exist`,
+    };
+  }
+  if (observed.deployment?.spec?.replicas === 0) {
+    return { phase: "Stopped", reason: "Stopped", message: "MCP server is stopped (0 replicas)" };
+  }
+  if (ready > 0) {
+    // A ready proxy answered its /health, so the backend answered a ping: the server serves, even while a
+    // StatefulSet rollout is stuck (WorkloadReady tells), unless the StatefulSet went away.
+    if (workload.reason === "StatefulSetMissing") {
+      return { phase: "Pending", reason: "StatefulSetMissing", message: workload.message };
+    }
+    return { phase: "Ready", reason: "Ready", message: "MCP server is running" };
+  }
+  // Not serving: a pod that cannot run is a failure users must act on, not an endless Pending.
+  const live = observed.pods.filter((p) => !p.metadata?.deletionTimestamp);
+  const problem = workload.problem ?? live.map((p) => podProblem(p, "proxy")).find((p) => p !== undefined);
+  if (problem) return { phase: "Failed", reason: problem.reason, message: problem.message };
+  if (live.length > 0) {
+    const waitingFor = workload.ready
+      ? "waiting for the proxy's /health: the MCP server has not answered a ping yet"
+      : workload.message;
+    return { phase: "Pending", reason: "Starting", message: `MCP server is starting: ${waitingFor}` };
+  }
+  return { phase: "Pending", reason: "Creating", message: "MCP server is being created" };
+}
+
+/** Reasons of `Ready` under which there is no proxy to make the StatefulSet: `WorkloadReady` is moot. */
+const NO_PROXY_REASONS = new Set(["InvalidPodTemplateSpec", "ReferenceNotFound", "Stopped"]);
+
 /** Computes the status; pure, so the same inputs give the same status, and an unchanged server no write. */
 export function computeStatus(server: McpServer, observed: Observed): McpServerStatus {
   const generation = server.metadata.generation ?? 0;
@@ -95,10 +136,15 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
   const set = (
     c: Omit<Condition, "lastTransitionTime" | "observedGeneration">,
   ) => (conditions = setCondition(conditions, { ...c, observedGeneration: generation }, observed.now));
+  const drop = (type: string) => (conditions = conditions.filter((c) => c.type !== type));
 
   const live = observed.pods.filter((p) => !p.metadata?.deletionTimestamp);
-  const ready = live.filter(isReady).length;
-  const failure = live.map(failureOf).find((f) => f !== undefined);
+  const ready = live.filter(isPodReady).length;
+  const workload = workloadState(server.metadata.name, {
+    statefulSet: observed.statefulSet,
+    mcpPods: observed.mcpPods ?? [],
+    proxyReady: ready > 0,
+  });
 
   // One condition per field thv does not enforce; the conditions of fields since removed go.
   const unenforced = [...(observed.unenforced?.refused ?? []), ...(observed.unenforced?.notApplied ?? [])];
@@ -108,7 +154,6 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
   for (const u of unenforced) {
     set({ type: u.conditionType, status: u.conditionStatus, reason: u.reason, message: u.message });
   }
-  const refused = observed.unenforced?.refused ?? [];
 
   set(
     observed.podTemplateError
@@ -126,33 +171,7 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
       },
   );
 
-  let phase: NonNullable<McpServerStatus["phase"]>;
-  let message: string;
-  if (refused.length > 0) {
-    phase = "Failed";
-    message = refusedMessage(refused);
-  } else if (observed.podTemplateError) {
-    phase = "Failed";
-    message = `Invalid podTemplateSpec: ${observed.podTemplateError}`;
-  } else if (observed.missing.length > 0) {
-    phase = "Pending";
-    message = `Waiting for ${observed.missing.join(", ")} to exist`;
-  } else if (observed.deployment?.spec?.replicas === 0) {
-    phase = "Stopped";
-    message = "MCP server is stopped (0 replicas)";
-  } else if (ready > 0) {
-    phase = "Ready";
-    message = "MCP server is running";
-  } else if (failure) {
-    phase = "Failed";
-    message = `MCP server pod failed: ${failure}`;
-  } else if (live.length > 0) {
-    phase = "Pending";
-    message = "MCP server is starting";
-  } else {
-    phase = "Pending";
-    message = "MCP server is being created";
-  }
+  const verdict = verdictOf(observed, workload, ready);
   set({
     type: "ReferencesResolved",
     status: observed.missing.length === 0 ? "True" : "False",
@@ -169,19 +188,41 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
       message: "A stdio server is one process: the proxy runs 1 replica",
     });
   } else {
-    conditions = conditions.filter((c) => c.type !== "StdioReplicaCapped");
+    drop("StdioReplicaCapped");
+  }
+  const refused = (observed.unenforced?.refused ?? []).length > 0;
+  // Reported once there is a proxy to make the StatefulSet, or a StatefulSet: before, it is moot.
+  if (refused || NO_PROXY_REASONS.has(verdict.reason) || (live.length === 0 && !observed.statefulSet)) {
+    drop(WORKLOAD_CONDITION);
+  } else {
+    set({
+      type: WORKLOAD_CONDITION,
+      status: workload.ready ? "True" : "False",
+      reason: workload.reason,
+      message: workload.message,
+    });
+  }
+  if (observed.restartProblem) {
+    set({
+      type: RESTART_CONDITION,
+      status: "False",
+      reason: "InvalidRestartAnnotation",
+      message: observed.restartProblem,
+    });
+  } else {
+    drop(RESTART_CONDITION);
   }
   set({
     type: "Ready",
-    status: phase === "Ready" ? "True" : "False",
-    reason: phase === "Ready" ? "Ready" : "NotReady",
-    message,
+    status: verdict.phase === "Ready" ? "True" : "False",
+    reason: verdict.reason,
+    message: verdict.message,
   });
 
   return {
     ...server.status,
-    phase,
-    message,
+    phase: verdict.phase,
+    message: verdict.message,
     url: serverUrl(server),
     readyReplicas: ready,
     observedGeneration: generation,

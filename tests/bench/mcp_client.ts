@@ -54,6 +54,7 @@ export async function httpSession(
           method: "tools/call",
           params: { name: "echo", arguments: { message: "x" } },
         }),
+        ...(client ? { client } : {}),
       });
       const text = await res.text();
       if (!text.includes("Echo: x")) throw new Error(`bad answer: ${res.status} ${text.slice(0, 200)}`);

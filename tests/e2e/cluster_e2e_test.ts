@@ -29,6 +29,8 @@ import { thvProxyStdioInPod } from "./_thv_proxy_pod.ts";
 import { denyAllNetworkPolicy } from "./_network_policy_basics.ts";
 import { chartNamespaceScope, helmInstallsOperator } from "./_chart_steps.ts";
 import { networkPolicyConfinesMcpPod } from "./_network_policy.ts";
+import { deletingServersRemovesEverything, serversBecomeReadyAndAnswer } from "./_mcp_servers.ts";
+import { podCallsStatusUrl } from "./_mcp_in_cluster.ts";
 import { httpMcpPodKilled, stdioMcpPodKilled } from "./_mcp_failures.ts";
 import { missingImageFails, permissionProfilesInCluster } from "./_mcp_profiles.ts";
 import { releaseOperator } from "./_mcp_kit.ts";
@@ -335,6 +337,17 @@ e2e(
 );
 
 e2e(
+  "MCPServers over stdio, streamable-http and sse become Ready and answer echo from outside the cluster over /mcp and /sse",
+  serversBecomeReadyAndAnswer,
+);
+
+e2e("a pod in another namespace calls a tool at each MCPServer's status.url by its DNS name", podCallsStatusUrl);
+
+e2e(
+  "deleting the MCPServers removes their StatefulSets, Services and every pod; helm uninstalls the operator",
+  deletingServersRemovesEverything,
+);
+
   "an MCPServer's stdio MCP pod killed: the call in flight fails, it leaves Ready, re-attaches by itself; so does its proxy pod",
   stdioMcpPodKilled,
 );
@@ -367,19 +380,23 @@ Deno.test({
   async fn() {
     const c = await cluster();
     const pids = Object.values(c.pids());
-    await c.stop();
+    // Checked under the machine lock: a cluster waiting for it (another run) would add its own host state.
+    await c.stop({
+      whileLocked: async () => {
+        assert.deepEqual(await hostLeftovers({ folders: [c.root], binaryDir: c.binaries.nodeDir }, c.saved), []);
+        for (const pid of pids) {
+          assert.equal(
+            await Deno.stat(`/proc/${pid}`).then(() => true, () => false),
+            false,
+            `process ${pid} is still there`,
+          );
+        }
+        assert.equal(await Deno.stat(c.root).then(() => true, () => false), false, `${c.root} is still there`);
+        const mounts = await Deno.readTextFile("/proc/self/mountinfo");
+        assert.ok(!mounts.includes(c.root), "a mount under the cluster's folder is left");
+      },
+    });
     if (images) await Deno.remove(images, { recursive: true });
-    assert.deepEqual(await hostLeftovers({ folders: [c.root], binaryDir: c.binaries.nodeDir }, c.saved), []);
-    for (const pid of pids) {
-      assert.equal(
-        await Deno.stat(`/proc/${pid}`).then(() => true, () => false),
-        false,
-        `process ${pid} is still there`,
-      );
-    }
-    assert.equal(await Deno.stat(c.root).then(() => true, () => false), false, `${c.root} is still there`);
-    const mounts = await Deno.readTextFile("/proc/self/mountinfo");
-    assert.ok(!mounts.includes(c.root), "a mount under the cluster's folder is left");
   },
 });
 

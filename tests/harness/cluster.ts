@@ -26,6 +26,7 @@ import {
 } from "./node/config.ts";
 import {
   addEgressGuard,
+  addHostGuard,
   addNodeAddress,
   hostLeftovers,
   processesMentioning,
@@ -71,8 +72,11 @@ export interface NodeCluster extends AsyncDisposable {
   importImage(archive: string): Promise<void>;
   /** PIDs of the cluster's own processes, by name. */
   pids(): Record<string, number>;
-  /** Stops everything and restores the host; returns notes about what was deliberately kept. */
-  stop(): Promise<string[]>;
+  /**
+   * Stops everything and restores the host; returns notes about what was deliberately kept. `whileLocked` runs
+   * after the teardown and before the machine lock is released, so checks of the host see no next cluster's state.
+   */
+  stop(options?: { readonly whileLocked?: () => Promise<void> }): Promise<string[]>;
 }
 
 /** Options of {@linkcode startCluster}. */
@@ -180,6 +184,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<NodeCl
     const saved = await saveHostState(p);
     await addNodeAddress();
     await addEgressGuard();
+    await addHostGuard();
     const paths = p;
     const start = async (component: c.Component) =>
       processes.set(component.name, await startComponent(paths, component));
@@ -297,7 +302,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<NodeCl
 
       let stopped: Promise<string[]> | undefined;
       const root = p.root;
-      const stop = () =>
+      const stop = (options: { readonly whileLocked?: () => Promise<void> } = {}) =>
         stopped ??= (async () => {
           stopping = true;
           try {
@@ -305,6 +310,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<NodeCl
             await Promise.all([...processes.values()].map((x) => x.exited));
             await Deno.remove(root, { recursive: true }).catch(() => {});
             await Deno.remove(CURRENT_FILE).catch(() => {});
+            await options.whileLocked?.();
             return notes;
           } finally {
             await lock.release();

@@ -53,3 +53,4 @@ export {
 export { startNodeWithTestImages } from "./dev_node.ts";
 export { startRegistry, type TestRegistry } from "./registry.ts";
 export { namespaceObjects } from "./objects.ts";
+export { helmIn, installCrdsChart, installOperatorChart, OPERATOR_NAMESPACE, uninstallCharts } from "./charts.ts";

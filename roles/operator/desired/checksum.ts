@@ -12,6 +12,11 @@ export const RUNCONFIG_CHECKSUM = "toolhive.stacklok.dev/runconfig-checksum";
 export const REFERENCED_CHECKSUM = "toolhive.stacklok.dev/referenced-checksum";
 /** Pod-template annotation of the proxy: the MCPServer generation it was built from. */
 export const GENERATION_ANNOTATION = "toolhive.stacklok.dev/mcpserver-generation";
+/**
+ * Annotation on the MCPServer asking for a restart (RFC 3339), and on the proxy pod template the time of the
+ * last rolling restart handled (the reconciler's restart.ts), as ToolHive stamps it.
+ */
+export const RESTARTED_AT = "mcpserver.toolhive.stacklok.dev/restarted-at";
 
 /** SHA-256 (hex) over the entries of `data`, in key order, so equal content gives equal checksums. */
 export function checksumOf(data: Readonly<Record<string, string>>): string {

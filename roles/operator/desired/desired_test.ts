@@ -139,12 +139,45 @@ Deno.test("proxy Deployment: container toolhive, args with the pod patch, probes
   assert.equal(container!.args!.at(-1), "ghcr.io/example/fetch:1");
   assert.deepEqual(container!.ports, [{ name: "http", containerPort: 8080, protocol: "TCP" }]);
   assert.deepEqual(container!.resources, { limits: { cpu: "200m", memory: "128Mi" } });
-  assert.equal(container!.readinessProbe!.httpGet!.path, "/health");
   assert.equal(container!.securityContext!.allowPrivilegeEscalation, false);
   assert.deepEqual(container!.securityContext!.capabilities, { drop: ["ALL"] });
   assert.deepEqual(container!.volumeMounts, [{ name: "runconfig", mountPath: "/etc/runconfig", readOnly: true }]);
   assert.equal(deployment.spec!.replicas, undefined, "unset replicas stay unset (an autoscaler may own them)");
   assert.equal(podPatchOf(deployment).spec.containers[0].env[0].valueFrom.secretKeyRef.name, "gh");
+});
+
+Deno.test("proxy probes: liveness and startup ask only the proxy (/livez), readiness the MCP server (/health)", () => {
+  const [container] = children({}).deployment.spec!.template.spec!.containers;
+  const probes = [container!.startupProbe!, container!.livenessProbe!, container!.readinessProbe!];
+  assert.deepEqual(probes.map((p) => p.httpGet), [
+    { path: "/livez", port: "http" },
+    { path: "/livez", port: "http" },
+    { path: "/health", port: "http" },
+  ]);
+  assert.ok(probes.every((p) => !p.initialDelaySeconds), "no initial delay: the first call comes fast");
+  const [startup, , readiness] = probes;
+  assert.equal(startup!.periodSeconds, 1, "readiness is probed only once startup succeeded");
+  assert.equal(readiness!.periodSeconds, 1);
+  assert.ok(readiness!.timeoutSeconds! > 2, "longer than the proxy's 2 s ping of the server");
+  assert.ok(
+    startup!.periodSeconds! * startup!.failureThreshold! > 120,
+    "the startup window outlasts the runner's 120 s wait for the StatefulSet (it listens after it)",
+  );
+});
+
+Deno.test("proxy Deployment: a rolling restart's time is on the pod template, and only then", () => {
+  const server = mcpServer({});
+  const annotations = (restartedAt?: string) => {
+    const desired = desiredChildren(server, { ...inputs, ...(restartedAt ? { restartedAt } : {}) });
+    assert.ok(desired.ok);
+    const deployment = desired.objects.find((o) => o.kind === "Deployment") as V1Deployment;
+    return deployment.spec!.template.metadata!.annotations!;
+  };
+  assert.equal(annotations()["mcpserver.toolhive.stacklok.dev/restarted-at"], undefined);
+  assert.equal(
+    annotations("2026-12-02T07:00:00Z")["mcpserver.toolhive.stacklok.dev/restarted-at"],
+    "2026-12-02T07:00:00Z",
+  );
 });
 
 Deno.test("pod patch: secrets as secretKeyRef env, spec.volumes and podTemplateSpec on container mcp", () => {

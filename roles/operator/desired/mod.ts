@@ -11,10 +11,10 @@ import { desiredNetworkPolicy, profileNetwork } from "./network_policy.ts";
 import { desiredMcpServiceAccount, desiredProxyRunnerRbac } from "./rbac.ts";
 import { desiredRunConfigMap } from "./run_config.ts";
 
-export { checksumOf, CONTENT_CHECKSUM, REFERENCED_CHECKSUM, RUNCONFIG_CHECKSUM } from "./checksum.ts";
+export { checksumOf, CONTENT_CHECKSUM, REFERENCED_CHECKSUM, RESTARTED_AT, RUNCONFIG_CHECKSUM } from "./checksum.ts";
 export { childNames, clientTransport, effectivePorts, labelsFor, ownerReference, serverUrl } from "./names.ts";
 export { checkPodTemplate, MCP_CONTAINER } from "./pod_patch.ts";
-export { PROXY_CONTAINER } from "./proxy.ts";
+export { LIVENESS_PATH, PROXY_CONTAINER, PROXY_PROBES, READINESS_PATH } from "./proxy.ts";
 export { cidrOf, desiredNetworkPolicy, mcpPodSelector, profileNetwork } from "./network_policy.ts";
 export type { Egress, NetworkPolicy, ProfileNetwork } from "./network_policy.ts";
 export { PROXY_RUNNER_RULES } from "./rbac.ts";
@@ -28,6 +28,8 @@ export interface DesiredInputs {
   readonly referencedChecksum?: string;
   /** The text of a `configmap` permission profile, when its ConfigMap and key exist. */
   readonly profileJson?: string;
+  /** The time of the last rolling restart, for the proxy pod template; absent: none. */
+  readonly restartedAt?: string;
 }
 
 /** The children, in the order they are applied; or why there are none. */
@@ -57,6 +59,7 @@ export function desiredChildren(server: McpServer, inputs: DesiredInputs): Desir
         runConfigChecksum: checksum,
         ...(inputs.referencedChecksum ? { referencedChecksum: inputs.referencedChecksum } : {}),
         podPatch: desiredPodPatch(server, check.template),
+        ...(inputs.restartedAt ? { restartedAt: inputs.restartedAt } : {}),
       }),
       desiredProxyService(server),
     ],

@@ -5,7 +5,7 @@
  */
 import type { V1Deployment, V1EnvVar, V1PodTemplateSpec, V1Service, V1Volume } from "@kubernetes/client-node";
 import type { McpServer } from "../../../crds/mod.ts";
-import { GENERATION_ANNOTATION, REFERENCED_CHECKSUM, RUNCONFIG_CHECKSUM } from "./checksum.ts";
+import { GENERATION_ANNOTATION, REFERENCED_CHECKSUM, RESTARTED_AT, RUNCONFIG_CHECKSUM } from "./checksum.ts";
 import { childNames, effectivePorts, labelsFor, ownerReference } from "./names.ts";
 import { PROFILE_MOUNT } from "./run_config.ts";
 
@@ -22,12 +22,29 @@ export interface ProxyInputs {
   readonly referencedChecksum?: string;
   /** The pod patch for the MCP server's pod. */
   readonly podPatch: V1PodTemplateSpec;
+  /** The time of the last rolling restart asked for by annotation (restart.ts); absent: none. */
+  readonly restartedAt?: string;
 }
 
-const probe = (extra: Record<string, number>) => ({
-  httpGet: { path: "/health", port: "http" },
-  ...extra,
-});
+/** The proxy's liveness path: 200 while its process serves HTTP, whatever the MCP server does (docs/proxy.md). */
+export const LIVENESS_PATH = "/livez";
+/** The proxy's readiness path: 200 only while the MCP server answers an MCP ping. */
+export const READINESS_PATH = "/health";
+
+const probe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: "http" }, ...extra });
+
+/**
+ * The proxy container's probes (decision 017). Liveness and startup ask only whether the proxy process serves
+ * (a backend outage must not get the proxy killed: it reports the outage and recovers with the backend);
+ * readiness asks whether the backend answers, every second, so the first call can come within a second of it.
+ * The proxy runner listens only once the StatefulSet has rolled out (up to 120 s), so the startup window is
+ * longer than that; readiness is probed only after startup succeeds, so startup is probed every second too.
+ */
+export const PROXY_PROBES = {
+  startupProbe: probe(LIVENESS_PATH, { periodSeconds: 1, timeoutSeconds: 2, failureThreshold: 180 }),
+  livenessProbe: probe(LIVENESS_PATH, { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
+  readinessProbe: probe(READINESS_PATH, { periodSeconds: 1, timeoutSeconds: 3, failureThreshold: 3 }),
+} as const;
 
 /** The proxy Deployment `<name>`. */
 export function desiredProxyDeployment(server: McpServer, inputs: ProxyInputs): V1Deployment {
@@ -95,6 +112,7 @@ export function desiredProxyDeployment(server: McpServer, inputs: ProxyInputs): 
             [RUNCONFIG_CHECKSUM]: inputs.runConfigChecksum,
             ...(inputs.referencedChecksum ? { [REFERENCED_CHECKSUM]: inputs.referencedChecksum } : {}),
             [GENERATION_ANNOTATION]: String(metadata.generation ?? 0),
+            ...(inputs.restartedAt ? { [RESTARTED_AT]: inputs.restartedAt } : {}),
           },
         },
         spec: {
@@ -118,14 +136,7 @@ export function desiredProxyDeployment(server: McpServer, inputs: ProxyInputs): 
             env,
             volumeMounts: mounts,
             ...resources,
-            startupProbe: probe({ periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 18 }),
-            livenessProbe: probe({
-              initialDelaySeconds: 30,
-              periodSeconds: 10,
-              timeoutSeconds: 5,
-              failureThreshold: 3,
-            }),
-            readinessProbe: probe({ initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+            ...structuredClone(PROXY_PROBES),
             securityContext: {
               privileged: false,
               allowPrivilegeEscalation: false,

@@ -33,6 +33,8 @@ export const HOST_PATHS = [
 
 /** The chain that drops forwarded pod traffic to anything outside the pod range. */
 export const EGRESS_CHAIN = "THV-NODE-EGRESS";
+/** The chain that refuses the host's own packets to a cluster address that no rule rewrote or routes locally. */
+export const HOST_GUARD_CHAIN = "THV-NODE-HOST";
 
 /** What the host looked like before the cluster started, saved in the cluster's `run/` folder. */
 export interface SavedHostState {
@@ -127,7 +129,25 @@ export async function addEgressGuard(): Promise<void> {
   }
 }
 
-const ourChain = (chain: string) => chain.startsWith("KUBE-") || chain === EGRESS_CHAIN;
+/**
+ * Refuses the host's packets to the Service range that kube-proxy has not rewritten (yet), and to pod addresses
+ * not on `cni0`: without it they follow the default route off the machine (a client on the host racing
+ * kube-proxy, or a stale ClusterIP). filter OUTPUT sees packets after nat OUTPUT, so rewritten ones pass.
+ */
+export async function addHostGuard(): Promise<void> {
+  if (!(await sh("iptables", ["-t", "filter", "-S", HOST_GUARD_CHAIN])).ok) {
+    await must("iptables", ["-t", "filter", "-N", HOST_GUARD_CHAIN]);
+    for (const cidr of [SERVICE_CIDR, CLUSTER_CIDR]) {
+      await must("iptables", ["-t", "filter", "-A", HOST_GUARD_CHAIN, "-d", cidr, "!", "-o", "cni0", "-j", "REJECT"]);
+    }
+  }
+  const jump = ["OUTPUT", "-j", HOST_GUARD_CHAIN];
+  if (!(await sh("iptables", ["-t", "filter", "-C", ...jump])).ok) {
+    await must("iptables", ["-t", "filter", "-I", ...jump]);
+  }
+}
+
+const ourChain = (chain: string) => chain.startsWith("KUBE-") || chain.startsWith("THV-NODE-");
 
 /** Chains of ours (KUBE-*, THV-NODE-*) in the v4 and v6 mangle, nat and filter tables: `<iptables> <table> <chain>`. */
 async function ourChains(): Promise<{ ipt: string; table: string; chain: string }[]> {
