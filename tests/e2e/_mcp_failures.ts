@@ -89,12 +89,14 @@ async function mcpPodKilled(
       deadlineMs: 120_000,
     });
     const left = status.seen.find((s) => s.at >= killed && !isReady(s));
+    const workload = status.seen.find((s) => s.at >= killed && s.workload === "False");
     console.log(
       `[mcp pod killed: ${ns}/${name}] call failed after ${since(killed, failed.at)} (${failed.message}); ` +
         `/health 503 after ${since(killed, unhealthy)}, 200 again after ${since(killed, healthy)}; ` +
         (left
           ? `left Ready after ${since(killed, left.at)} (${left.phase}), Ready again after ${since(killed, back.at)}`
-          : `never left Ready (statuses seen: ${JSON.stringify(status.seen.map((s) => s.phase))})`),
+          : `never left Ready (statuses seen: ${JSON.stringify(status.seen.map((s) => s.phase))})`) +
+        (workload ? `; WorkloadReady=False after ${since(killed, workload.at)}` : "; WorkloadReady stayed True"),
     );
     assert.match(failed.message, /MCP server (unavailable|connection lost before it answered)/);
     if (options.sameSession) {

@@ -128,6 +128,8 @@ export interface Seen {
   readonly phase: string;
   /** The Ready condition's status. */
   readonly ready: string;
+  /** The WorkloadReady condition's status (the StatefulSet and its pod). */
+  readonly workload: string;
 }
 
 /** A watch on one MCPServer that records each status it passes through. */
@@ -145,9 +147,12 @@ export async function recordStatus(c: NodeCluster, ns: string, name: string): Pr
   const watch = await openWatch(c.adminConfig(), `${path}?fieldSelector=metadata.name%3D${name}`, (_type, object) => {
     const status = (object.status ?? {}) as { phase?: string; conditions?: { type: string; status: string }[] };
     const ready = status.conditions?.find((x) => x.type === "Ready")?.status ?? "";
+    const workload = status.conditions?.find((x) => x.type === "WorkloadReady")?.status ?? "";
     const last = seen.at(-1);
     const phase = status.phase ?? "";
-    if (!last || last.phase !== phase || last.ready !== ready) seen.push({ at: Date.now(), phase, ready });
+    if (!last || last.phase !== phase || last.ready !== ready || last.workload !== workload) {
+      seen.push({ at: Date.now(), phase, ready, workload });
+    }
   });
   return {
     seen,

@@ -348,6 +348,7 @@ e2e(
   deletingServersRemovesEverything,
 );
 
+e2e(
   "an MCPServer's stdio MCP pod killed: the call in flight fails, it leaves Ready, re-attaches by itself; so does its proxy pod",
   stdioMcpPodKilled,
 );
