@@ -3,7 +3,7 @@
  * proxy runner made and its pods, the references it could not resolve, whether its podTemplateSpec is valid
  * and its restart annotations readable (design.md §3, toolhive-reference.md §2, decision 017). `Ready` is
  * True only while a proxy pod is Ready, which its readiness probe (`/health`) makes mean: the MCP server
- * answers an MCP ping.
+ * answers an MCP ping, and an MCP pod is Ready and not terminating.
  * @module
  */
 import type { V1Deployment, V1Pod, V1StatefulSet } from "@kubernetes/client-node";
@@ -13,7 +13,7 @@ import { serverUrl } from "./desired/mod.ts";
 import { refusedMessage, type Unenforced, UNENFORCED_CONDITION_TYPES } from "./unenforced.ts";
 import { isPodReady, podProblem } from "./pod_problems.ts";
 import { RESTART_CONDITION } from "./restart.ts";
-import { WORKLOAD_CONDITION, type WorkloadState, workloadState } from "./workload.ts";
+import { servingPods, WORKLOAD_CONDITION, type WorkloadState, workloadState } from "./workload.ts";
 
 /** What the reconciler observed, as input to {@linkcode computeStatus}. */
 export interface Observed {
@@ -109,6 +109,14 @@ function verdictOf(observed: Observed, workload: WorkloadState, ready: number): 
     // StatefulSet rollout is stuck (WorkloadReady tells), unless the StatefulSet went away.
     if (workload.reason === "StatefulSetMissing") {
       return { phase: "Pending", reason: "StatefulSetMissing", message: workload.message };
+    }
+    // Its MCP pod is going (deleted, evicted) or not yet back: the proxy still answers, but not for long.
+    if (servingPods(observed.mcpPods ?? []) === 0) {
+      return {
+        phase: "Pending",
+        reason: "WorkloadNotReady",
+        message: `MCP server is being replaced: ${workload.message}`,
+      };
     }
     return { phase: "Ready", reason: "Ready", message: "MCP server is running" };
   }

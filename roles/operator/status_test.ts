@@ -67,7 +67,28 @@ function mcpPod(reason: string, message?: string, last?: { exitCode: number; rea
   };
 }
 
-const observe = (o: Partial<Observed>): Observed => ({ pods: [], missing: [], now, ...o });
+/** A Ready MCP pod of `fetch` (`deleting`: terminating, as after `kubectl delete pod`). */
+function servingMcpPod(options: { deleting?: boolean } = {}): V1Pod {
+  return {
+    metadata: {
+      name: "fetch-0",
+      labels: { app: "fetch", "toolhive-transport": "stdio" },
+      ...(options.deleting ? { deletionTimestamp: now } : {}),
+    },
+    status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
+  };
+}
+
+/** Observed state; a StatefulSet given without MCP pods comes with as many serving pods as it counts ready. */
+const observe = (o: Partial<Observed>): Observed => ({
+  pods: [],
+  missing: [],
+  now,
+  ...(o.statefulSet && !o.mcpPods
+    ? { mcpPods: Array.from({ length: o.statefulSet.status?.readyReplicas ?? 0 }, () => servingMcpPod()) }
+    : {}),
+  ...o,
+});
 const ready = (status: ReturnType<typeof computeStatus>) => status.conditions!.find((c) => c.type === "Ready");
 const workload = (status: ReturnType<typeof computeStatus>) =>
   status.conditions!.find((c) => c.type === "WorkloadReady");
@@ -117,6 +138,22 @@ Deno.test("computeStatus: phase, Ready's reason and the message follow the proxy
       "Ready",
       "MCP server is running",
       2,
+    ],
+    [
+      "a ready proxy whose MCP pod is terminating (kubectl delete pod fetch-0)",
+      { pods: [up], statefulSet: sts(), mcpPods: [servingMcpPod({ deleting: true })] },
+      "Pending",
+      "WorkloadNotReady",
+      "MCP server is being replaced: StatefulSet fetch has 0 of 1 pods ready (kubectl describe pod -l app=fetch)",
+      1,
+    ],
+    [
+      "a ready proxy whose MCP pod is gone, its replacement not yet Ready",
+      { pods: [up], statefulSet: sts({ ready: 0 }), mcpPods: [mcpPod("ContainerCreating")] },
+      "Pending",
+      "WorkloadNotReady",
+      "MCP server is being replaced: StatefulSet fetch has 0 of 1 pods ready (kubectl describe pod -l app=fetch)",
+      1,
     ],
     [
       "a ready proxy whose StatefulSet was deleted",
@@ -222,6 +259,12 @@ Deno.test("computeStatus: WorkloadReady reports the StatefulSet and its pods, an
     ["rolled out", { statefulSet: sts() }, "True", "StatefulSetReady"],
     ["rolling", { statefulSet: sts({ rolling: true }) }, "False", "StatefulSetRolling"],
     ["pods not ready", { statefulSet: sts({ ready: 1, replicas: 2 }) }, "False", "PodsNotReady"],
+    [
+      "the StatefulSet counts a terminating pod ready",
+      { statefulSet: sts(), mcpPods: [servingMcpPod({ deleting: true })] },
+      "False",
+      "PodsNotReady",
+    ],
     ["an image pull", { statefulSet: sts(), mcpPods: [mcpPod("InvalidImageName")] }, "False", "ImagePullFailed"],
     ["a config error", { statefulSet: sts(), mcpPods: [mcpPod("CreateContainerConfigError")] }, "False", "PodFailed"],
     ["a missing Secret", { missing: ['Secret "gh"'] }, undefined, undefined],
@@ -245,7 +288,7 @@ Deno.test("computeStatus: an image that cannot be pulled goes back to Ready by i
   assert.equal(failing.phase, "Failed");
   const recovered = computeStatus(
     { ...server, status: failing },
-    observe({ pods: [pod("Running", { ready: true })], statefulSet: sts(), mcpPods: [], now: later }),
+    observe({ pods: [pod("Running", { ready: true })], statefulSet: sts(), now: later }),
   );
   assert.equal(recovered.phase, "Ready");
   assert.equal(workload(recovered)!.status, "True");
@@ -301,7 +344,7 @@ Deno.test("computeStatus: stdio with replicas > 1 reports the cap", () => {
 
 Deno.test("computeStatus is stable: recomputing over its own result at a later time changes nothing", () => {
   const server = mcpServer({});
-  const up = { pods: [pod("Running", { ready: true })], statefulSet: sts(), mcpPods: [mcpPod("ContainerCreating")] };
+  const up = { pods: [pod("Running", { ready: true })], statefulSet: sts(), mcpPods: [servingMcpPod()] };
   const first = computeStatus(server, observe(up));
   const again = computeStatus({ ...server, status: first }, observe({ ...up, now: later }));
   assert.deepEqual(again, first);

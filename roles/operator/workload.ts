@@ -6,7 +6,7 @@
  */
 import type { V1Pod, V1StatefulSet } from "@kubernetes/client-node";
 import { PROXY_CONTAINER } from "./desired/mod.ts";
-import { type PodProblem, podProblem } from "./pod_problems.ts";
+import { isPodReady, type PodProblem, podProblem } from "./pod_problems.ts";
 
 /** The condition type that reports the StatefulSet and its pods. */
 export const WORKLOAD_CONDITION = "WorkloadReady";
@@ -60,6 +60,11 @@ function rolling(sts: V1StatefulSet): string | undefined {
   return undefined;
 }
 
+/** How many of the MCP pods are Ready and not terminating: the ones that will go on answering. */
+export function servingPods(mcpPods: readonly V1Pod[]): number {
+  return mcpPods.filter((p) => !p.metadata?.deletionTimestamp && isPodReady(p)).length;
+}
+
 /**
  * The state of the workload of server `name`. `proxyReady` says whether a proxy pod is Ready: then a missing
  * StatefulSet was removed after the proxy runner made it (it makes it before serving), not yet to come.
@@ -94,7 +99,8 @@ export function workloadState(
   const roll = rolling(sts);
   if (roll) return { ready: false, reason: "StatefulSetRolling", message: roll };
   const want = sts.spec?.replicas ?? 1;
-  const ready = sts.status?.readyReplicas ?? 0;
+  // The StatefulSet counts a terminating pod as ready until it is gone (ToolHive #4498): count the pods.
+  const ready = Math.min(sts.status?.readyReplicas ?? 0, servingPods(observed.mcpPods));
   if (ready < want) {
     return {
       ready: false,
