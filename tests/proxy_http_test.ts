@@ -108,6 +108,50 @@ Deno.test("a call in flight when the HTTP server dies gets a JSON-RPC error thro
   }
 });
 
+Deno.test("a GET event stream open when the HTTP server dies ends cleanly for the client, not with a reset", async () => {
+  const server = await startEverythingHttp("streamableHttp");
+  await using served = await serveHttpProxy(server.url, "streamable-http");
+  const url = `${served.origin}/mcp`;
+  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+  const init = await fetch(url, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+    }),
+  });
+  await init.body?.cancel();
+  const session = init.headers.get("mcp-session-id")!;
+  assert.ok(session, "a session id");
+  const inSession = { ...headers, "mcp-session-id": session };
+  const notified = await fetch(url, {
+    method: "POST",
+    headers: inSession,
+    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+  });
+  await notified.body?.cancel();
+  const stream = await fetch(url, { headers: { ...inSession, accept: "text/event-stream" } });
+  assert.equal(stream.status, 200);
+  const reader = stream.body!.getReader();
+  await server.stop();
+  let outcome = "no end within 20 s";
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const read = (async () => {
+    try {
+      while (!(await reader.read()).done) { /* events until the end */ }
+      return "ended";
+    } catch (e) {
+      return `errored: ${(e as Error).message}`;
+    }
+  })();
+  outcome = await Promise.race([read, new Promise<string>((r) => timer = setTimeout(() => r(outcome), 20_000))]);
+  clearTimeout(timer);
+  assert.equal(outcome, "ended");
+});
+
 Deno.test("the reverse proxy passes requests and responses through: fields, path, body, repeated and bodiless answers", async () => {
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();

@@ -210,8 +210,9 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       out = stream.pipeThrough(endpointRewriter(prefix));
     }
     const ids = out && isSse && req.method === "POST" && body ? requestIdsOf(body) : [];
-    if (out && ids.length) {
-      // The server may die mid-answer (its pod killed): the client gets an error, not a wait for its timeout.
+    if (out && isSse) {
+      // The server may die mid-answer (its pod killed): the client gets an error, not a wait for its timeout;
+      // and any event stream (a GET's too) then ends cleanly, logged, rather than as an error Deno prints raw.
       const stream = out instanceof Uint8Array ? new Response(out).body! : out;
       out = answeringLostRequests(stream, ids, {
         onLost: (e, unanswered) => {

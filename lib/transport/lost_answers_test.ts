@@ -42,3 +42,19 @@ Deno.test("answeringLostRequests passes a stream that ends normally through unch
   const out = answeringLostRequests(new Response(sse).body!, [1]);
   assert.equal(await new Response(out).text(), sse);
 });
+
+Deno.test("answeringLostRequests ends a GET's event stream cleanly when it breaks, and says so", async () => {
+  let sent = false;
+  const source = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (sent) c.error(new Error("Upstream closed the connection within a response body"));
+      else c.enqueue(bytes('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/message"}\n\n'));
+      sent = true;
+    },
+  });
+  const lost: string[] = [];
+  const out = answeringLostRequests(source, [], { onLost: (e) => lost.push((e as Error).message) });
+  const text = await new Response(out).text();
+  assert.equal(text, 'event: message\ndata: {"jsonrpc":"2.0","method":"notifications/message"}\n\n');
+  assert.deepEqual(lost, ["Upstream closed the connection within a response body"]);
+});
