@@ -9,6 +9,7 @@ import { delay } from "../async/mod.ts";
 import type { ClusterConfig } from "./config.ts";
 import { ApiError, requestJson } from "./rest.ts";
 import { Channel, CHANNEL_PROTOCOLS, closeFrame, decodeFrame, encodeFrame, parseStatus } from "./channel.ts";
+import { coalescingWriter } from "./coalesce.ts";
 
 /** Which container to attach to. */
 export interface AttachOptions {
@@ -149,13 +150,16 @@ export async function attach(config: ClusterConfig, options: AttachOptions): Pro
     if (ws.readyState !== WebSocket.OPEN) throw new Error(`Cannot write to ${what}: the attach stream has closed`);
     ws.send(bytes);
   };
+  // Each frame costs a relay in kube-apiserver, the kubelet and containerd: the writes of one turn share one.
+  const frames = coalescingWriter((bytes) => send(encodeFrame(Channel.stdin, bytes)));
   const stdin = new WritableStream<Uint8Array>({
     async write(chunk) {
-      send(encodeFrame(Channel.stdin, chunk));
+      frames.write(chunk);
       while (ws.bufferedAmount > MAX_BUFFERED_BYTES && ws.readyState === WebSocket.OPEN) await delay(DRAIN_POLL_MS);
     },
     close() {
       if (ws.readyState !== WebSocket.OPEN) return;
+      frames.flush();
       if (v5) ws.send(closeFrame(Channel.stdin));
       else ws.close(1000);
     },
