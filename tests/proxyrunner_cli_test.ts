@@ -37,7 +37,7 @@ Deno.test("thv run with TOOLHIVE_RUNTIME=kubernetes is the proxy runner: it look
   }
 });
 
-Deno.test("the proxy runner refuses a stdio server in one line until the attach connector exists", async () => {
+Deno.test("the proxy runner outside a pod says in one line that it needs the in-cluster service account", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(
@@ -52,9 +52,11 @@ Deno.test("the proxy runner refuses a stdio server in one line until the attach 
     );
     const res = await thvIn(dir, ["run", "--k8s-pod-patch={}", "x:2"], { TOOLHIVE_RUNTIME: "kubernetes" });
     assert.equal(res.code, 1);
+    // stdio is served through the attach API now: what stops it here is the missing cluster, named.
     assert.equal(
       res.stderr.trim().split("\n").at(-1),
-      "thv: RunConfig everything: transport stdio in Kubernetes is not supported yet: use sse or streamable-http",
+      "thv: Cannot load Kubernetes credentials from the in-cluster service account: " +
+        "KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set",
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -101,7 +101,7 @@ export function allowedHostsOf(
 export function refuseUnsupported(config: RunConfig, options: { readonly stdio?: StdioAttach }): void {
   if (config.transport === "stdio" && !options.stdio) {
     throw new Error(
-      `RunConfig ${config.name}: transport stdio in Kubernetes is not supported yet: use sse or streamable-http`,
+      `RunConfig ${config.name}: transport stdio needs a way to attach to the MCP pod: give the runner its StdioAttach`,
     );
   }
 }
