@@ -35,6 +35,12 @@ export class SecretStore {
     return writeFileAtomic(this.#path(workload), JSON.stringify(values) + "\n");
   }
 
+  /** The values saved for `workload` (name → value); empty when none. */
+  async values(workload: string): Promise<Record<string, string>> {
+    const text = await readFileIfExists(this.#path(workload));
+    return text === undefined ? {} : SecretFile.parse(JSON.parse(text));
+  }
+
   /** The environment the references in `refs` give, from `workload`'s saved values; names a missing one. */
   async resolve(workload: string, refs: readonly string[]): Promise<Record<string, string>> {
     if (!refs.length) return {};

@@ -9,6 +9,7 @@ import type { Logger } from "../log.ts";
 import type { RunConfig } from "../run_config.ts";
 import { RunConfigStore, SecretStore, type StatePaths, StatusStore } from "../state/mod.ts";
 import type { WorkloadBackend } from "./backend.ts";
+import { resolveSecretRefs } from "../secrets/resolve.ts";
 
 /** What the lifecycle operations need from the edge. */
 export interface WorkloadDeps {
@@ -22,6 +23,8 @@ export interface WorkloadDeps {
   readonly flags?: readonly string[];
   /** Environment of the detached proxy. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Asks for the secrets password when the environment has none (a terminal is attached). */
+  readonly secretsPrompt?: () => Promise<string | undefined>;
   /** Logger. */
   readonly log: Logger;
   /**
@@ -55,7 +58,13 @@ export function stores(deps: WorkloadDeps) {
 
 /** The RunConfig with its secret references resolved into its environment: for the backend, never saved. */
 export async function withSecrets(deps: WorkloadDeps, config: RunConfig): Promise<RunConfig> {
-  const env = await stores(deps).secrets.resolve(config.name, config.secrets);
+  if (!config.secrets.length) return config;
+  const own = await stores(deps).secrets.values(config.name);
+  const env = await resolveSecretRefs(config.name, config.secrets, own, {
+    paths: deps.paths,
+    env: deps.env ?? {},
+    ...(deps.secretsPrompt ? { prompt: deps.secretsPrompt } : {}),
+  });
   return Object.keys(env).length ? { ...config, env_vars: { ...config.env_vars, ...env } } : config;
 }
 

@@ -36,6 +36,8 @@ export interface PlanRequest {
   readonly host?: string;
   /** The path of a file of `KEY=VALUE` lines for the server's environment (under `env`). */
   readonly envFile?: string;
+  /** `--secret NAME,target=ENV` references. */
+  readonly secrets?: readonly string[];
   /** Environment for the server. */
   readonly env?: Readonly<Record<string, string>>;
   /** Mounts (`host[:container][:ro]`), or grants in the sandbox. */
@@ -115,6 +117,7 @@ export async function planWorkload(
     ...(request.host ? { host: request.host } : {}),
     env: { ...fileEnv, ...request.env },
     volumes: request.volumes ?? [],
+    ...(request.secrets?.length ? { secretRefs: request.secrets } : {}),
     ...(profile ? { profile } : {}),
   });
   return { ...planned, ignoredKeys: imported?.ignored ?? [], migrated: imported?.migrated ?? [] };

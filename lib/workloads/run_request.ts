@@ -6,6 +6,7 @@
 import { type RegistryEntry, resolveArgs, resolveEnv } from "../registry/mod.ts";
 import { RUN_CONFIG_SCHEMA_VERSION, RunConfig } from "../run_config.ts";
 import { checkWorkloadName, parseSecretRef } from "../state/mod.ts";
+import { checkSecretName } from "../secrets/provider.ts";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -35,6 +36,8 @@ export interface RunRequest {
   readonly env?: Readonly<Record<string, string>>;
   /** Extra mounts or grants. */
   readonly volumes?: readonly string[];
+  /** `--secret NAME,target=ENV` references, resolved from the secrets provider at each start. */
+  readonly secretRefs?: readonly string[];
   /** The user's `--permission-profile`, read. */
   readonly profile?: Pick<RunConfig, "permission_profile_name_or_path" | "permission_profile">;
 }
@@ -45,6 +48,19 @@ export interface PlannedRun {
   readonly config: RunConfig;
   /** Secret values its `secrets` references name. */
   readonly secrets: Readonly<Record<string, string>>;
+}
+
+/** Checks one `--secret` value; the error names it and the form it must take. */
+export function checkSecretFlag(ref: string): string {
+  try {
+    const { name } = parseSecretRef(ref);
+    checkSecretName(name);
+  } catch {
+    throw new RangeError(
+      `--secret ${ref} is not NAME,target=ENV: give a secret name (see thv secret list), a comma, then target= and the variable`,
+    );
+  }
+  return ref;
 }
 
 /** The workload name an image gets by default: its last path segment, without tag or digest. */
@@ -101,6 +117,7 @@ export function planRun(request: RunRequest): PlannedRun {
   const env: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   const refs = new Set(base.secrets ?? []);
+  for (const ref of request.secretRefs ?? []) refs.add(checkSecretFlag(ref));
   const baseTargets = new Map((base.secrets ?? []).map((ref) => [parseSecretRef(ref).target, parseSecretRef(ref)]));
   for (const [key, value] of Object.entries(resolved.env)) {
     const fromBase = baseTargets.get(key);

@@ -50,6 +50,12 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
     )
     .option("--host <host>", "address the proxy listens on (default: 127.0.0.1)")
     .option("-e, --env <KEY=VALUE>", "environment variable for the server (repeatable)", collect, [] as string[])
+    .option(
+      "--secret <NAME,target=ENV>",
+      "secret from the secrets provider for the server's environment, resolved at each start (repeatable)",
+      collect,
+      [] as string[],
+    )
     .option("--env-file <file>", "file of KEY=VALUE lines for the server's environment")
     .option(
       "-v, --volume <host[:container][:ro]>",
@@ -65,7 +71,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
     )
     .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
     .action(async (given, args, opts) => {
-      const ctx = context();
+      const ctx = await withSecretsPassword(context(), opts.secret.length > 0);
       const [{ parseEnv }, workloads] = await Promise.all([
         import("../../lib/workloads/mod.ts"),
         openWorkloads(ctx),
@@ -82,6 +88,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         ...(opts.host ? { host: opts.host } : {}),
         ...(opts.envFile ? { envFile: opts.envFile } : {}),
         env: parseEnv(opts.env),
+        secrets: opts.secret,
         volumes: opts.volume,
         ...(opts.permissionProfile ? { permissionProfile: opts.permissionProfile } : {}),
       });
@@ -99,4 +106,21 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       if (created.warning) console.error(`thv: ${created.warning} ${config.name}`);
       await created.finished;
     });
+}
+
+/**
+ * The context with the secrets password in its environment when `--secret` needs the encrypted store and
+ * only a prompt can give it: the detached proxy receives it there, as ToolHive's does, never on a command line.
+ */
+async function withSecretsPassword(ctx: CliContext, needed: boolean): Promise<CliContext> {
+  if (!needed || ctx.env.TOOLHIVE_SECRETS_PASSWORD || !Deno.stdin.isTerminal()) return ctx;
+  const [{ configuredProvider }, { statePaths }, { passwordPrompt }] = await Promise.all([
+    import("../../lib/secrets/mod.ts"),
+    import("../../lib/state/mod.ts"),
+    import("./secret.ts"),
+  ]);
+  const type = ctx.env.TOOLHIVE_SECRETS_PROVIDER || (await configuredProvider(statePaths(ctx.env)));
+  if (type !== "encrypted") return ctx;
+  const password = await passwordPrompt();
+  return password ? { ...ctx, env: { ...ctx.env, TOOLHIVE_SECRETS_PASSWORD: password } } : ctx;
 }

@@ -1,0 +1,86 @@
+/**
+ * The encrypted-file secrets provider: every secret in one file (`$XDG_DATA_HOME/toolhive/secrets_encrypted`,
+ * where ToolHive keeps its own), a JSON map sealed with {@linkcode seal}, written atomically with mode 0600.
+ * There is no OS keyring here, so the password comes from the caller (the environment or a prompt).
+ * @module
+ */
+import { readFileIfExists, writeFileAtomic } from "../state/files.ts";
+import { type Envelope, open, seal } from "./crypto.ts";
+
+/** Secrets sealed in one file under one password. */
+export class EncryptedSecrets {
+  readonly #path: string;
+  readonly #password: string;
+  readonly #iterations: number | undefined;
+
+  /** The store in `path`, opened with `password`; `iterations` only for tests. */
+  constructor(path: string, password: string, iterations?: number) {
+    this.#path = path;
+    this.#password = password;
+    this.#iterations = iterations;
+  }
+
+  /** Whether the file exists. */
+  async exists(): Promise<boolean> {
+    return (await readFileIfExists(this.#path)) !== undefined;
+  }
+
+  /** All secrets (name → value); an absent file is empty; a wrong password or changed file is an Error. */
+  async all(): Promise<Record<string, string>> {
+    const text = await readFileIfExists(this.#path);
+    if (text === undefined) return {};
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(text);
+    } catch {
+      throw new Error(`${this.#path} is not a thv secrets file: move it away and run thv secret setup`);
+    }
+    let plain: string;
+    try {
+      plain = await open(this.#password, envelope);
+    } catch (e) {
+      throw new Error(
+        `Cannot open ${this.#path}: ${(e as Error).message}: set TOOLHIVE_SECRETS_PASSWORD to the password given at thv secret setup`,
+      );
+    }
+    return JSON.parse(plain) as Record<string, string>;
+  }
+
+  /** Writes all secrets (sealed anew). */
+  async #write(values: Record<string, string>): Promise<void> {
+    const envelope = await seal(this.#password, JSON.stringify(values), this.#iterations);
+    await writeFileAtomic(this.#path, JSON.stringify(envelope) + "\n", { mode: 0o600 });
+  }
+
+  /** Creates the file, empty, unless it exists (whose password is then checked). */
+  async init(): Promise<void> {
+    if (await this.exists()) await this.all();
+    else await this.#write({});
+  }
+
+  /** The value of `name`, or undefined. */
+  async get(name: string): Promise<string | undefined> {
+    return (await this.all())[name];
+  }
+
+  /** Sets `name` to `value`. */
+  async set(name: string, value: string): Promise<void> {
+    const values = await this.all();
+    values[name] = value;
+    await this.#write(values);
+  }
+
+  /** Deletes `name`; false when there was none. */
+  async delete(name: string): Promise<boolean> {
+    const values = await this.all();
+    if (!(name in values)) return false;
+    delete values[name];
+    await this.#write(values);
+    return true;
+  }
+
+  /** The names, sorted. */
+  async list(): Promise<string[]> {
+    return Object.keys(await this.all()).sort();
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Secrets providers (encrypted file, environment) and `--secret` resolution.
+ * @module
+ */
+export { EncryptedSecrets } from "./encrypted.ts";
+export * from "./provider.ts";
+export { resolveSecretRefs } from "./resolve.ts";
