@@ -94,7 +94,9 @@ Deno.test("thv run --secret: the value reaches the sandboxed server and nothing 
         await client.close();
       }
     };
-    assert.equal((await readEnv(url)).MY_TOKEN, VALUE);
+    const serverEnv = await readEnv(url);
+    assert.equal(serverEnv.MY_TOKEN, VALUE);
+    assert.equal(serverEnv.TOOLHIVE_SECRETS_PASSWORD, undefined, "the password stays with thv");
 
     // Not on any command line (the proxy's, the sandbox's, the server's).
     const ps = new TextDecoder().decode((await new Deno.Command("ps", { args: ["-eww", "-o", "args"] }).output()).stdout);
