@@ -99,7 +99,9 @@ Deno.test("thv run --secret: the value reaches the sandboxed server and nothing 
     assert.equal(serverEnv.TOOLHIVE_SECRETS_PASSWORD, undefined, "the password stays with thv");
 
     // Not on any command line (the proxy's, the sandbox's, the server's).
-    const ps = new TextDecoder().decode((await new Deno.Command("ps", { args: ["-eww", "-o", "args"] }).output()).stdout);
+    const ps = new TextDecoder().decode(
+      (await new Deno.Command("ps", { args: ["-eww", "-o", "args"] }).output()).stdout,
+    );
     assert.ok(ps.includes("sandbox_probe") || ps.includes("probe"), "the server runs");
     assert.ok(!ps.includes(VALUE), "the value is on a command line");
 

@@ -40,7 +40,9 @@ export class EncryptedSecrets {
       plain = await open(this.#password, envelope);
     } catch (e) {
       throw new Error(
-        `Cannot open ${this.#path}: ${(e as Error).message}: set TOOLHIVE_SECRETS_PASSWORD to the password given at thv secret setup`,
+        `Cannot open ${this.#path}: ${
+          (e as Error).message
+        }: set TOOLHIVE_SECRETS_PASSWORD to the password given at thv secret setup`,
       );
     }
     return JSON.parse(plain) as Record<string, string>;

@@ -66,7 +66,9 @@ export async function configuredProvider(paths: StatePaths): Promise<string | un
 /** Records the provider in `config.yaml`, keeping the file's other keys and comments. */
 export async function saveProvider(paths: StatePaths, type: ProviderType): Promise<void> {
   const doc = parseDocument((await readFileIfExists(configFile(paths))) ?? "");
-  if (doc.errors.length) throw new Error(`${configFile(paths)}: ${doc.errors[0]!.message.split("\n")[0]}: fix the file`);
+  if (doc.errors.length) {
+    throw new Error(`${configFile(paths)}: ${doc.errors[0]!.message.split("\n")[0]}: fix the file`);
+  }
   doc.setIn(["secrets", "provider_type"], type);
   doc.setIn(["secrets", "setup_completed"], true);
   await writeFileAtomic(configFile(paths), doc.toString(), { mode: 0o600 });

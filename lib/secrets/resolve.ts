@@ -5,7 +5,7 @@
  * @module
  */
 import { parseSecretRef } from "../state/secrets.ts";
-import { openProvider, SECRET_ENV_PREFIX, type ProviderOptions, type SecretsProvider } from "./provider.ts";
+import { openProvider, type ProviderOptions, SECRET_ENV_PREFIX, type SecretsProvider } from "./provider.ts";
 
 /** The environment `refs` give: `own` values first, then the provider's; names the secret that is missing. */
 export async function resolveSecretRefs(
@@ -33,7 +33,9 @@ export async function resolveSecretRefs(
       const fix = provider?.type === "environment"
         ? `export ${SECRET_ENV_PREFIX}${name}`
         : `add it with thv secret set ${name}`;
-      throw new Error(`Secret ${name} of workload ${workload} is not in the ${provider?.type} secrets provider: ${fix}`);
+      throw new Error(
+        `Secret ${name} of workload ${workload} is not in the ${provider?.type} secrets provider: ${fix}`,
+      );
     }
     env[target] = value;
   }

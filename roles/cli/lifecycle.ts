@@ -5,6 +5,7 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { CliContext } from "./context.ts";
 import { openWorkloads } from "./workloads.ts";
+import { hasSecretRefs, withSecretsPassword } from "./secrets_password.ts";
 
 /** Builds the `start` command (and, with `--foreground`, the detached proxy itself). */
 export function startCommand(context: () => CliContext): CommandUnknownOpts {
@@ -13,7 +14,7 @@ export function startCommand(context: () => CliContext): CommandUnknownOpts {
     .argument("<name>", "workload name (see thv list -a)")
     .option("-f, --foreground", "run the proxy in this process until Ctrl-C (what thv run starts detached)")
     .action(async (name, opts) => {
-      const ctx = context();
+      const ctx = await withSecretsPassword(context(), await hasSecretRefs(context(), name));
       const workloads = await openWorkloads(ctx);
       if (opts.foreground) {
         const run = await workloads.start(name, { foreground: ctx.shutdown() });
@@ -33,7 +34,7 @@ export function restartCommand(context: () => CliContext): CommandUnknownOpts {
     .description("stop a workload if it runs, start it again and print its URL")
     .argument("<name>", "workload name")
     .action(async (name) => {
-      const ctx = context();
+      const ctx = await withSecretsPassword(context(), await hasSecretRefs(context(), name));
       const workloads = await openWorkloads(ctx);
       ctx.print((await workloads.restart(name)).url);
     });

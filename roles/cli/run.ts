@@ -8,6 +8,7 @@ import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-ty
 import type { CliContext } from "./context.ts";
 import { exposedHostWarning, ignoredKeysWarning, migratedNotice } from "./run_warnings.ts";
 import { openWorkloads } from "./workloads.ts";
+import { withSecretsPassword } from "./secrets_password.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -106,21 +107,4 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       if (created.warning) console.error(`thv: ${created.warning} ${config.name}`);
       await created.finished;
     });
-}
-
-/**
- * The context with the secrets password in its environment when `--secret` needs the encrypted store and
- * only a prompt can give it: the detached proxy receives it there, as ToolHive's does, never on a command line.
- */
-async function withSecretsPassword(ctx: CliContext, needed: boolean): Promise<CliContext> {
-  if (!needed || ctx.env.TOOLHIVE_SECRETS_PASSWORD || !Deno.stdin.isTerminal()) return ctx;
-  const [{ configuredProvider }, { statePaths }, { passwordPrompt }] = await Promise.all([
-    import("../../lib/secrets/mod.ts"),
-    import("../../lib/state/mod.ts"),
-    import("./secret.ts"),
-  ]);
-  const type = ctx.env.TOOLHIVE_SECRETS_PROVIDER || (await configuredProvider(statePaths(ctx.env)));
-  if (type !== "encrypted") return ctx;
-  const password = await passwordPrompt();
-  return password ? { ...ctx, env: { ...ctx.env, TOOLHIVE_SECRETS_PASSWORD: password } } : ctx;
 }

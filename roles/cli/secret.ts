@@ -44,7 +44,11 @@ async function provider(ctx: CliContext) {
 async function readValue(name: string): Promise<string> {
   const prompted = await promptHidden(`Value of ${name}: `);
   const value = prompted ?? (await new Response(Deno.stdin.readable).text()).replace(/\r?\n$/, "");
-  if (!value) throw new Error(`Secret ${name}: the value is empty: pipe it on standard input (printf %s value | thv secret set ${name})`);
+  if (!value) {
+    throw new Error(
+      `Secret ${name}: the value is empty: pipe it on standard input (printf %s value | thv secret set ${name})`,
+    );
+  }
   return value;
 }
 
@@ -54,7 +58,10 @@ export function secretCommand(context: () => CliContext): Command {
   secret.command("setup")
     .description("choose the secrets provider (and create the encrypted store)")
     .addOption(
-      new Option("--provider <type>", "encrypted (a file sealed with a password) or environment (TOOLHIVE_SECRET_<NAME>)")
+      new Option(
+        "--provider <type>",
+        "encrypted (a file sealed with a password) or environment (TOOLHIVE_SECRET_<NAME>)",
+      )
         .choices(["encrypted", "environment"] as const).default("encrypted" as const),
     )
     .action(async (opts) => {
@@ -68,12 +75,18 @@ export function secretCommand(context: () => CliContext): Command {
           prompt: async () => {
             const first = await promptHidden("New secrets password: ");
             if (first === undefined) return undefined;
-            if ((await promptHidden("Again: ")) !== first) throw new Error("The passwords differ: run thv secret setup again");
+            if ((await promptHidden("Again: ")) !== first) {
+              throw new Error("The passwords differ: run thv secret setup again");
+            }
             return first;
           },
         });
         await new EncryptedSecrets(encryptedStorePath(paths), password).init();
-        ctx.print(`Secrets are kept encrypted in ${encryptedStorePath(paths)} (no OS keyring here: the password is asked for, or read from TOOLHIVE_SECRETS_PASSWORD)`);
+        ctx.print(
+          `Secrets are kept encrypted in ${
+            encryptedStorePath(paths)
+          } (no OS keyring here: the password is asked for, or read from TOOLHIVE_SECRETS_PASSWORD)`,
+        );
       } else ctx.print("Secrets are read from TOOLHIVE_SECRET_<NAME> environment variables");
       await saveProvider(paths, opts.provider);
     });
