@@ -4,7 +4,7 @@
  * There is no OS keyring here, so the password comes from the caller (the environment or a prompt).
  * @module
  */
-import { readFileIfExists, writeFileAtomic } from "../state/files.ts";
+import { readFileIfExists, writeFileAtomic } from "../state/mod.ts";
 import { type Envelope, open, seal } from "./crypto.ts";
 
 /** Secrets sealed in one file under one password. */

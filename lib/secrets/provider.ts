@@ -5,9 +5,8 @@
  * `environment` reads `TOOLHIVE_SECRET_<NAME>` variables and is read-only.
  * @module
  */
-import { parseDocument } from "yaml";
-import type { StatePaths } from "../state/paths.ts";
-import { readFileIfExists, writeFileAtomic } from "../state/files.ts";
+import type { StatePaths } from "../state/mod.ts";
+import { readFileIfExists, writeFileAtomic } from "../state/mod.ts";
 import { EncryptedSecrets } from "./encrypted.ts";
 
 /** The variable that picks the provider. */
@@ -59,12 +58,14 @@ function configFile(paths: StatePaths): string {
 export async function configuredProvider(paths: StatePaths): Promise<string | undefined> {
   const text = await readFileIfExists(configFile(paths));
   if (text === undefined) return undefined;
+  const { parseDocument } = await import("yaml"); // loaded only by what reads the provider
   const value = parseDocument(text).getIn(["secrets", "provider_type"]);
   return typeof value === "string" ? value : undefined;
 }
 
 /** Records the provider in `config.yaml`, keeping the file's other keys and comments. */
 export async function saveProvider(paths: StatePaths, type: ProviderType): Promise<void> {
+  const { parseDocument } = await import("yaml");
   const doc = parseDocument((await readFileIfExists(configFile(paths))) ?? "");
   if (doc.errors.length) {
     throw new Error(`${configFile(paths)}: ${doc.errors[0]!.message.split("\n")[0]}: fix the file`);

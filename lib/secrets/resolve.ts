@@ -4,7 +4,7 @@
  * only when one is needed. The values go to the server's environment and nowhere else.
  * @module
  */
-import { parseSecretRef } from "../state/secrets.ts";
+import { parseSecretRef } from "../state/mod.ts";
 import { openProvider, type ProviderOptions, SECRET_ENV_PREFIX, type SecretsProvider } from "./provider.ts";
 
 /** The environment `refs` give: `own` values first, then the provider's; names the secret that is missing. */

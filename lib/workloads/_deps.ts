@@ -9,7 +9,7 @@ import type { Logger } from "../log.ts";
 import type { RunConfig } from "../run_config.ts";
 import { RunConfigStore, SecretStore, type StatePaths, StatusStore } from "../state/mod.ts";
 import type { WorkloadBackend } from "./backend.ts";
-import { resolveSecretRefs } from "../secrets/resolve.ts";
+import { resolveSecretRefs } from "../secrets/mod.ts";
 
 /** What the lifecycle operations need from the edge. */
 export interface WorkloadDeps {

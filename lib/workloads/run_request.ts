@@ -6,7 +6,7 @@
 import { type RegistryEntry, resolveArgs, resolveEnv } from "../registry/mod.ts";
 import { RUN_CONFIG_SCHEMA_VERSION, RunConfig } from "../run_config.ts";
 import { checkWorkloadName, parseSecretRef } from "../state/mod.ts";
-import { checkSecretName } from "../secrets/provider.ts";
+import { checkSecretName } from "../secrets/mod.ts";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
