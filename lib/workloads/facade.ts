@@ -1,5 +1,5 @@
 /**
- * The {@linkcode Workloads} facade: the one entry to laptop workloads that `roles/cli` and `roles/serve` call.
+ * The {@linkcode Workloads} facade: the one entry to laptop workloads (and their groups) that `roles/cli` and `roles/serve` call.
  * It is built from a frozen {@linkcode WorkloadsConfig} and reports progress through an event sink, so it
  * never writes to the terminal; callers format its results.
  * @module
@@ -9,6 +9,8 @@ import type { WorkloadDeps } from "./_deps.ts";
 import { type BackendSource, runtimeBackends } from "./backends.ts";
 import type { WorkloadEventSink, WorkloadsConfig } from "./config.ts";
 import { kubernetesYaml } from "./export.ts";
+import { groupMembers, groupStore, type RemovedGroup, removeGroup } from "./groups.ts";
+import type { GroupRecord } from "../groups/mod.ts";
 import { listWorkloads, type WorkloadSummary } from "./list.ts";
 import { followText } from "./log_follow.ts";
 import {
@@ -48,6 +50,20 @@ export type StartedWorkload = Started & { readonly finished?: Promise<void> };
 /** What `export` writes: the RunConfig (json), or the operator's MCPServer manifest (k8s). */
 export type ExportFormat = "json" | "k8s";
 
+/** The groups workloads are in (ToolHive's `thv group`); every name is checked, `default` always exists. */
+export interface WorkloadGroups {
+  /** Creates an empty group; a ConflictError when it exists. */
+  create(name: string): Promise<GroupRecord>;
+  /** Every group, sorted by name. */
+  list(): Promise<GroupRecord[]>;
+  /** A group; a NotFoundError when there is none. */
+  get(name: string): Promise<GroupRecord>;
+  /** The names of the workloads in a group (a NotFoundError when there is none), sorted. */
+  members(name: string): Promise<string[]>;
+  /** Removes a group: its workloads move to `default`, or with `withWorkloads` are removed. */
+  remove(name: string, options?: { readonly withWorkloads?: boolean }): Promise<RemovedGroup>;
+}
+
 /** The laptop workloads: plan, create, start, stop, restart, remove, list, logs and export. */
 export interface Workloads {
   /** Resolves what a caller asks to run into a RunConfig and its secrets; starts nothing. */
@@ -62,8 +78,8 @@ export interface Workloads {
   restart(name: string, options?: { readonly onEvent?: WorkloadEventSink }): Promise<Started>;
   /** Stops a workload and deletes its server, RunConfig, status and logs. */
   remove(name: string): Promise<void>;
-  /** The workloads with their real state; stopped ones only with `all`. */
-  list(options?: { readonly all?: boolean }): Promise<WorkloadSummary[]>;
+  /** The workloads with their real state; stopped ones only with `all`; only one group's with `group`. */
+  list(options?: { readonly all?: boolean; readonly group?: string }): Promise<WorkloadSummary[]>;
   /** A workload's server output so far, or with `proxy` its proxy's log. */
   logs(name: string, options?: { readonly proxy?: boolean }): Promise<string>;
   /** The output of {@linkcode Workloads.logs}, then what comes, every `intervalMs` (default 300), until `signal` aborts. */
@@ -73,6 +89,8 @@ export interface Workloads {
   ): AsyncIterable<string>;
   /** A workload's RunConfig as JSON, or the manifests that run it under the operator. */
   export(name: string, options?: { readonly format?: ExportFormat }): Promise<string>;
+  /** The groups. */
+  readonly groups: WorkloadGroups;
 }
 
 const FOLLOW_INTERVAL_MS = 300;
@@ -126,7 +144,11 @@ export function createWorkloads(
       return await startWorkload(name, withEvents);
     },
     remove: (name) => removeWorkload(name, deps()),
-    list: (options = {}) => listWorkloads(deps(), { all: options.all ?? false }),
+    list: (options = {}) =>
+      listWorkloads(deps(), {
+        all: options.all ?? false,
+        ...(options.group !== undefined ? { group: options.group } : {}),
+      }),
     logs: (name, options = {}) => workloadLogs(name, deps(), { proxy: options.proxy ?? false }),
     followLogs(name, options) {
       const read = () => workloadLogs(name, deps(), { proxy: options.proxy ?? false });
@@ -135,6 +157,13 @@ export function createWorkloads(
     async export(name, options = {}) {
       const run = await workloadConfig(name, deps());
       return options.format === "k8s" ? kubernetesYaml(run) : serializeRunConfig(run);
+    },
+    groups: {
+      create: (name) => groupStore(deps()).create(name),
+      list: () => groupStore(deps()).list(),
+      get: (name) => groupStore(deps()).get(name),
+      members: (name) => groupMembers(name, deps()),
+      remove: (name, options = {}) => removeGroup(name, deps(), { withWorkloads: options.withWorkloads ?? false }),
     },
   };
 }
