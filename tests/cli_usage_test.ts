@@ -18,7 +18,7 @@ Deno.test("every command-line mistake is one line: thv: <what>: <what to do>", a
     [["run", "--prot"], "thv: unknown option --prot: see thv run --help"],
     [["run", "--porxy-port", "3"], "thv: unknown option --porxy-port (did you mean --proxy-port?): see thv run --help"],
     [["regsitry"], "thv: unknown command regsitry (did you mean registry?): see thv --help"],
-    [["stop"], "thv: stop needs <names>: see thv stop --help"],
+    [["stop"], "thv: stop needs <names> or --group <group>: see thv stop --help"],
     [["run", "--name"], "thv: option --name <name> needs a value: see thv run --help"],
     [["logs", "a", "b", "c"], "thv: too many arguments for logs (it takes 1, got 3): see thv logs --help"],
     [["registry"], "thv: registry needs a command (list, info): see thv registry --help"],

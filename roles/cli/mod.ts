@@ -22,6 +22,7 @@ export function cliCommands(context: () => CliContext): LazyCommand[] {
   const registry = () => load<typeof import("./registry.ts")>("./registry.ts");
   const runtime = () => load<typeof import("./runtime_check.ts")>("./runtime_check.ts");
   const proxy = () => load<typeof import("./proxy.ts")>("./proxy.ts");
+  const group = () => load<typeof import("./group.ts")>("./group.ts");
   return [
     { names: ["run"], build: async () => (await run()).runCommand(context) },
     { names: ["list", "ls"], build: async () => (await list()).listCommand(context) },
@@ -29,6 +30,7 @@ export function cliCommands(context: () => CliContext): LazyCommand[] {
     { names: ["restart"], build: async () => (await lifecycle()).restartCommand(context) },
     { names: ["stop"], build: async () => (await lifecycle()).stopCommand(context) },
     { names: ["rm"], build: async () => (await lifecycle()).rmCommand(context) },
+    { names: ["group"], build: async () => (await group()).groupCommand(context) },
     { names: ["logs"], build: async () => (await logs()).logsCommand(context) },
     { names: ["export"], build: async () => (await exporting()).exportCommand(context) },
     { names: ["registry"], build: async () => (await registry()).registryCommand(context) },

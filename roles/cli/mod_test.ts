@@ -14,6 +14,7 @@ Deno.test("each lazily loaded CLI command answers to the names the table gives i
     "restart",
     "stop",
     "rm",
+    "group",
     "logs",
     "export",
     "registry",
