@@ -31,14 +31,30 @@ const TLS_ENV = Object.fromEntries(
   }),
 );
 
-/** Runs `thv <args>` with only `env` (plus `NO_COLOR=1`, the Deno cache and the TLS settings) in its environment. */
-export async function runThv(args: readonly string[], env: Record<string, string> = {}): Promise<ThvResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
+/**
+ * Runs `thv <args>` with only `env` (plus `NO_COLOR=1`, the Deno cache and the TLS settings) in its environment;
+ * with `stdin`, that text is its standard input (then its end), else it inherits the test's.
+ */
+export async function runThv(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: { readonly stdin?: string } = {},
+): Promise<ThvResult> {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...THV_PERMISSIONS, "main.ts", ...args],
     cwd: REPO_ROOT,
     env: { NO_COLOR: "1", DENO_DIR, ...TLS_ENV, ...env },
     clearEnv: true,
-  }).output();
+    stdin: options.stdin === undefined ? "inherit" : "piped", // inherit: as Deno.Command.output() did
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {}); // it may exit without reading
+    await writer.close().catch(() => {});
+  }
+  const out = await child.output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
