@@ -75,8 +75,11 @@ Deno.test("thv group create|list|rm keep ToolHive's files and refuse bad input w
   // An empty group goes without a question.
   assert.equal(await ok(["group", "rm", "dev"], env), "Group dev removed\n");
   assert.equal(await ok(["group", "list"], env), "NAME\ndefault\n");
-  assert.equal(await ok(["list", "--group", "default", "-a"], env), "No workloads in group default: start one with " +
-    "thv run --group default <image>\n");
+  assert.equal(
+    await ok(["list", "--group", "default", "-a"], env),
+    "No workloads in group default: start one with " +
+      "thv run --group default <image>\n",
+  );
 });
 
 Deno.test("workloads in a group: list, stop, start and rm by group touch only them; group rm moves or removes them", async () => {
@@ -104,15 +107,24 @@ Deno.test("workloads in a group: list, stop, start and rm by group touch only th
     assert.equal(await ok(["stop", "--group", "team"], env), "Stopped a\nStopped b\n");
     const afterStop = await listed(env, "-a");
     assert.deepEqual(afterStop.map((w) => [w.name, w.state]), [["a", "stopped"], ["b", "stopped"], ["c", "running"]]);
-    assert.equal(await ok(["list", "--group", "team"], env), "No running workloads in group team: see thv list -a " +
-      "--group team\n");
+    assert.equal(
+      await ok(["list", "--group", "team"], env),
+      "No running workloads in group team: see thv list -a " +
+        "--group team\n",
+    );
     assert.match(await ok(["start", "--group", "team"], env), /^a: http:\/\/127\.0\.0\.1:\d+\/mcp\nb: http:/);
     assert.deepEqual((await listed(env, "--group", "team")).map((w) => w.state), ["running", "running"]);
 
     // A group with workloads is removed only on a yes; they move to default and keep running.
     const refused = await fails(["group", "rm", "team"], env, "");
-    assert.match(refused.stderr, /removing group team: 2 workload\(s\) will move to the default group:\n {2}- a\n {2}- b\n/);
-    assert.match(refused.stderr, /thv: Group team not removed: answer y to remove it \(standard input gave no answer\)\n$/);
+    assert.match(
+      refused.stderr,
+      /removing group team: 2 workload\(s\) will move to the default group:\n {2}- a\n {2}- b\n/,
+    );
+    assert.match(
+      refused.stderr,
+      /thv: Group team not removed: answer y to remove it \(standard input gave no answer\)\n$/,
+    );
     assert.match((await fails(["group", "rm", "team"], env, "n\n")).stderr, /Group team not removed: answer y/);
     assert.deepEqual(names(await listed(env, "--group", "team")), ["a", "b"], "a no changes nothing");
     assert.equal(
@@ -126,7 +138,11 @@ Deno.test("workloads in a group: list, stop, start and rm by group touch only th
     const client = await connectClient(moved[0]!.url);
     try {
       const result = await client.callTool({ name: "echo", arguments: { message: "moved" } });
-      assert.equal((result.content as Array<{ text: string }>)[0]!.text, "Echo: moved", "a moved workload still serves");
+      assert.equal(
+        (result.content as Array<{ text: string }>)[0]!.text,
+        "Echo: moved",
+        "a moved workload still serves",
+      );
     } finally {
       await client.close();
     }

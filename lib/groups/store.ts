@@ -1,8 +1,8 @@
 /**
  * The group store of the laptop tool, in ToolHive's layout: one JSON file per group,
  * `$XDG_STATE_HOME/toolhive/groups/<name>.json`, holding `{"name": …, "registered_clients": […]}`. Keys thv
- * does not know (ToolHive's `skills`, `plugins`) are kept. The `default` group's file is written on first
- * use, as ToolHive writes it on start-up.
+ * does not know (ToolHive's `skills`, `plugins`) are kept. The `default` group always exists; its file is
+ * written with the first group created (ToolHive writes it on start-up), and reading never writes.
  * @module
  */
 import { z } from "zod";
@@ -54,10 +54,9 @@ export class GroupStore {
 
   /** The group `name`, or undefined when there is none; a bad file is an error naming it. */
   async load(name: string): Promise<GroupRecord | undefined> {
-    if (name === DEFAULT_GROUP) await this.#ensureDefault();
     const path = this.#path(name);
     const text = await readFileIfExists(path);
-    if (text === undefined) return undefined;
+    if (text === undefined) return name === DEFAULT_GROUP ? { name, registered_clients: [] } : undefined;
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -83,13 +82,16 @@ export class GroupStore {
 
   /** Every group, sorted by name (`default` among them). */
   async list(): Promise<GroupRecord[]> {
-    await this.#ensureDefault();
-    const names: string[] = [];
-    for await (const entry of Deno.readDir(this.#dir)) {
-      if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name.slice(0, -5));
+    const names = new Set([DEFAULT_GROUP]);
+    try {
+      for await (const entry of Deno.readDir(this.#dir)) {
+        if (entry.isFile && entry.name.endsWith(".json")) names.add(entry.name.slice(0, -5));
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
     const records = await Promise.all(
-      names.sort().map((name) => {
+      [...names].sort().map((name) => {
         try {
           checkGroupName(name);
         } catch {

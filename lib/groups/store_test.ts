@@ -15,14 +15,16 @@ Deno.test("checkGroupName takes ToolHive's names and refuses the rest naming the
   }
 });
 
-Deno.test("a group is a file in ToolHive's format, and the default group is there from the first use", async () => {
+Deno.test("a group is a file in ToolHive's format; default always exists, its file written with the first group", async () => {
   await using t = await tempStore();
-  assert.deepEqual((await t.store.list()).map((g) => g.name), [DEFAULT_GROUP]);
+  assert.deepEqual(await t.store.list(), [{ name: DEFAULT_GROUP, registered_clients: [] }]);
+  assert.deepEqual(await t.store.get(DEFAULT_GROUP), { name: DEFAULT_GROUP, registered_clients: [] });
+  await assert.rejects(Deno.stat(t.dir), Deno.errors.NotFound, "reading writes nothing");
+  await t.store.create("dev");
   assert.equal(
     await Deno.readTextFile(`${t.dir}/default.json`),
     '{\n  "name": "default",\n  "registered_clients": []\n}\n',
   );
-  await t.store.create("dev");
   assert.equal(await Deno.readTextFile(`${t.dir}/dev.json`), '{\n  "name": "dev",\n  "registered_clients": []\n}\n');
   assert.equal((await Deno.stat(`${t.dir}/dev.json`)).mode! & 0o777, 0o600);
   await t.store.create("alpha");
@@ -42,7 +44,10 @@ Deno.test("a group ToolHive wrote is read with its clients, null ones and its ot
   await Deno.writeTextFile(`${t.dir}/bad.json`, "{");
   await assert.rejects(t.store.get("bad"), { name: "SyntaxError", message: /bad\.json is not JSON: fix or delete it/ });
   await Deno.writeTextFile(`${t.dir}/noname.json`, "{}");
-  await assert.rejects(t.store.get("noname"), { name: "TypeError", message: /noname\.json: name .*: fix or delete it/ });
+  await assert.rejects(t.store.get("noname"), {
+    name: "TypeError",
+    message: /noname\.json: name .*: fix or delete it/,
+  });
 });
 
 Deno.test("creating an existing group, reading a missing one or removing default is one line saying what to do", async () => {

@@ -62,7 +62,9 @@ export function groupCommand(context: () => CliContext): CommandUnknownOpts {
         const answer = (await readAnswer())?.trim().toLowerCase();
         if (answer !== "y" && answer !== "yes") {
           throw new Error(
-            `Group ${name} not removed: answer y to remove it${answer === undefined ? " (standard input gave no answer)" : ""}`,
+            `Group ${name} not removed: answer y to remove it${
+              answer === undefined ? " (standard input gave no answer)" : ""
+            }`,
           );
         }
       }

@@ -17,7 +17,9 @@ async function targets(
   given: { readonly names: readonly string[]; readonly group: string | undefined },
 ): Promise<readonly string[]> {
   if (given.group !== undefined && given.names.length) {
-    throw new RangeError(`${command} takes workload names or --group ${given.group}, not both: see thv ${command} --help`);
+    throw new RangeError(
+      `${command} takes workload names or --group ${given.group}, not both: see thv ${command} --help`,
+    );
   }
   if (given.group !== undefined) return await workloads.groups.members(given.group);
   if (!given.names.length) {
@@ -37,7 +39,9 @@ export function startCommand(context: () => CliContext): CommandUnknownOpts {
       const ctx = context();
       const workloads = await openWorkloads(ctx);
       if (opts.foreground) {
-        if (opts.group !== undefined || !name) throw new RangeError("start --foreground needs one <name>: see thv start --help");
+        if (opts.group !== undefined || !name) {
+          throw new RangeError("start --foreground needs one <name>: see thv start --help");
+        }
         const run = await workloads.start(name, { foreground: ctx.shutdown() });
         ctx.print(run.url);
         await run.finished;
