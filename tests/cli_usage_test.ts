@@ -22,6 +22,8 @@ Deno.test("every command-line mistake is one line: thv: <what>: <what to do>", a
     [["run", "--name"], "thv: option --name <name> needs a value: see thv run --help"],
     [["logs", "a", "b", "c"], "thv: too many arguments for logs (it takes 1, got 3): see thv logs --help"],
     [["registry"], "thv: registry needs a command (list, info): see thv registry --help"],
+    [["group"], "thv: group needs a command (create, list, rm): see thv group --help"],
+    [["group", "rm"], "thv: group rm needs <name>: see thv group rm --help"],
     [["list", "--format", "yaml"], "thv: --format yaml is not allowed: use one of text, json"],
     [["--log-format", "xml", "list"], "thv: --log-format xml is not allowed: use one of auto, text, json"],
     [["operator", "--bogus"], "thv: unknown option --bogus: see thv operator --help"],
