@@ -160,6 +160,12 @@ Deno.test("workloads in a group: list, stop, start and rm by group touch only th
     assert.equal(await ok(["rm", "--group", "default"], env), "Removed a\nRemoved b\nRemoved c\n");
     assert.deepEqual(await listed(env, "-a"), []);
     assert.equal(await ok(["group", "list"], env), "NAME\ndefault\n");
+    const none = await runThv(["stop", "--group", "default"], env);
+    assert.deepEqual([none.code, none.stdout, none.stderr], [
+      0,
+      "",
+      "thv: group default has no workloads: nothing to stop\n",
+    ]);
     assert.ok(c.startsWith("http://127.0.0.1:"));
   } finally {
     for (const name of ["a", "b", "c", "d"]) await runThv(["rm", name], env);

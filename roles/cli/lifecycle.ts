@@ -21,7 +21,11 @@ async function targets(
       `${command} takes workload names or --group ${given.group}, not both: see thv ${command} --help`,
     );
   }
-  if (given.group !== undefined) return await workloads.groups.members(given.group);
+  if (given.group !== undefined) {
+    const members = await workloads.groups.members(given.group);
+    if (!members.length) console.error(`thv: group ${given.group} has no workloads: nothing to ${command}`);
+    return members;
+  }
   if (!given.names.length) {
     throw new RangeError(`${command} needs <names> or --group <group>: see thv ${command} --help`);
   }
