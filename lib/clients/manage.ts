@@ -1,0 +1,160 @@
+/**
+ * `thv client` as operations the CLI and `thv serve` share: each client's status, register (add thv's
+ * running servers to its file), remove (take thv's entries out again), and keeping every registered client's
+ * file in step as a workload starts and stops.
+ * @module
+ */
+import { type ClientEnv, type ClientName, CLIENTS, clientSpec, type ServerEntry } from "./clients.ts";
+import { editConfigFile, readBackup, removeIfEmpty } from "./config_file.ts";
+import { hasKey, withMember, withoutEmptyKey, withoutMember } from "./edit.ts";
+import { readRegistered, type Registered, writeRegistered } from "./registered.ts";
+
+/** Where the clients' files are and where thv records registrations. */
+export interface ClientsContext {
+  /** The user's folders and platform. */
+  readonly env: ClientEnv;
+  /** thv's config folder (`$XDG_CONFIG_HOME/toolhive`). */
+  readonly configDir: string;
+}
+
+/** One client as `thv client status` shows it. */
+export interface ClientStatus {
+  /** Name on the command line. */
+  readonly name: ClientName;
+  /** Product name. */
+  readonly displayName: string;
+  /** Its MCP config file. */
+  readonly configPath: string;
+  /** Whether the client looks installed (the file or its folder exists). */
+  readonly installed: boolean;
+  /** Whether thv keeps its entries in step with the workloads. */
+  readonly registered: boolean;
+  /** The entries thv wrote there. */
+  readonly entries: readonly string[];
+}
+
+/** Every client with its file, whether it is installed and whether it is registered. */
+export async function clientStatuses(ctx: ClientsContext): Promise<ClientStatus[]> {
+  const registered = await readRegistered(ctx.configDir);
+  return await Promise.all(CLIENTS.map(async (spec): Promise<ClientStatus> => {
+    const configPath = spec.configPath(ctx.env);
+    const folder = configPath.slice(0, configPath.lastIndexOf("/"));
+    const installed = await exists(configPath) || await exists(folder);
+    const entries = registered[spec.name];
+    return {
+      name: spec.name,
+      displayName: spec.displayName,
+      configPath,
+      installed,
+      registered: !!entries,
+      entries: entries ?? [],
+    };
+  }));
+}
+
+/** Registers `client` and writes an entry for each of `servers` into its file; returns the file's path. */
+export async function registerClient(
+  client: string,
+  options: { readonly ctx: ClientsContext; readonly servers: readonly ServerEntry[] },
+): Promise<string> {
+  const spec = clientSpec(client);
+  const { ctx, servers } = options;
+  const path = spec.configPath(ctx.env);
+  await editConfigFile(path, (text) =>
+    servers.reduce(
+      (t, s) => withMember(t, { file: path, key: spec.serversKey, name: s.name, value: spec.entry(s) }),
+      text,
+    ));
+  const registered = await readRegistered(ctx.configDir);
+  const names = new Set([...(registered[spec.name] ?? []), ...servers.map((s) => s.name)]);
+  await writeRegistered(ctx.configDir, { ...registered, [spec.name]: [...names].sort() });
+  return path;
+}
+
+/** Takes thv's entries out of `client`'s file and unregisters it; returns the file's path. */
+export async function removeClient(client: string, ctx: ClientsContext): Promise<string> {
+  const spec = clientSpec(client);
+  const path = spec.configPath(ctx.env);
+  const registered = await readRegistered(ctx.configDir);
+  const names = registered[spec.name] ?? [];
+  const backup = await readBackup(path);
+  const key = spec.serversKey;
+  await editConfigFile(path, (text) => {
+    const without = names.reduce((t, name) => withoutMember(t, { file: path, key, name }), text);
+    // The servers object thv added to a file that had none goes again, so the file is the user's own once more.
+    return backup !== undefined && !hasKey(backup, key) ? withoutEmptyKey(without, { file: path, key }) : without;
+  });
+  if (backup === "") await removeIfEmpty(path, ["{}", `{"${key}":{}}`]); // a file only thv wrote
+  const { [spec.name]: _gone, ...rest } = registered;
+  await writeRegistered(ctx.configDir, rest);
+  return path;
+}
+
+/** What keeping the clients in step did: the files changed, and one line per client that failed. */
+export interface SyncResult {
+  /** Files that now name the server (or no longer do). */
+  readonly changed: readonly string[];
+  /** One line per client whose file could not be changed (the others are still done). */
+  readonly failures: readonly string[];
+}
+
+/** Adds `server` to the file of every registered client (a workload started). */
+export function addServerToClients(server: ServerEntry, ctx: ClientsContext): Promise<SyncResult> {
+  return eachRegistered(
+    ctx,
+    server.name,
+    (spec, path) => (text) =>
+      withMember(text, { file: path, key: spec.serversKey, name: server.name, value: spec.entry(server) }),
+    true,
+  );
+}
+
+/** Takes the entry `name` out of the file of every registered client that has it (a workload stopped). */
+export function removeServerFromClients(name: string, ctx: ClientsContext): Promise<SyncResult> {
+  return eachRegistered(
+    ctx,
+    name,
+    (spec, path) => (text) => withoutMember(text, { file: path, key: spec.serversKey, name }),
+    false,
+  );
+}
+
+/** Applies an edit to each registered client's file and records whether `name` is now there. */
+async function eachRegistered(
+  ctx: ClientsContext,
+  name: string,
+  edit: (spec: ReturnType<typeof clientSpec>, path: string) => (text: string) => string,
+  present: boolean,
+): Promise<SyncResult> {
+  const registered = await readRegistered(ctx.configDir);
+  const changed: string[] = [];
+  const failures: string[] = [];
+  const next: Partial<Record<ClientName, readonly string[]>> = { ...registered };
+  for (const [client, names] of Object.entries(registered) as [ClientName, readonly string[]][]) {
+    if (!present && !names.includes(name)) continue; // never take out an entry thv did not write
+    const spec = clientSpec(client);
+    const path = spec.configPath(ctx.env);
+    try {
+      if (await editConfigFile(path, edit(spec, path))) changed.push(path);
+      const set = new Set(names);
+      if (present) set.add(name);
+      else set.delete(name);
+      next[client] = [...set].sort();
+    } catch (error) {
+      failures.push(`${spec.displayName}: ${(error as Error).message}`);
+    }
+  }
+  await writeRegistered(ctx.configDir, next);
+  return { changed, failures };
+}
+
+/** Whether `path` exists. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
