@@ -44,6 +44,8 @@ export interface ClientSpec {
   readonly serversKey: "mcpServers" | "servers";
   /** The config file's path on a platform. */
   readonly configPath: (env: ClientEnv) => string;
+  /** A folder whose presence means the client is installed (default: the config file's folder). */
+  readonly installMarker?: (env: ClientEnv) => string;
   /** The value thv writes for a server. */
   readonly entry: (server: ServerEntry) => Readonly<Record<string, unknown>>;
 }
@@ -75,6 +77,7 @@ export const CLIENTS: readonly ClientSpec[] = Object.freeze([
     displayName: "Claude Code",
     serversKey: "mcpServers",
     configPath: (env) => `${env.home}/.claude.json`,
+    installMarker: (env) => `${env.home}/.claude`, // the file's folder is the home folder itself
     entry: (s) => ({ type: isSse(s.url) ? "sse" : "http", url: s.url }),
   },
   {

@@ -30,6 +30,7 @@ export function formattingOf(text: string): FormattingOptions {
 
 /** Throws, naming `file` and where, unless `text` is a JSON(C) object whose `key` member (if any) is an object. */
 export function checkConfig(text: string, options: { readonly file: string; readonly key: string }): void {
+  if (text.trim() === "") return; // an empty file reads as {}
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const refuse = (why: string) => {

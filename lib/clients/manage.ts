@@ -6,7 +6,7 @@
  */
 import { type ClientEnv, type ClientName, CLIENTS, clientSpec, type ServerEntry } from "./clients.ts";
 import { editConfigFile, readBackup, removeIfEmpty } from "./config_file.ts";
-import { hasKey, withMember, withoutEmptyKey, withoutMember } from "./edit.ts";
+import { checkConfig, hasKey, withMember, withoutEmptyKey, withoutMember } from "./edit.ts";
 import { readRegistered, type Registered, writeRegistered } from "./registered.ts";
 
 /** Where the clients' files are and where thv records registrations. */
@@ -38,7 +38,7 @@ export async function clientStatuses(ctx: ClientsContext): Promise<ClientStatus[
   const registered = await readRegistered(ctx.configDir);
   return await Promise.all(CLIENTS.map(async (spec): Promise<ClientStatus> => {
     const configPath = spec.configPath(ctx.env);
-    const folder = configPath.slice(0, configPath.lastIndexOf("/"));
+    const folder = spec.installMarker?.(ctx.env) ?? configPath.slice(0, configPath.lastIndexOf("/"));
     const installed = await exists(configPath) || await exists(folder);
     const entries = registered[spec.name];
     return {
@@ -60,11 +60,13 @@ export async function registerClient(
   const spec = clientSpec(client);
   const { ctx, servers } = options;
   const path = spec.configPath(ctx.env);
-  await editConfigFile(path, (text) =>
-    servers.reduce(
+  await editConfigFile(path, (text) => {
+    checkConfig(text, { file: path, key: spec.serversKey }); // refused even when there is nothing to add yet
+    return servers.reduce(
       (t, s) => withMember(t, { file: path, key: spec.serversKey, name: s.name, value: spec.entry(s) }),
       text,
-    ));
+    );
+  });
   const registered = await readRegistered(ctx.configDir);
   const names = new Set([...(registered[spec.name] ?? []), ...servers.map((s) => s.name)]);
   await writeRegistered(ctx.configDir, { ...registered, [spec.name]: [...names].sort() });
@@ -80,6 +82,7 @@ export async function removeClient(client: string, ctx: ClientsContext): Promise
   const backup = await readBackup(path);
   const key = spec.serversKey;
   await editConfigFile(path, (text) => {
+    checkConfig(text, { file: path, key });
     const without = names.reduce((t, name) => withoutMember(t, { file: path, key, name }), text);
     // The servers object thv added to a file that had none goes again, so the file is the user's own once more.
     return backup !== undefined && !hasKey(backup, key) ? withoutEmptyKey(without, { file: path, key }) : without;
@@ -127,6 +130,7 @@ async function eachRegistered(
   present: boolean,
 ): Promise<SyncResult> {
   const registered = await readRegistered(ctx.configDir);
+  if (!Object.keys(registered).length) return { changed: [], failures: [] };
   const changed: string[] = [];
   const failures: string[] = [];
   const next: Partial<Record<ClientName, readonly string[]>> = { ...registered };

@@ -13,7 +13,14 @@ export {
   type StartWorkloadOptions,
   type Workloads,
 } from "./facade.ts";
-export { type WorkloadEvent, type WorkloadEventSink, type WorkloadsConfig, workloadsConfig } from "./config.ts";
+export {
+  type WorkloadChange,
+  type WorkloadChangeHook,
+  type WorkloadEvent,
+  type WorkloadEventSink,
+  type WorkloadsConfig,
+  workloadsConfig,
+} from "./config.ts";
 export type { BackendSource } from "./backends.ts";
 export type { Plan, PlanRequest } from "./plan.ts";
 export {
