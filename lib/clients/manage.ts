@@ -7,7 +7,7 @@
 import { type ClientEnv, type ClientName, CLIENTS, clientSpec, type ServerEntry } from "./clients.ts";
 import { editConfigFile, readBackup, removeIfEmpty } from "./config_file.ts";
 import { checkConfig, hasKey, withMember, withoutEmptyKey, withoutMember } from "./edit.ts";
-import { readRegistered, type Registered, writeRegistered } from "./registered.ts";
+import { readRegistered, writeRegistered } from "./registered.ts";
 
 /** Where the clients' files are and where thv records registrations. */
 export interface ClientsContext {

@@ -157,7 +157,7 @@ Deno.test("a servers key thv added to a file without one is taken out again by r
   const before = '{\n  "theme": "light" // mine\n}\n';
   await Deno.writeTextFile(path, before);
   await registerClient("windsurf", { ctx: home, servers: [SERVER] });
-  assert.match(await Deno.readTextFile(path), /"mcpServers": \{\n    "fetch-thv": \{\n      "serverUrl"/);
+  assert.match(await Deno.readTextFile(path), /"mcpServers": \{\n {4}"fetch-thv": \{\n {6}"serverUrl"/);
   await removeClient("windsurf", home);
   assert.equal(await Deno.readTextFile(path), before);
 });
