@@ -57,6 +57,14 @@ Deno.test("thv client status, register and remove; an unknown client and a malfo
   assert.equal(await ok(["client", "remove", "cursor"], env), "Removed cursor: ~/.cursor/mcp.json\n");
   assert.equal(await Deno.readTextFile(paths.cursor), before);
 
+  // setup registers every installed client; with no workload running, no file changes yet.
+  const setup = (await ok(["client", "setup"], env)).trimEnd().split("\n");
+  assert.deepEqual(setup.map((line) => line.split(":")[0]), CLIENT_NAMES.map((n) => `Registered ${n}`));
+  assert.match(await ok(["client", "setup"], env), /^No installed client to register/);
+  for (const name of CLIENT_NAMES) {
+    assert.equal(await Deno.readTextFile(paths[name]), await Deno.readTextFile(new URL(FIXTURE[name], FIXTURES)));
+  }
+
   const unknown = await runThv(["client", "register", "emacs"], env);
   assert.equal(unknown.code, 1);
   assert.equal(
