@@ -5,9 +5,15 @@
  * @module
  */
 import { type ClientEnv, type ClientName, CLIENTS, clientSpec, type ServerEntry } from "./clients.ts";
-import { editConfigFile, readBackup, removeIfEmpty } from "./config_file.ts";
+import { BACKUP_SUFFIX, editConfigFile, readBackup, removeIfEmpty } from "./config_file.ts";
 import { checkConfig, hasKey, withMember, withoutEmptyKey, withoutMember } from "./edit.ts";
 import { readRegistered, writeRegistered } from "./registered.ts";
+import { lockWorkload, type WorkloadLock } from "../state/mod.ts";
+
+/** Holds thv's clients lock (`clients.lock` in thv's config folder), so two thv processes never interleave edits. */
+function lockClients(ctx: ClientsContext): Promise<WorkloadLock> {
+  return lockWorkload(ctx.configDir, "clients", { timeoutMs: 30_000 });
+}
 
 /** Where the clients' files are and where thv records registrations. */
 export interface ClientsContext {
@@ -60,6 +66,7 @@ export async function registerClient(
   const spec = clientSpec(client);
   const { ctx, servers } = options;
   const path = spec.configPath(ctx.env);
+  await using _lock = await lockClients(ctx);
   await editConfigFile(path, (text) => {
     checkConfig(text, { file: path, key: spec.serversKey }); // refused even when there is nothing to add yet
     return servers.reduce(
@@ -77,6 +84,7 @@ export async function registerClient(
 export async function removeClient(client: string, ctx: ClientsContext): Promise<string> {
   const spec = clientSpec(client);
   const path = spec.configPath(ctx.env);
+  await using _lock = await lockClients(ctx);
   const registered = await readRegistered(ctx.configDir);
   const names = registered[spec.name] ?? [];
   const backup = await readBackup(path);
@@ -87,7 +95,8 @@ export async function removeClient(client: string, ctx: ClientsContext): Promise
     // The servers object thv added to a file that had none goes again, so the file is the user's own once more.
     return backup !== undefined && !hasKey(backup, key) ? withoutEmptyKey(without, { file: path, key }) : without;
   });
-  if (backup === "") await removeIfEmpty(path, ["{}", `{"${key}":{}}`]); // a file only thv wrote
+  // A file only thv wrote goes, with its empty backup, so the next register starts afresh.
+  if (backup === "" && await removeIfEmpty(path, ["{}", `{"${key}":{}}`])) await Deno.remove(`${path}${BACKUP_SUFFIX}`);
   const { [spec.name]: _gone, ...rest } = registered;
   await writeRegistered(ctx.configDir, rest);
   return path;
@@ -129,8 +138,9 @@ async function eachRegistered(
   edit: (spec: ReturnType<typeof clientSpec>, path: string) => (text: string) => string,
   present: boolean,
 ): Promise<SyncResult> {
+  if (!Object.keys(await readRegistered(ctx.configDir)).length) return { changed: [], failures: [] };
+  await using _lock = await lockClients(ctx);
   const registered = await readRegistered(ctx.configDir);
-  if (!Object.keys(registered).length) return { changed: [], failures: [] };
   const changed: string[] = [];
   const failures: string[] = [];
   const next: Partial<Record<ClientName, readonly string[]>> = { ...registered };

@@ -146,6 +146,7 @@ Deno.test("a client without a file gets one holding only thv's entry, and remove
     assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
     await removeClient("cursor", ctx);
     await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+    await assert.rejects(Deno.stat(`${path}${BACKUP_SUFFIX}`), Deno.errors.NotFound);
   } finally {
     await Deno.remove(home, { recursive: true });
   }
@@ -160,4 +161,14 @@ Deno.test("a servers key thv added to a file without one is taken out again by r
   assert.match(await Deno.readTextFile(path), /"mcpServers": \{\n {4}"fetch-thv": \{\n {6}"serverUrl"/);
   await removeClient("windsurf", home);
   assert.equal(await Deno.readTextFile(path), before);
+});
+
+Deno.test("workloads starting at once all reach a registered client's file (edits never interleave)", async () => {
+  await using home = await fixtureHome("linux");
+  await registerClient("cursor", { ctx: home, servers: [] });
+  const names = Array.from({ length: 8 }, (_, i) => `w${i}`);
+  await Promise.all(names.map((name) => addServerToClients({ name, url: `http://127.0.0.1:1/${name}/mcp` }, home)));
+  const text = await Deno.readTextFile(clientSpec("cursor").configPath(home.env));
+  for (const name of names) assert.ok(memberValue(text, { key: "mcpServers", name }), name);
+  assert.deepEqual(await readRegistered(home.configDir), { cursor: names });
 });
