@@ -114,9 +114,18 @@ Deno.test("a registered client's file follows a workload: its entry comes with t
     assert.equal(await ok(["client", "remove", "cursor"], env), "Removed cursor: ~/.cursor/mcp.json\n");
     assert.equal(await Deno.readTextFile(paths.cursor), original.cursor);
 
-    await ok(["rm", "probe"], env);
+    // A client file broken meanwhile is left alone and named in a warning; the others are still done.
+    const bad = await Deno.readTextFile(new URL("malformed.json", FIXTURES));
+    await Deno.writeTextFile(paths.windsurf, bad);
+    const removed = await runThv(["rm", "probe"], env);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(
+      removed.stderr,
+      `thv: warning: MCP client not updated: Windsurf: Cannot edit ${paths.windsurf}: CloseBraceExpected at line 6; ` +
+        "fix the file (thv left it unchanged)\n",
+    );
     assert.equal(await Deno.readTextFile(paths.vscode), original.vscode);
-    assert.equal(await Deno.readTextFile(paths.windsurf), original.windsurf);
+    assert.equal(await Deno.readTextFile(paths.windsurf), bad);
     assert.equal(await Deno.readTextFile(paths.cursor), original.cursor, "a removed client is no longer changed");
   } finally {
     await runThv(["rm", "probe"], env);
