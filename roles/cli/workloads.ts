@@ -56,11 +56,11 @@ export async function openWorkloads(ctx: CliContext): Promise<Workloads> {
 
 /** Adds a started workload to every registered MCP client's file, or takes a stopped one out; throws what failed. */
 async function followInClients(ctx: CliContext, change: WorkloadChange): Promise<void> {
-  const [{ addServerToClients, clientEnv, removeServerFromClients }, { statePaths }] = await Promise.all([
-    import("../../lib/clients/mod.ts"),
-    import("../../lib/state/mod.ts"),
-  ]);
-  const clients = { env: clientEnv(ctx.env, Deno.build.os), configDir: statePaths(ctx.env).config };
+  const [{ addServerToClients, clientEnv, readRegistered, removeServerFromClients }, { statePaths }] = await Promise
+    .all([import("../../lib/clients/mod.ts"), import("../../lib/state/mod.ts")]);
+  const configDir = statePaths(ctx.env).config;
+  if (!Object.keys(await readRegistered(configDir)).length) return; // no client registered: nothing to read
+  const clients = { env: clientEnv(ctx.env, Deno.build.os), configDir };
   const result = change.kind === "started"
     ? await addServerToClients({ name: change.name, url: change.url }, clients)
     : await removeServerFromClients(change.name, clients);
