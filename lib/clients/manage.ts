@@ -4,9 +4,9 @@
  * file in step as a workload starts and stops.
  * @module
  */
-import { type ClientEnv, type ClientName, CLIENTS, clientSpec, type ServerEntry } from "./clients.ts";
+import { type ClientEnv, type ClientName, CLIENTS, type ClientSpec, clientSpec, type ServerEntry } from "./clients.ts";
 import { BACKUP_SUFFIX, editConfigFile, readBackup, removeIfEmpty } from "./config_file.ts";
-import { checkConfig, hasKey, withMember, withoutEmptyKey, withoutMember } from "./edit.ts";
+import { checkConfig, hasKey, memberValue, withMember, withoutEmptyKey, withoutMember } from "./edit.ts";
 import { readRegistered, writeRegistered } from "./registered.ts";
 import { lockWorkload, type WorkloadLock } from "../state/mod.ts";
 
@@ -67,14 +67,14 @@ export async function registerClient(
   const { ctx, servers } = options;
   const path = spec.configPath(ctx.env);
   await using _lock = await lockClients(ctx);
+  const registered = await readRegistered(ctx.configDir);
   await editConfigFile(path, (text) => {
     checkConfig(text, { file: path, key: spec.serversKey }); // refused even when there is nothing to add yet
     return servers.reduce(
-      (t, s) => withMember(t, { file: path, key: spec.serversKey, name: s.name, value: spec.entry(s) }),
+      (t, s) => addEntry(t, { spec, path, server: s, owned: registered[spec.name] ?? [] }),
       text,
     );
   });
-  const registered = await readRegistered(ctx.configDir);
   const names = new Set([...(registered[spec.name] ?? []), ...servers.map((s) => s.name)]);
   await writeRegistered(ctx.configDir, { ...registered, [spec.name]: [...names].sort() });
   return path;
@@ -115,8 +115,7 @@ export function addServerToClients(server: ServerEntry, ctx: ClientsContext): Pr
   return eachRegistered(
     ctx,
     server.name,
-    (spec, path) => (text) =>
-      withMember(text, { file: path, key: spec.serversKey, name: server.name, value: spec.entry(server) }),
+    (spec, path, owned) => (text) => addEntry(text, { spec, path, server, owned }),
     true,
   );
 }
@@ -135,7 +134,7 @@ export function removeServerFromClients(name: string, ctx: ClientsContext): Prom
 async function eachRegistered(
   ctx: ClientsContext,
   name: string,
-  edit: (spec: ReturnType<typeof clientSpec>, path: string) => (text: string) => string,
+  edit: (spec: ClientSpec, path: string, owned: readonly string[]) => (text: string) => string,
   present: boolean,
 ): Promise<SyncResult> {
   if (!Object.keys(await readRegistered(ctx.configDir)).length) return { changed: [], failures: [] };
@@ -149,7 +148,7 @@ async function eachRegistered(
     const spec = clientSpec(client);
     const path = spec.configPath(ctx.env);
     try {
-      if (await editConfigFile(path, edit(spec, path))) changed.push(path);
+      if (await editConfigFile(path, edit(spec, path, names))) changed.push(path);
       const set = new Set(names);
       if (present) set.add(name);
       else set.delete(name);
@@ -160,6 +159,26 @@ async function eachRegistered(
   }
   await writeRegistered(ctx.configDir, next);
   return { changed, failures };
+}
+
+/** `text` with thv's entry for `server`; refuses to replace an entry of that name that thv did not write. */
+function addEntry(
+  text: string,
+  options: {
+    readonly spec: ClientSpec;
+    readonly path: string;
+    readonly server: ServerEntry;
+    readonly owned: readonly string[];
+  },
+): string {
+  const { spec, path, server } = options;
+  const key = spec.serversKey;
+  if (!options.owned.includes(server.name) && memberValue(text, { key, name: server.name }) !== undefined) {
+    throw new Error(
+      `Cannot add ${server.name} to ${path}: it has a server of that name thv did not write; rename the workload (thv run --name) or that entry`,
+    );
+  }
+  return withMember(text, { file: path, key, name: server.name, value: spec.entry(server) });
 }
 
 /** Whether `path` exists. */

@@ -172,3 +172,21 @@ Deno.test("workloads starting at once all reach a registered client's file (edit
   for (const name of names) assert.ok(memberValue(text, { key: "mcpServers", name }), name);
   assert.deepEqual(await readRegistered(home.configDir), { cursor: names });
 });
+
+Deno.test("a workload named like one of the user's own servers never replaces it: that client is skipped with a line", async () => {
+  await using home = await fixtureHome("linux");
+  await registerClient("vscode", { ctx: home, servers: [] });
+  await registerClient("cursor", { ctx: home, servers: [] });
+  const vscode = clientSpec("vscode").configPath(home.env);
+  const before = await Deno.readTextFile(vscode);
+  const memory = { name: "memory", url: "http://127.0.0.1:1/mcp" };
+  const result = await addServerToClients(memory, home);
+  assert.deepEqual(result.failures, [
+    `VS Code (Copilot): Cannot add memory to ${vscode}: it has a server of that name thv did not write; ` +
+    "rename the workload (thv run --name) or that entry",
+  ]);
+  assert.equal(await Deno.readTextFile(vscode), before);
+  assert.deepEqual(await readRegistered(home.configDir), { vscode: [], cursor: ["memory"] });
+  await assert.rejects(registerClient("vscode", { ctx: home, servers: [memory] }), /Cannot add memory to /);
+  assert.equal(await Deno.readTextFile(vscode), before);
+});
