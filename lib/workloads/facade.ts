@@ -7,7 +7,7 @@
 import { serializeRunConfig } from "../run_config.ts";
 import type { WorkloadDeps } from "./_deps.ts";
 import { type BackendSource, runtimeBackends } from "./backends.ts";
-import type { WorkloadEventSink, WorkloadsConfig } from "./config.ts";
+import type { WorkloadChange, WorkloadEventSink, WorkloadsConfig } from "./config.ts";
 import { kubernetesYaml } from "./export.ts";
 import { groupMembers, groupStore, type RemovedGroup, removeGroup } from "./groups.ts";
 import type { GroupRecord } from "../groups/mod.ts";
@@ -120,30 +120,56 @@ export function createWorkloads(
     env: config.hostEnv,
     log: config.log,
   });
+  // The hook never fails a lifecycle operation: what it could not do is a warning.
+  const changed = async (change: WorkloadChange, onEvent = config.onEvent ?? quiet) => {
+    try {
+      await config.onChange?.(change);
+    } catch (error) {
+      onEvent({ kind: "warning", message: (error as Error).message });
+    }
+  };
+  const started = async <T extends { readonly url: string }>(name: string, result: T, onEvent?: WorkloadEventSink) => {
+    await changed({ kind: "started", name, url: result.url }, onEvent);
+    return result;
+  };
   return {
     plan: (request) => planWorkload(request, { deps: deps(), cwd: config.cwd }),
     async create(plan, options = {}) {
       if (options.foreground && !options.signal) {
         throw new TypeError("A foreground workload needs a signal that stops it: pass options.signal");
       }
-      return await createWorkload(plan.config, deps(options.onEvent), {
+      const created = await createWorkload(plan.config, deps(options.onEvent), {
         secrets: plan.secrets,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.foreground && options.signal ? { foreground: { signal: options.signal } } : {}),
       });
+      const name = plan.config.name;
+      const finished = created.finished?.then(() => changed({ kind: "stopped", name }, options.onEvent));
+      return await started(name, finished ? { ...created, finished } : created, options.onEvent);
     },
     async start(name, options = {}) {
-      if (!options.foreground) return await startWorkload(name, deps(options.onEvent));
+      if (!options.foreground) {
+        return await started(name, await startWorkload(name, deps(options.onEvent)), options.onEvent);
+      }
       const run = await runSavedWorkload(name, deps(options.onEvent), { signal: options.foreground });
-      return { url: run.url, started: true, finished: run.finished };
+      // The entry goes when the proxy in this process stops (a detached proxy's `thv stop` says so too).
+      const finished = run.finished.then(() => changed({ kind: "stopped", name }, options.onEvent));
+      return await started(name, { url: run.url, started: true, finished }, options.onEvent);
     },
-    stop: (name) => stopWorkload(name, deps()),
+    async stop(name) {
+      const stopped = await stopWorkload(name, deps());
+      await changed({ kind: "stopped", name });
+      return stopped;
+    },
     async restart(name, options = {}) {
       const withEvents = deps(options.onEvent);
       await stopWorkload(name, withEvents);
-      return await startWorkload(name, withEvents);
+      return await started(name, await startWorkload(name, withEvents), options.onEvent);
     },
-    remove: (name) => removeWorkload(name, deps()),
+    async remove(name) {
+      await removeWorkload(name, deps());
+      await changed({ kind: "stopped", name });
+    },
     list: (options = {}) =>
       listWorkloads(deps(), {
         all: options.all ?? false,

@@ -11,7 +11,7 @@ import { processConnector } from "../transport/mod.ts";
 import type { ServerPresence, WorkloadBackend } from "./backend.ts";
 import type { BackendSource } from "./backends.ts";
 import { DEFAULT_SERVER_LOG_MAX_BYTES } from "./capped_log.ts";
-import { type WorkloadEvent, workloadsConfig } from "./config.ts";
+import { type WorkloadChange, type WorkloadChangeHook, type WorkloadEvent, workloadsConfig } from "./config.ts";
 import { createWorkloads, type Workloads } from "./facade.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
@@ -80,7 +80,7 @@ class FakeBackends implements BackendSource {
   }
 }
 
-async function setup(): Promise<
+async function setup(onChange?: WorkloadChangeHook): Promise<
   { workloads: Workloads; backends: FakeBackends; dir: string; events: WorkloadEvent[] }
 > {
   const dir = await Deno.makeTempDir({ prefix: "thv-facade-" });
@@ -97,6 +97,7 @@ async function setup(): Promise<
     serverLogMaxBytes: () => DEFAULT_SERVER_LOG_MAX_BYTES,
     cwd: dir,
     onEvent: (event) => events.push(event),
+    ...(onChange ? { onChange } : {}),
   });
   return { workloads: createWorkloads(config, { backends }), backends, dir, events };
 }
@@ -355,6 +356,37 @@ Deno.test("Workloads.groups: a planned group must exist; members, a move to defa
     assert.equal(backends.server("d").removes, 1, "its server was removed too");
     assert.deepEqual(await configs.names(), ["a", "b", "c"]);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Workloads tells onChange each start and stop, and a hook that throws is a warning, not a failure", async () => {
+  const changes: WorkloadChange[] = [];
+  let broken = false;
+  const { workloads, dir, events } = await setup((change) => {
+    changes.push(change);
+    return broken
+      ? Promise.reject(new Error("MCP client not updated: Cursor: Cannot edit mcp.json"))
+      : Promise.resolve();
+  });
+  const shutdown = new AbortController();
+  try {
+    const plan = await workloads.plan({ server: "localhost/fake:1", name: "fake" });
+    const created = await workloads.create(plan, { signal: shutdown.signal, foreground: true });
+    assert.deepEqual(changes, [{ kind: "started", name: "fake", url: created.url }]);
+    broken = true;
+    assert.equal(await workloads.stop("fake"), true);
+    assert.deepEqual(changes.at(-1), { kind: "stopped", name: "fake" });
+    assert.deepEqual(events.filter((e) => e.kind === "warning"), [
+      { kind: "warning", message: "MCP client not updated: Cursor: Cannot edit mcp.json" },
+    ]);
+    broken = false;
+    shutdown.abort();
+    await created.finished;
+    await workloads.remove("fake");
+    assert.deepEqual(changes.slice(1).map((c) => c.kind), ["stopped", "stopped", "stopped"]);
+  } finally {
+    shutdown.abort();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -16,7 +16,14 @@ export {
 } from "./facade.ts";
 export type { RemovedGroup } from "./groups.ts";
 export { checkGroupName, DEFAULT_GROUP, type GroupRecord } from "../groups/mod.ts";
-export { type WorkloadEvent, type WorkloadEventSink, type WorkloadsConfig, workloadsConfig } from "./config.ts";
+export {
+  type WorkloadChange,
+  type WorkloadChangeHook,
+  type WorkloadEvent,
+  type WorkloadEventSink,
+  type WorkloadsConfig,
+  workloadsConfig,
+} from "./config.ts";
 export type { BackendSource } from "./backends.ts";
 export type { Plan, PlanRequest } from "./plan.ts";
 export {

@@ -23,6 +23,7 @@ export function cliCommands(context: () => CliContext): LazyCommand[] {
   const runtime = () => load<typeof import("./runtime_check.ts")>("./runtime_check.ts");
   const proxy = () => load<typeof import("./proxy.ts")>("./proxy.ts");
   const group = () => load<typeof import("./group.ts")>("./group.ts");
+  const client = () => load<typeof import("./client.ts")>("./client.ts");
   return [
     { names: ["run"], build: async () => (await run()).runCommand(context) },
     { names: ["list", "ls"], build: async () => (await list()).listCommand(context) },
@@ -37,6 +38,7 @@ export function cliCommands(context: () => CliContext): LazyCommand[] {
     { names: ["search"], build: async () => (await registry()).searchCommand(context) },
     { names: ["runtime"], build: async () => (await runtime()).runtimeCommand(context) },
     { names: ["proxy"], build: async () => (await proxy()).proxyCommand(context) },
+    { names: ["client"], build: async () => (await client()).clientCommand(context) },
   ];
 }
 

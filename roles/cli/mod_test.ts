@@ -21,5 +21,6 @@ Deno.test("each lazily loaded CLI command answers to the names the table gives i
     "search",
     "runtime",
     "proxy",
+    "client",
   ]);
 });
