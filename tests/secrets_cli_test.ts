@@ -12,13 +12,13 @@ const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.
 const PW = { TOOLHIVE_SECRETS_PASSWORD: "correct horse battery" };
 
 async function ok(args: string[], env: Record<string, string>, input?: string): Promise<string> {
-  const res = await runThv(args, env, input);
+  const res = await runThv(args, env, input === undefined ? {} : { stdin: input });
   assert.equal(res.code, 0, `thv ${args.join(" ")}: ${res.stderr}`);
   return res.stdout;
 }
 
 async function fails(args: string[], env: Record<string, string>, pattern: RegExp, input?: string) {
-  const res = await runThv(args, env, input);
+  const res = await runThv(args, env, input === undefined ? {} : { stdin: input });
   assert.notEqual(res.code, 0, `thv ${args.join(" ")} should fail`);
   const lines = res.stderr.trim().split("\n");
   assert.equal(lines.length, 1, `one line: ${res.stderr}`);

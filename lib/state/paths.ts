@@ -1,6 +1,6 @@
 /**
  * Where the laptop tool keeps its state (design.md §3, the XDG base directories): RunConfigs under
- * `$XDG_STATE_HOME/toolhive/runconfigs/`, statuses, PIDs and logs under `$XDG_DATA_HOME/toolhive/`, and
+ * `$XDG_STATE_HOME/toolhive/runconfigs/` (and groups under `groups/`), statuses, PIDs and logs under `$XDG_DATA_HOME/toolhive/`, and
  * configuration under `$XDG_CONFIG_HOME/toolhive/`. The same layout as ToolHive's, so both read each other's
  * files.
  * @module
@@ -10,6 +10,8 @@
 export interface StatePaths {
   /** RunConfig files, `<name>.json`. */
   readonly runConfigs: string;
+  /** Group files, `<name>.json` (lib/groups). */
+  readonly groups: string;
   /** Workload status files, `<name>.json`. */
   readonly statuses: string;
   /** Proxy PID files, `toolhive-<name>.pid`. */
@@ -43,6 +45,7 @@ export function statePaths(env: Readonly<Record<string, string | undefined>>): S
   const data = `${base(env.XDG_DATA_HOME, ".local/share")}/toolhive`;
   return {
     runConfigs: `${state}/runconfigs`,
+    groups: `${state}/groups`,
     statuses: `${data}/statuses`,
     pids: `${data}/pids`,
     logs: `${data}/logs`,

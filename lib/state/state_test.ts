@@ -5,6 +5,7 @@ import { checkWorkloadName, RunConfigStore, statePaths, writeFileAtomic } from "
 Deno.test("statePaths follows XDG, with ToolHive's folder names and HOME fallbacks", () => {
   assert.deepEqual(statePaths({ HOME: "/home/u" }), {
     runConfigs: "/home/u/.local/state/toolhive/runconfigs",
+    groups: "/home/u/.local/state/toolhive/groups",
     statuses: "/home/u/.local/share/toolhive/statuses",
     pids: "/home/u/.local/share/toolhive/pids",
     logs: "/home/u/.local/share/toolhive/logs",

@@ -17,6 +17,14 @@ export type WorkloadEvent =
 /** Where {@linkcode WorkloadEvent}s go. */
 export type WorkloadEventSink = (event: WorkloadEvent) => void;
 
+/** A workload that started (with the URL clients reach it at) or stopped (or was removed). */
+export type WorkloadChange =
+  | { readonly kind: "started"; readonly name: string; readonly url: string }
+  | { readonly kind: "stopped"; readonly name: string };
+
+/** What the facade awaits after a workload starts or stops (MCP client files follow); a throw becomes a warning. */
+export type WorkloadChangeHook = (change: WorkloadChange) => Promise<void>;
+
 /** The configuration of a {@linkcode Workloads} facade. */
 export interface WorkloadsConfig {
   /** Where thv keeps its state. */
@@ -39,6 +47,8 @@ export interface WorkloadsConfig {
   readonly cwd: string;
   /** Where events go unless an operation is given its own sink (default: nowhere). */
   readonly onEvent?: WorkloadEventSink;
+  /** Called once a workload has started or stopped (default: nothing). */
+  readonly onChange?: WorkloadChangeHook;
 }
 
 /** A frozen copy of `config`, its environment frozen too. */

@@ -6,12 +6,12 @@ import assert from "node:assert/strict";
 import { createLogger } from "../log.ts";
 import { builtinRegistry, findServer } from "../registry/mod.ts";
 import { parseRunConfig, type RunConfig } from "../run_config.ts";
-import { statePaths } from "../state/mod.ts";
+import { RunConfigStore, statePaths } from "../state/mod.ts";
 import { processConnector } from "../transport/mod.ts";
 import type { ServerPresence, WorkloadBackend } from "./backend.ts";
 import type { BackendSource } from "./backends.ts";
 import { DEFAULT_SERVER_LOG_MAX_BYTES } from "./capped_log.ts";
-import { type WorkloadEvent, workloadsConfig } from "./config.ts";
+import { type WorkloadChange, type WorkloadChangeHook, type WorkloadEvent, workloadsConfig } from "./config.ts";
 import { createWorkloads, type Workloads } from "./facade.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
@@ -80,7 +80,7 @@ class FakeBackends implements BackendSource {
   }
 }
 
-async function setup(): Promise<
+async function setup(onChange?: WorkloadChangeHook): Promise<
   { workloads: Workloads; backends: FakeBackends; dir: string; events: WorkloadEvent[] }
 > {
   const dir = await Deno.makeTempDir({ prefix: "thv-facade-" });
@@ -97,6 +97,7 @@ async function setup(): Promise<
     serverLogMaxBytes: () => DEFAULT_SERVER_LOG_MAX_BYTES,
     cwd: dir,
     onEvent: (event) => events.push(event),
+    ...(onChange ? { onChange } : {}),
   });
   return { workloads: createWorkloads(config, { backends }), backends, dir, events };
 }
@@ -313,6 +314,79 @@ Deno.test("Workloads.create leaves nothing behind when the runtime is not there,
     await failsWith(workloads.create(plan), /^No container engine found: start Podman or Docker$/);
     assert.deepEqual(await workloads.list({ all: true }), [], "no RunConfig saved");
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Workloads.groups: a planned group must exist; members, a move to default, and removal with workloads", async () => {
+  const { workloads, backends, dir } = await setup();
+  try {
+    await failsWith(
+      workloads.plan({ server: "localhost/x:1", group: "dev" }),
+      /^No group named dev: create it with thv group create dev \(see thv group list\)$/,
+    );
+    await failsWith(workloads.plan({ server: "localhost/x:1", group: "Dev" }), /^"Dev" is not a group name/);
+    assert.equal((await workloads.plan({ server: "localhost/x:1" })).config.group, "default");
+    await workloads.groups.create("dev");
+    const inDev = await workloads.plan({ server: "localhost/x:1", name: "a", group: "dev" });
+    assert.equal(inDev.config.group, "dev");
+
+    // Saved (stopped) workloads: two in dev, one whose RunConfig names no group (so: default).
+    const configs = new RunConfigStore(statePaths({ HOME: dir }).runConfigs);
+    await configs.save(inDev.config);
+    await configs.save({ ...inDev.config, name: "b" });
+    const { group: _, ...noGroup } = { ...inDev.config, name: "c" };
+    await configs.save(noGroup);
+    assert.deepEqual(await workloads.groups.members("dev"), ["a", "b"]);
+    assert.deepEqual(await workloads.groups.members("default"), ["c"]);
+    assert.deepEqual((await workloads.list({ all: true, group: "default" })).map((w) => [w.name, w.group]), [
+      ["c", "default"],
+    ]);
+    await failsWith(workloads.groups.members("nope"), /^No group named nope/);
+
+    assert.deepEqual(await workloads.groups.remove("dev"), { moved: ["a", "b"], removed: [] });
+    assert.equal((await configs.load("a"))?.group, "default");
+    assert.deepEqual((await workloads.groups.list()).map((g) => g.name), ["default"]);
+    await failsWith(workloads.groups.remove("default"), /^The default group cannot be removed/);
+
+    await workloads.groups.create("ops");
+    await configs.save({ ...inDev.config, name: "d", group: "ops" });
+    assert.deepEqual(await workloads.groups.remove("ops", { withWorkloads: true }), { moved: [], removed: ["d"] });
+    assert.equal(await configs.load("d"), undefined);
+    assert.equal(backends.server("d").removes, 1, "its server was removed too");
+    assert.deepEqual(await configs.names(), ["a", "b", "c"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Workloads tells onChange each start and stop, and a hook that throws is a warning, not a failure", async () => {
+  const changes: WorkloadChange[] = [];
+  let broken = false;
+  const { workloads, dir, events } = await setup((change) => {
+    changes.push(change);
+    return broken
+      ? Promise.reject(new Error("MCP client not updated: Cursor: Cannot edit mcp.json"))
+      : Promise.resolve();
+  });
+  const shutdown = new AbortController();
+  try {
+    const plan = await workloads.plan({ server: "localhost/fake:1", name: "fake" });
+    const created = await workloads.create(plan, { signal: shutdown.signal, foreground: true });
+    assert.deepEqual(changes, [{ kind: "started", name: "fake", url: created.url }]);
+    broken = true;
+    assert.equal(await workloads.stop("fake"), true);
+    assert.deepEqual(changes.at(-1), { kind: "stopped", name: "fake" });
+    assert.deepEqual(events.filter((e) => e.kind === "warning"), [
+      { kind: "warning", message: "MCP client not updated: Cursor: Cannot edit mcp.json" },
+    ]);
+    broken = false;
+    shutdown.abort();
+    await created.finished;
+    await workloads.remove("fake");
+    assert.deepEqual(changes.slice(1).map((c) => c.kind), ["stopped", "stopped", "stopped"]);
+  } finally {
+    shutdown.abort();
     await Deno.remove(dir, { recursive: true });
   }
 });

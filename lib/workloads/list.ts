@@ -4,6 +4,7 @@
  */
 import { loadSaved, stores, type WorkloadDeps } from "./_deps.ts";
 import type { WorkloadBackend } from "./backend.ts";
+import { groupOf, groupStore } from "./groups.ts";
 import { livePid, proxyHealth } from "./proxy_process.ts";
 import { type WorkloadState, workloadState } from "./state.ts";
 
@@ -27,10 +28,16 @@ export interface WorkloadSummary {
   readonly pid?: number;
   /** Where the server runs. */
   readonly runtime: string;
+  /** The group it is in (empty for a broken RunConfig, which names none). */
+  readonly group: string;
 }
 
-/** Every workload with its real state; stopped ones only with `all`. */
-export async function listWorkloads(deps: WorkloadDeps, options: { all?: boolean } = {}): Promise<WorkloadSummary[]> {
+/** Every workload with its real state; stopped ones only with `all`; only group `group`'s (which must exist) with it. */
+export async function listWorkloads(
+  deps: WorkloadDeps,
+  options: { readonly all?: boolean; readonly group?: string } = {},
+): Promise<WorkloadSummary[]> {
+  if (options.group !== undefined) await groupStore(deps).get(options.group); // an unknown group is an error
   const { configs, statuses } = stores(deps);
   const summaries = await Promise.all(
     (await configs.names()).map(async (name): Promise<WorkloadSummary | undefined> => {
@@ -50,9 +57,11 @@ export async function listWorkloads(deps: WorkloadDeps, options: { all?: boolean
           reason: `${running}${saved.broken}`,
           ...(pid ? { pid } : {}),
           runtime: "unknown",
+          group: "",
         };
       }
       const config = saved.config;
+      if (options.group !== undefined && groupOf(config) !== options.group) return undefined;
       let backend: WorkloadBackend | undefined;
       try {
         backend = deps.backendFor(config);
@@ -76,8 +85,11 @@ export async function listWorkloads(deps: WorkloadDeps, options: { all?: boolean
         reason: verdict.reason,
         ...(pid ? { pid } : {}),
         runtime: backend?.kind ?? "unavailable",
+        group: groupOf(config),
       };
     }),
   );
-  return summaries.filter((s): s is WorkloadSummary => s !== undefined && (options.all || s.state !== "stopped"));
+  return summaries.filter((s): s is WorkloadSummary =>
+    s !== undefined && (options.all || s.state !== "stopped") && (options.group === undefined || s.group !== "")
+  );
 }

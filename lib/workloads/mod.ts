@@ -11,9 +11,19 @@ export {
   type ExportFormat,
   type StartedWorkload,
   type StartWorkloadOptions,
+  type WorkloadGroups,
   type Workloads,
 } from "./facade.ts";
-export { type WorkloadEvent, type WorkloadEventSink, type WorkloadsConfig, workloadsConfig } from "./config.ts";
+export type { RemovedGroup } from "./groups.ts";
+export { checkGroupName, DEFAULT_GROUP, type GroupRecord } from "../groups/mod.ts";
+export {
+  type WorkloadChange,
+  type WorkloadChangeHook,
+  type WorkloadEvent,
+  type WorkloadEventSink,
+  type WorkloadsConfig,
+  workloadsConfig,
+} from "./config.ts";
 export type { BackendSource } from "./backends.ts";
 export type { Plan, PlanRequest } from "./plan.ts";
 export {

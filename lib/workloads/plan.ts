@@ -4,6 +4,7 @@
  * started. Reads what the request names (the registry, a profile file) and picks the proxy port.
  * @module
  */
+import { DEFAULT_GROUP, GroupStore } from "../groups/mod.ts";
 import { builtinRegistry, didYouMean, findServer, type RegistryEntry, suggestServerNames } from "../registry/mod.ts";
 import type { RunConfig } from "../run_config.ts";
 import { parseImportedRunConfig } from "../run_config_import.ts";
@@ -44,6 +45,8 @@ export interface PlanRequest {
   readonly volumes?: readonly string[];
   /** A permission profile: `none`, `network`, or the path of a JSON profile file. */
   readonly permissionProfile?: string;
+  /** The group to put the workload in, which must exist (default: the RunConfig's, else `default`). */
+  readonly group?: string;
 }
 
 /** A planned workload: its RunConfig, its secrets, and what the caller should tell the user. */
@@ -119,6 +122,8 @@ export async function planWorkload(
     volumes: request.volumes ?? [],
     ...(request.secrets?.length ? { secretRefs: request.secrets } : {}),
     ...(profile ? { profile } : {}),
+    ...(request.group ? { group: request.group } : {}),
   });
+  await new GroupStore(deps.paths.groups).get(planned.config.group ?? DEFAULT_GROUP); // as ToolHive: a group must exist
   return { ...planned, ignoredKeys: imported?.ignored ?? [], migrated: imported?.migrated ?? [] };
 }

@@ -3,6 +3,7 @@
  * kept apart from it. Pure: the callers read files, look the registry up and pick the port.
  * @module
  */
+import { DEFAULT_GROUP } from "../groups/mod.ts";
 import { type RegistryEntry, resolveArgs, resolveEnv } from "../registry/mod.ts";
 import { RUN_CONFIG_SCHEMA_VERSION, RunConfig } from "../run_config.ts";
 import { checkWorkloadName, parseSecretRef } from "../state/mod.ts";
@@ -36,6 +37,8 @@ export interface RunRequest {
   readonly env?: Readonly<Record<string, string>>;
   /** Extra mounts or grants. */
   readonly volumes?: readonly string[];
+  /** The group the workload is in (default: the base's, else `default`). */
+  readonly group?: string;
   /** `--secret NAME,target=ENV` references, resolved from the secrets provider at each start. */
   readonly secretRefs?: readonly string[];
   /** The user's `--permission-profile`, read. */
@@ -150,6 +153,7 @@ export function planRun(request: RunRequest): PlannedRun {
     env_vars: env,
     secrets: [...refs],
     volumes: [...(base.volumes ?? []), ...(request.volumes ?? [])],
+    group: request.group ?? base.group ?? DEFAULT_GROUP,
     ...profile,
   });
   return { config, secrets };

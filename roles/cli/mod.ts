@@ -22,6 +22,8 @@ export function cliCommands(context: () => CliContext): LazyCommand[] {
   const registry = () => load<typeof import("./registry.ts")>("./registry.ts");
   const runtime = () => load<typeof import("./runtime_check.ts")>("./runtime_check.ts");
   const proxy = () => load<typeof import("./proxy.ts")>("./proxy.ts");
+  const group = () => load<typeof import("./group.ts")>("./group.ts");
+  const client = () => load<typeof import("./client.ts")>("./client.ts");
   const secret = () => load<typeof import("./secret.ts")>("./secret.ts");
   return [
     { names: ["run"], build: async () => (await run()).runCommand(context) },
@@ -30,12 +32,14 @@ export function cliCommands(context: () => CliContext): LazyCommand[] {
     { names: ["restart"], build: async () => (await lifecycle()).restartCommand(context) },
     { names: ["stop"], build: async () => (await lifecycle()).stopCommand(context) },
     { names: ["rm"], build: async () => (await lifecycle()).rmCommand(context) },
+    { names: ["group"], build: async () => (await group()).groupCommand(context) },
     { names: ["logs"], build: async () => (await logs()).logsCommand(context) },
     { names: ["export"], build: async () => (await exporting()).exportCommand(context) },
     { names: ["registry"], build: async () => (await registry()).registryCommand(context) },
     { names: ["search"], build: async () => (await registry()).searchCommand(context) },
     { names: ["runtime"], build: async () => (await runtime()).runtimeCommand(context) },
     { names: ["proxy"], build: async () => (await proxy()).proxyCommand(context) },
+    { names: ["client"], build: async () => (await client()).clientCommand(context) },
     { names: ["secret"], build: async () => (await secret()).secretCommand(context) },
   ];
 }

@@ -14,12 +14,14 @@ Deno.test("each lazily loaded CLI command answers to the names the table gives i
     "restart",
     "stop",
     "rm",
+    "group",
     "logs",
     "export",
     "registry",
     "search",
     "runtime",
     "proxy",
+    "client",
     "secret",
   ]);
 });

@@ -70,6 +70,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         "addresses), or a JSON profile file (default: the registry entry's own profile when it declares one, else " +
         "network; with --from-config, the file's when it names one)",
     )
+    .option("--group <group>", "group to put the workload in, which must exist (default: default)")
     .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
     .action(async (given, args, opts) => {
       const ctx = await withSecretsPassword(context(), opts.secret.length > 0);
@@ -92,6 +93,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         secrets: opts.secret,
         volumes: opts.volume,
         ...(opts.permissionProfile ? { permissionProfile: opts.permissionProfile } : {}),
+        ...(opts.group ? { group: opts.group } : {}),
       });
       const { config } = plan;
       for (

@@ -21,14 +21,22 @@ export async function withSecretsPassword(ctx: CliContext, needed: boolean): Pro
   return password ? { ...ctx, env: { ...ctx.env, TOOLHIVE_SECRETS_PASSWORD: password } } : ctx;
 }
 
-/** Whether the saved RunConfig of `name` refers to secrets (false when it cannot be read: start will say why). */
-export async function hasSecretRefs(ctx: CliContext, name: string): Promise<boolean> {
+/**
+ * Whether the saved RunConfig of `name` (of any workload, when no name is given: a group's) refers to
+ * secrets; false when it cannot be read (start will say why) or no prompt could be shown anyway.
+ */
+export async function hasSecretRefs(ctx: CliContext, name: string | undefined): Promise<boolean> {
   if (ctx.env.TOOLHIVE_SECRETS_PASSWORD || !Deno.stdin.isTerminal()) return false;
   const { statePaths } = await import("../../lib/state/mod.ts");
-  try {
-    const saved = JSON.parse(await Deno.readTextFile(`${statePaths(ctx.env).runConfigs}/${name}.json`));
-    return Array.isArray(saved?.secrets) && saved.secrets.length > 0;
-  } catch {
-    return false;
+  const dir = statePaths(ctx.env).runConfigs;
+  const files = name !== undefined
+    ? [`${name}.json`]
+    : await Array.fromAsync(Deno.readDir(dir)).then((es) => es.map((e) => e.name)).catch(() => []);
+  for (const file of files) {
+    try {
+      const saved = JSON.parse(await Deno.readTextFile(`${dir}/${file}`));
+      if (Array.isArray(saved?.secrets) && saved.secrets.length > 0) return true;
+    } catch { /* unreadable: start names the problem */ }
   }
+  return false;
 }

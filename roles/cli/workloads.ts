@@ -4,7 +4,7 @@
  * to standard error. Loaded lazily, so commands that need no workload never load the engine's client.
  * @module
  */
-import type { WorkloadEvent, Workloads } from "../../lib/workloads/mod.ts";
+import type { WorkloadChange, WorkloadEvent, Workloads } from "../../lib/workloads/mod.ts";
 import type { CliContext } from "./context.ts";
 import { pullProgress } from "./pull_progress.ts";
 
@@ -50,5 +50,19 @@ export async function openWorkloads(ctx: CliContext): Promise<Workloads> {
     serverLogMaxBytes: () => parseLogMaxBytes(ctx.env.THV_SERVER_LOG_MAX_BYTES),
     cwd: Deno.cwd(),
     onEvent: eventPrinter({ terminal: ctx.stderrIsTerminal, write: stderr }),
+    onChange: (change) => followInClients(ctx, change),
   }));
+}
+
+/** Adds a started workload to every registered MCP client's file, or takes a stopped one out; throws what failed. */
+async function followInClients(ctx: CliContext, change: WorkloadChange): Promise<void> {
+  const [{ addServerToClients, clientEnv, readRegistered, removeServerFromClients }, { statePaths }] = await Promise
+    .all([import("../../lib/clients/mod.ts"), import("../../lib/state/mod.ts")]);
+  const configDir = statePaths(ctx.env).config;
+  if (!Object.keys(await readRegistered(configDir)).length) return; // no client registered: nothing to read
+  const clients = { env: clientEnv(ctx.env, Deno.build.os), configDir };
+  const result = change.kind === "started"
+    ? await addServerToClients({ name: change.name, url: change.url }, clients)
+    : await removeServerFromClients(change.name, clients);
+  if (result.failures.length) throw new Error(`MCP client not updated: ${result.failures.join("; ")}`);
 }

@@ -33,26 +33,26 @@ const TLS_ENV = Object.fromEntries(
 
 /**
  * Runs `thv <args>` with only `env` (plus `NO_COLOR=1`, the Deno cache and the TLS settings) in its environment;
- * `input`, when given, is its standard input.
+ * with `stdin`, that text is its standard input (then its end), else it inherits the test's.
  */
 export async function runThv(
   args: readonly string[],
   env: Record<string, string> = {},
-  input?: string,
+  options: { readonly stdin?: string } = {},
 ): Promise<ThvResult> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...THV_PERMISSIONS, "main.ts", ...args],
     cwd: REPO_ROOT,
     env: { NO_COLOR: "1", DENO_DIR, ...TLS_ENV, ...env },
     clearEnv: true,
-    stdin: input === undefined ? "null" : "piped",
+    stdin: options.stdin === undefined ? "inherit" : "piped", // inherit: as Deno.Command.output() did
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  if (input !== undefined) {
+  if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(input));
-    await writer.close();
+    await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {}); // it may exit without reading
+    await writer.close().catch(() => {});
   }
   const out = await child.output();
   const dec = new TextDecoder();

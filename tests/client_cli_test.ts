@@ -1,0 +1,133 @@
+/**
+ * `thv client` as a user runs it, in a private home whose MCP clients already have config files with their own
+ * entries and comments: status, register, remove, one-line errors for an unknown client and a malformed file
+ * (left as it was), and entries that follow a real workload (the Deno sandbox, no engine) as it starts and stops.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { CLIENT_NAMES, type ClientName, clientSpec, memberValue } from "../lib/clients/mod.ts";
+import { privateHome, runThv } from "./harness/mod.ts";
+
+const FIXTURES = new URL("./fixtures/clients/", import.meta.url);
+const FIXTURE: Record<ClientName, string> = {
+  "claude-desktop": "claude_desktop.json",
+  "claude-code": "claude_code.json",
+  cursor: "cursor.json",
+  vscode: "vscode.json",
+  windsurf: "windsurf.json",
+  cline: "cline.json",
+};
+/** Packages fetched for the sandbox are kept across runs here, as a user's cache would be. */
+const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
+const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.meta.url))}`;
+
+/** A private home (no container engine) where every client has its fixture file; returns the files' paths. */
+async function homeWithClients() {
+  const user = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno" });
+  const paths = {} as Record<ClientName, string>;
+  for (const name of CLIENT_NAMES) {
+    const path = clientSpec(name).configPath({ home: user.home, os: "linux" });
+    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    await Deno.copyFile(new URL(FIXTURE[name], FIXTURES), path);
+    paths[name] = path;
+  }
+  await Deno.mkdir(`${user.home}/.claude`); // Claude Code is installed when its folder is there
+  return Object.assign(user, { paths });
+}
+
+async function ok(args: string[], env: Record<string, string>): Promise<string> {
+  const res = await runThv(args, env);
+  assert.equal(res.code, 0, `thv ${args.join(" ")}: ${res.stderr}`);
+  return res.stdout;
+}
+
+Deno.test("thv client status, register and remove; an unknown client and a malformed file get one line", async () => {
+  if (Deno.build.os !== "linux") return; // the fixture paths are Linux's
+  await using user = await homeWithClients();
+  const { env, paths } = user;
+  const statuses = JSON.parse(await ok(["client", "status", "--format", "json"], env));
+  assert.deepEqual(statuses.map((s: { name: string }) => s.name), [...CLIENT_NAMES]);
+  assert.ok(statuses.every((s: { installed: boolean; registered: boolean }) => s.installed && !s.registered));
+  const before = await Deno.readTextFile(paths.cursor);
+  assert.equal(
+    await ok(["client", "register", "cursor"], env),
+    "Registered cursor: ~/.cursor/mcp.json (no running servers yet)\n",
+  );
+  assert.match(await ok(["client", "list"], env), /\ncursor +yes +yes +- +~\/\.cursor\/mcp\.json\n/);
+  assert.equal(await ok(["client", "remove", "cursor"], env), "Removed cursor: ~/.cursor/mcp.json\n");
+  assert.equal(await Deno.readTextFile(paths.cursor), before);
+
+  // setup registers every installed client; with no workload running, no file changes yet.
+  const setup = (await ok(["client", "setup"], env)).trimEnd().split("\n");
+  assert.deepEqual(setup.map((line) => line.split(":")[0]), CLIENT_NAMES.map((n) => `Registered ${n}`));
+  assert.match(await ok(["client", "setup"], env), /^No installed client to register/);
+  for (const name of CLIENT_NAMES) {
+    assert.equal(await Deno.readTextFile(paths[name]), await Deno.readTextFile(new URL(FIXTURE[name], FIXTURES)));
+  }
+
+  const unknown = await runThv(["client", "register", "emacs"], env);
+  assert.equal(unknown.code, 1);
+  assert.equal(
+    unknown.stderr,
+    `thv: Unknown MCP client "emacs": use one of ${CLIENT_NAMES.join(", ")}\n`,
+  );
+  const bad = await Deno.readTextFile(new URL("malformed.json", FIXTURES));
+  await Deno.writeTextFile(paths.vscode, bad);
+  const refused = await runThv(["client", "register", "vscode"], env);
+  assert.equal(refused.code, 1);
+  assert.equal(
+    refused.stderr,
+    `thv: Cannot edit ${paths.vscode}: CloseBraceExpected at line 6; fix the file (thv left it unchanged)\n`,
+  );
+  assert.equal(await Deno.readTextFile(paths.vscode), bad);
+});
+
+Deno.test("a registered client's file follows a workload: its entry comes with thv run, goes with stop and rm", async () => {
+  if (Deno.build.os !== "linux") return;
+  await using user = await homeWithClients();
+  const { env, paths } = user;
+  const original = {
+    cursor: await Deno.readTextFile(paths.cursor),
+    vscode: await Deno.readTextFile(paths.vscode),
+    windsurf: await Deno.readTextFile(paths.windsurf),
+  };
+  await ok(["client", "register", "cursor"], env);
+  await ok(["client", "register", "vscode"], env);
+  const entry = async (client: ClientName) =>
+    memberValue(await Deno.readTextFile(paths[client]), { key: clientSpec(client).serversKey, name: "probe" });
+  try {
+    const url = (await ok(["run", "--name", "probe", "--permission-profile", "none", PROBE], env)).trim();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    assert.deepEqual(await entry("cursor"), { url });
+    assert.deepEqual(await entry("vscode"), { type: "http", url });
+    assert.equal(await Deno.readTextFile(paths.windsurf), original.windsurf, "an unregistered client is not touched");
+
+    await ok(["stop", "probe"], env);
+    assert.equal(await Deno.readTextFile(paths.cursor), original.cursor);
+    assert.equal(await Deno.readTextFile(paths.vscode), original.vscode);
+
+    assert.equal((await ok(["start", "probe"], env)).trim(), url);
+    assert.deepEqual(await entry("cursor"), { url });
+    // A client registered while the workload runs gets it at once.
+    assert.match(await ok(["client", "register", "windsurf"], env), /\(probe\)\n$/);
+    assert.deepEqual(await entry("windsurf"), { serverUrl: url });
+    assert.equal(await ok(["client", "remove", "cursor"], env), "Removed cursor: ~/.cursor/mcp.json\n");
+    assert.equal(await Deno.readTextFile(paths.cursor), original.cursor);
+
+    // A client file broken meanwhile is left alone and named in a warning; the others are still done.
+    const bad = await Deno.readTextFile(new URL("malformed.json", FIXTURES));
+    await Deno.writeTextFile(paths.windsurf, bad);
+    const removed = await runThv(["rm", "probe"], env);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(
+      removed.stderr,
+      `thv: warning: MCP client not updated: Windsurf: Cannot edit ${paths.windsurf}: CloseBraceExpected at line 6; ` +
+        "fix the file (thv left it unchanged)\n",
+    );
+    assert.equal(await Deno.readTextFile(paths.vscode), original.vscode);
+    assert.equal(await Deno.readTextFile(paths.windsurf), bad);
+    assert.equal(await Deno.readTextFile(paths.cursor), original.cursor, "a removed client is no longer changed");
+  } finally {
+    await runThv(["rm", "probe"], env);
+  }
+});
