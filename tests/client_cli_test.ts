@@ -7,16 +7,8 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { CLIENT_NAMES, type ClientName, clientSpec, memberValue } from "../lib/clients/mod.ts";
 import { privateHome, runThv } from "./harness/mod.ts";
+import { CLIENT_FIXTURE, CLIENT_FIXTURES } from "./harness/client_fixtures.ts";
 
-const FIXTURES = new URL("./fixtures/clients/", import.meta.url);
-const FIXTURE: Record<ClientName, string> = {
-  "claude-desktop": "claude_desktop.json",
-  "claude-code": "claude_code.json",
-  cursor: "cursor.json",
-  vscode: "vscode.json",
-  windsurf: "windsurf.json",
-  cline: "cline.json",
-};
 /** Packages fetched for the sandbox are kept across runs here, as a user's cache would be. */
 const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
 const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.meta.url))}`;
@@ -28,7 +20,7 @@ async function homeWithClients() {
   for (const name of CLIENT_NAMES) {
     const path = clientSpec(name).configPath({ home: user.home, os: "linux" });
     await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-    await Deno.copyFile(new URL(FIXTURE[name], FIXTURES), path);
+    await Deno.copyFile(new URL(CLIENT_FIXTURE[name], CLIENT_FIXTURES), path);
     paths[name] = path;
   }
   await Deno.mkdir(`${user.home}/.claude`); // Claude Code is installed when its folder is there
@@ -62,7 +54,10 @@ Deno.test("thv client status, register and remove; an unknown client and a malfo
   assert.deepEqual(setup.map((line) => line.split(":")[0]), CLIENT_NAMES.map((n) => `Registered ${n}`));
   assert.match(await ok(["client", "setup"], env), /^No installed client to register/);
   for (const name of CLIENT_NAMES) {
-    assert.equal(await Deno.readTextFile(paths[name]), await Deno.readTextFile(new URL(FIXTURE[name], FIXTURES)));
+    assert.equal(
+      await Deno.readTextFile(paths[name]),
+      await Deno.readTextFile(new URL(CLIENT_FIXTURE[name], CLIENT_FIXTURES)),
+    );
   }
 
   const unknown = await runThv(["client", "register", "emacs"], env);
@@ -71,7 +66,7 @@ Deno.test("thv client status, register and remove; an unknown client and a malfo
     unknown.stderr,
     `thv: Unknown MCP client "emacs": use one of ${CLIENT_NAMES.join(", ")}\n`,
   );
-  const bad = await Deno.readTextFile(new URL("malformed.json", FIXTURES));
+  const bad = await Deno.readTextFile(new URL("malformed.json", CLIENT_FIXTURES));
   await Deno.writeTextFile(paths.vscode, bad);
   const refused = await runThv(["client", "register", "vscode"], env);
   assert.equal(refused.code, 1);
@@ -115,7 +110,7 @@ Deno.test("a registered client's file follows a workload: its entry comes with t
     assert.equal(await Deno.readTextFile(paths.cursor), original.cursor);
 
     // A client file broken meanwhile is left alone and named in a warning; the others are still done.
-    const bad = await Deno.readTextFile(new URL("malformed.json", FIXTURES));
+    const bad = await Deno.readTextFile(new URL("malformed.json", CLIENT_FIXTURES));
     await Deno.writeTextFile(paths.windsurf, bad);
     const removed = await runThv(["rm", "probe"], env);
     assert.equal(removed.code, 0, removed.stderr);

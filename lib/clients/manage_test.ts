@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLIENT_NAMES, type ClientName, clientSpec } from "./clients.ts";
+import { CLIENT_NAMES, clientSpec } from "./clients.ts";
 import { BACKUP_SUFFIX } from "./config_file.ts";
 import { memberValue } from "./edit.ts";
 import {
@@ -11,18 +11,7 @@ import {
   removeServerFromClients,
 } from "./manage.ts";
 import { readRegistered } from "./registered.ts";
-
-const FIXTURES = new URL("../../tests/fixtures/clients/", import.meta.url);
-
-/** Each client's fixture: a file the user wrote, with other entries (and comments where the client allows them). */
-const FIXTURE: Record<ClientName, string> = {
-  "claude-desktop": "claude_desktop.json",
-  "claude-code": "claude_code.json",
-  cursor: "cursor.json",
-  vscode: "vscode.json",
-  windsurf: "windsurf.json",
-  cline: "cline.json",
-};
+import { CLIENT_FIXTURE, CLIENT_FIXTURES } from "../../tests/harness/client_fixtures.ts";
 
 const SERVER = { name: "fetch-thv", url: "http://127.0.0.1:41234/mcp" };
 
@@ -33,7 +22,7 @@ async function fixtureHome(os: "linux" | "darwin"): Promise<ClientsContext & Asy
   for (const name of CLIENT_NAMES) {
     const path = clientSpec(name).configPath(ctx.env);
     await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-    await Deno.copyFile(new URL(FIXTURE[name], FIXTURES), path);
+    await Deno.copyFile(new URL(CLIENT_FIXTURE[name], CLIENT_FIXTURES), path);
   }
   return { ...ctx, [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }) };
 }
@@ -103,7 +92,7 @@ Deno.test("each client's entry has the keys that client reads", () => {
 Deno.test("a malformed config file is refused with its path and left untouched, and the client is not registered", async () => {
   await using home = await fixtureHome("linux");
   const path = clientSpec("cursor").configPath(home.env);
-  const bad = await Deno.readTextFile(new URL("malformed.json", FIXTURES));
+  const bad = await Deno.readTextFile(new URL("malformed.json", CLIENT_FIXTURES));
   await Deno.writeTextFile(path, bad);
   await assert.rejects(
     registerClient("cursor", { ctx: home, servers: [SERVER] }),
