@@ -71,6 +71,21 @@ async function thvProgram(
     await lazyImport<typeof import("./roles/proxyrunner/mod.ts")>(
       new URL("./roles/proxyrunner/mod.ts", import.meta.url),
     );
+  const serveRole = async () =>
+    (await lazyImport<typeof import("./roles/serve/mod.ts")>(new URL("./roles/serve/mod.ts", import.meta.url)))
+      .serveCommand(() => {
+        const ctx = context();
+        return {
+          log: ctx.log,
+          env: ctx.env,
+          runtime: ctx.runtime,
+          self: ctx.self,
+          passFlags: ctx.passFlags,
+          shutdown: ctx.shutdown,
+          version: denoJson.version,
+          print: ctx.print,
+        };
+      });
   const runnerContext = () => ({ log: context().log, env: facts.env, shutdown: facts.shutdown });
   // A runtime that cannot be detected is the laptop CLI's to report, when its command runs.
   const inKubernetes = () => {
@@ -93,6 +108,7 @@ async function thvProgram(
     argv: facts.argv,
     table: [
       ...cli,
+      { names: ["serve"], build: serveRole },
       { names: ["operator"], build: operator },
       { names: ["proxyrunner"], build: async () => (await proxyRunner()).proxyRunnerCommand(runnerContext) },
     ],

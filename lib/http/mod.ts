@@ -25,6 +25,7 @@ export {
   type OriginGuardOptions,
   requestHost,
 } from "./guards.ts";
+export { cors, type CorsOptions } from "./cors.ts";
 export { bodyLimit, type BodyLimitOptions, readBody } from "./body.ts";
 export { pathAndQuery, pathOf } from "./url.ts";
 export {

@@ -24,6 +24,8 @@ export interface StatePaths {
   readonly locks: string;
   /** Private folders of sandboxed servers (their home and temp), `<name>/`. */
   readonly sandboxes: string;
+  /** `thv serve`'s files: its bearer token (`token`, mode 0600), while it runs. */
+  readonly serve: string;
   /** Configuration (`config.yaml`). */
   readonly config: string;
   /** Caches (downloaded packages, registry data). */
@@ -52,6 +54,7 @@ export function statePaths(env: Readonly<Record<string, string | undefined>>): S
     locks: `${data}/locks`,
     sandboxes: `${data}/sandboxes`,
     secrets: `${data}/secrets`,
+    serve: `${data}/serve`,
     config: `${base(env.XDG_CONFIG_HOME, ".config")}/toolhive`,
     cache: `${base(env.XDG_CACHE_HOME, ".cache")}/toolhive`,
   };

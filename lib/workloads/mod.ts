@@ -15,6 +15,7 @@ export {
   type Workloads,
 } from "./facade.ts";
 export type { RemovedGroup } from "./groups.ts";
+export { type LaptopSettings, openLaptopWorkloads } from "./laptop.ts";
 export { checkGroupName, DEFAULT_GROUP, type GroupRecord } from "../groups/mod.ts";
 export {
   type WorkloadChange,

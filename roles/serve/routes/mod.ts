@@ -1,0 +1,16 @@
+/**
+ * Every route of `thv serve`, by area; each area's module declares its routes over {@linkcode ServeDeps}.
+ * @module
+ */
+import type { Route } from "../../../lib/api/mod.ts";
+import type { ServeDeps } from "../deps.ts";
+import { systemRoutes } from "./system.ts";
+
+export { openApiRoutes } from "./openapi.ts";
+
+/** The API's routes. */
+export function apiRoutes(deps: ServeDeps): Route[] {
+  return [
+    ...systemRoutes(deps),
+  ];
+}
