@@ -10,6 +10,7 @@ import { newToken } from "./auth.ts";
 import type { ServeDeps } from "./deps.ts";
 import type { ServeContext } from "./mod.ts";
 import { serveHandler } from "./server.ts";
+import { staticHandler } from "./static.ts";
 
 /** The flags of `thv serve`, parsed. */
 export interface ServeFlags {
@@ -58,6 +59,7 @@ export async function runServe(ctx: ServeContext, flags: ServeFlags): Promise<vo
     allowedOrigins: flags.allowedOrigins,
     allowedHosts: LOOPBACK.has(flags.host) ? [] : [flags.host.toLowerCase()],
     openapi: flags.openapi,
+    ui: await staticHandler(),
   };
   if (flags.socket) {
     await Deno.remove(flags.socket).catch(() => {});
