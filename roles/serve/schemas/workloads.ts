@@ -84,7 +84,9 @@ const unimplemented = {
   oauth_config: z.record(z.string(), z.unknown()).nullable().optional()
     .refine((v) => !v || Object.values(v).every(isEmpty), { message: refuse("OAuth to remote servers") })
     .describe("Not implemented: only empty is accepted"),
-  trust_proxy_headers: z.boolean().optional().refine((v) => !v, { message: `${refuse("trusting X-Forwarded-*")} or false` })
+  trust_proxy_headers: z.boolean().optional().refine((v) => !v, {
+    message: `${refuse("trusting X-Forwarded-*")} or false`,
+  })
     .describe("Not offered by the API: only false is accepted"),
   runtime_config: z.unknown().optional().refine((v) => v == null || isEmpty(v), {
     message: refuse("runtime build options"),
