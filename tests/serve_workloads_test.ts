@@ -154,7 +154,7 @@ Deno.test("thv serve: a sandboxed workload is created, runs, serves a tool, stre
       let text = "";
       while (!/Started workload/.test(text)) text += (await reader.read()).value ?? "";
       // What comes after the first answer: a restart of the proxy logs again.
-      await json(await post(serve, `/api/v1beta/workloads/${name}/restart`), 202).catch(() => {});
+      assert.equal((await post(serve, `/api/v1beta/workloads/${name}/restart`)).status, 202);
       await statusBecomes(serve, name, "running");
       const before = (text.match(/Started workload/g) ?? []).length;
       while ((text.match(/Started workload/g) ?? []).length <= before) text += (await reader.read()).value ?? "";

@@ -90,9 +90,11 @@ export class Operation {
       if (!this.running) return;
       const { promise, resolve } = Promise.withResolvers<void>();
       this.#listeners.add(resolve);
-      signal.addEventListener("abort", () => resolve(), { once: true });
+      signal.addEventListener("abort", resolve, { once: true });
+      if (signal.aborted) resolve();
       await promise;
       this.#listeners.delete(resolve);
+      signal.removeEventListener("abort", resolve);
     }
   }
 
