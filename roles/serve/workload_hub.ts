@@ -89,12 +89,13 @@ export class Operation {
       while (next < this.#events.length) yield this.#events[next++]!;
       if (!this.running) return;
       const { promise, resolve } = Promise.withResolvers<void>();
-      this.#listeners.add(resolve);
-      signal.addEventListener("abort", resolve, { once: true });
-      if (signal.aborted) resolve();
+      const wake = () => resolve();
+      this.#listeners.add(wake);
+      signal.addEventListener("abort", wake, { once: true });
+      if (signal.aborted) wake();
       await promise;
-      this.#listeners.delete(resolve);
-      signal.removeEventListener("abort", resolve);
+      this.#listeners.delete(wake);
+      signal.removeEventListener("abort", wake);
     }
   }
 
