@@ -246,6 +246,31 @@ Deno.test("thv serve: create refuses bad input before answering: 400 naming the 
   assert.deepEqual(workloads, [], "nothing was created");
 });
 
+Deno.test("thv serve: a creation that fails in the background ends in error with why, and delete forgets it", async () => {
+  await using home = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno", ...CHECKED });
+  await using serve = await startServe(home.env);
+  const name = "doomed";
+  const missing = `npx://${home.home}/no-such-package`;
+  await json(await post(serve, "/api/v1beta/workloads", { name, image: missing }), 201);
+  const events = await sseEvents(await serve.api(`/api/v1beta/workloads/${name}/events`));
+  assert.deepEqual(events[0], ["status", { status: "starting", status_context: "" }]);
+  const [event, data] = events.at(-1)!;
+  assert.equal(event, "status");
+  assert.equal(data.status, "error", JSON.stringify(events));
+  assert.match(String(data.status_context), /no-such-package has no readable package\.json/);
+  assert.equal(
+    (await json<{ status: string }>(await serve.api(`/api/v1beta/workloads/${name}/status`), 200)).status,
+    "error",
+  );
+  const shown = (await listed(serve, name))!;
+  assert.equal(shown.status, "error");
+  assert.equal(shown.status_context, data.status_context);
+  await refused(await serve.api(`/api/v1beta/workloads/${name}/export`), 404, /No workload named doomed/);
+  assert.equal((await serve.api(`/api/v1beta/workloads/${name}`, { method: "DELETE" })).status, 202);
+  assert.equal(await listed(serve, name), undefined);
+  await refused(await serve.api(`/api/v1beta/workloads/${name}/status`), 404, /No workload named doomed/);
+});
+
 Deno.test("thv serve: secrets need TOOLHIVE_SECRETS_PASSWORD in thv serve's environment, never a prompt", async () => {
   await using home = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno", ...CHECKED });
   await Deno.mkdir(`${home.home}/.config/toolhive`, { recursive: true });
