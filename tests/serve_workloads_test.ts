@@ -283,6 +283,51 @@ Deno.test("thv serve: secrets need TOOLHIVE_SECRETS_PASSWORD in thv serve's envi
   );
 });
 
+Deno.test("thv serve: a secret from the environment provider reaches the server; a missing one is a 404", async () => {
+  await using home = await privateHome({
+    XDG_CACHE_HOME: CACHE,
+    TOOLHIVE_RUNTIME: "deno",
+    TOOLHIVE_SECRETS_PROVIDER: "environment",
+    TOOLHIVE_SECRET_api_token: "s3cret-value",
+    ...CHECKED,
+  });
+  await using serve = await startServe(home.env);
+  await refused(
+    await post(serve, "/api/v1beta/workloads", { image: PROBE, secrets: [{ name: "absent", target: "TOKEN" }] }),
+    404,
+    /^body\.secrets\[0\]\.name: no secret absent in the environment secrets provider/,
+  );
+  const name = "with-secret";
+  try {
+    await json(
+      await post(serve, "/api/v1beta/workloads", {
+        name,
+        image: PROBE,
+        secrets: [{ name: "api_token", target: "TOKEN" }],
+      }),
+      201,
+    );
+    await statusBecomes(serve, name, "running");
+    const details = await json(await serve.api(`/api/v1beta/workloads/${name}`), 200);
+    assert.deepEqual(details.secrets, [{ name: "api_token", target: "TOKEN" }]);
+    assert.doesNotMatch(JSON.stringify(details), /s3cret-value/);
+    assert.doesNotMatch(
+      JSON.stringify(await json(await serve.api(`/api/v1beta/workloads/${name}/export`), 200)),
+      /s3cret-value/,
+    );
+    const client = await connectClient((await listed(serve, name))!.url);
+    try {
+      const result = await client.callTool({ name: "env", arguments: {} });
+      const env = JSON.parse((result.content as Array<{ text: string }>)[0]!.text);
+      assert.equal(env.TOKEN, "s3cret-value");
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await serve.api(`/api/v1beta/workloads/${name}`, { method: "DELETE" }).then((r) => r.body?.cancel());
+  }
+});
+
 Deno.test("thv serve: every workload route answers an unknown name with a 404, and bulk bodies are checked", async () => {
   await using home = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno", ...CHECKED });
   await using serve = await startServe(home.env);
