@@ -9,11 +9,13 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
   connectClient,
+  CONTAINERS_CONF,
   everythingImage,
   poll,
   privateHome,
   type ServeProcess,
   startPodman,
+  startRegistry,
   startServe,
 } from "./harness/mod.ts";
 
@@ -450,3 +452,39 @@ Deno.test("thv serve: a workload on real Podman is created, runs, serves a tool,
     await serve.api(`/api/v1beta/workloads/${name}`, { method: "DELETE" }).then((r) => r.body?.cancel());
   }
 });
+
+Deno.test("thv serve: a create that pulls its image streams the pull progress, then running", async () => {
+  await using registry = await startRegistry();
+  await using service = await startPodman({ insecureRegistries: [registry.address] });
+  const local = await everythingImage(service.docker);
+  const remote = `${registry.address}/thv-test/everything:${crypto.randomUUID().slice(0, 8)}`;
+  await podmanCli(["tag", local, remote]);
+  await podmanCli(["push", "--tls-verify=false", remote]);
+  await podmanCli(["rmi", remote]); // the engine no longer has this tag: create must pull it
+  await using home = await privateHome({ TOOLHIVE_PODMAN_SOCKET: service.socketPath, ...CHECKED });
+  await using serve = await startServe(home.env);
+  const name = `pulled-${crypto.randomUUID().slice(0, 6)}`;
+  try {
+    await json(
+      await post(serve, "/api/v1beta/workloads", { name, image: remote, permission_profile: { name: "none" } }),
+      201,
+    );
+    const events = await sseEvents(await serve.api(`/api/v1beta/workloads/${name}/events`));
+    const kinds = events.map(([event]) => event);
+    assert.equal(kinds[0], "status");
+    assert.ok(kinds.includes("pull"), JSON.stringify(events));
+    assert.equal(events.find(([e]) => e === "pull")![1].image, remote);
+    assert.ok(kinds.lastIndexOf("pull") < kinds.length - 1);
+    assert.deepEqual(events.at(-1), ["status", { status: "running", status_context: "" }]);
+    assert.equal(await echo((await listed(serve, name))!.url, "pulled"), "Echo: pulled");
+  } finally {
+    await serve.api(`/api/v1beta/workloads/${name}`, { method: "DELETE" }).then((r) => r.body?.cancel());
+    await podmanCli(["rmi", remote]).catch(() => {});
+  }
+});
+
+async function podmanCli(args: string[]): Promise<void> {
+  const out = await new Deno.Command("podman", { args, env: { CONTAINERS_CONF }, stdout: "null", stderr: "piped" })
+    .output();
+  if (!out.success) throw new Error(`podman ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+}
