@@ -60,6 +60,8 @@ export async function runServe(ctx: ServeContext, flags: ServeFlags): Promise<vo
     allowedHosts: LOOPBACK.has(flags.host) ? [] : [flags.host.toLowerCase()],
     openapi: flags.openapi,
     ui: await staticHandler(),
+    // Tests turn it on: every JSON reply is checked against its documented schema (a 500 when it breaks it).
+    ...(ctx.env.THV_SERVE_CHECK_RESPONSES === "1" ? { checkResponses: true } : {}),
   };
   if (flags.socket) {
     await Deno.remove(flags.socket).catch(() => {});
