@@ -6,6 +6,7 @@
  */
 import { readFileIfExists, writeFileAtomic } from "../state/mod.ts";
 import { type Envelope, open, seal } from "./crypto.ts";
+import { SecretsUnavailableError } from "./errors.ts";
 
 /** Secrets sealed in one file under one password. */
 export class EncryptedSecrets {
@@ -33,13 +34,15 @@ export class EncryptedSecrets {
     try {
       envelope = JSON.parse(text);
     } catch {
-      throw new Error(`${this.#path} is not a thv secrets file: move it away and run thv secret setup`);
+      throw new SecretsUnavailableError(
+        `${this.#path} is not a thv secrets file: move it away and run thv secret setup`,
+      );
     }
     let plain: string;
     try {
       plain = await open(this.#password, envelope);
     } catch (e) {
-      throw new Error(
+      throw new SecretsUnavailableError(
         `Cannot open ${this.#path}: ${
           (e as Error).message
         }: set TOOLHIVE_SECRETS_PASSWORD to the password given at thv secret setup`,

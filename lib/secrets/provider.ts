@@ -7,7 +7,9 @@
  */
 import type { StatePaths } from "../state/mod.ts";
 import { readFileIfExists, writeFileAtomic } from "../state/mod.ts";
+import { NotFoundError } from "../errors.ts";
 import { EncryptedSecrets } from "./encrypted.ts";
+import { ReadOnlySecretsError, SecretsUnavailableError } from "./errors.ts";
 
 /** The variable that picks the provider. */
 export const PROVIDER_ENV = "TOOLHIVE_SECRETS_PROVIDER";
@@ -87,14 +89,26 @@ export interface ProviderOptions {
   readonly iterations?: number;
 }
 
-/** The provider in use; fails, saying what to do, when none is set up or the password is missing. */
+/** The provider's name: `TOOLHIVE_SECRETS_PROVIDER`, else `config.yaml`'s; undefined before setup. */
+export async function providerTypeOf(
+  options: Pick<ProviderOptions, "paths" | "env">,
+): Promise<string | undefined> {
+  return options.env[PROVIDER_ENV] || (await configuredProvider(options.paths));
+}
+
+/**
+ * The provider in use; fails, saying what to do, when none is set up (a NotFoundError) or it cannot be
+ * opened: the password is missing or wrong, or the type is unknown (a {@linkcode SecretsUnavailableError}).
+ */
 export async function openProvider(options: ProviderOptions): Promise<SecretsProvider> {
   const { paths, env } = options;
-  const type = env[PROVIDER_ENV] || (await configuredProvider(paths));
-  if (!type) throw new Error("No secrets provider is set up: run thv secret setup");
+  const type = await providerTypeOf(options);
+  if (!type) throw new NotFoundError("No secrets provider is set up: run thv secret setup");
   if (type === "environment") return environmentProvider(env);
   if (type !== "encrypted") {
-    throw new Error(`Secrets provider ${JSON.stringify(type)} is not one thv has: use ${PROVIDERS.join(" or ")}`);
+    throw new SecretsUnavailableError(
+      `Secrets provider ${JSON.stringify(type)} is not one thv has: use ${PROVIDERS.join(" or ")}`,
+    );
   }
   const password = await passwordOf(options);
   const store = new EncryptedSecrets(encryptedStorePath(paths), password, options.iterations);
@@ -111,7 +125,7 @@ export async function openProvider(options: ProviderOptions): Promise<SecretsPro
 export async function passwordOf(options: ProviderOptions): Promise<string> {
   const given = options.env[PASSWORD_ENV] || (await options.prompt?.());
   if (!given) {
-    throw new Error(
+    throw new SecretsUnavailableError(
       `The encrypted secrets store needs its password: set ${PASSWORD_ENV} (there is no OS keyring here)`,
     );
   }
@@ -121,7 +135,9 @@ export async function passwordOf(options: ProviderOptions): Promise<string> {
 /** The read-only provider over `TOOLHIVE_SECRET_<NAME>` variables. */
 export function environmentProvider(env: Readonly<Record<string, string | undefined>>): SecretsProvider {
   const refuse = (): never => {
-    throw new Error(`The environment secrets provider is read-only: export ${SECRET_ENV_PREFIX}<NAME> instead`);
+    throw new ReadOnlySecretsError(
+      `The environment secrets provider is read-only: export ${SECRET_ENV_PREFIX}<NAME> instead`,
+    );
   };
   return {
     type: "environment",
