@@ -134,11 +134,13 @@ export async function passwordOf(options: ProviderOptions): Promise<string> {
 
 /** The read-only provider over `TOOLHIVE_SECRET_<NAME>` variables. */
 export function environmentProvider(env: Readonly<Record<string, string | undefined>>): SecretsProvider {
-  const refuse = (): never => {
-    throw new ReadOnlySecretsError(
-      `The environment secrets provider is read-only: export ${SECRET_ENV_PREFIX}<NAME> instead`,
+  // A rejected promise, not a throw: callers that do not await at once still get the error where they await.
+  const refuse = (): Promise<never> =>
+    Promise.reject(
+      new ReadOnlySecretsError(
+        `The environment secrets provider is read-only: export ${SECRET_ENV_PREFIX}<NAME> instead`,
+      ),
     );
-  };
   return {
     type: "environment",
     get: (name) => Promise.resolve(env[`${SECRET_ENV_PREFIX}${name}`]),
@@ -147,7 +149,7 @@ export function environmentProvider(env: Readonly<Record<string, string | undefi
         Object.keys(env).filter((k) => k.startsWith(SECRET_ENV_PREFIX) && env[k] !== undefined)
           .map((k) => k.slice(SECRET_ENV_PREFIX.length)).sort(),
       ),
-    set: () => Promise.resolve(refuse()),
-    delete: () => Promise.resolve(refuse()),
+    set: refuse,
+    delete: refuse,
   };
 }
