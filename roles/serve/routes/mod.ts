@@ -4,6 +4,10 @@
  */
 import type { Route } from "../../../lib/api/mod.ts";
 import type { ServeDeps } from "../deps.ts";
+import { clientRoutes } from "./clients.ts";
+import { groupRoutes } from "./groups.ts";
+import { registryRoutes } from "./registry.ts";
+import { secretRoutes } from "./secrets.ts";
 import { systemRoutes } from "./system.ts";
 
 export { openApiRoutes } from "./openapi.ts";
@@ -12,5 +16,9 @@ export { openApiRoutes } from "./openapi.ts";
 export function apiRoutes(deps: ServeDeps): Route[] {
   return [
     ...systemRoutes(deps),
+    ...groupRoutes(deps),
+    ...clientRoutes(deps),
+    ...registryRoutes(),
+    ...secretRoutes(deps),
   ];
 }
