@@ -124,3 +124,27 @@ Deno.test("the upstream registry API pages the servers by cursor, finds by name 
     /^No server named everything in registry built-in: give the full reverse-DNS name/,
   );
 });
+
+Deno.test("the OpenAPI document lists the groups, clients, registry and secrets routes, and no registry write side", async () => {
+  await using home = await privateHome();
+  await using serve = await startServe(home.env, { args: ["--openapi"] });
+  const doc = (await body(await fetch(`${serve.base}/api/openapi.json`), 200)) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`));
+  for (
+    const op of [
+      "get /api/v1beta/groups",
+      "delete /api/v1beta/groups/{name}",
+      "post /api/v1beta/clients/register",
+      "delete /api/v1beta/clients/{name}/groups/{group}",
+      "get /api/v1beta/discovery/clients",
+      "get /api/v1beta/registry/{name}/servers/{serverName}",
+      "get /registry/{registryName}/v0.1/servers",
+      "get /registry/{registryName}/v0.1/servers/{serverName}/versions/latest",
+      "put /api/v1beta/secrets/default/keys/{key}",
+    ]
+  ) assert.ok(ops.includes(op), op);
+  const registryWrites = ops.filter((op) => op.includes("/registry") && !op.startsWith("get "));
+  assert.deepEqual(registryWrites, []);
+});
