@@ -4,7 +4,7 @@
  * There is no OS keyring here, so the password comes from the caller (the environment or a prompt).
  * @module
  */
-import { readFileIfExists, writeFileAtomic } from "../state/mod.ts";
+import { lockWorkload, readFileIfExists, type WorkloadLock, writeFileAtomic } from "../state/mod.ts";
 import { type Envelope, open, seal } from "./crypto.ts";
 import { SecretsUnavailableError } from "./errors.ts";
 
@@ -51,6 +51,17 @@ export class EncryptedSecrets {
     return JSON.parse(plain) as Record<string, string>;
   }
 
+  /**
+   * Holds the store's lock (`<file>.lock` beside it) for a read-modify-write, so two writers (thv serve's
+   * requests, the CLI) never lose each other's change.
+   */
+  #lock(): Promise<WorkloadLock> {
+    const slash = this.#path.lastIndexOf("/");
+    const dir = slash < 0 ? "." : this.#path.slice(0, slash) || "/";
+    const base = this.#path.slice(slash + 1).toLowerCase().replace(/[^a-z0-9._-]/g, "-");
+    return lockWorkload(dir, base, { timeoutMs: 30_000 });
+  }
+
   /** Writes all secrets (sealed anew). */
   async #write(values: Record<string, string>): Promise<void> {
     const envelope = await seal(this.#password, JSON.stringify(values), this.#iterations);
@@ -59,6 +70,7 @@ export class EncryptedSecrets {
 
   /** Creates the file, empty, unless it exists (whose password is then checked). */
   async init(): Promise<void> {
+    await using _lock = await this.#lock();
     if (await this.exists()) await this.all();
     else await this.#write({});
   }
@@ -70,6 +82,7 @@ export class EncryptedSecrets {
 
   /** Sets `name` to `value`. */
   async set(name: string, value: string): Promise<void> {
+    await using _lock = await this.#lock();
     const values = await this.all();
     values[name] = value;
     await this.#write(values);
@@ -77,6 +90,7 @@ export class EncryptedSecrets {
 
   /** Deletes `name`; false when there was none. */
   async delete(name: string): Promise<boolean> {
+    await using _lock = await this.#lock();
     const values = await this.all();
     if (!(name in values)) return false;
     delete values[name];
