@@ -88,6 +88,26 @@ export class EncryptedSecrets {
     await this.#write(values);
   }
 
+  /** Sets `name` unless it exists; false (nothing written) when it does. Of two racing, one wins. */
+  async create(name: string, value: string): Promise<boolean> {
+    await using _lock = await this.#lock();
+    const values = await this.all();
+    if (name in values) return false;
+    values[name] = value;
+    await this.#write(values);
+    return true;
+  }
+
+  /** Changes `name` if it exists; false (nothing written) when it does not. */
+  async replace(name: string, value: string): Promise<boolean> {
+    await using _lock = await this.#lock();
+    const values = await this.all();
+    if (!(name in values)) return false;
+    values[name] = value;
+    await this.#write(values);
+    return true;
+  }
+
   /** Deletes `name`; false when there was none. */
   async delete(name: string): Promise<boolean> {
     await using _lock = await this.#lock();

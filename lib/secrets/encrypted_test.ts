@@ -82,3 +82,19 @@ Deno.test("concurrent writes to one store all land (each read-modify-write holds
     await Promise.all(names.slice(0, 6).map((n) => new EncryptedSecrets(path, "pw", ITER).delete(n)));
     assert.deepEqual(await new EncryptedSecrets(path, "pw").list(), [...names.slice(6)].sort());
   }));
+
+Deno.test("create writes only a new name (of racing creates one wins) and replace only an existing one", () =>
+  withDir(async (dir) => {
+    const path = `${dir}/secrets_encrypted`;
+    await new EncryptedSecrets(path, "pw", ITER).init();
+    const won = await Promise.all(
+      ["a", "b", "c"].map((v) => new EncryptedSecrets(path, "pw", ITER).create("K", v)),
+    );
+    assert.equal(won.filter(Boolean).length, 1);
+    const store = new EncryptedSecrets(path, "pw", ITER);
+    assert.equal(await store.get("K"), ["a", "b", "c"][won.indexOf(true)]);
+    assert.equal(await store.replace("K", "new"), true);
+    assert.equal(await store.get("K"), "new");
+    assert.equal(await store.replace("MISSING", "x"), false);
+    assert.deepEqual(await store.list(), ["K"]);
+  }));

@@ -32,6 +32,10 @@ export interface SecretsProvider {
   list(): Promise<string[]>;
   /** Sets a secret; the environment provider refuses. */
   set(name: string, value: string): Promise<void>;
+  /** Sets a secret unless it exists (false then); the environment provider refuses. */
+  create(name: string, value: string): Promise<boolean>;
+  /** Changes a secret if it exists (false otherwise); the environment provider refuses. */
+  replace(name: string, value: string): Promise<boolean>;
   /** Deletes a secret (false when absent); the environment provider refuses. */
   delete(name: string): Promise<boolean>;
 }
@@ -117,6 +121,8 @@ export async function openProvider(options: ProviderOptions): Promise<SecretsPro
     get: (name) => store.get(name),
     list: () => store.list(),
     set: (name, value) => store.set(checkSecretName(name), value),
+    create: (name, value) => store.create(checkSecretName(name), value),
+    replace: (name, value) => store.replace(name, value),
     delete: (name) => store.delete(name),
   };
 }
@@ -150,6 +156,8 @@ export function environmentProvider(env: Readonly<Record<string, string | undefi
           .map((k) => k.slice(SECRET_ENV_PREFIX.length)).sort(),
       ),
     set: refuse,
+    create: refuse,
+    replace: refuse,
     delete: refuse,
   };
 }

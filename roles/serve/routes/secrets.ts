@@ -203,11 +203,9 @@ export function secretRoutes(deps: Deps): Route[] {
       },
       handle: ({ body }) =>
         answering("GET", async () => {
-          const p = writable(await provider(deps), "GET");
-          if ((await p.get(body.key)) !== undefined) {
+          if (!(await writable(await provider(deps), "GET").create(body.key, body.value))) {
             throw new HttpError(409, `Secret ${body.key} exists: change it with PUT ${KEYS}/${body.key}`);
           }
-          await p.set(body.key, body.value);
           deps.log.info("Created secret", { key: body.key });
           return { status: 201, body: { key: body.key, message: "Secret created" } };
         }),
@@ -228,11 +226,9 @@ export function secretRoutes(deps: Deps): Route[] {
       },
       handle: ({ params, body }) =>
         answering("", async () => {
-          const p = writable(await provider(deps), "");
-          if ((await p.get(params.key)) === undefined) {
+          if (!(await writable(await provider(deps), "").replace(params.key, body.value))) {
             throw new NotFoundError(`No secret named ${params.key}: create it with POST ${KEYS}`);
           }
-          await p.set(params.key, body.value);
           deps.log.info("Updated secret", { key: params.key });
           return { status: 200, body: { key: params.key, message: "Secret updated" } };
         }),
