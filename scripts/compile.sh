@@ -12,6 +12,8 @@ mkdir -p dist
 # The modules thv loads with lazyImport are out of the graph deno compile follows: include them by name.
 includes=()
 while read -r module; do includes+=(--include "$module"); done < <(deno run --allow-read scripts/lazy_modules.ts)
+# The web UI's built files, which thv serve reads at start (roles/serve/static.ts).
+includes+=(--include roles/serve/ui/dist)
 # --v8-flags is baked into the binary: the V8 flags of lib/config/self.ts (THV_V8_FLAGS, decision 013).
 if ! deno compile --frozen --allow-env --allow-read --allow-write --allow-net --allow-sys --allow-run \
   --v8-flags=--max-semi-space-size=4 "${includes[@]}" --output dist/thv main.ts; then
