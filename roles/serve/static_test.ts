@@ -31,7 +31,9 @@ Deno.test("static handler answers / with index.html and each file with its type,
   assert.equal(js.headers.get("cache-control"), "no-cache");
   assert.equal(js.headers.get("x-content-type-options"), "nosniff");
   assert.equal(await js.text(), "1");
-  const again = await ui(new Request("http://127.0.0.1/app.js", { headers: { "if-none-match": js.headers.get("etag")! } }));
+  const again = await ui(
+    new Request("http://127.0.0.1/app.js", { headers: { "if-none-match": js.headers.get("etag")! } }),
+  );
   assert.equal(again.status, 304);
   assert.equal(await again.text(), "");
   const head = await ui(new Request("http://127.0.0.1/app.css", { method: "HEAD" }));
@@ -59,7 +61,10 @@ Deno.test("static handler refuses unknown files, paths out of its folder and wri
 Deno.test("static handler refuses to start on a folder without index.html, saying to build the UI", async () => {
   const dir = await tempUi({ "app.js": "1" });
   await assert.rejects(staticHandler(dir), /has no index\.html: run deno task ui:build/);
-  await assert.rejects(staticHandler(new URL("missing/", dir)), /Cannot read the web UI's files .*run deno task ui:build/);
+  await assert.rejects(
+    staticHandler(new URL("missing/", dir)),
+    /Cannot read the web UI's files .*run deno task ui:build/,
+  );
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -68,7 +73,9 @@ Deno.test("the committed UI bundle is served: index.html loads app.js and app.cs
   const html = await (await ui(new Request("http://127.0.0.1/"))).text();
   assert.match(html, /<script type="module" src="\/app\.js"><\/script>/);
   assert.match(html, /<link rel="stylesheet" href="\/app\.css">/);
-  for (const path of ["/app.js", "/app.css"]) assert.equal((await ui(new Request(`http://127.0.0.1${path}`))).status, 200);
+  for (const path of ["/app.js", "/app.css"]) {
+    assert.equal((await ui(new Request(`http://127.0.0.1${path}`))).status, 200);
+  }
 });
 
 Deno.test("contentType by extension, octet-stream when unknown", () => {

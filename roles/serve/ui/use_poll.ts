@@ -25,7 +25,7 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, ms: number
   loadRef.current = load;
   useEffect(() => {
     const stop = new AbortController();
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const run = async () => {
       try {
         const value = await loadRef.current(stop.signal);
