@@ -47,9 +47,23 @@ Deno.test("web UI: run everything from the registry, see it running, read its lo
     await page.getByRole("heading", { name: "Workloads" }).waitFor({ timeout: 15_000 });
     await page.getByText("No workloads yet").waitFor({ timeout: 15_000 });
 
+    // A server with a required secret: the field is marked, and the API's refusal of it is shown as its line.
+    await page.getByLabel("Search the registry").fill("github");
+    const servers = page.getByRole("list", { name: "Registry servers" }).getByRole("button");
+    await textMatches(servers, /github/, 15_000);
+    assert.equal(await servers.count(), 1, "the search leaves only github");
+    await servers.first().click();
+    const token = page.getByLabel(/GITHUB_PERSONAL_ACCESS_TOKEN/);
+    await token.waitFor({ timeout: 5_000 });
+    assert.equal(await token.getAttribute("required"), "");
+    await token.fill("gh-token");
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    const noStore = page.locator("form.run").getByRole("alert");
+    await textMatches(noStore, /^body\.secrets: .*thv secret setup/, 15_000);
+    await screenshot(page, "run-form-refused");
+
     // Search the registry and run everything with the form.
     await page.getByLabel("Search the registry").fill("everything");
-    const servers = page.getByRole("list", { name: "Registry servers" }).getByRole("button");
     await textMatches(servers, /everything/, 15_000);
     assert.equal(await servers.count(), 1, "the search leaves only everything");
     await servers.first().click();

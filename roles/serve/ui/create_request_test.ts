@@ -19,7 +19,7 @@ const github: RegistryServer = {
 };
 const everything: RegistryServer = {
   ...github,
-  name: "x/server-everything",
+  name: "io.github.modelcontextprotocol/server-everything",
   short_name: "everything",
   tags: [],
   tools: ["echo"],
@@ -58,4 +58,9 @@ Deno.test("searchServers needs every word somewhere in the entry; empty finds al
   assert.deepEqual(searchServers([github, everything], "EVERY echo").map((s) => s.short_name), ["everything"]);
   assert.deepEqual(searchServers([github, everything], "issue git").map((s) => s.short_name), ["github"]);
   assert.deepEqual(searchServers([github, everything], "nothing"), []);
+  assert.deepEqual(
+    searchServers([github, everything], "github").map((s) => s.short_name),
+    ["github"],
+    "not the namespace",
+  );
 });
