@@ -98,12 +98,13 @@ Deno.test("web UI: run everything from the registry, see it running, read its lo
     assert.ok((await Deno.stat(shot)).size > 10_000, "the screenshot has content");
 
     // Stop: the table follows.
-    await row.getByRole("button", { name: "Stop" }).click();
+    await row.getByRole("button", { name: "Stop everything" }).click();
     await textMatches(row.locator(".badge"), /^stopped$/, 60_000);
     await page.getByText("Shown once everything is running.").waitFor({ timeout: 10_000 });
+    await row.getByRole("button", { name: "Start everything" }).waitFor({ timeout: 5_000 });
 
     // Remove asks once more, then the row is gone.
-    await row.getByRole("button", { name: "Remove", exact: true }).click();
+    await row.getByRole("button", { name: "Remove everything", exact: true }).click();
     await row.getByRole("button", { name: "Remove everything?" }).click();
     await page.getByText("No workloads yet").waitFor({ timeout: 60_000 });
     await row.waitFor({ state: "detached", timeout: 10_000 });
@@ -113,4 +114,29 @@ Deno.test("web UI: run everything from the registry, see it running, read its lo
   } finally {
     await browser.close();
   }
+});
+
+Deno.test("thv serve answers the web UI's files without the token, and the API and a wrong link still need it", async () => {
+  await using user = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno" });
+  await using serve = await startServe(user.env);
+  const page = await fetch(`${serve.base}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-type")!, /^text\/html/);
+  assert.match(await page.text(), /src="\/app\.js"/);
+  const js = await fetch(`${serve.base}/app.js`);
+  assert.equal(js.headers.get("content-type"), "text/javascript; charset=utf-8");
+  assert.ok((await js.arrayBuffer()).byteLength > 1000);
+  const missing = await fetch(`${serve.base}/nope.html`);
+  assert.equal(missing.status, 404);
+  assert.match((await missing.json() as { error: string }).error, /^No such file or route: \/nope\.html/);
+  const api = await fetch(`${serve.base}/api/v1beta/workloads`);
+  assert.equal(api.status, 401);
+  await api.body?.cancel();
+  const wrong = await fetch(`${serve.base}/?token=wrong`, { redirect: "manual" });
+  assert.equal(wrong.status, 401);
+  await wrong.body?.cancel();
+  const link = await fetch(serve.uiLink, { redirect: "manual" });
+  assert.equal(link.status, 303);
+  assert.equal(link.headers.get("location"), "/");
+  await link.body?.cancel();
 });

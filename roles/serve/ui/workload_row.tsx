@@ -51,13 +51,19 @@ export function WorkloadRow({ workload: w, selected, onSelect, onDone }: Workloa
         {running && (
           <button
             type="button"
+            aria-label={`Stop ${w.name}`}
             disabled={busy}
             onClick={() => act(() => send("POST", `${path(w.name)}/stop`))}
           >
             Stop
           </button>
         )}
-        <button type="button" disabled={busy} onClick={() => act(() => send("POST", `${path(w.name)}/restart`))}>
+        <button
+          type="button"
+          aria-label={`${running ? "Restart" : "Start"} ${w.name}`}
+          disabled={busy}
+          onClick={() => act(() => send("POST", `${path(w.name)}/restart`))}
+        >
           {running ? "Restart" : "Start"}
         </button>
         {confirming
@@ -72,7 +78,7 @@ export function WorkloadRow({ workload: w, selected, onSelect, onDone }: Workloa
             </button>
           )
           : (
-            <button type="button" disabled={busy} onClick={() => setConfirming(true)}>
+            <button type="button" aria-label={`Remove ${w.name}`} disabled={busy} onClick={() => setConfirming(true)}>
               Remove
             </button>
           )}
