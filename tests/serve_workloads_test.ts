@@ -273,6 +273,22 @@ Deno.test("thv serve: a creation that fails in the background ends in error with
   await refused(await serve.api(`/api/v1beta/workloads/${name}/status`), 404, /No workload named doomed/);
 });
 
+Deno.test("thv serve: delete right after create aborts or removes it, and nothing is left running", async () => {
+  await using home = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno", ...CHECKED });
+  await using serve = await startServe(home.env);
+  const { port } = await json<{ port: number }>(
+    await post(serve, "/api/v1beta/workloads", { name: "brief", image: PROBE }),
+    201,
+  );
+  assert.equal((await serve.api("/api/v1beta/workloads/brief", { method: "DELETE" })).status, 202);
+  assert.equal(await listed(serve, "brief"), undefined);
+  await refused(await serve.api("/api/v1beta/workloads/brief/status"), 404, /No workload named brief/);
+  Deno.listen({ hostname: "127.0.0.1", port }).close(); // no proxy holds its port
+  await json(await post(serve, "/api/v1beta/workloads", { name: "brief", image: PROBE }), 201); // the name is free again
+  await statusBecomes(serve, "brief", "running");
+  assert.equal((await serve.api("/api/v1beta/workloads/brief", { method: "DELETE" })).status, 202);
+});
+
 Deno.test("thv serve: secrets need TOOLHIVE_SECRETS_PASSWORD in thv serve's environment, never a prompt", async () => {
   await using home = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno", ...CHECKED });
   await Deno.mkdir(`${home.home}/.config/toolhive`, { recursive: true });
