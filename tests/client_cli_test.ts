@@ -45,7 +45,7 @@ Deno.test("thv client status, register and remove; an unknown client and a malfo
     await ok(["client", "register", "cursor"], env),
     "Registered cursor: ~/.cursor/mcp.json (no running servers yet)\n",
   );
-  assert.match(await ok(["client", "list"], env), /\ncursor +yes +yes +- +~\/\.cursor\/mcp\.json\n/);
+  assert.match(await ok(["client", "list"], env), /\ncursor +yes +yes +default +- +~\/\.cursor\/mcp\.json\n/);
   assert.equal(await ok(["client", "remove", "cursor"], env), "Removed cursor: ~/.cursor/mcp.json\n");
   assert.equal(await Deno.readTextFile(paths.cursor), before);
 

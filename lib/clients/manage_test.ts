@@ -259,5 +259,8 @@ Deno.test("a clients.json from before groups still loads: its clients get every 
   // Registering it for a group makes it follow that group only: the other groups' entries go.
   await registerClient("cursor", { ctx: home, servers: [ops], groups: ["dev"] });
   assert.equal(memberValue(await Deno.readTextFile(path), { key: "mcpServers", name: "ops-one" }), undefined);
-  assert.deepEqual(await readRegistrations(home.configDir), { registered: { cursor: [] }, groups: { cursor: ["dev"] } });
+  assert.deepEqual(await readRegistrations(home.configDir), {
+    registered: { cursor: [] },
+    groups: { cursor: ["dev"] },
+  });
 });

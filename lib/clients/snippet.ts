@@ -4,7 +4,7 @@
  * workload's group already has it (entries follow workloads), so it is left out.
  * @module
  */
-import { CLIENTS, type ClientName, type ServerEntry } from "./clients.ts";
+import { type ClientName, CLIENTS, type ServerEntry } from "./clients.ts";
 import { type ClientsContext, clientStatuses } from "./manage.ts";
 import { followsGroup } from "./registered.ts";
 import { DEFAULT_GROUP } from "../groups/mod.ts";
