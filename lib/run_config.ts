@@ -46,6 +46,9 @@ export const PermissionProfile = z.object({
   privileged: z.boolean().optional(),
 });
 
+/** A permission profile, parsed. */
+export type PermissionProfile = z.output<typeof PermissionProfile>;
+
 /** The RunConfig schema. Unknown keys are dropped when read. */
 export const RunConfig = z.object({
   schema_version: z.literal(RUN_CONFIG_SCHEMA_VERSION),

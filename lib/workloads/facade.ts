@@ -11,7 +11,7 @@ import type { WorkloadChange, WorkloadEventSink, WorkloadsConfig } from "./confi
 import { kubernetesYaml } from "./export.ts";
 import { groupMembers, groupStore, type RemovedGroup, removeGroup } from "./groups.ts";
 import type { GroupRecord } from "../groups/mod.ts";
-import { listWorkloads, type WorkloadSummary } from "./list.ts";
+import { describeWorkload, listWorkloads, type WorkloadSummary } from "./list.ts";
 import { followText } from "./log_follow.ts";
 import {
   type Created,
@@ -64,7 +64,7 @@ export interface WorkloadGroups {
   remove(name: string, options?: { readonly withWorkloads?: boolean }): Promise<RemovedGroup>;
 }
 
-/** The laptop workloads: plan, create, start, stop, restart, remove, list, logs and export. */
+/** The laptop workloads: plan, create, start, stop, restart, remove, list, get, logs and export. */
 export interface Workloads {
   /** Resolves what a caller asks to run into a RunConfig and its secrets; starts nothing. */
   plan(request: PlanRequest): Promise<Plan>;
@@ -80,6 +80,8 @@ export interface Workloads {
   remove(name: string): Promise<void>;
   /** The workloads with their real state; stopped ones only with `all`; only one group's with `group`. */
   list(options?: { readonly all?: boolean; readonly group?: string }): Promise<WorkloadSummary[]>;
+  /** One workload with its real state, as {@linkcode Workloads.list} shows it; a NotFoundError when there is none. */
+  get(name: string): Promise<WorkloadSummary>;
   /** A workload's server output so far, or with `proxy` its proxy's log. */
   logs(name: string, options?: { readonly proxy?: boolean }): Promise<string>;
   /** The output of {@linkcode Workloads.logs}, then what comes, every `intervalMs` (default 300), until `signal` aborts. */
@@ -175,6 +177,7 @@ export function createWorkloads(
         all: options.all ?? false,
         ...(options.group !== undefined ? { group: options.group } : {}),
       }),
+    get: (name) => describeWorkload(deps(), name),
     logs: (name, options = {}) => workloadLogs(name, deps(), { proxy: options.proxy ?? false }),
     followLogs(name, options) {
       const read = () => workloadLogs(name, deps(), { proxy: options.proxy ?? false });

@@ -225,6 +225,7 @@ Deno.test("Workloads: create, list, logs, export, stop and remove of a workload 
     );
 
     const [listed] = await workloads.list();
+    assert.deepEqual(await workloads.get("fake"), listed, "get gives what list shows");
     assert.equal(listed?.name, "fake");
     assert.equal(listed?.state, "running");
     assert.equal(listed?.runtime, "container");
@@ -247,6 +248,7 @@ Deno.test("Workloads: create, list, logs, export, stop and remove of a workload 
     assert.equal(await workloads.stop("fake"), false, "nothing runs any more");
     assert.deepEqual(await workloads.list(), [], "a stopped workload only with all");
     assert.equal((await workloads.list({ all: true }))[0]?.state, "stopped");
+    assert.equal((await workloads.get("fake")).state, "stopped", "get shows a stopped one too");
 
     await workloads.remove("fake");
     assert.equal(backends.server("fake").removes, 1);
@@ -275,6 +277,7 @@ Deno.test("Workloads.start with foreground runs a saved workload in this process
     second.abort();
     await started.finished;
     assert.equal((await workloads.list({ all: true }))[0]?.state, "stopped");
+    assert.equal((await workloads.get("again")).state, "stopped", "get shows a stopped one too");
   } finally {
     first.abort();
     second.abort();
@@ -293,6 +296,7 @@ Deno.test("Workloads: an unknown name fails every operation with one line that s
         ["remove", () => workloads.remove("ghost")],
         ["logs", () => workloads.logs("ghost")],
         ["export", () => workloads.export("ghost")],
+        ["get", () => workloads.get("ghost")],
       ] as const
     ) {
       await assert.rejects(work(), (e: Error) => {

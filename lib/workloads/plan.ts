@@ -6,7 +6,7 @@
  */
 import { DEFAULT_GROUP, GroupStore } from "../groups/mod.ts";
 import { builtinRegistry, didYouMean, findServer, type RegistryEntry, suggestServerNames } from "../registry/mod.ts";
-import type { RunConfig } from "../run_config.ts";
+import type { PermissionProfile, RunConfig } from "../run_config.ts";
 import { parseImportedRunConfig } from "../run_config_import.ts";
 import { bindOf } from "../runtime/docker/mod.ts";
 import { absoluteSandboxImage } from "../runtime/sandbox/mod.ts";
@@ -43,8 +43,8 @@ export interface PlanRequest {
   readonly env?: Readonly<Record<string, string>>;
   /** Mounts (`host[:container][:ro]`), or grants in the sandbox. */
   readonly volumes?: readonly string[];
-  /** A permission profile: `none`, `network`, or the path of a JSON profile file. */
-  readonly permissionProfile?: string;
+  /** A permission profile: `none`, `network`, the path of a JSON profile file, or the profile itself (the API's). */
+  readonly permissionProfile?: string | PermissionProfile;
   /** The group to put the workload in, which must exist (default: the RunConfig's, else `default`). */
   readonly group?: string;
 }
@@ -106,7 +106,11 @@ export async function planWorkload(
   }
   const entry = target ? registryEntry(target) : undefined;
   const port = await pickProxyPort(deps, request.proxyPort ?? base.port, { required: request.proxyPort !== undefined });
-  const profile = request.permissionProfile ? await loadPermissionProfile(request.permissionProfile) : undefined;
+  const profile = typeof request.permissionProfile === "object"
+    ? { permission_profile: request.permissionProfile }
+    : request.permissionProfile
+    ? await loadPermissionProfile(request.permissionProfile)
+    : undefined;
   const planned = planRun({
     ...(target ? { target } : {}),
     ...(entry ? { entry } : {}),

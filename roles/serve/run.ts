@@ -58,6 +58,8 @@ export async function runServe(ctx: ServeContext, flags: ServeFlags): Promise<vo
     allowedOrigins: flags.allowedOrigins,
     allowedHosts: LOOPBACK.has(flags.host) ? [] : [flags.host.toLowerCase()],
     openapi: flags.openapi,
+    // Tests turn it on: every JSON reply is checked against its documented schema (a 500 when it breaks it).
+    ...(ctx.env.THV_SERVE_CHECK_RESPONSES === "1" ? { checkResponses: true } : {}),
   };
   if (flags.socket) {
     await Deno.remove(flags.socket).catch(() => {});

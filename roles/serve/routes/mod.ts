@@ -5,6 +5,7 @@
 import type { Route } from "../../../lib/api/mod.ts";
 import type { ServeDeps } from "../deps.ts";
 import { systemRoutes } from "./system.ts";
+import { workloadRoutes } from "./workloads.ts";
 
 export { openApiRoutes } from "./openapi.ts";
 
@@ -12,5 +13,6 @@ export { openApiRoutes } from "./openapi.ts";
 export function apiRoutes(deps: ServeDeps): Route[] {
   return [
     ...systemRoutes(deps),
+    ...workloadRoutes(deps),
   ];
 }
