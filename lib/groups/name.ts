@@ -7,8 +7,11 @@
 /** The group a workload is in when none is named, which always exists and cannot be removed. */
 export const DEFAULT_GROUP = "default";
 
-const GROUP_NAME = /^[a-z0-9_-]+( [a-z0-9_-]+)*$/;
-const MAX_LENGTH = 100;
+/** What a group name is made of (see {@linkcode checkGroupName}). */
+export const GROUP_NAME = /^[a-z0-9_-]+( [a-z0-9_-]+)*$/;
+/** The longest group name. */
+export const MAX_GROUP_NAME_LENGTH = 100;
+const MAX_LENGTH = MAX_GROUP_NAME_LENGTH;
 
 /** Checks a group name (ToolHive's rule, capped at 100 characters); the error names it and says what is allowed. */
 export function checkGroupName(name: string): string {

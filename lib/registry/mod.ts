@@ -30,3 +30,13 @@ export {
   suggestServerNames,
 } from "./lookup.ts";
 export { parseRegistry, parseRegistryText, type Registry } from "./parse.ts";
+export {
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  OFFICIAL_META,
+  upstreamLatest,
+  type UpstreamQuery,
+  type UpstreamServerList,
+  type UpstreamServerResponse,
+  upstreamServers,
+} from "./upstream_api.ts";

@@ -13,6 +13,10 @@ export interface Registry {
   readonly source: string;
   /** When the registry was last updated (RFC 3339), from `meta.last_updated`. */
   readonly lastUpdated: string;
+  /** The registry format's version, from `version` (e.g. `1.0.0`). */
+  readonly version: string;
+  /** Every server of the file as its `server.json` (checked, unknown keys kept), in the file's order. */
+  readonly servers: readonly Readonly<Record<string, unknown>>[];
   /** The servers thv can run, sorted by short name, then name. */
   readonly entries: readonly RegistryEntry[];
   /** Servers of the file that thv cannot run (no npm or oci package), with the reason. */
@@ -34,6 +38,7 @@ export function parseRegistry(data: unknown, source: string): Registry {
   }
   const entries: RegistryEntry[] = [];
   const skipped: SkippedServer[] = [];
+  const servers: Readonly<Record<string, unknown>>[] = [];
   const seen = new Set<string>();
   file.data.data.servers.forEach((raw, i) => {
     const label = serverLabel(raw, i);
@@ -49,6 +54,7 @@ export function parseRegistry(data: unknown, source: string): Registry {
       throw new TypeError(`Registry ${source}: server ${label} appears twice: each name must be unique`);
     }
     seen.add(parsed.data.name);
+    servers.push(raw as Record<string, unknown>);
     try {
       const result = toEntry(parsed.data);
       if ("reason" in result) skipped.push(result);
@@ -59,7 +65,7 @@ export function parseRegistry(data: unknown, source: string): Registry {
     }
   });
   entries.sort((a, b) => a.shortName.localeCompare(b.shortName) || a.name.localeCompare(b.name));
-  return { source, lastUpdated: file.data.meta.last_updated, entries, skipped };
+  return { source, lastUpdated: file.data.meta.last_updated, version: file.data.version, servers, entries, skipped };
 }
 
 /** Reads a registry from JSON text; a syntax error names the source. */

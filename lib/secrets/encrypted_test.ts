@@ -70,3 +70,31 @@ Deno.test("each write uses a fresh salt and nonce", () =>
     assert.notEqual(first.nonce, second.nonce);
     assert.notEqual(first.salt, second.salt);
   }));
+
+Deno.test("concurrent writes to one store all land (each read-modify-write holds the store's lock)", () =>
+  withDir(async (dir) => {
+    const path = `${dir}/secrets_encrypted`;
+    await new EncryptedSecrets(path, "pw", ITER).init();
+    const names = Array.from({ length: 12 }, (_, i) => `K${i}`);
+    // Separate instances, as two requests to thv serve (or thv serve and the CLI) have.
+    await Promise.all(names.map((n) => new EncryptedSecrets(path, "pw", ITER).set(n, `v-${n}`)));
+    assert.deepEqual(await new EncryptedSecrets(path, "pw").list(), [...names].sort());
+    await Promise.all(names.slice(0, 6).map((n) => new EncryptedSecrets(path, "pw", ITER).delete(n)));
+    assert.deepEqual(await new EncryptedSecrets(path, "pw").list(), [...names.slice(6)].sort());
+  }));
+
+Deno.test("create writes only a new name (of racing creates one wins) and replace only an existing one", () =>
+  withDir(async (dir) => {
+    const path = `${dir}/secrets_encrypted`;
+    await new EncryptedSecrets(path, "pw", ITER).init();
+    const won = await Promise.all(
+      ["a", "b", "c"].map((v) => new EncryptedSecrets(path, "pw", ITER).create("K", v)),
+    );
+    assert.equal(won.filter(Boolean).length, 1);
+    const store = new EncryptedSecrets(path, "pw", ITER);
+    assert.equal(await store.get("K"), ["a", "b", "c"][won.indexOf(true)]);
+    assert.equal(await store.replace("K", "new"), true);
+    assert.equal(await store.get("K"), "new");
+    assert.equal(await store.replace("MISSING", "x"), false);
+    assert.deepEqual(await store.list(), ["K"]);
+  }));

@@ -3,5 +3,6 @@
  * @module
  */
 export { EncryptedSecrets } from "./encrypted.ts";
+export { ReadOnlySecretsError, SecretsUnavailableError } from "./errors.ts";
 export * from "./provider.ts";
 export { resolveSecretRefs } from "./resolve.ts";

@@ -7,7 +7,9 @@
  */
 import type { StatePaths } from "../state/mod.ts";
 import { readFileIfExists, writeFileAtomic } from "../state/mod.ts";
+import { NotFoundError } from "../errors.ts";
 import { EncryptedSecrets } from "./encrypted.ts";
+import { ReadOnlySecretsError, SecretsUnavailableError } from "./errors.ts";
 
 /** The variable that picks the provider. */
 export const PROVIDER_ENV = "TOOLHIVE_SECRETS_PROVIDER";
@@ -30,6 +32,10 @@ export interface SecretsProvider {
   list(): Promise<string[]>;
   /** Sets a secret; the environment provider refuses. */
   set(name: string, value: string): Promise<void>;
+  /** Sets a secret unless it exists (false then); the environment provider refuses. */
+  create(name: string, value: string): Promise<boolean>;
+  /** Changes a secret if it exists (false otherwise); the environment provider refuses. */
+  replace(name: string, value: string): Promise<boolean>;
   /** Deletes a secret (false when absent); the environment provider refuses. */
   delete(name: string): Promise<boolean>;
 }
@@ -87,14 +93,26 @@ export interface ProviderOptions {
   readonly iterations?: number;
 }
 
-/** The provider in use; fails, saying what to do, when none is set up or the password is missing. */
+/** The provider's name: `TOOLHIVE_SECRETS_PROVIDER`, else `config.yaml`'s; undefined before setup. */
+export async function providerTypeOf(
+  options: Pick<ProviderOptions, "paths" | "env">,
+): Promise<string | undefined> {
+  return options.env[PROVIDER_ENV] || (await configuredProvider(options.paths));
+}
+
+/**
+ * The provider in use; fails, saying what to do, when none is set up (a NotFoundError) or it cannot be
+ * opened: the password is missing or wrong, or the type is unknown (a {@linkcode SecretsUnavailableError}).
+ */
 export async function openProvider(options: ProviderOptions): Promise<SecretsProvider> {
   const { paths, env } = options;
-  const type = env[PROVIDER_ENV] || (await configuredProvider(paths));
-  if (!type) throw new Error("No secrets provider is set up: run thv secret setup");
+  const type = await providerTypeOf(options);
+  if (!type) throw new NotFoundError("No secrets provider is set up: run thv secret setup");
   if (type === "environment") return environmentProvider(env);
   if (type !== "encrypted") {
-    throw new Error(`Secrets provider ${JSON.stringify(type)} is not one thv has: use ${PROVIDERS.join(" or ")}`);
+    throw new SecretsUnavailableError(
+      `Secrets provider ${JSON.stringify(type)} is not one thv has: use ${PROVIDERS.join(" or ")}`,
+    );
   }
   const password = await passwordOf(options);
   const store = new EncryptedSecrets(encryptedStorePath(paths), password, options.iterations);
@@ -103,6 +121,8 @@ export async function openProvider(options: ProviderOptions): Promise<SecretsPro
     get: (name) => store.get(name),
     list: () => store.list(),
     set: (name, value) => store.set(checkSecretName(name), value),
+    create: (name, value) => store.create(checkSecretName(name), value),
+    replace: (name, value) => store.replace(name, value),
     delete: (name) => store.delete(name),
   };
 }
@@ -111,7 +131,7 @@ export async function openProvider(options: ProviderOptions): Promise<SecretsPro
 export async function passwordOf(options: ProviderOptions): Promise<string> {
   const given = options.env[PASSWORD_ENV] || (await options.prompt?.());
   if (!given) {
-    throw new Error(
+    throw new SecretsUnavailableError(
       `The encrypted secrets store needs its password: set ${PASSWORD_ENV} (there is no OS keyring here)`,
     );
   }
@@ -120,9 +140,13 @@ export async function passwordOf(options: ProviderOptions): Promise<string> {
 
 /** The read-only provider over `TOOLHIVE_SECRET_<NAME>` variables. */
 export function environmentProvider(env: Readonly<Record<string, string | undefined>>): SecretsProvider {
-  const refuse = (): never => {
-    throw new Error(`The environment secrets provider is read-only: export ${SECRET_ENV_PREFIX}<NAME> instead`);
-  };
+  // A rejected promise, not a throw: callers that do not await at once still get the error where they await.
+  const refuse = (): Promise<never> =>
+    Promise.reject(
+      new ReadOnlySecretsError(
+        `The environment secrets provider is read-only: export ${SECRET_ENV_PREFIX}<NAME> instead`,
+      ),
+    );
   return {
     type: "environment",
     get: (name) => Promise.resolve(env[`${SECRET_ENV_PREFIX}${name}`]),
@@ -131,7 +155,9 @@ export function environmentProvider(env: Readonly<Record<string, string | undefi
         Object.keys(env).filter((k) => k.startsWith(SECRET_ENV_PREFIX) && env[k] !== undefined)
           .map((k) => k.slice(SECRET_ENV_PREFIX.length)).sort(),
       ),
-    set: () => Promise.resolve(refuse()),
-    delete: () => Promise.resolve(refuse()),
+    set: refuse,
+    create: refuse,
+    replace: refuse,
+    delete: refuse,
   };
 }
