@@ -2,7 +2,8 @@
  * The router of a JSON API: finds the route of a request by method and path template, parses its path
  * parameters, query and body with the route's zod schemas (a 400 naming the field when they do not fit),
  * asks `authorize` for routes that are not public, and turns the handler's reply into a response. Paths no
- * route has go to `fallback` (the web UI's files); a known path with another method is a 405.
+ * route has go to `fallback` (the web UI's files), unless they start as a route does (`/api/…`): those are a
+ * JSON 404; a known path with another method is a 405.
  * @module
  */
 import { z } from "zod";
@@ -118,6 +119,8 @@ function toResponse(route: Route, reply: Reply, check: boolean): Response {
  */
 export function apiHandler(routes: readonly Route[], options: ApiHandlerOptions = {}): Handler {
   const compiled = routes.map(compile).sort(specificFirst);
+  // The first segments of the routes (`api`, `health`): a path under one is the API's, never the fallback's.
+  const own = new Set(compiled.map((c) => c.segments[0]).filter((s) => s && !s.startsWith("{")));
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   return async (req) => {
     const target = pathAndQuery(req.url);
@@ -150,7 +153,7 @@ export function apiHandler(routes: readonly Route[], options: ApiHandlerOptions 
         headers: { allow: methods.join(", ") },
       });
     }
-    if (options.fallback) return await options.fallback(req);
+    if (options.fallback && !own.has(path[0]!)) return await options.fallback(req);
     throw new HttpError(404, `No such route: ${path.length ? "/" + path.join("/") : "/"}`);
   };
 }

@@ -152,7 +152,14 @@ Deno.test("apiHandler asks authorize for routes that are not public only, and be
 Deno.test("apiHandler sends paths no route has to the fallback, or answers 404", async () => {
   const ui = handler({ fallback: (req) => new Response(`ui ${new URL(req.url).pathname}`) });
   assert.equal(await (await ui(new Request("http://x/app.js"))).text(), "ui /app.js");
-  assert.equal(await (await ui(new Request("http://x/items/a/b"))).text(), "ui /items/a/b");
+  assert.equal(await (await ui(new Request("http://x/"))).text(), "ui /");
+  // Under a route's first segment the path is the API's: a 404, whatever the method, not the UI's answer.
+  for (const method of ["GET", "POST"]) {
+    const api = await call(ui, new Request("http://x/items/a/b", { method }));
+    assert.ok(api instanceof HttpError, method);
+    assert.equal(api.status, 404);
+    assert.match(api.message, /No such route: \/items\/a\/b/);
+  }
   const none = await call(handler(), new Request("http://x/nowhere"));
   assert.ok(none instanceof HttpError);
   assert.equal(none.status, 404);
