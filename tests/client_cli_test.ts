@@ -45,7 +45,7 @@ Deno.test("thv client status, register and remove; an unknown client and a malfo
     await ok(["client", "register", "cursor"], env),
     "Registered cursor: ~/.cursor/mcp.json (no running servers yet)\n",
   );
-  assert.match(await ok(["client", "list"], env), /\ncursor +yes +yes +- +~\/\.cursor\/mcp\.json\n/);
+  assert.match(await ok(["client", "list"], env), /\ncursor +yes +yes +default +- +~\/\.cursor\/mcp\.json\n/);
   assert.equal(await ok(["client", "remove", "cursor"], env), "Removed cursor: ~/.cursor/mcp.json\n");
   assert.equal(await Deno.readTextFile(paths.cursor), before);
 
@@ -124,5 +124,95 @@ Deno.test("a registered client's file follows a workload: its entry comes with t
     assert.equal(await Deno.readTextFile(paths.cursor), original.cursor, "a removed client is no longer changed");
   } finally {
     await runThv(["rm", "probe"], env);
+  }
+});
+
+Deno.test("thv run shows the detected clients' snippet on stderr, leaving out those registered for its group; --group scopes registration", async () => {
+  if (Deno.build.os !== "linux") return;
+  await using user = await homeWithClients();
+  const { env, paths } = user;
+  const original = await Deno.readTextFile(paths.cursor);
+  await ok(["group", "create", "dev"], env);
+  assert.equal(
+    await ok(["client", "register", "cursor", "--group", "dev"], env),
+    "Registered cursor for dev: ~/.cursor/mcp.json (no running servers yet)\n",
+  );
+  const unknown = await runThv(["client", "register", "cursor", "--group", "nope"], env);
+  assert.deepEqual(
+    [unknown.code, unknown.stderr],
+    [1, "thv: No group named nope: create it with thv group create nope (see thv group list)\n"],
+  );
+  const run = async (args: string[]) => {
+    const res = await runThv(["run", "--permission-profile", "none", ...args, PROBE], env);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /^http:\/\/127\.0\.0\.1:\d+\/mcp\n$/, "stdout is the URL line only");
+    return { url: res.stdout.trim(), stderr: res.stderr };
+  };
+  /** The clients a snippet was shown for, by the lines naming their files. */
+  const shown = (stderr: string) => [...stderr.matchAll(/^(.+) \(~\/.+\):$/gm)].map((m) => m[1]);
+  try {
+    // probe is in default: every client gets a snippet, cursor too (it follows dev only), then one hint.
+    const first = await run(["--name", "probe"]);
+    assert.deepEqual(shown(first.stderr), CLIENT_NAMES.map((n) => clientSpec(n).displayName));
+    assert.ok(
+      first.stderr.includes(
+        `Cursor (~/.cursor/mcp.json):\n${JSON.stringify({ mcpServers: { probe: { url: first.url } } }, null, 2)}\n`,
+      ),
+      first.stderr,
+    );
+    assert.equal(first.stderr.match(/thv client setup/g)?.length, 1, "the hint once");
+    assert.match(first.stderr, /\nthv: or let thv keep them in step: thv client setup \(every installed client\), /);
+    assert.equal(await Deno.readTextFile(paths.cursor), original, "cursor does not get default's workloads");
+
+    // vscode registered for default gets probe; probe2 in dev goes to cursor, and the snippet leaves cursor out.
+    assert.match(await ok(["client", "register", "vscode"], env), /^Registered vscode: .* \(probe\)\n$/);
+    const second = await run(["--name", "probe2", "--group", "dev"]);
+    assert.deepEqual(
+      shown(second.stderr),
+      CLIENT_NAMES.filter((n) => n !== "cursor").map((n) => clientSpec(n).displayName),
+    );
+    assert.match(
+      second.stderr,
+      /thv client setup --group dev \(every installed client\), or thv client register <client> --group dev$/m,
+    );
+    const entry = async (client: ClientName, name: string) =>
+      memberValue(await Deno.readTextFile(paths[client]), { key: clientSpec(client).serversKey, name });
+    assert.deepEqual(await entry("cursor", "probe2"), { url: second.url });
+    assert.equal(await entry("cursor", "probe"), undefined);
+    assert.equal(await entry("vscode", "probe2"), undefined);
+    const list = await ok(["client", "list"], env);
+    assert.match(list, /^CLIENT +INSTALLED +REGISTERED +GROUPS +SERVERS +CONFIG\n/);
+    assert.match(list, /\ncursor +yes +yes +dev +probe2 +~\/\.cursor\/mcp\.json\n/);
+    assert.match(list, /\nvscode +yes +yes +default +probe +~\/\.config\/Code\/User\/mcp\.json\n/);
+    const group = JSON.parse(await Deno.readTextFile(`${user.home}/.local/state/toolhive/groups/dev.json`));
+    assert.deepEqual(group.registered_clients, ["cursor"], "ToolHive's group file names the client");
+
+    // Entries follow workloads of the client's groups only; remove --group takes that group's entries out.
+    await ok(["stop", "probe2"], env);
+    assert.equal(await Deno.readTextFile(paths.cursor), original);
+    await ok(["start", "probe2"], env);
+    assert.deepEqual(await entry("cursor", "probe2"), { url: second.url });
+    assert.equal(
+      await ok(["client", "remove", "cursor", "--group", "dev"], env),
+      "Removed cursor from dev: ~/.cursor/mcp.json\n",
+    );
+    assert.equal(await Deno.readTextFile(paths.cursor), original);
+    const status = JSON.parse(await ok(["client", "status", "--format", "json"], env));
+    assert.equal(status.find((s: { name: string }) => s.name === "cursor").registered, false);
+  } finally {
+    await runThv(["rm", "probe"], env);
+    await runThv(["rm", "probe2"], env);
+  }
+});
+
+Deno.test("thv run prints nothing on stderr when no MCP client is detected", async () => {
+  await using user = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno" });
+  try {
+    const res = await runThv(["run", "--name", "probe", "--permission-profile", "none", PROBE], user.env);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /^http:\/\/127\.0\.0\.1:\d+\/mcp\n$/);
+    assert.equal(res.stderr, "");
+  } finally {
+    await runThv(["rm", "probe"], user.env);
   }
 });

@@ -1,7 +1,8 @@
 /**
  * `thv secret` through the real thv process, and `thv run --secret` end to end: a secret set with
  * `thv secret set` reaches the sandboxed server's environment, is absent from every file under the XDG
- * folders except the encrypted store (where it is not in plaintext), and is not on any command line.
+ * folders (state, data, config, cache) except the encrypted store (where it is not in plaintext either), and is
+ * not on any command line nor in the proxy's environment (/proc/<pid>).
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -104,21 +105,33 @@ Deno.test("thv run --secret: the value reaches the sandboxed server and nothing 
     );
     assert.ok(ps.includes("sandbox_probe") || ps.includes("probe"), "the server runs");
     assert.ok(!ps.includes(VALUE), "the value is on a command line");
+    // The proxy's own: its command line (what other users can read in /proc) and the environment it started with.
+    const pid = Number((await Deno.readTextFile(`${user.home}/.local/share/toolhive/pids/toolhive-probe.pid`)).trim());
+    const cmdline = (await Deno.readTextFile(`/proc/${pid}/cmdline`)).split("\0");
+    assert.ok(cmdline.includes("start") && cmdline.includes("probe"), `pid ${pid} is the proxy: ${cmdline.join(" ")}`);
+    assert.ok(!cmdline.join(" ").includes(VALUE), "the value is on the proxy's command line");
+    assert.ok(
+      !(await Deno.readTextFile(`/proc/${pid}/environ`)).includes(VALUE),
+      "the value is in the proxy's environment",
+    );
 
     // A restart resolves it again from the store.
     await ok(["stop", "probe"], env);
     const again = (await ok(["start", "probe"], env)).trim();
     assert.equal((await readEnv(again || url)).MY_TOKEN, VALUE);
 
-    // Nowhere under the XDG folders in plaintext: not the RunConfig, the state, the logs.
+    // Nowhere under the XDG folders in plaintext: not the RunConfig, the state, the logs, the caches (the
+    // packages' cache this test shares, and the home's own).
     const files = (await Promise.all(
-      [".local/state", ".local/share", ".config"].map((d) => filesUnder(`${user.home}/${d}`)),
+      [".local/state", ".local/share", ".config", ".cache"].map((d) => filesUnder(`${user.home}/${d}`)),
     )).flat();
+    const cached = await filesUnder(CACHE);
+    assert.ok(cached.length > 0, "the sandbox's packages are cached");
     const runConfig = files.find((f) => f.endsWith("/runconfigs/probe.json"));
     assert.ok(runConfig, "the RunConfig is saved");
     assert.match(await Deno.readTextFile(runConfig), /"API_TOKEN,target=MY_TOKEN"/);
     assert.ok(files.some((f) => f.endsWith("/toolhive/secrets_encrypted")));
-    for (const file of files) {
+    for (const file of [...files, ...cached]) {
       const bytes = await Deno.readFile(file);
       assert.ok(!new TextDecoder().decode(bytes).includes(VALUE), `${file} holds the secret`);
     }

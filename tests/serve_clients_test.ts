@@ -3,7 +3,7 @@
  * already have the fixture config files: discovery, register (one and bulk), unregister (one, bulk, from a
  * group), the files left as the user wrote them, the CLI seeing the same registrations, a running workload
  * (the Deno sandbox) written into a client registered through the API, and the errors (400 naming the field,
- * 404 for unknown clients and groups, 409 for a file thv cannot edit, groups other than default refused).
+ * 404 for unknown clients and groups, 409 for a file thv cannot edit), and per-group registration.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -104,15 +104,9 @@ Deno.test("the clients API refuses bad input with a 400 naming the field, unknow
     await error(await serve.api(clients, post({ name: "cursor", groups: ["Bad"] })), 400),
     /^body\.groups\.0: /,
   );
-  // Per-group registration is not in this thv: a group other than default is refused, not ignored.
-  assert.equal((await runThv(["group", "create", "team"], env)).code, 0);
   assert.match(
-    await error(await serve.api(clients, post({ name: "cursor", groups: ["default", "team"] })), 400),
-    /^body\.groups: registering a client for group "team" alone is not available/,
-  );
-  assert.match(
-    await error(await serve.api(`${clients}/unregister`, post({ names: ["cursor"], groups: ["team"] })), 400),
-    /^body\.groups: /,
+    await error(await serve.api(clients, post({ name: "cursor", groups: ["nope"] })), 404),
+    /^No group named nope/,
   );
   assert.deepEqual(await body(await serve.api(clients), 200), [], "nothing was registered by a refused request");
 
@@ -134,7 +128,7 @@ Deno.test("the clients API refuses bad input with a 400 naming the field, unknow
     /^No group named nope/,
   );
   assert.match(
-    await error(await serve.api(`${clients}/cursor/groups/team`, { method: "DELETE" }), 400),
+    await error(await serve.api(`${clients}/cursor/groups/Team`, { method: "DELETE" }), 400),
     /^path\.group: /,
   );
   assert.match(await error(await serve.api(`${clients}/emacs/groups/default`, { method: "DELETE" }), 404), /emacs/);
@@ -146,6 +140,40 @@ Deno.test("the clients API refuses bad input with a 400 naming the field, unknow
     `Cannot edit ${paths.vscode}: CloseBraceExpected at line 6; fix the file (thv left it unchanged)`,
   );
   assert.equal(await Deno.readTextFile(paths.vscode), bad);
+});
+
+Deno.test("the clients API registers a client for groups and takes it out of them, as the groups record", async () => {
+  if (Deno.build.os !== "linux") return;
+  await using user = await homeWithClients();
+  const { env } = user;
+  await using serve = await startServe(env);
+  const clients = "/api/v1beta/clients";
+  assert.equal((await runThv(["group", "create", "team"], env)).code, 0);
+  assert.deepEqual(await body(await serve.api(clients, post({ name: "cursor", groups: ["team"] })), 200), {
+    name: "cursor",
+    groups: ["team"],
+  });
+  assert.deepEqual(
+    await body(await serve.api(`${clients}/register`, post({ names: ["vscode"], groups: ["default", "team"] })), 200),
+    [{ name: "vscode", groups: ["default", "team"] }],
+  );
+  const team = (await body(await serve.api("/api/v1beta/groups/team"), 200)) as { registered_clients: string[] };
+  assert.deepEqual(team.registered_clients, ["cursor", "vscode"]);
+
+  assert.equal(await body(await serve.api(`${clients}/vscode/groups/team`, { method: "DELETE" }), 204), undefined);
+  assert.deepEqual(await body(await serve.api(clients), 200), [
+    { name: "cursor", groups: ["team"] },
+    { name: "vscode", groups: ["default"] },
+  ]);
+  // Out of its last group, a client is unregistered.
+  assert.equal(await body(await serve.api(`${clients}/cursor/groups/team`, { method: "DELETE" }), 204), undefined);
+  assert.equal(
+    await body(await serve.api(`${clients}/unregister`, post({ names: ["vscode"], groups: ["default"] })), 204),
+    undefined,
+  );
+  assert.deepEqual(await body(await serve.api(clients), 200), []);
+  const after = (await body(await serve.api("/api/v1beta/groups/team"), 200)) as { registered_clients: string[] };
+  assert.deepEqual(after.registered_clients, []);
 });
 
 Deno.test("a client registered through the API gets the running workloads and follows them", async () => {

@@ -32,6 +32,8 @@ export interface ServerEntry {
   readonly name: string;
   /** The proxy's URL (`…/mcp` for streamable HTTP, `…/sse` for legacy SSE). */
   readonly url: string;
+  /** The workload's group (default: `default`); a client gets the workloads of the groups it is registered for. */
+  readonly group?: string | undefined;
 }
 
 /** A client: its display name, its config file and the entry it expects. */

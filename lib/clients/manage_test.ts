@@ -10,7 +10,8 @@ import {
   removeClient,
   removeServerFromClients,
 } from "./manage.ts";
-import { readRegistered } from "./registered.ts";
+import { readRegistered, readRegistrations, registeredPath } from "./registered.ts";
+import { GroupStore } from "../groups/mod.ts";
 import { CLIENT_FIXTURE, CLIENT_FIXTURES } from "../../tests/harness/client_fixtures.ts";
 
 const SERVER = { name: "fetch-thv", url: "http://127.0.0.1:41234/mcp" };
@@ -178,4 +179,88 @@ Deno.test("a workload named like one of the user's own servers never replaces it
   assert.deepEqual(await readRegistered(home.configDir), { vscode: [], cursor: ["memory"] });
   await assert.rejects(registerClient("vscode", { ctx: home, servers: [memory] }), /Cannot add memory to /);
   assert.equal(await Deno.readTextFile(vscode), before);
+});
+
+/** `fixtureHome` with the group files' folder, and groups `dev` and `ops`. */
+async function homeWithGroups() {
+  const home = await fixtureHome("linux");
+  const groupsDir = `${home.env.home}/.local/state/toolhive/groups`;
+  const store = new GroupStore(groupsDir);
+  await store.create("dev");
+  await store.create("ops");
+  return { ...home, groupsDir, store };
+}
+
+Deno.test("a client registered for groups gets only their workloads, as they start and stop; ToolHive's group files name it", async () => {
+  await using home = await homeWithGroups();
+  const path = clientSpec("cursor").configPath(home.env);
+  const before = await Deno.readTextFile(path);
+  const dev = { name: "dev-one", url: "http://127.0.0.1:2/mcp", group: "dev" };
+  const plain = { name: "plain", url: "http://127.0.0.1:3/mcp" }; // no group: default
+  await registerClient("cursor", { ctx: home, servers: [dev, plain], groups: ["dev"] });
+  const entries = async () => {
+    const text = await Deno.readTextFile(path);
+    return ["dev-one", "plain", "ops-one"].filter((name) => memberValue(text, { key: "mcpServers", name }));
+  };
+  assert.deepEqual(await entries(), ["dev-one"]);
+  assert.deepEqual((await home.store.get("dev")).registered_clients, ["cursor"]);
+  assert.deepEqual((await home.store.get("default")).registered_clients, []);
+  const ops = { name: "ops-one", url: "http://127.0.0.1:4/mcp", group: "ops" };
+  assert.deepEqual(await addServerToClients(ops, home), { changed: [], failures: [] });
+  assert.deepEqual(await entries(), ["dev-one"]);
+
+  // Registering again adds groups; status shows them.
+  await registerClient("cursor", { ctx: home, servers: [dev, plain, ops], groups: ["ops"] });
+  assert.deepEqual(await entries(), ["dev-one", "ops-one"]);
+  const status = (await clientStatuses(home)).find((s) => s.name === "cursor")!;
+  assert.deepEqual([status.groups, status.entries], [["dev", "ops"], ["dev-one", "ops-one"]]);
+  assert.deepEqual((await clientStatuses(home)).find((s) => s.name === "vscode")!.groups, []);
+
+  // Removing one group takes its workloads' entries out and keeps the client for the others.
+  await removeClient("cursor", home, { groups: ["dev"], servers: [dev, plain, ops] });
+  assert.deepEqual(await entries(), ["ops-one"]);
+  assert.deepEqual((await home.store.get("dev")).registered_clients, []);
+  assert.deepEqual((await home.store.get("ops")).registered_clients, ["cursor"]);
+  assert.deepEqual((await readRegistrations(home.configDir)).groups, { cursor: ["ops"] });
+  // The last group: the client is unregistered and its file is the user's again.
+  await removeClient("cursor", home, { groups: ["ops"], servers: [dev, plain, ops] });
+  assert.equal(await Deno.readTextFile(path), before);
+  assert.deepEqual(await readRegistrations(home.configDir), { registered: {}, groups: {} });
+  assert.deepEqual((await home.store.get("ops")).registered_clients, []);
+});
+
+Deno.test("register and remove refuse an unknown group with one line naming it, before any file changes", async () => {
+  await using home = await homeWithGroups();
+  const path = clientSpec("cursor").configPath(home.env);
+  const before = await Deno.readTextFile(path);
+  const says = /^NotFoundError: No group named nope: create it with thv group create nope \(see thv group list\)$/;
+  await assert.rejects(registerClient("cursor", { ctx: home, servers: [SERVER], groups: ["dev", "nope"] }), says);
+  assert.equal(await Deno.readTextFile(path), before);
+  assert.deepEqual(await readRegistered(home.configDir), {});
+  assert.deepEqual((await home.store.get("dev")).registered_clients, []);
+  await registerClient("cursor", { ctx: home, servers: [] });
+  await assert.rejects(removeClient("cursor", home, { groups: ["nope"] }), says);
+  assert.deepEqual(await readRegistered(home.configDir), { cursor: [] });
+});
+
+Deno.test("a clients.json from before groups still loads: its clients get every group until registered for some", async () => {
+  await using home = await homeWithGroups();
+  await Deno.mkdir(home.configDir, { recursive: true });
+  await Deno.writeTextFile(registeredPath(home.configDir), JSON.stringify({ registered: { cursor: [] } }));
+  const ops = { name: "ops-one", url: "http://127.0.0.1:4/mcp", group: "ops" };
+  const path = clientSpec("cursor").configPath(home.env);
+  assert.deepEqual(await addServerToClients(ops, home), { changed: [path], failures: [] });
+  const status = (await clientStatuses(home)).find((s) => s.name === "cursor")!;
+  assert.equal(status.groups, undefined, "every group");
+  await assert.rejects(
+    removeClient("cursor", home, { groups: ["ops"] }),
+    /^RangeError: Cannot remove cursor from group ops: it gets every group's workloads \(registered before groups\); /,
+  );
+  // Registering it for a group makes it follow that group only: the other groups' entries go.
+  await registerClient("cursor", { ctx: home, servers: [ops], groups: ["dev"] });
+  assert.equal(memberValue(await Deno.readTextFile(path), { key: "mcpServers", name: "ops-one" }), undefined);
+  assert.deepEqual(await readRegistrations(home.configDir), {
+    registered: { cursor: [] },
+    groups: { cursor: ["dev"] },
+  });
 });

@@ -27,4 +27,12 @@ export {
   removeServerFromClients,
   type SyncResult,
 } from "./manage.ts";
-export { readRegistered, type Registered, registeredPath } from "./registered.ts";
+export {
+  type ClientGroups,
+  readRegistered,
+  readRegistrations,
+  type Registered,
+  registeredPath,
+  type Registrations,
+} from "./registered.ts";
+export { type ClientSnippet, clientSnippets } from "./snippet.ts";

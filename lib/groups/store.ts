@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { ConflictError, NotFoundError } from "../errors.ts";
-import { createFileExclusive, readFileIfExists, removeFileIfExists } from "../state/mod.ts";
+import { createFileExclusive, readFileIfExists, removeFileIfExists, writeFileAtomic } from "../state/mod.ts";
 import { checkGroupName, DEFAULT_GROUP } from "./name.ts";
 
 /** A group's file. */
@@ -101,6 +101,17 @@ export class GroupStore {
       }),
     );
     return records.filter((r): r is GroupRecord => r !== undefined);
+  }
+
+  /**
+   * Changes the group's `registered_clients` (ToolHive's record of the MCP clients that get its workloads),
+   * keeping its other keys; a NotFoundError when there is no such group. Callers serialise their updates.
+   */
+  async updateClients(name: string, change: (clients: readonly string[]) => readonly string[]): Promise<void> {
+    const record = await this.get(name);
+    const registered_clients = [...change(record.registered_clients)];
+    if (registered_clients.join("\n") === record.registered_clients.join("\n")) return;
+    await writeFileAtomic(this.#path(name), serialize({ ...record, registered_clients }));
   }
 
   /** Deletes a group's file; false when there was none. The `default` group is refused. */

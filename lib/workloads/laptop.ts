@@ -6,7 +6,7 @@
  */
 import type { Logger } from "../log.ts";
 import type { RuntimeChoice } from "../runtime/mod.ts";
-import { statePaths } from "../state/mod.ts";
+import { RunConfigStore, statePaths } from "../state/mod.ts";
 import { parseLogMaxBytes } from "./capped_log.ts";
 import type { WorkloadChange, WorkloadEventSink } from "./config.ts";
 import { workloadsConfig } from "./config.ts";
@@ -51,7 +51,10 @@ export function openLaptopWorkloads(settings: LaptopSettings): Workloads {
   }));
 }
 
-/** Adds a started workload to every registered MCP client's file, or takes a stopped one out; throws what failed. */
+/**
+ * Adds a started workload to the file of every MCP client registered for its group, or takes a stopped one
+ * out; throws what failed.
+ */
 async function followInClients(
   env: Readonly<Record<string, string | undefined>>,
   change: WorkloadChange,
@@ -59,11 +62,13 @@ async function followInClients(
   const { addServerToClients, clientEnv, readRegistered, removeServerFromClients } = await import(
     "../clients/mod.ts"
   );
-  const configDir = statePaths(env).config;
+  const paths = statePaths(env);
+  const configDir = paths.config;
   if (!Object.keys(await readRegistered(configDir)).length) return; // no client registered: nothing to read
   const clients = { env: clientEnv(env, Deno.build.os), configDir };
+  const group = async (name: string) => (await new RunConfigStore(paths.runConfigs).load(name))?.group;
   const result = change.kind === "started"
-    ? await addServerToClients({ name: change.name, url: change.url }, clients)
+    ? await addServerToClients({ name: change.name, url: change.url, group: await group(change.name) }, clients)
     : await removeServerFromClients(change.name, clients);
   if (result.failures.length) throw new Error(`MCP client not updated: ${result.failures.join("; ")}`);
 }

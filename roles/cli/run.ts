@@ -1,7 +1,8 @@
 /**
  * `thv run <server> [args...]`: its flags become a plan (lib/workloads resolves a registry name, an `npx://`
  * package or an image into a RunConfig), which is saved and started detached (or, with `--foreground`, in
- * this process until Ctrl-C); prints the warnings and the URL clients use.
+ * this process until Ctrl-C); prints the warnings and the URL clients use, then (on standard error) the
+ * configuration snippet for the MCP clients detected on this machine.
  * @module
  */
 import { Command, type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
@@ -9,6 +10,7 @@ import type { CliContext } from "./context.ts";
 import { exposedHostWarning, ignoredKeysWarning, migratedNotice } from "./run_warnings.ts";
 import { openWorkloads } from "./workloads.ts";
 import { withSecretsPassword } from "./secrets_password.ts";
+import { printClientSnippets } from "./run_snippets.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -107,6 +109,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       const created = await workloads.create(plan, { signal, foreground: opts.foreground ?? false });
       ctx.print(created.url);
       if (created.warning) console.error(`thv: ${created.warning} ${config.name}`);
+      await printClientSnippets(ctx, { name: config.name, url: created.url, group: config.group });
       await created.finished;
     });
 }

@@ -1,10 +1,8 @@
 /**
  * `/api/v1beta/clients` and `/api/v1beta/discovery/clients`: which MCP clients thv keeps configured, over
  * lib/clients as `thv client` does. Registering writes the running workloads into the client's own file.
- *
- * This thv's clients get every group's workloads (per-group registration is not in lib/clients yet), so
- * `groups` is accepted only absent, empty or `["default"]`, and anything else is refused with a 400 naming
- * the field (fail closed); the `groups` answered are the groups whose workloads the client really gets.
+ * A client is registered for groups (default: `default`) and gets their workloads; one registered before
+ * groups gets every group's, and its `groups` answered are then every group.
  * @module
  */
 import type { z } from "zod";
@@ -20,9 +18,9 @@ import {
   type ServerEntry,
 } from "../../../lib/clients/mod.ts";
 import { NotFoundError } from "../../../lib/errors.ts";
-import { DEFAULT_GROUP } from "../../../lib/groups/mod.ts";
 import { HttpError } from "../../../lib/http/mod.ts";
 import type { ServeDeps } from "../deps.ts";
+import { badInputAs400 } from "./_bad_input.ts";
 import {
   BulkClientRequest,
   ClientGroupParams,
@@ -35,18 +33,6 @@ import {
 
 const TAG = "clients";
 type Deps = Pick<ServeDeps, "workloads" | "env" | "paths">;
-
-/** Refuses groups this thv cannot register a client for on their own (see the module's note). */
-function checkGroups(groups: readonly string[] | undefined, field: string): void {
-  const other = (groups ?? []).find((g) => g !== DEFAULT_GROUP);
-  if (other !== undefined) {
-    throw new HttpError(
-      400,
-      `${field}: registering a client for group ${JSON.stringify(other)} alone is not available in this thv ` +
-        `(clients get every group's workloads): leave ${field} out or give ["${DEFAULT_GROUP}"]`,
-    );
-  }
-}
 
 /** The client a path names; a 404 listing the known ones otherwise. */
 function clientOf(name: string): ClientName {
@@ -68,22 +54,45 @@ async function editing<T>(fn: () => Promise<T>): Promise<T> {
 
 /** The clients routes. */
 export function clientRoutes(deps: Deps): Route[] {
-  const ctx = (): ClientsContext => ({ env: clientEnv(deps.env, Deno.build.os), configDir: deps.paths.config });
+  const ctx = (): ClientsContext => ({
+    env: clientEnv(deps.env, Deno.build.os),
+    configDir: deps.paths.config,
+    groupsDir: deps.paths.groups,
+  });
   const allGroups = async () => (await deps.workloads.groups.list()).map((g) => g.name);
   const running = async (): Promise<ServerEntry[]> =>
-    (await deps.workloads.list()).filter((w) => w.state === "running").map((w) => ({ name: w.name, url: w.url }));
-  const register = async (names: readonly ClientName[]): Promise<z.output<typeof RegisteredClient>[]> => {
-    const servers = await running();
-    for (const name of names) await editing(() => registerClient(name, { ctx: ctx(), servers }));
-    const groups = await allGroups();
-    return names.map((name) => ({ name, groups }));
+    (await deps.workloads.list()).filter((w) => w.state === "running")
+      .map((w) => ({ name: w.name, url: w.url, group: w.group }));
+  /** The groups each client gets the workloads of (every group for one registered before groups). */
+  const followed = async (): Promise<Map<ClientName, string[]>> => {
+    const every = await allGroups();
+    return new Map(
+      (await clientStatuses(ctx())).filter((s) => s.registered).map((s) => [s.name, [...(s.groups ?? every)]]),
+    );
   };
-  /** Unregisters `names`, each of which must be registered (checked for all before any is changed). */
-  const unregister = async (names: readonly ClientName[]): Promise<void> => {
-    const registered = new Set((await clientStatuses(ctx())).filter((s) => s.registered).map((s) => s.name));
+  const register = async (
+    names: readonly ClientName[],
+    groups: readonly string[] | undefined,
+  ): Promise<z.output<typeof RegisteredClient>[]> => {
+    const servers = await running();
+    for (const name of names) {
+      await editing(() => registerClient(name, { ctx: ctx(), servers, ...(groups ? { groups } : {}) }));
+    }
+    const now = await followed();
+    return names.map((name) => ({ name, groups: now.get(name) ?? [] }));
+  };
+  /**
+   * Unregisters `names` (from `groups` only, when given), each of which must be registered (checked for all
+   * before any is changed); one that follows every group cannot leave only some (lib's RangeError: a 400).
+   */
+  const unregister = async (names: readonly ClientName[], groups?: readonly string[]): Promise<void> => {
+    const registered = await followed();
     const missing = names.find((n) => !registered.has(n));
     if (missing) throw new NotFoundError(`Client ${missing} is not registered: see GET /api/v1beta/clients`);
-    for (const name of names) await editing(() => removeClient(name, ctx()));
+    const servers = groups?.length ? await running() : [];
+    for (const name of names) {
+      await badInputAs400(() => editing(() => removeClient(name, ctx(), groups?.length ? { groups, servers } : {})));
+    }
   };
   return [
     route({
@@ -93,11 +102,10 @@ export function clientRoutes(deps: Deps): Route[] {
       summary: "The registered MCP clients",
       tag: TAG,
       responses: { 200: { description: "The registered clients", schema: RegisteredClientList } },
-      handle: async () => {
-        const groups = await allGroups();
-        const statuses = (await clientStatuses(ctx())).filter((s) => s.registered);
-        return { status: 200, body: statuses.map((s) => ({ name: s.name, groups })) };
-      },
+      handle: async () => ({
+        status: 200,
+        body: [...(await followed())].map(([name, groups]) => ({ name, groups })),
+      }),
     }),
     route({
       method: "POST",
@@ -108,12 +116,10 @@ export function clientRoutes(deps: Deps): Route[] {
       body: CreateClientRequest,
       responses: {
         200: { description: "Registered", schema: RegisteredClient },
+        404: { description: "No such group" },
         409: { description: "The client's config file cannot be edited (malformed): fix it" },
       },
-      handle: async ({ body }) => {
-        checkGroups(body.groups, "body.groups");
-        return { status: 200, body: (await register([body.name]))[0] };
-      },
+      handle: async ({ body }) => ({ status: 200, body: (await register([body.name], body.groups))[0] }),
     }),
     route({
       method: "POST",
@@ -122,11 +128,12 @@ export function clientRoutes(deps: Deps): Route[] {
       summary: "Register several clients",
       tag: TAG,
       body: BulkClientRequest,
-      responses: { 200: { description: "Registered", schema: RegisteredClientList } },
-      handle: async ({ body }) => {
-        checkGroups(body.groups, "body.groups");
-        return { status: 200, body: await register([...new Set(body.names)]) };
+      responses: {
+        200: { description: "Registered", schema: RegisteredClientList },
+        404: { description: "No such group" },
+        409: { description: "A client's config file cannot be edited (malformed): fix it" },
       },
+      handle: async ({ body }) => ({ status: 200, body: await register([...new Set(body.names)], body.groups) }),
     }),
     route({
       method: "POST",
@@ -137,8 +144,7 @@ export function clientRoutes(deps: Deps): Route[] {
       body: BulkClientRequest,
       responses: { 204: { description: "Unregistered" }, 404: { description: "A client is not registered" } },
       handle: async ({ body }) => {
-        checkGroups(body.groups, "body.groups");
-        await unregister([...new Set(body.names)]);
+        await unregister([...new Set(body.names)], body.groups);
         return { status: 204 };
       },
     }),
@@ -159,15 +165,14 @@ export function clientRoutes(deps: Deps): Route[] {
       method: "DELETE",
       path: "/api/v1beta/clients/{name}/groups/{group}",
       operationId: "unregisterClientFromGroup",
-      summary: "Take a client out of a group (only default here: it then gets no workloads)",
+      summary: "Take a client out of a group (out of its last one, it is unregistered)",
       tag: TAG,
       params: ClientGroupParams,
       responses: { 204: { description: "Taken out" }, 404: { description: "Unknown client or group" } },
       handle: async ({ params }) => {
         const client = clientOf(params.name);
         await deps.workloads.groups.get(params.group); // an unknown group: a 404 naming it
-        checkGroups([params.group], "path.group");
-        await unregister([client]);
+        await unregister([client], [params.group]);
         return { status: 204 };
       },
     }),

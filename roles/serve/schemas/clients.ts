@@ -30,7 +30,9 @@ export const CreateClientRequest = z.strictObject({
 /** `POST /clients/register` and `/clients/unregister`. */
 export const BulkClientRequest = z.strictObject({
   names: z.array(ClientName).min(1, "name at least one client").describe("The clients to act on"),
-  groups: Groups.optional().describe("The groups to register them for or take them out of (default: default)"),
+  groups: Groups.optional().describe(
+    "The groups to register them for (default: default) or take them out of (default: every group)",
+  ),
 }).meta({ id: "BulkClientRequest" });
 
 /** A path's `{name}` of a client (an unknown one is a 404, not a 400). */
