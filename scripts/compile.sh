@@ -14,6 +14,8 @@ includes=()
 while read -r module; do includes+=(--include "$module"); done < <(deno run --allow-read scripts/lazy_modules.ts)
 # The web UI's built files, which thv serve reads at start (roles/serve/static.ts).
 includes+=(--include roles/serve/ui/dist)
+# Swagger UI's files, which /api/doc serves from the npm package (roles/serve/routes/api_doc.ts).
+includes+=(--include node_modules/swagger-ui-dist/swagger-ui-bundle.js --include node_modules/swagger-ui-dist/swagger-ui.css)
 # --v8-flags is baked into the binary: the V8 flags of lib/config/self.ts (THV_V8_FLAGS, decision 013).
 if ! deno compile --frozen --allow-env --allow-read --allow-write --allow-net --allow-sys --allow-run \
   --v8-flags=--max-semi-space-size=4 "${includes[@]}" --output dist/thv main.ts; then

@@ -28,38 +28,79 @@ const COMMON_ERRORS: Readonly<Record<number, string>> = {
   500: "thv failed; its log says why",
 };
 
-/** Collects `$defs` into `components`, pointing their references there. */
+type Io = "input" | "output";
+const MARK = "#/thv-io/";
+
+/**
+ * Collects the `$defs` of every schema, as input and as output, into `components`. A component whose input
+ * and output JSON Schemas differ (a default, a transform) is given twice: `<id>` as output, `<id>Input` as
+ * input. Which is known only once every schema is in, so references are marked while adding and resolved
+ * by {@linkcode Components.resolve}.
+ */
 class Components {
-  readonly schemas: Record<string, unknown> = {};
+  readonly #defs: Record<Io, Map<string, Json>> = { input: new Map(), output: new Map() };
 
   /** The JSON Schema of `schema` as `io` sees it, its named parts moved to the components. */
-  add(schema: z.ZodType, io: "input" | "output"): Json {
+  add(schema: z.ZodType, io: Io): Json {
     const json = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Json;
     const defs = (json.$defs ?? {}) as Record<string, Json>;
     delete json.$defs;
     delete json.$schema;
-    const names = new Map<string, string>();
-    for (const [id, def] of Object.entries(defs)) names.set(id, this.#place(id, def, io));
-    const rewrite = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(rewrite);
+    const mark = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(mark);
       if (!value || typeof value !== "object") return value;
       const out: Json = {};
       for (const [k, v] of Object.entries(value)) {
         out[k] = k === "$ref" && typeof v === "string" && v.startsWith("#/$defs/")
-          ? `#/components/schemas/${names.get(v.slice(8)) ?? v.slice(8)}`
-          : rewrite(v);
+          ? `${MARK}${io}/${v.slice(8)}`
+          : mark(v);
       }
       return out;
     };
-    for (const [id, name] of names) this.schemas[name] = rewrite(defs[id]);
-    return rewrite(json) as Json;
+    for (const [id, def] of Object.entries(defs)) {
+      const marked = mark(def) as Json;
+      const seen = this.#defs[io].get(id);
+      if (seen && JSON.stringify(seen) !== JSON.stringify(marked)) {
+        throw new Error(`Two different schemas have the OpenAPI id ${id}: give each its own meta({ id })`);
+      }
+      this.#defs[io].set(id, marked);
+    }
+    return mark(json) as Json;
   }
 
-  /** The component name of `id` seen as `io`: its own, or `<id>Input` when input and output differ. */
-  #place(id: string, def: Json, io: "input" | "output"): string {
-    const existing = this.schemas[id];
-    if (existing === undefined || JSON.stringify(existing) === JSON.stringify(def)) return id;
-    return io === "input" ? `${id}Input` : id;
+  #name(io: Io, id: string): string {
+    if (io === "output") return id;
+    const output = this.#defs.output.get(id);
+    const input = this.#defs.input.get(id);
+    return output && input && JSON.stringify(output) !== JSON.stringify(input) ? `${id}Input` : id;
+  }
+
+  /** `value` with its marked references pointing at the components. */
+  resolve<T>(value: T): T {
+    const walk = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(walk);
+      if (!v || typeof v !== "object") return v;
+      const out: Json = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "$ref" && typeof x === "string" && x.startsWith(MARK)) {
+          const [io, ...id] = x.slice(MARK.length).split("/");
+          out[k] = `#/components/schemas/${this.#name(io as Io, id.join("/"))}`;
+        } else out[k] = walk(x);
+      }
+      return out;
+    };
+    return walk(value) as T;
+  }
+
+  /** The components' schemas, references resolved. */
+  schemas(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [id, def] of this.#defs.output) out[id] = this.resolve(def);
+    for (const [id, def] of this.#defs.input) {
+      const name = this.#name("input", id);
+      if (!(name in out)) out[name] = this.resolve(def);
+    }
+    return out;
   }
 }
 
@@ -126,14 +167,14 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo): Json {
     };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
   }
-  return {
+  return components.resolve({
     openapi: "3.1.0",
     info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
     paths,
     components: {
-      schemas: components.schemas,
+      schemas: components.schemas(),
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "The token thv serve printed" } },
     },
     security: [{ bearer: [] }],
-  };
+  });
 }

@@ -2,7 +2,8 @@
  * The router of a JSON API: finds the route of a request by method and path template, parses its path
  * parameters, query and body with the route's zod schemas (a 400 naming the field when they do not fit),
  * asks `authorize` for routes that are not public, and turns the handler's reply into a response. Paths no
- * route has go to `fallback` (the web UI's files); a known path with another method is a 405.
+ * route has go to `fallback` (the web UI's files), unless they start as a route does (`/api/…`): those are a
+ * JSON 404; a known path with another method is a 405.
  * @module
  */
 import { z } from "zod";
@@ -25,14 +26,23 @@ export interface ApiHandlerOptions {
 interface Compiled {
   readonly route: Route;
   readonly segments: readonly string[];
-  readonly statics: number;
 }
 
 const DEFAULT_MAX_BODY = 1 << 20;
 
 function compile(route: Route): Compiled {
-  const segments = route.path.split("/").slice(1);
-  return { route, segments, statics: segments.filter((s) => !s.startsWith("{")).length };
+  return { route, segments: route.path.split("/").slice(1) };
+}
+
+/** Orders templates so that, at the first segment where two differ, a fixed one comes before a parameter. */
+function specificFirst(a: Compiled, b: Compiled): number {
+  const n = Math.min(a.segments.length, b.segments.length);
+  for (let i = 0; i < n; i++) {
+    const pa = a.segments[i]!.startsWith("{");
+    const pb = b.segments[i]!.startsWith("{");
+    if (pa !== pb) return pa ? 1 : -1;
+  }
+  return 0;
 }
 
 /** The path parameters of `path` under `segments`, or undefined when it does not match. */
@@ -61,6 +71,16 @@ function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where
   return result.data;
 }
 
+/** The handler's reply; a RangeError it throws (lib's word for bad input, style.md) is a 400 with its message. */
+async function handle(route: Route, input: Parameters<Route["handle"]>[0]): Promise<Reply> {
+  try {
+    return await route.handle(input);
+  } catch (error) {
+    if (error instanceof RangeError) throw new HttpError(400, error.message, { cause: error });
+    throw error;
+  }
+}
+
 async function jsonBody(req: Request, maxBytes: number): Promise<unknown> {
   const text = new TextDecoder().decode(await readBody(req, { maxBytes }));
   if (!text.trim()) return undefined;
@@ -71,11 +91,16 @@ async function jsonBody(req: Request, maxBytes: number): Promise<unknown> {
   }
 }
 
+/** Statuses every route may answer besides its own (the document lists them for all). */
+const COMMON_STATUSES = new Set([400, 401, 403, 500]);
+
 function toResponse(route: Route, reply: Reply, check: boolean): Response {
-  if (reply instanceof Response) return reply;
   const spec = route.responses[reply.status];
-  if (check) {
-    if (!spec) throw new Error(`${route.operationId} answered ${reply.status}, which it does not document`);
+  if (check && !spec && !COMMON_STATUSES.has(reply.status)) {
+    throw new Error(`${route.operationId} answered ${reply.status}, which it does not document`);
+  }
+  if (reply instanceof Response) return reply;
+  if (check && spec) {
     const fits = spec.schema ? spec.schema.safeParse(reply.body) : undefined;
     if (fits && !fits.success) {
       throw new Error(`${route.operationId} ${reply.status} breaks its schema: ${issueLine("response", fits.error)}`);
@@ -88,11 +113,14 @@ function toResponse(route: Route, reply: Reply, check: boolean): Response {
 }
 
 /**
- * The handler of `routes`. Routes with more fixed segments win over ones with parameters
- * (`/workloads/stop` before `/workloads/{name}`).
+ * The handler of `routes`. A fixed segment wins over a parameter at the same place (`/workloads/stop` before
+ * `/workloads/{name}`). A RangeError from a handler is a 400 with its message; with `checkResponses`, a reply
+ * whose status the route does not document, or whose JSON body breaks its schema, is a 500.
  */
 export function apiHandler(routes: readonly Route[], options: ApiHandlerOptions = {}): Handler {
-  const compiled = routes.map(compile).sort((a, b) => b.statics - a.statics);
+  const compiled = routes.map(compile).sort(specificFirst);
+  // The first segments of the routes (`api`, `health`): a path under one is the API's, never the fallback's.
+  const own = new Set(compiled.map((c) => c.segments[0]).filter((s) => s && !s.startsWith("{")));
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   return async (req) => {
     const target = pathAndQuery(req.url);
@@ -116,14 +144,16 @@ export function apiHandler(routes: readonly Route[], options: ApiHandlerOptions 
         req,
         signal: req.signal,
       };
-      return toResponse(route, await route.handle(input as Parameters<Route["handle"]>[0]), !!options.checkResponses);
+      return toResponse(route, await handle(route, input as Parameters<Route["handle"]>[0]), !!options.checkResponses);
     }
     if (allowed.length) {
-      throw new HttpError(405, `${req.method} is not allowed here: use ${[...new Set(allowed)].join(" or ")}`, {
-        headers: { allow: [...new Set(allowed)].join(", ") },
+      const methods = [...new Set(allowed)];
+      if (methods.includes("GET")) methods.push("HEAD");
+      throw new HttpError(405, `${req.method} is not allowed here: use ${methods.join(" or ")}`, {
+        headers: { allow: methods.join(", ") },
       });
     }
-    if (options.fallback) return await options.fallback(req);
+    if (options.fallback && !own.has(path[0]!)) return await options.fallback(req);
     throw new HttpError(404, `No such route: ${path.length ? "/" + path.join("/") : "/"}`);
   };
 }
