@@ -12,6 +12,7 @@ Deno.test("statePaths follows XDG, with ToolHive's folder names and HOME fallbac
     locks: "/home/u/.local/share/toolhive/locks",
     sandboxes: "/home/u/.local/share/toolhive/sandboxes",
     secrets: "/home/u/.local/share/toolhive/secrets",
+    serve: "/home/u/.local/share/toolhive/serve",
     config: "/home/u/.config/toolhive",
     cache: "/home/u/.cache/toolhive",
   });
