@@ -7,25 +7,11 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { CLIENT_NAMES, type ClientName, clientSpec, memberValue } from "../lib/clients/mod.ts";
 import { privateHome, runThv } from "./harness/mod.ts";
-import { CLIENT_FIXTURE, CLIENT_FIXTURES } from "./harness/client_fixtures.ts";
+import { CLIENT_FIXTURE, CLIENT_FIXTURES, homeWithClients } from "./harness/client_fixtures.ts";
 
 /** Packages fetched for the sandbox are kept across runs here, as a user's cache would be. */
 const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
 const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.meta.url))}`;
-
-/** A private home (no container engine) where every client has its fixture file; returns the files' paths. */
-async function homeWithClients() {
-  const user = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno" });
-  const paths = {} as Record<ClientName, string>;
-  for (const name of CLIENT_NAMES) {
-    const path = clientSpec(name).configPath({ home: user.home, os: "linux" });
-    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-    await Deno.copyFile(new URL(CLIENT_FIXTURE[name], CLIENT_FIXTURES), path);
-    paths[name] = path;
-  }
-  await Deno.mkdir(`${user.home}/.claude`); // Claude Code is installed when its folder is there
-  return Object.assign(user, { paths });
-}
 
 async function ok(args: string[], env: Record<string, string>): Promise<string> {
   const res = await runThv(args, env);
@@ -35,7 +21,7 @@ async function ok(args: string[], env: Record<string, string>): Promise<string> 
 
 Deno.test("thv client status, register and remove; an unknown client and a malformed file get one line", async () => {
   if (Deno.build.os !== "linux") return; // the fixture paths are Linux's
-  await using user = await homeWithClients();
+  await using user = await homeWithClients(CACHE);
   const { env, paths } = user;
   const statuses = JSON.parse(await ok(["client", "status", "--format", "json"], env));
   assert.deepEqual(statuses.map((s: { name: string }) => s.name), [...CLIENT_NAMES]);
@@ -79,7 +65,7 @@ Deno.test("thv client status, register and remove; an unknown client and a malfo
 
 Deno.test("a registered client's file follows a workload: its entry comes with thv run, goes with stop and rm", async () => {
   if (Deno.build.os !== "linux") return;
-  await using user = await homeWithClients();
+  await using user = await homeWithClients(CACHE);
   const { env, paths } = user;
   const original = {
     cursor: await Deno.readTextFile(paths.cursor),
@@ -129,7 +115,7 @@ Deno.test("a registered client's file follows a workload: its entry comes with t
 
 Deno.test("thv run shows the detected clients' snippet on stderr, leaving out those registered for its group; --group scopes registration", async () => {
   if (Deno.build.os !== "linux") return;
-  await using user = await homeWithClients();
+  await using user = await homeWithClients(CACHE);
   const { env, paths } = user;
   const original = await Deno.readTextFile(paths.cursor);
   await ok(["group", "create", "dev"], env);

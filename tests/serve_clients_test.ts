@@ -8,44 +8,20 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { CLIENT_NAMES, type ClientName, clientSpec, memberValue } from "../lib/clients/mod.ts";
-import { privateHome, runThv, startServe } from "./harness/mod.ts";
-import { CLIENT_FIXTURE, CLIENT_FIXTURES } from "./harness/client_fixtures.ts";
+import { runThv, startServe } from "./harness/mod.ts";
+import { errorAnswer as error, jsonAnswer as body, jsonPost as post } from "./harness/mod.ts";
+import { CLIENT_FIXTURE, CLIENT_FIXTURES, homeWithClients } from "./harness/client_fixtures.ts";
 import { ClientStatusList, RegisteredClient, RegisteredClientList } from "../roles/serve/schemas/clients.ts";
 
 /** Packages fetched for the sandbox are kept across runs here, as a user's cache would be. */
 const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
 const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.meta.url))}`;
 
-/** A private home (no container engine) where every client has its fixture file; returns the files' paths. */
-async function homeWithClients() {
-  const user = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno" });
-  const paths = {} as Record<ClientName, string>;
-  for (const name of CLIENT_NAMES) {
-    const path = clientSpec(name).configPath({ home: user.home, os: "linux" });
-    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-    await Deno.copyFile(new URL(CLIENT_FIXTURE[name], CLIENT_FIXTURES), path);
-    paths[name] = path;
-  }
-  await Deno.mkdir(`${user.home}/.claude`); // Claude Code is installed when its folder is there
-  return Object.assign(user, { paths });
-}
-
-async function body(res: Response, status: number): Promise<unknown> {
-  const text = await res.text();
-  assert.equal(res.status, status, text);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function error(res: Response, status: number): Promise<string> {
-  return ((await body(res, status)) as { error: string }).error;
-}
-
-const post = (value: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(value) });
 const fixture = (name: ClientName) => Deno.readTextFile(new URL(CLIENT_FIXTURE[name], CLIENT_FIXTURES));
 
 Deno.test("the clients API discovers, registers and unregisters clients, leaving their files as the user wrote them", async () => {
   if (Deno.build.os !== "linux") return; // the fixture paths are Linux's
-  await using user = await homeWithClients();
+  await using user = await homeWithClients(CACHE);
   const { env, paths } = user;
   await using serve = await startServe(env);
   const discovery = ClientStatusList.parse(await body(await serve.api("/api/v1beta/discovery/clients"), 200));
@@ -92,7 +68,7 @@ Deno.test("the clients API discovers, registers and unregisters clients, leaving
 
 Deno.test("the clients API refuses bad input with a 400 naming the field, unknown names with a 404, a broken file with a 409", async () => {
   if (Deno.build.os !== "linux") return;
-  await using user = await homeWithClients();
+  await using user = await homeWithClients(CACHE);
   const { env, paths } = user;
   await using serve = await startServe(env);
   const clients = "/api/v1beta/clients";
@@ -144,7 +120,7 @@ Deno.test("the clients API refuses bad input with a 400 naming the field, unknow
 
 Deno.test("the clients API registers a client for groups and takes it out of them, as the groups record", async () => {
   if (Deno.build.os !== "linux") return;
-  await using user = await homeWithClients();
+  await using user = await homeWithClients(CACHE);
   const { env } = user;
   await using serve = await startServe(env);
   const clients = "/api/v1beta/clients";
@@ -178,7 +154,7 @@ Deno.test("the clients API registers a client for groups and takes it out of the
 
 Deno.test("a client registered through the API gets the running workloads and follows them", async () => {
   if (Deno.build.os !== "linux") return;
-  await using user = await homeWithClients();
+  await using user = await homeWithClients(CACHE);
   const { env, paths } = user;
   await using serve = await startServe(env);
   const entry = async (client: ClientName) =>

@@ -4,21 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { privateHome, runThv, startServe } from "./harness/mod.ts";
+import { errorAnswer as error, jsonAnswer as body, jsonPost as post } from "./harness/mod.ts";
 import { CreateGroupResponse, Group, GroupList } from "../roles/serve/schemas/groups.ts";
 
 /** The JSON body of `res`, after checking its status. */
-async function body(res: Response, status: number): Promise<unknown> {
-  const text = await res.text();
-  assert.equal(res.status, status, text);
-  return text ? JSON.parse(text) : undefined;
-}
-
-/** The error line of a JSON error answer with `status`. */
-async function error(res: Response, status: number): Promise<string> {
-  return ((await body(res, status)) as { error: string }).error;
-}
-
-const post = (value: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(value) });
 
 Deno.test("the groups API lists, creates, gets and removes groups, in the store thv group uses", async () => {
   await using home = await privateHome();

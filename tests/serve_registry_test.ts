@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { privateHome, runThv, startServe } from "./harness/mod.ts";
+import { errorAnswer as error, jsonAnswer as body } from "./harness/mod.ts";
 import {
   RegistryDetail,
   RegistryList,
@@ -14,16 +15,6 @@ import {
   UpstreamServerResponse,
 } from "../roles/serve/schemas/registry.ts";
 import catalog from "../lib/registry/builtin.json" with { type: "json" };
-
-async function body(res: Response, status: number): Promise<unknown> {
-  const text = await res.text();
-  assert.equal(res.status, status, text);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function error(res: Response, status: number): Promise<string> {
-  return ((await body(res, status)) as { error: string }).error;
-}
 
 const EVERYTHING = "io.github.modelcontextprotocol/server-everything";
 

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { privateHome, runThv, startServe } from "./harness/mod.ts";
+import { errorAnswer as error, jsonAnswer as body } from "./harness/mod.ts";
 import {
   SecretKeyList,
   SecretsProviderInfo,
@@ -17,16 +18,6 @@ const PW = { TOOLHIVE_SECRETS_PASSWORD: "correct horse battery" };
 const KEYS = "/api/v1beta/secrets/default/keys";
 const VALUE = "s3cret-from-the-api";
 const CLI_VALUE = "s3cret-from-the-cli";
-
-async function body(res: Response, status: number): Promise<unknown> {
-  const text = await res.text();
-  assert.equal(res.status, status, text);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function error(res: Response, status: number): Promise<string> {
-  return ((await body(res, status)) as { error: string }).error;
-}
 
 const send = (method: string, value: unknown): RequestInit => ({ method, body: JSON.stringify(value) });
 

@@ -54,4 +54,4 @@ export { startNodeWithTestImages } from "./dev_node.ts";
 export { startRegistry, type TestRegistry } from "./registry.ts";
 export { namespaceObjects } from "./objects.ts";
 export { helmIn, installCrdsChart, installOperatorChart, OPERATOR_NAMESPACE, uninstallCharts } from "./charts.ts";
-export { type ServeProcess, startServe } from "./serve.ts";
+export { errorAnswer, jsonAnswer, jsonPost, type ServeProcess, startServe } from "./serve.ts";

@@ -73,3 +73,18 @@ async function twoLines(stream: ReadableStream<Uint8Array>): Promise<[string, st
   const [first, second] = text.split("\n");
   return [first!, second!];
 }
+
+/** The JSON body of `res` (undefined when empty), asserting its status is `status` (the body says why not). */
+export async function jsonAnswer(res: Response, status: number): Promise<unknown> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`expected status ${status}, got ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** The one line of a JSON error answer with `status`. */
+export async function errorAnswer(res: Response, status: number): Promise<string> {
+  return ((await jsonAnswer(res, status)) as { error: string }).error;
+}
+
+/** A POST with `value` as its JSON body, for {@linkcode ServeProcess.api}. */
+export const jsonPost = (value: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(value) });

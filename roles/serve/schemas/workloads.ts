@@ -61,36 +61,36 @@ const refuse = (what: string) => `thv does not implement ${what}: leave the fiel
 const unimplemented = {
   network_isolation: z.boolean().optional().refine((v) => !v, {
     message: `${refuse("network isolation")} or false; restrict the server with permission_profile`,
-  }).describe("Not implemented: only false is accepted"),
+  }).describe("Refused unless false: thv has no network isolation; permission_profile restricts the server"),
   authz_config: z.string().optional().refine((v) => !v, { message: refuse("authorization policies") })
-    .describe("Not implemented: only empty is accepted"),
+    .describe("Refused unless empty: Cedar authorization comes with issue 15"),
   oidc: z.record(z.string(), z.unknown()).nullable().optional()
     .refine((v) => !v || Object.values(v).every((x) => x === "" || x == null), {
       message: refuse("OIDC on the proxy"),
-    }).describe("Not implemented: only empty is accepted"),
+    }).describe("Refused unless empty: OIDC comes with issue 15"),
   tools: z.array(z.string()).nullable().optional().refine((v) => !v?.length, { message: refuse("tool filters") })
-    .describe("Not implemented: only empty is accepted"),
+    .describe("Refused unless empty: thv does not have it"),
   tools_override: z.record(z.string(), z.unknown()).nullable().optional()
     .refine((v) => !v || !Object.keys(v).length, { message: refuse("tool overrides") })
-    .describe("Not implemented: only empty is accepted"),
+    .describe("Refused unless empty: thv does not have it"),
   url: z.string().optional().refine((v) => !v, { message: `${refuse("remote workloads")}; give image` })
-    .describe("Not implemented (remote servers): only empty is accepted"),
+    .describe("Refused unless empty: thv runs no remote servers"),
   headers: z.array(z.unknown()).nullable().optional().refine((v) => !v?.length, {
     message: refuse("headers for remote servers"),
-  }).describe("Not implemented: only empty is accepted"),
+  }).describe("Refused unless empty: thv does not have it"),
   header_forward: z.unknown().optional().refine((v) => v == null || isEmpty(v), {
     message: refuse("header forwarding"),
-  }).describe("Not implemented: only empty is accepted"),
+  }).describe("Refused unless empty: thv does not have it"),
   oauth_config: z.record(z.string(), z.unknown()).nullable().optional()
     .refine((v) => !v || Object.values(v).every(isEmpty), { message: refuse("OAuth to remote servers") })
-    .describe("Not implemented: only empty is accepted"),
+    .describe("Refused unless empty: thv does not have it"),
   trust_proxy_headers: z.boolean().optional().refine((v) => !v, {
     message: `${refuse("trusting X-Forwarded-*")} or false`,
   })
     .describe("Not offered by the API: only false is accepted"),
   runtime_config: z.unknown().optional().refine((v) => v == null || isEmpty(v), {
     message: refuse("runtime build options"),
-  }).describe("Not implemented: only empty is accepted"),
+  }).describe("Refused unless empty: thv does not have it"),
   registry: z.string().optional().refine((v) => !v, { message: "give the registry server's name in image instead" })
     .describe("Not taken: name a registry server in image"),
   server: z.string().optional().refine((v) => !v, { message: "give the registry server's name in image instead" })
