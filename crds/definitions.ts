@@ -2,16 +2,12 @@
  * The custom resources thv serves, as CRD definitions.
  * @module
  */
+import { GROUP, V1ALPHA1_DEPRECATED } from "./api_group.ts";
 import type { CrdDefinition } from "./crd.ts";
 import { McpServerSpec, McpServerStatus } from "./mcpserver.ts";
+import { MCP_TOOL_CONFIG_CRD } from "./mcptoolconfig.ts";
 
-/** The API group of every thv custom resource. */
-export const GROUP = "toolhive.stacklok.dev";
-
-const v1alpha1Deprecated = {
-  name: "v1alpha1",
-  warning: `${GROUP}/v1alpha1 is deprecated; use v1beta1`,
-} as const;
+export { GROUP } from "./api_group.ts";
 
 /** MCPServer: one MCP server and the proxy in front of it. */
 export const MCP_SERVER_CRD: CrdDefinition = {
@@ -25,7 +21,7 @@ export const MCP_SERVER_CRD: CrdDefinition = {
   spec: McpServerSpec,
   status: McpServerStatus,
   storageVersion: "v1beta1",
-  deprecatedVersions: [v1alpha1Deprecated],
+  deprecatedVersions: [V1ALPHA1_DEPRECATED],
   printerColumns: [
     { name: "Status", type: "string", jsonPath: ".status.phase", description: "Phase of the server." },
     {
@@ -41,4 +37,4 @@ export const MCP_SERVER_CRD: CrdDefinition = {
 };
 
 /** Every CRD thv serves, in the order they are generated. */
-export const ALL_CRDS: readonly CrdDefinition[] = [MCP_SERVER_CRD];
+export const ALL_CRDS: readonly CrdDefinition[] = [MCP_SERVER_CRD, MCP_TOOL_CONFIG_CRD];

@@ -33,6 +33,11 @@ export function listMap<T extends z.ZodType>(item: T, keys: readonly string[]) {
   return z.array(item).meta({ "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": [...keys] });
 }
 
+/** A list of unique scalars, merged item by item on apply. */
+export function listSet<T extends z.ZodType>(item: T) {
+  return z.array(item).meta({ "x-kubernetes-list-type": "set" });
+}
+
 /** A list replaced as a whole on apply. */
 export function atomicList<T extends z.ZodType>(item: T) {
   return z.array(item).meta({ "x-kubernetes-list-type": "atomic" });

@@ -6,6 +6,9 @@
  */
 import { z } from "zod";
 import { atomicList, int32, listMap, port, preservedObject, stringMap, withRules } from "./k8s_schema.ts";
+import { Condition } from "./shared.ts";
+
+export { Condition } from "./shared.ts";
 
 const nameRef = (what: string) =>
   z.object({ name: z.string().min(1).describe(`Name of the ${what} in the MCPServer's namespace.`) });
@@ -228,17 +231,6 @@ export const McpServerSpec = withRules(
 
 /** The phases an MCPServer reports in `status.phase`. */
 export const MCP_SERVER_PHASES = ["Pending", "Ready", "Failed", "Terminating", "Stopped"] as const;
-
-/** A status condition, as `metav1.Condition`. */
-export const Condition = z.object({
-  type: z.string().min(1).max(316).describe("Condition type, e.g. Ready."),
-  status: z.enum(["True", "False", "Unknown"]).describe("Whether the condition holds."),
-  observedGeneration: z.int().min(0).optional().meta({ format: "int64" })
-    .describe("Generation of the spec the condition was computed from."),
-  lastTransitionTime: z.string().meta({ format: "date-time" }).describe("When status last changed."),
-  reason: z.string().min(1).max(1024).describe("CamelCase reason for the status."),
-  message: z.string().max(32768).describe("What a person should know."),
-});
 
 /** The `status` of an MCPServer, written by the operator. */
 export const McpServerStatus = z.object({

@@ -26,6 +26,7 @@ import {
   POD,
   REFERENCES_INDEX,
   referenceValue,
+  REFERRER_KINDS,
   ROLE,
   ROLE_BINDING,
   SECRET,
@@ -33,8 +34,10 @@ import {
   SERVICE_ACCOUNT,
   STATEFUL_SET,
 } from "./kinds.ts";
+import { configReferences } from "./config_refs.ts";
 import { OperatorMetrics } from "./metrics.ts";
 import { FIELD_MANAGER, reconcileMcpServer } from "./reconcile.ts";
+import { reconcileSharedConfig, SHARED_CONFIG_KINDS, type SharedConfigKind } from "./shared_config/mod.ts";
 
 /** How the controller runs. */
 export interface ControllerOptions {
@@ -66,6 +69,37 @@ export interface ControllerOptions {
 function byServerLabel(object: { metadata?: { namespace?: string; labels?: Record<string, string> } }): string[] {
   const name = object.metadata?.labels?.["toolhive-name"];
   return name ? [`${object.metadata?.namespace}/${name}`] : [];
+}
+
+/** The `namespace/name` keys of the `kind` objects a workload's spec names. */
+function namedBy(kind: string) {
+  return (o: { metadata?: { namespace?: string }; spec?: unknown }) =>
+    configReferences(o.spec).filter((r) => r.kind === kind).map((r) => `${o.metadata?.namespace}/${r.name}`);
+}
+
+/** The controller of one shared-config kind: its objects, and every workload that names one of them. */
+function sharedConfigController(
+  def: SharedConfigKind,
+  { client, manager, events, options }: {
+    client: KubeClient;
+    manager: Manager;
+    events: EventRecorder;
+    options: ControllerOptions;
+  },
+) {
+  return controller({
+    name: def.kind.kind.toLowerCase(),
+    for: def.kind,
+    watches: REFERRER_KINDS.map((r) => ({ kind: r.kind, map: namedBy(def.kind.kind) })),
+    workers: 4,
+    resyncMs: options.resyncMs,
+  }, async (request) =>
+    await reconcileSharedConfig(
+      { client, cache: manager.cache, log: request.log, events, now: () => new Date() },
+      def,
+      request.namespace,
+      request.name,
+    ));
 }
 
 /** Runs the controller until `options.signal` aborts. */
@@ -102,6 +136,7 @@ export async function runController(options: ControllerOptions): Promise<void> {
     watches: [
       { kind: SECRET, map: referrers("Secret") },
       { kind: CONFIG_MAP, map: referrers("ConfigMap") },
+      ...SHARED_CONFIG_KINDS.map((def) => ({ kind: def.kind, map: referrers(def.kind.kind) })),
       // The StatefulSet belongs to the proxy Deployment, proxy pods to a ReplicaSet, MCP pods to the
       // StatefulSet: none to the MCPServer, so they are found by label, as ToolHive does.
       { kind: STATEFUL_SET, map: byServerLabel },
@@ -123,6 +158,8 @@ export async function runController(options: ControllerOptions): Promise<void> {
       request.namespace,
       request.name,
     )));
+
+  for (const def of SHARED_CONFIG_KINDS) manager.add(sharedConfigController(def, { client, manager, events, options }));
 
   log.info("Started operator", {
     namespaces: options.namespaces.length ? options.namespaces.join(",") : "(all)",

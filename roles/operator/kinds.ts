@@ -8,6 +8,7 @@
  */
 import { GROUP, McpServerSpec } from "../../crds/mod.ts";
 import { type InformOptions, type Kind, type KubeObject, stripForCache } from "../../lib/k8s/mod.ts";
+import { configReferences } from "./config_refs.ts";
 import { referencedKeys, RESTARTED_AT } from "./desired/mod.ts";
 
 /** The version the operator reads and writes MCPServers in. */
@@ -43,8 +44,17 @@ export const NETWORK_POLICY: Kind = {
 };
 /** Pod. */
 export const POD: Kind = { apiVersion: "v1", kind: "Pod", plural: "pods" };
+/** MCPToolConfig. */
+export const MCP_TOOL_CONFIG: Kind = {
+  apiVersion: `${GROUP}/v1beta1`,
+  kind: "MCPToolConfig",
+  plural: "mcptoolconfigs",
+};
 
-/** The name of the MCPServer index of the Secrets and ConfigMaps each server references. */
+/**
+ * The name of the index of what each workload references: the Secrets and ConfigMaps its pods use, and the
+ * groups and shared configs its spec names. Every kind in {@linkcode REFERRER_KINDS} carries it.
+ */
 export const REFERENCES_INDEX = "references";
 
 /** The index value of a referenced object: `namespace/Kind/name`. */
@@ -52,13 +62,34 @@ export function referenceValue(namespace: string | undefined, kind: string, name
   return `${namespace ?? ""}/${kind}/${name ?? ""}`;
 }
 
-/** The Secrets and ConfigMaps an MCPServer references, as index values (none when its spec does not parse). */
+/** The groups and shared configs a workload's spec names, as index values (read from the raw spec). */
+export function configReferenceValues(object: KubeObject): string[] {
+  return configReferences(object.spec).map((ref) => referenceValue(object.metadata?.namespace, ref.kind, ref.name));
+}
+
+/**
+ * What an MCPServer references, as index values: the Secrets and ConfigMaps its pods use (none when its spec
+ * does not parse), and the groups and shared configs it names.
+ */
 function referencesOf(object: KubeObject): string[] {
   const parsed = McpServerSpec.safeParse(object.spec);
-  if (!parsed.success) return [];
-  const server = { spec: parsed.data } as Parameters<typeof referencedKeys>[0];
-  return referencedKeys(server).map((ref) => referenceValue(object.metadata?.namespace, ref.kind, ref.name));
+  const server = parsed.success ? { spec: parsed.data } as Parameters<typeof referencedKeys>[0] : undefined;
+  return [
+    ...(server ? referencedKeys(server) : []).map((ref) =>
+      referenceValue(object.metadata?.namespace, ref.kind, ref.name)
+    ),
+    ...configReferenceValues(object),
+  ];
 }
+
+/** A kind whose objects reference groups and shared configs, and the `kind` it has in a WorkloadReference. */
+export interface ReferrerKind {
+  /** The informed kind; its informer carries {@linkcode REFERENCES_INDEX}. */
+  readonly kind: Kind;
+}
+
+/** The kinds that reference groups and shared configs (MCPRemoteProxy and MCPServerEntry join as they land). */
+export const REFERRER_KINDS: readonly ReferrerKind[] = [{ kind: MCP_SERVER }];
 
 const metadataOnly = stripForCache();
 const children = { labelSelector: "toolhive=true", transform: metadataOnly, metadataOnly: true };
@@ -90,6 +121,7 @@ export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]>
     transform: stripForCache({ spec: true, status: true }),
     indexes: { [REFERENCES_INDEX]: referencesOf },
   }],
+  [MCP_TOOL_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
   [DEPLOYMENT, { labelSelector: "toolhive=true", transform: stripForCache({ spec: deploymentSpec }) }],
   // The proxy runner's StatefulSets: their rollout is part of the status.
   [STATEFUL_SET, {
