@@ -26,6 +26,7 @@ import type { Logger } from "../../lib/log.ts";
 import { childNames, desiredChildren, labelsFor, RESTARTED_AT } from "./desired/mod.ts";
 import { DEPLOYMENT, MCP_SERVER, MCP_SERVER_API_VERSION, POD, STATEFUL_SET } from "./kinds.ts";
 import { resolveReferences } from "./references.ts";
+import { resolveServerRefs } from "./server_refs.ts";
 import { LAST_PROCESSED_RESTART, RESTART_CONDITION, restartRequest, templateRestartedAt } from "./restart.ts";
 import { computeStatus, invalidSpecStatus, specProblem } from "./status.ts";
 import { unenforcedFields } from "./unenforced.ts";
@@ -108,12 +109,17 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-/** Writes `status` when it differs from what the server has; the answer goes into the cache. */
-async function writeStatus(deps: ReconcileDeps, raw: RawServer, status: unknown): Promise<boolean> {
+/**
+ * Writes `status` when it differs from what the server has; the answer goes into the cache. The write is a
+ * merge patch, so a field the new status leaves out (a hash of a reference since removed) is sent as null.
+ */
+async function writeStatus(deps: ReconcileDeps, raw: RawServer, status: object): Promise<boolean> {
   if (sameJson(status, raw.status)) return false;
   const { namespace, name } = raw.metadata;
+  const patch: Record<string, unknown> = { ...status };
+  for (const key of Object.keys(raw.status ?? {})) patch[key] ??= null;
   deps.cache.observe(
-    await deps.client.patchStatus({ group: GROUP, version: "v1beta1", plural: "mcpservers", namespace, name }, status),
+    await deps.client.patchStatus({ group: GROUP, version: "v1beta1", plural: "mcpservers", namespace, name }, patch),
   );
   return true;
 }
@@ -240,6 +246,7 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
   };
 
   const refs = resolveReferences(cache, server);
+  const configRefs = resolveServerRefs(cache, server);
   const unenforced = unenforcedFields(server, refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {});
   const names = childNames(name);
   const cachedDeployment = cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, names.proxyDeployment);
@@ -253,6 +260,7 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
     ...(refs.checksum ? { referencedChecksum: refs.checksum } : {}),
     ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
     ...(restartedAt ? { restartedAt } : {}),
+    fromReferences: configRefs.runConfig,
   });
   const about = { apiVersion: MCP_SERVER_API_VERSION, kind: "MCPServer", name, namespace, uid: server.metadata.uid };
   let deployment: V1Deployment | undefined;
@@ -272,6 +280,9 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
       await deps.events.record(about, "Normal", "Deleted", `Deleted ${deleted.sort().join(", ")}`);
     }
     for (const r of unenforced.refused) await deps.events.record(about, "Warning", r.reason, r.message);
+  } else if (configRefs.failures.length > 0) {
+    // A missing or invalid group or config: the children stay as the last valid spec made them.
+    for (const f of configRefs.failures) recording.push(deps.events.record(about, "Warning", f.reason, f.message));
   } else if (desired.ok) {
     const created: string[] = [];
     const updated: string[] = [];
@@ -362,6 +373,7 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
     ...(desired.ok ? {} : { podTemplateError: desired.podTemplateError }),
     missing: refs.missing,
     unenforced,
+    refs: configRefs,
     now: deps.now(),
   });
   const [written] = await Promise.all([writeStatus(deps, raw, status), ...recording]);

@@ -13,6 +13,7 @@ import { serverUrl } from "./desired/mod.ts";
 import { refusedMessage, type Unenforced, UNENFORCED_CONDITION_TYPES } from "./unenforced.ts";
 import { isPodReady, podProblem } from "./pod_problems.ts";
 import { RESTART_CONDITION } from "./restart.ts";
+import type { ServerRefs } from "./server_refs.ts";
 import { servingPods, WORKLOAD_CONDITION, type WorkloadState, workloadState } from "./workload.ts";
 
 /** What the reconciler observed, as input to {@linkcode computeStatus}. */
@@ -33,6 +34,8 @@ export interface Observed {
   readonly unenforced?: Unenforced;
   /** Why the restart annotations cannot be acted on, when they cannot (restart.ts). */
   readonly restartProblem?: string;
+  /** What the groups and shared configs it references contribute (server_refs.ts); none when absent. */
+  readonly refs?: ServerRefs;
   /** The time to stamp on conditions that change. */
   readonly now: Date;
 }
@@ -87,6 +90,8 @@ interface Verdict {
 function verdictOf(observed: Observed, workload: WorkloadState, ready: number): Verdict {
   const refused = observed.unenforced?.refused ?? [];
   if (refused.length > 0) return { phase: "Failed", reason: refused[0]!.reason, message: refusedMessage(refused) };
+  const failure = observed.refs?.failures[0];
+  if (failure) return { phase: "Failed", reason: failure.reason, message: failure.message };
   if (observed.podTemplateError) {
     return {
       phase: "Failed",
@@ -159,6 +164,9 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
   conditions = conditions.filter((c) =>
     !UNENFORCED_CONDITION_TYPES.has(c.type) || unenforced.some((u) => u.conditionType === c.type)
   );
+  // Each reference's condition; an unenforced field's condition of the same type (set below) wins.
+  for (const type of observed.refs?.dropped ?? []) drop(type);
+  for (const c of observed.refs?.conditions ?? []) set(c);
   for (const u of unenforced) {
     set({ type: u.conditionType, status: u.conditionStatus, reason: u.reason, message: u.message });
   }
@@ -229,6 +237,7 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
 
   return {
     ...server.status,
+    ...observed.refs?.hashes,
     phase: verdict.phase,
     message: verdict.message,
     url: serverUrl(server),

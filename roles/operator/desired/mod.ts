@@ -5,6 +5,7 @@
  */
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { McpServer } from "../../../crds/mod.ts";
+import type { RunConfig } from "../../../lib/run_config.ts";
 import { checkPodTemplate, desiredPodPatch } from "./pod_patch.ts";
 import { desiredProxyDeployment, desiredProxyService } from "./proxy.ts";
 import { desiredNetworkPolicy, profileNetwork } from "./network_policy.ts";
@@ -30,6 +31,8 @@ export interface DesiredInputs {
   readonly profileJson?: string;
   /** The time of the last rolling restart, for the proxy pod template; absent: none. */
   readonly restartedAt?: string;
+  /** RunConfig fields the server's groups and shared configs contribute. */
+  readonly fromReferences?: Partial<RunConfig>;
 }
 
 /** The children, in the order they are applied; or why there are none. */
@@ -41,7 +44,7 @@ export type Desired =
 export function desiredChildren(server: McpServer, inputs: DesiredInputs): Desired {
   const check = checkPodTemplate(server);
   if (!check.ok) return { ok: false, podTemplateError: check.message };
-  const { configMap, checksum } = desiredRunConfigMap(server);
+  const { configMap, checksum } = desiredRunConfigMap(server, inputs.fromReferences);
   const mcpSa = desiredMcpServiceAccount(server);
   // A profile that cannot be enforced refuses the server (unenforced.ts): then nothing here is applied.
   const network = profileNetwork(server, inputs.profileJson);

@@ -13,8 +13,11 @@ export const PROFILE_MOUNT = "/etc/toolhive/profiles";
 /** Key of the RunConfig in its ConfigMap. */
 export const RUNCONFIG_KEY = "runconfig.json";
 
-/** The RunConfig the proxy runner reads. Secret values never enter it: they go into the pod patch as references. */
-export function desiredRunConfig(server: McpServer): RunConfig {
+/**
+ * The RunConfig the proxy runner reads, with the fields the server's references contribute (server_refs.ts).
+ * Secret values never enter it: they go into the pod patch as references.
+ */
+export function desiredRunConfig(server: McpServer, fromReferences: Partial<RunConfig> = {}): RunConfig {
   const { spec, metadata } = server;
   const { proxyPort, mcpPort } = effectivePorts(server);
   const profile = spec.permissionProfile;
@@ -63,13 +66,17 @@ export function desiredRunConfig(server: McpServer): RunConfig {
         },
       }
       : {}),
+    ...fromReferences,
   };
 }
 
 /** The ConfigMap `<name>-runconfig`, annotated with the checksum of its content. */
-export function desiredRunConfigMap(server: McpServer): { configMap: V1ConfigMap; checksum: string } {
+export function desiredRunConfigMap(
+  server: McpServer,
+  fromReferences: Partial<RunConfig> = {},
+): { configMap: V1ConfigMap; checksum: string } {
   const { name, namespace } = server.metadata;
-  const data = { [RUNCONFIG_KEY]: serializeRunConfig(desiredRunConfig(server)) };
+  const data = { [RUNCONFIG_KEY]: serializeRunConfig(desiredRunConfig(server, fromReferences)) };
   const checksum = checksumOf(data);
   return {
     checksum,

@@ -1,0 +1,143 @@
+/**
+ * The groups and shared configs an MCPServer references, resolved from the cache into what they contribute:
+ * a condition each (ToolHive's types and reasons, toolhive-crds.md §0.8), the config hash copied into the
+ * status, RunConfig fields, and — for a reference that is missing or invalid — a failure that sets phase
+ * Failed and holds the children as they are (the last valid config keeps serving; a new server gets none).
+ * One handler per reference; each is pure over a lookup, so tables test them without a cache.
+ * @module
+ */
+import type { McpServer, McpServerStatus } from "../../crds/mod.ts";
+import type { InformerCache } from "../../lib/k8s/mod.ts";
+import type { RunConfig } from "../../lib/run_config.ts";
+import { type ConfigLookup, lookupConfig, type SharedConfigKind, TOOL_CONFIG_KIND } from "./shared_config/mod.ts";
+
+/** A condition a reference sets. */
+export interface RefCondition {
+  /** Condition type, e.g. ToolConfigValidated. */
+  readonly type: string;
+  /** True or False. */
+  readonly status: "True" | "False";
+  /** CamelCase reason. */
+  readonly reason: string;
+  /** What a person should know. */
+  readonly message: string;
+}
+
+/** What one reference contributes. */
+export interface RefContribution {
+  /** Its condition; absent: the condition type is removed. */
+  readonly condition?: RefCondition;
+  /** Status hash fields copied from the referenced object (undefined clears one). */
+  readonly hashes?: Partial<Pick<McpServerStatus, HashField>>;
+  /** RunConfig fields it sets. */
+  readonly runConfig?: Partial<RunConfig>;
+  /** Set when the reference stops the server: phase Failed with this reason and message. */
+  readonly failure?: { readonly reason: string; readonly message: string };
+}
+
+type HashField =
+  | "toolConfigHash"
+  | "oidcConfigHash"
+  | "authzConfigHash"
+  | "telemetryConfigHash"
+  | "externalAuthConfigHash"
+  | "authServerConfigHash"
+  | "webhookConfigHash";
+
+/** Looks up a shared config of a kind in the server's namespace. */
+export type Lookup = <Spec>(def: SharedConfigKind, name: string) => ConfigLookup<Spec>;
+
+/** One reference of an MCPServer: the condition type it owns, and what it contributes. */
+export interface ServerRefHandler {
+  /** The condition type this handler sets or removes. */
+  readonly conditionType: string;
+  /** What the reference contributes to `server`. */
+  readonly resolve: (server: McpServer, lookup: Lookup) => RefContribution;
+}
+
+/** `spec.toolConfigRef` → ToolConfigValidated, `toolConfigHash`, and `tools_filter`/`tools_override`. */
+export const TOOL_CONFIG_REF: ServerRefHandler = {
+  conditionType: "ToolConfigValidated",
+  resolve(server, lookup) {
+    const ref = server.spec.toolConfigRef;
+    if (!ref) return { hashes: { toolConfigHash: undefined } };
+    const found = lookup<import("../../crds/mod.ts").McpToolConfigSpec>(TOOL_CONFIG_KIND, ref.name);
+    const type = this.conditionType;
+    if (found.state === "missing") {
+      const message = `MCPToolConfig '${ref.name}' not found in namespace '${server.metadata.namespace}'`;
+      return failed(type, "ToolConfigNotFound", message);
+    }
+    if (found.state === "invalid") {
+      return failed(type, "ToolConfigInvalid", `MCPToolConfig '${ref.name}' is not valid: ${found.message}`);
+    }
+    const overrides = Object.entries(found.spec.toolsOverride ?? {}).map(([tool, o]) =>
+      [tool, {
+        ...(o.name !== undefined ? { name: o.name } : {}),
+        ...(o.description !== undefined ? { description: o.description } : {}),
+      }] as const
+    );
+    return {
+      condition: { type, status: "True", reason: "ToolConfigValid", message: `MCPToolConfig '${ref.name}' is valid` },
+      hashes: { toolConfigHash: found.hash },
+      runConfig: {
+        ...(found.spec.toolsFilter?.length ? { tools_filter: [...found.spec.toolsFilter] } : {}),
+        ...(overrides.length ? { tools_override: Object.fromEntries(overrides) } : {}),
+      },
+    };
+  },
+};
+
+/** A reference that stops the server: its condition False, and the same message as the failure. */
+export function failed(type: string, reason: string, message: string): RefContribution {
+  return { condition: { type, status: "False", reason, message }, failure: { reason, message } };
+}
+
+/** Every reference handler, in ToolHive's reconcile order. */
+export const SERVER_REF_HANDLERS: readonly ServerRefHandler[] = [TOOL_CONFIG_REF];
+
+/** What all of a server's references contribute together. */
+export interface ServerRefs {
+  /** Conditions to set. */
+  readonly conditions: readonly RefCondition[];
+  /** Condition types to remove (their reference is unset). */
+  readonly dropped: readonly string[];
+  /** Hash fields for the status. */
+  readonly hashes: Partial<Pick<McpServerStatus, HashField>>;
+  /** RunConfig fields. */
+  readonly runConfig: Partial<RunConfig>;
+  /** Failures, in handler order; the first names the phase's reason. */
+  readonly failures: readonly { readonly reason: string; readonly message: string }[];
+}
+
+/** Resolves every reference of `server` through `lookup`; pure. */
+export function combineServerRefs(
+  server: McpServer,
+  lookup: Lookup,
+  handlers: readonly ServerRefHandler[] = SERVER_REF_HANDLERS,
+): ServerRefs {
+  const out = {
+    conditions: [] as RefCondition[],
+    dropped: [] as string[],
+    hashes: {},
+    runConfig: {},
+    failures: [] as {
+      reason: string;
+      message: string;
+    }[],
+  };
+  for (const handler of handlers) {
+    const c = handler.resolve(server, lookup);
+    if (c.condition) out.conditions.push(c.condition);
+    else out.dropped.push(handler.conditionType);
+    Object.assign(out.hashes, c.hashes ?? {});
+    Object.assign(out.runConfig, c.runConfig ?? {});
+    if (c.failure) out.failures.push(c.failure);
+  }
+  return out;
+}
+
+/** Resolves every reference of `server` from the cache; reads nothing from the API. */
+export function resolveServerRefs(cache: InformerCache, server: McpServer): ServerRefs {
+  const lookup: Lookup = (def, name) => lookupConfig(cache, def, server.metadata.namespace, name);
+  return combineServerRefs(server, lookup);
+}
