@@ -46,6 +46,8 @@ export interface HttpListenerOptions {
    * always the TCP port.
    */
   readonly backend?: "unix" | "tcp";
+  /** The folder the backend's private socket folder is made in (default: the system's temporary folder). */
+  readonly backendParent?: string;
   /** Where the error boundary logs unexpected errors (default: text on standard error). */
   readonly log?: Logger;
   /**
@@ -87,7 +89,7 @@ export function serve(options: HttpListenerOptions, handler: Handler): HttpListe
   const inner = new AbortController();
   let backend: ReturnType<typeof serveBackend>;
   try {
-    backend = serveBackend(inner.signal, handler, options.backend ?? "unix");
+    backend = serveBackend(inner.signal, handler, options.backend ?? "unix", options.backendParent);
   } catch (e) {
     listener.close();
     throw e;
@@ -233,11 +235,12 @@ function serveBackend(
   signal: AbortSignal,
   handler: Handler,
   kind: "unix" | "tcp",
+  parent?: string,
 ): { server: Deno.HttpServer; connect: () => Promise<Deno.Conn>; cleanUp: () => Promise<void> } {
   if (kind === "unix") {
     let dir: string | undefined;
     try {
-      dir = Deno.makeTempDirSync({ prefix: "thv-listener-" }); // mode 0700: only this user reaches the socket
+      dir = Deno.makeTempDirSync({ prefix: "thv-listener-", ...(parent ? { dir: parent } : {}) }); // mode 0700: only this user reaches the socket
       const path = `${dir}/http.sock`;
       const server = Deno.serve({ transport: "unix", path, signal, onListen: () => {} }, handler);
       return {

@@ -36,15 +36,11 @@ Deno.test("serve with both limits 0 is plain Deno.serve: it serves and shuts dow
 });
 
 Deno.test("serve falls back to a loopback TCP backend where no temporary folder can be made", async () => {
-  const tmp = Deno.env.get("TMPDIR");
-  Deno.env.set("TMPDIR", "/nonexistent-thv-tmp"); // as under a read-only root
-  let server;
-  try {
-    server = serve({ hostname: "127.0.0.1", port: 0 }, (req) => new Response(new URL(req.url).protocol));
-  } finally {
-    if (tmp === undefined) Deno.env.delete("TMPDIR");
-    else Deno.env.set("TMPDIR", tmp);
-  }
+  // As under a read-only root. Not through TMPDIR: the env is shared with the test files running beside this one.
+  const server = serve(
+    { hostname: "127.0.0.1", port: 0, backendParent: "/nonexistent-thv-tmp" },
+    (req) => new Response(new URL(req.url).protocol),
+  );
   assert.equal(await (await fetch(`http://127.0.0.1:${server.addr.port}/`)).text(), "http:", "served over TCP");
   await server.shutdown();
 });
