@@ -67,10 +67,16 @@ export async function reconcileSharedConfig(
   const finalizers = raw.metadata.finalizers ?? [];
   const deleting = raw.metadata.deletionTimestamp !== undefined;
   if (deleting && !finalizers.includes(def.finalizer)) return {};
+  // Each write answers with the object's new resourceVersion, the precondition of the next one.
+  let resourceVersion = raw.metadata.resourceVersion;
+  const observe = (answer: KubernetesObject) => {
+    cache.observe(answer);
+    resourceVersion = answer.metadata?.resourceVersion;
+  };
   if (!deleting && !finalizers.includes(def.finalizer)) {
-    cache.observe(
+    observe(
       await client.mergePatch<KubernetesObject>(ref, {
-        metadata: { finalizers: [...finalizers, def.finalizer], resourceVersion: raw.metadata.resourceVersion },
+        metadata: { finalizers: [...finalizers, def.finalizer], resourceVersion },
       }),
     );
     log.info("Added finalizer");
@@ -90,7 +96,7 @@ export async function reconcileSharedConfig(
   const wasBlocked = raw.status?.conditions?.some((c) => c.type === DELETION_BLOCKED);
   if (stable(status) !== stable(raw.status ?? {})) {
     const [, version] = def.kind.apiVersion.split("/");
-    cache.observe(
+    observe(
       await client.patchStatus({ group: GROUP, version: version!, plural: def.kind.plural, namespace, name }, status),
     );
     log.info("Updated status", { valid: problem === undefined, referrers: referrers.length });
@@ -114,12 +120,9 @@ export async function reconcileSharedConfig(
       // Held: a referrer that lets go changes, and its watch brings this object back.
       return {};
     }
-    cache.observe(
+    observe(
       await client.mergePatch<KubernetesObject>(ref, {
-        metadata: {
-          finalizers: finalizers.filter((f) => f !== def.finalizer),
-          resourceVersion: raw.metadata.resourceVersion,
-        },
+        metadata: { finalizers: finalizers.filter((f) => f !== def.finalizer), resourceVersion },
       }),
     );
     log.info("Removed finalizer");
