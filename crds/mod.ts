@@ -8,3 +8,22 @@ export { MCP_TOOL_CONFIG_CRD, McpToolConfigSpec, McpToolConfigStatus, ToolOverri
 export { nameRef, type SharedConfigStatus, sharedConfigStatus, WORKLOAD_KINDS, WorkloadReference } from "./shared.ts";
 export { renderCrds } from "./generate.ts";
 export { Condition, MCP_SERVER_PHASES, type McpServer, McpServerSpec, McpServerStatus } from "./mcpserver.ts";
+export {
+  MCP_TELEMETRY_CONFIG_CRD,
+  McpTelemetryConfigSpec,
+  McpTelemetryConfigStatus,
+  OpenTelemetryConfig,
+  SensitiveHeader,
+} from "./mcptelemetryconfig.ts";
+export {
+  AwsStsConfig,
+  EXTERNAL_AUTH_TYPES,
+  MCP_EXTERNAL_AUTH_CONFIG_CRD,
+  McpExternalAuthConfigSpec,
+  McpExternalAuthConfigStatus,
+  OboConfig,
+  TokenExchangeConfig,
+  XaaConfig,
+} from "./mcpexternalauthconfig.ts";
+export { EmbeddedAuthServerConfig, UpstreamProvider } from "./embedded_auth_server.ts";
+export { CaBundleSource, ConfigMapKeySelector, SecretKeyRef } from "./shared.ts";
