@@ -186,7 +186,10 @@ export const TrustedIssuer = withRules(
         })).min(1).max(50).describe("Subjects and the resources each may request."),
       }),
       [
-        { rule: "duration(self.maxAssertionAge) > duration('0s')", message: "maxAssertionAge must be greater than zero" },
+        {
+          rule: "duration(self.maxAssertionAge) > duration('0s')",
+          message: "maxAssertionAge must be greater than zero",
+        },
         {
           rule: "self.subjectBindings.all(b, self.subjectBindings.exists_one(o, o.subject == b.subject))",
           message: "subjectBindings must not contain duplicate subjects",
@@ -207,7 +210,8 @@ export const TrustedIssuer = withRules(
     },
     {
       rule: `!has(self.actorClaim) || !(self.actorClaim in ${actorClaims})`,
-      message: "actorClaim must name a readable claim; use client_id or a non-reserved claim such as azp, appid, or cid",
+      message:
+        "actorClaim must name a readable claim; use client_id or a non-reserved claim such as azp, appid, or cid",
     },
     {
       rule: "!(has(self.allowPrivateIPs) && self.allowPrivateIPs) || (has(self.jwksUrl) && self.jwksUrl != '')",
@@ -222,7 +226,8 @@ export const TrustedIssuer = withRules(
     {
       rule: `!(has(self.expectedAudience) || ${hasActorSettings}) || ` +
         "(has(self.allowedDelegateClients) && size(self.allowedDelegateClients) > 0)",
-      message: "allowedDelegateClients is required when expectedAudience, actorClaim, actorMatcher, or allowMayAct is set",
+      message:
+        "allowedDelegateClients is required when expectedAudience, actorClaim, actorMatcher, or allowMayAct is set",
     },
   ],
 );
@@ -293,7 +298,8 @@ export const EmbeddedAuthServerConfig = withRules(
     },
     {
       rule: "!has(self.delegateClients) || size(self.delegateClients) == 0 || !self.issuer.startsWith('http://')",
-      message: "delegateClients require an https:// issuer; delegate client secrets must not be sent over plaintext HTTP",
+      message:
+        "delegateClients require an https:// issuer; delegate client secrets must not be sent over plaintext HTTP",
     },
     {
       rule: "!has(self.forceConfidentialRedirectUris) || size(self.forceConfidentialRedirectUris) == 0 || " +

@@ -50,6 +50,18 @@ export const MCP_TOOL_CONFIG: Kind = {
   kind: "MCPToolConfig",
   plural: "mcptoolconfigs",
 };
+/** MCPTelemetryConfig. */
+export const MCP_TELEMETRY_CONFIG: Kind = {
+  apiVersion: `${GROUP}/v1beta1`,
+  kind: "MCPTelemetryConfig",
+  plural: "mcptelemetryconfigs",
+};
+/** MCPExternalAuthConfig. */
+export const MCP_EXTERNAL_AUTH_CONFIG: Kind = {
+  apiVersion: `${GROUP}/v1beta1`,
+  kind: "MCPExternalAuthConfig",
+  plural: "mcpexternalauthconfigs",
+};
 
 /**
  * The name of the index of what each workload references: the Secrets and ConfigMaps its pods use, and the
@@ -122,6 +134,8 @@ export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]>
     indexes: { [REFERENCES_INDEX]: referencesOf },
   }],
   [MCP_TOOL_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
+  [MCP_TELEMETRY_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
+  [MCP_EXTERNAL_AUTH_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
   [DEPLOYMENT, { labelSelector: "toolhive=true", transform: stripForCache({ spec: deploymentSpec }) }],
   // The proxy runner's StatefulSets: their rollout is part of the status.
   [STATEFUL_SET, {

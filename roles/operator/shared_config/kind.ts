@@ -8,6 +8,8 @@ import type { z } from "zod";
 import { McpToolConfigSpec } from "../../../crds/mod.ts";
 import type { Kind } from "../../../lib/k8s/mod.ts";
 import { MCP_TOOL_CONFIG } from "../kinds.ts";
+import { EXTERNAL_AUTH_CONFIG_KIND } from "./external_auth_kind.ts";
+import { TELEMETRY_CONFIG_KIND } from "./telemetry_kind.ts";
 
 /** One shared-config kind. */
 export interface SharedConfigKind {
@@ -25,7 +27,15 @@ export interface SharedConfigKind {
    * Checks a parsed spec beyond the schema; resolves to the problem (one line, naming the field) or undefined.
    * Pure: no I/O.
    */
-  readonly check?: (spec: never) => string | undefined;
+  readonly check?: (spec: never) => string | SpecProblem | undefined;
+}
+
+/** A problem whose `Valid=False` reason is not the kind's usual one (e.g. MCPExternalAuthConfig type obo). */
+export interface SpecProblem {
+  /** CamelCase reason of `Valid=False`. */
+  readonly reason: string;
+  /** One line, naming the field. */
+  readonly message: string;
 }
 
 /** MCPToolConfig: nothing to check beyond the schema. */
@@ -38,4 +48,8 @@ export const TOOL_CONFIG_KIND: SharedConfigKind = {
 };
 
 /** Every shared-config kind the operator reconciles. */
-export const SHARED_CONFIG_KINDS: readonly SharedConfigKind[] = [TOOL_CONFIG_KIND];
+export const SHARED_CONFIG_KINDS: readonly SharedConfigKind[] = [
+  TOOL_CONFIG_KIND,
+  TELEMETRY_CONFIG_KIND,
+  EXTERNAL_AUTH_CONFIG_KIND,
+];

@@ -4,7 +4,9 @@
  * referrers find and look them up.
  * @module
  */
-export { SHARED_CONFIG_KINDS, type SharedConfigKind, TOOL_CONFIG_KIND } from "./kind.ts";
+export { SHARED_CONFIG_KINDS, type SharedConfigKind, type SpecProblem, TOOL_CONFIG_KIND } from "./kind.ts";
+export { checkTelemetryConfig, TELEMETRY_CONFIG_KIND } from "./telemetry_kind.ts";
+export { checkExternalAuthConfig, EXTERNAL_AUTH_CONFIG_KIND, OBO_ENTERPRISE_REQUIRED } from "./external_auth_kind.ts";
 export { reconcileSharedConfig, type SharedConfigDeps } from "./reconcile.ts";
 export { type ConfigLookup, lookupConfig, referrersOf } from "./referrers.ts";
 export { configHash, DELETION_BLOCKED, referrerList, sharedConfigStatus, sortReferrers, VALID } from "./status.ts";

@@ -10,7 +10,7 @@ import { GROUP, type SharedConfigStatus } from "../../../crds/mod.ts";
 import type { EventRecorder, InformerCache, KubeClient, KubeObject, ReconcileResult } from "../../../lib/k8s/mod.ts";
 import type { Logger } from "../../../lib/log.ts";
 import { specProblem } from "../status.ts";
-import type { SharedConfigKind } from "./kind.ts";
+import type { SharedConfigKind, SpecProblem } from "./kind.ts";
 import { referrersOf } from "./referrers.ts";
 import { configHash, DELETION_BLOCKED, referrerList, sharedConfigStatus, VALID } from "./status.ts";
 
@@ -46,7 +46,7 @@ function stable(value: unknown): string {
 }
 
 /** The spec's problem: a schema issue naming the field, or what the kind's own check finds. */
-function problemOf(def: SharedConfigKind, spec: unknown): string | undefined {
+function problemOf(def: SharedConfigKind, spec: unknown): string | SpecProblem | undefined {
   const parsed = def.spec.safeParse(spec ?? {});
   if (!parsed.success) return specProblem(parsed.error.issues);
   return def.check?.(parsed.data as never);
@@ -83,13 +83,14 @@ export async function reconcileSharedConfig(
   }
 
   const referrers = referrersOf(cache, def.kind.kind, namespace, name);
-  const problem = problemOf(def, raw.spec);
+  const found = problemOf(def, raw.spec);
+  const problem = typeof found === "object" ? found.message : found;
   const status = sharedConfigStatus(raw, {
     ...(problem !== undefined ? { problem } : {}),
     hash: configHash(raw.spec ?? {}),
     referrers,
     deleting,
-    reasons: { valid: def.validReason, invalid: def.invalidReason },
+    reasons: { valid: def.validReason, invalid: typeof found === "object" ? found.reason : def.invalidReason },
     now: deps.now(),
   });
   const wasValid = raw.status?.conditions?.find((c) => c.type === VALID)?.status;

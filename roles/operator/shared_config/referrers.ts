@@ -23,7 +23,7 @@ export function referrersOf(cache: InformerCache, kind: string, namespace: strin
 /** What a referrer finds when it looks up a shared config. */
 export type ConfigLookup<Spec> =
   | { readonly state: "missing" }
-  | { readonly state: "invalid"; readonly message: string }
+  | { readonly state: "invalid"; readonly message: string; readonly reason?: string }
   | { readonly state: "valid"; readonly spec: Spec; readonly hash: string };
 
 /**
@@ -48,6 +48,7 @@ export function lookupConfig<Spec>(
     return {
       state: "invalid",
       message: valid?.status === "False" ? valid.message : `${def.kind.kind} ${name} has not been validated yet`,
+      ...(valid?.status === "False" && valid.reason ? { reason: valid.reason } : {}),
     };
   }
   const parsed = def.spec.safeParse(object.spec);
@@ -58,5 +59,5 @@ export function lookupConfig<Spec>(
 type ConfigStatusView = {
   configHash?: string;
   observedGeneration?: number;
-  conditions?: { type: string; status: string; message: string }[];
+  conditions?: { type: string; status: string; message: string; reason?: string }[];
 };
