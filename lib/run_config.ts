@@ -49,6 +49,51 @@ export const PermissionProfile = z.object({
 /** A permission profile, parsed. */
 export type PermissionProfile = z.output<typeof PermissionProfile>;
 
+/** OpenTelemetry settings, as ToolHive's `telemetry_config` (camelCase keys). */
+export const TelemetryConfig = z.object({
+  endpoint: z.string().optional(),
+  serviceName: z.string().optional(),
+  tracingEnabled: z.boolean().optional(),
+  metricsEnabled: z.boolean().optional(),
+  samplingRate: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  insecure: z.boolean().optional(),
+  enablePrometheusMetricsPath: z.boolean().optional(),
+  customAttributes: z.record(z.string(), z.string()).optional(),
+  useLegacyAttributes: z.boolean().optional(),
+  caCertPath: z.string().optional(),
+});
+
+/** RFC 8693 token exchange, as ToolHive's `token_exchange_config`. */
+export const TokenExchangeConfig = z.object({
+  token_url: z.string(),
+  client_id: z.string().optional(),
+  /** Always empty: the secret is in the env var `client_secret_env` names. */
+  client_secret: z.literal("").optional(),
+  client_secret_env: z.string().optional(),
+  audience: z.string(),
+  scopes: z.array(z.string()).optional(),
+  subject_token_type: z.string().optional(),
+  header_strategy: z.enum(["replace", "custom"]),
+  external_token_header_name: z.string().optional(),
+});
+
+/** AWS STS, as ToolHive's `aws_sts_config`. */
+export const AwsStsConfig = z.object({
+  region: z.string(),
+  service: z.string().optional(),
+  fallback_role_arn: z.string().optional(),
+  role_mappings: z.array(z.object({
+    claim: z.string().optional(),
+    matcher: z.string().optional(),
+    role_arn: z.string(),
+    priority: z.int().optional(),
+  })).optional(),
+  role_claim: z.string().optional(),
+  session_duration: z.int().optional(),
+  session_name_claim: z.string().optional(),
+});
+
 /** The RunConfig schema. Unknown keys are dropped when read. */
 export const RunConfig = z.object({
   schema_version: z.literal(RUN_CONFIG_SCHEMA_VERSION),
@@ -78,6 +123,16 @@ export const RunConfig = z.object({
   /** Server tool name → the name and description clients see instead. */
   tools_override: z.record(z.string(), z.object({ name: z.string().optional(), description: z.string().optional() }))
     .optional(),
+  /** OpenTelemetry and Prometheus settings (ToolHive's `pkg/telemetry` Config keys). */
+  telemetry_config: TelemetryConfig.optional(),
+  /** RFC 8693 token exchange towards the MCP server; the client secret comes from `client_secret_env`. */
+  token_exchange_config: TokenExchangeConfig.optional(),
+  /** Credentials for a remote server: Secret references `"<secret>,target=bearer_token"`, never values. */
+  remote_auth_config: z.object({ bearer_token: z.string().optional() }).optional(),
+  /** AWS STS role assumption and SigV4 signing. */
+  aws_sts_config: AwsStsConfig.optional(),
+  /** The embedded OAuth authorization server; secrets only as file paths and env var names. */
+  embedded_auth_server_config: z.record(z.string(), z.unknown()).optional(),
   scaling_config: z.object({
     backend_replicas: z.int().min(0).optional(),
     session_redis: z.object({

@@ -8,7 +8,11 @@
  */
 import type { McpServer, McpServerStatus } from "../../crds/mod.ts";
 import type { InformerCache } from "../../lib/k8s/mod.ts";
+import type { V1EnvVar, V1Volume } from "@kubernetes/client-node";
 import type { RunConfig } from "../../lib/run_config.ts";
+import type { ProxyPodWiring } from "./desired/mod.ts";
+import { AUTH_SERVER_REF, EXTERNAL_AUTH_CONFIG_REF } from "./external_auth_ref.ts";
+import { TELEMETRY_CONFIG_REF } from "./telemetry_ref.ts";
 import { type ConfigLookup, lookupConfig, type SharedConfigKind, TOOL_CONFIG_KIND } from "./shared_config/mod.ts";
 
 /** A condition a reference sets. */
@@ -33,6 +37,8 @@ export interface RefContribution {
   readonly runConfig?: Partial<RunConfig>;
   /** Set when the reference stops the server: phase Failed with this reason and message. */
   readonly failure?: { readonly reason: string; readonly message: string };
+  /** Env (Secrets only by secretKeyRef), volumes and mounts it adds to the proxy container. */
+  readonly proxy?: ProxyPodWiring;
 }
 
 type HashField =
@@ -51,6 +57,8 @@ export type Lookup = <Spec>(def: SharedConfigKind, name: string) => ConfigLookup
 export interface ServerRefHandler {
   /** The condition type this handler sets or removes. */
   readonly conditionType: string;
+  /** The spec field it resolves, e.g. `spec.telemetryConfigRef`. */
+  readonly field?: string;
   /** What the reference contributes to `server`. */
   readonly resolve: (server: McpServer, lookup: Lookup) => RefContribution;
 }
@@ -93,7 +101,12 @@ export function failed(type: string, reason: string, message: string): RefContri
 }
 
 /** Every reference handler, in ToolHive's reconcile order. */
-export const SERVER_REF_HANDLERS: readonly ServerRefHandler[] = [TOOL_CONFIG_REF];
+export const SERVER_REF_HANDLERS: readonly ServerRefHandler[] = [
+  TOOL_CONFIG_REF,
+  TELEMETRY_CONFIG_REF,
+  EXTERNAL_AUTH_CONFIG_REF,
+  AUTH_SERVER_REF,
+];
 
 /** What all of a server's references contribute together. */
 export interface ServerRefs {
@@ -107,6 +120,14 @@ export interface ServerRefs {
   readonly runConfig: Partial<RunConfig>;
   /** Failures, in handler order; the first names the phase's reason. */
   readonly failures: readonly { readonly reason: string; readonly message: string }[];
+  /** The fields of the handlers that failed (their reference is missing or invalid). */
+  readonly failedFields: readonly string[];
+  /** What the references add to the proxy container. */
+  readonly proxy: {
+    env: V1EnvVar[];
+    volumes: V1Volume[];
+    volumeMounts: { name: string; mountPath: string; readOnly: boolean }[];
+  };
 }
 
 /** Resolves every reference of `server` through `lookup`; pure. */
@@ -124,6 +145,12 @@ export function combineServerRefs(
       reason: string;
       message: string;
     }[],
+    failedFields: [] as string[],
+    proxy: {
+      env: [] as V1EnvVar[],
+      volumes: [] as V1Volume[],
+      volumeMounts: [] as ServerRefs["proxy"]["volumeMounts"],
+    },
   };
   for (const handler of handlers) {
     const c = handler.resolve(server, lookup);
@@ -132,6 +159,10 @@ export function combineServerRefs(
     Object.assign(out.hashes, c.hashes ?? {});
     Object.assign(out.runConfig, c.runConfig ?? {});
     if (c.failure) out.failures.push(c.failure);
+    if (c.failure && handler.field) out.failedFields.push(handler.field);
+    out.proxy.env.push(...(c.proxy?.env ?? []));
+    out.proxy.volumes.push(...(c.proxy?.volumes ?? []));
+    out.proxy.volumeMounts.push(...(c.proxy?.volumeMounts ?? []));
   }
   return out;
 }

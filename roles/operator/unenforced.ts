@@ -35,6 +35,11 @@ export interface Unenforced {
 export interface UnenforcedInputs {
   /** The text of a `configmap` permission profile, when its ConfigMap and key exist. */
   readonly profileJson?: string;
+  /**
+   * Reference fields that resolved missing or invalid (server_refs.ts): they report their own condition and
+   * failure, so the telemetry and external-auth entries here stay silent for them.
+   */
+  readonly failedRefs?: ReadonlySet<string>;
 }
 
 type Refusal = { field: string; type: string; reason: string; what: string };
@@ -99,6 +104,9 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
   },
 ];
 
+/** Guarded references refused only once they resolve valid; a missing or invalid one reports itself. */
+const RESOLVED_FIRST: ReadonlySet<string> = new Set(["spec.externalAuthConfigRef", "spec.authServerRef"]);
+
 const AUDIT: Refusal = {
   field: "spec.audit.enabled",
   type: "AuditConfigValidated",
@@ -144,13 +152,15 @@ function profileRefusal(server: McpServer, inputs: UnenforcedInputs): Unenforced
 /** The fields of `server` that thv does not enforce: those that refuse it, and those it runs without. */
 export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {}): Unenforced {
   const { spec } = server;
-  const refused = GUARDS.filter((g) => spec[g.key] !== undefined).map(refusal);
+  const failed = inputs.failedRefs ?? new Set<string>();
+  const reportsItself = (g: Refusal) => RESOLVED_FIRST.has(g.field) && failed.has(g.field);
+  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !reportsItself(g)).map(refusal);
   if (spec.audit?.enabled) refused.push(refusal(AUDIT));
   const profile = profileRefusal(server, inputs);
   if (profile) refused.push(profile);
 
   const notApplied: UnenforcedField[] = [];
-  if (spec.telemetryConfigRef) {
+  if (spec.telemetryConfigRef && !failed.has("spec.telemetryConfigRef")) {
     notApplied.push({
       field: "spec.telemetryConfigRef",
       conditionType: "TelemetryConfigRefValidated",

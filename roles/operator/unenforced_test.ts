@@ -158,3 +158,18 @@ Deno.test("computeStatus keeps a telemetry server's phase, with its not-applied 
   assert.equal(telemetry?.reason, "TelemetryConfigRefNotApplied");
   assert.equal(telemetry?.observedGeneration, 1);
 });
+
+Deno.test("external auth, auth server and telemetry refs that resolve missing or invalid report only themselves", () => {
+  const server = mcpServer({
+    externalAuthConfigRef: { name: "gone" },
+    authServerRef: { name: "gone" },
+    telemetryConfigRef: { name: "gone" },
+  });
+  const valid = unenforcedFields(server);
+  assert.deepEqual(valid.refused.map((r) => r.field), ["spec.authServerRef", "spec.externalAuthConfigRef"]);
+  assert.deepEqual(valid.notApplied.map((r) => r.field), ["spec.telemetryConfigRef"]);
+  const failedRefs = new Set(["spec.externalAuthConfigRef", "spec.authServerRef", "spec.telemetryConfigRef"]);
+  const failed = unenforcedFields(server, { failedRefs });
+  assert.deepEqual(failed.refused, []);
+  assert.deepEqual(failed.notApplied, []);
+});

@@ -24,6 +24,8 @@ export interface ProxyInputs {
   readonly podPatch: V1PodTemplateSpec;
   /** The time of the last rolling restart asked for by annotation (restart.ts); absent: none. */
   readonly restartedAt?: string;
+  /** Env, volumes and mounts the server's shared configs add to the proxy container (Secrets by reference). */
+  readonly fromReferences?: ProxyPodWiring;
 }
 
 /** The proxy's liveness path: 200 while its process serves HTTP, whatever the MCP server does (docs/proxy.md). */
@@ -71,6 +73,7 @@ export function desiredProxyDeployment(server: McpServer, inputs: ProxyInputs): 
       name: "THV_MCPSERVER_GENERATION",
       valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${GENERATION_ANNOTATION}']` } },
     },
+    ...(inputs.fromReferences?.env ?? []),
     ...(overrides?.env ?? []).map((e) => ({ name: e.name, value: e.value })),
   ];
 
@@ -80,6 +83,8 @@ export function desiredProxyDeployment(server: McpServer, inputs: ProxyInputs): 
     volumes.push({ name: "permission-profile", configMap: { name: spec.permissionProfile.name } });
     mounts.push({ name: "permission-profile", mountPath: PROFILE_MOUNT, readOnly: true });
   }
+  volumes.push(...(inputs.fromReferences?.volumes ?? []));
+  mounts.push(...(inputs.fromReferences?.volumeMounts ?? []));
 
   const patch = JSON.stringify(inputs.podPatch);
   const resources = spec.resources
@@ -149,6 +154,16 @@ export function desiredProxyDeployment(server: McpServer, inputs: ProxyInputs): 
       },
     },
   };
+}
+
+/** What referenced configs add to the proxy container: env (values only by secretKeyRef), volumes, mounts. */
+export interface ProxyPodWiring {
+  /** Env vars of the proxy container. */
+  readonly env?: readonly V1EnvVar[];
+  /** Pod volumes. */
+  readonly volumes?: readonly V1Volume[];
+  /** Mounts of those volumes in the proxy container. */
+  readonly volumeMounts?: ReadonlyArray<{ name: string; mountPath: string; readOnly: boolean }>;
 }
 
 /** The proxy Service `mcp-<name>-proxy`. */

@@ -1,0 +1,196 @@
+/**
+ * How an MCPServer consumes `spec.externalAuthConfigRef` and `spec.authServerRef` (toolhive-crds.md §6, §0.8):
+ * ExternalAuthConfigValidated / AuthServerRefValidated with ToolHive's reasons, the copied hashes, and the
+ * RunConfig keys of the §6 table (`token_exchange_config`, `remote_auth_config`, `embedded_auth_server_config`).
+ * Secrets only by reference: the RunConfig names an env var or a file, and the proxy container gets the value
+ * from a secretKeyRef or a Secret volume. The proxy does not enforce these yet: unenforced.ts refuses a server
+ * whose reference resolves valid.
+ * @module
+ */
+import type { McpExternalAuthConfigSpec, McpServer } from "../../crds/mod.ts";
+import { embeddedAuthServerRunConfig } from "./embedded_auth_server.ts";
+import type { Lookup, RefContribution, ServerRefHandler } from "./server_refs.ts";
+import { EXTERNAL_AUTH_CONFIG_KIND } from "./shared_config/mod.ts";
+
+const EXTERNAL = "ExternalAuthConfigValidated";
+const AUTH_SERVER = "AuthServerRefValidated";
+
+/** The env var the token-exchange client secret comes from. */
+export const TOKEN_EXCHANGE_SECRET_ENV = "TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET";
+
+const TOKEN_TYPES: Record<string, string> = {
+  access_token: "urn:ietf:params:oauth:token-type:access_token",
+  id_token: "urn:ietf:params:oauth:token-type:id_token",
+  jwt: "urn:ietf:params:oauth:token-type:jwt",
+};
+
+function stop(type: string, reason: string, message: string, failureMessage = message): RefContribution {
+  return {
+    condition: { type, status: "False", reason, message },
+    failure: { reason, message: failureMessage },
+  };
+}
+
+/** What one valid MCPExternalAuthConfig of type other than embeddedAuthServer contributes; pure. */
+export function externalAuthContribution(spec: McpExternalAuthConfigSpec): RefContribution {
+  switch (spec.type) {
+    case "tokenExchange": {
+      const te = spec.tokenExchange!;
+      const secret = te.clientSecretRef;
+      return {
+        runConfig: {
+          token_exchange_config: {
+            token_url: te.tokenUrl,
+            ...(te.clientId ? { client_id: te.clientId } : {}),
+            client_secret: "",
+            ...(secret ? { client_secret_env: TOKEN_EXCHANGE_SECRET_ENV } : {}),
+            audience: te.audience,
+            ...(te.scopes ? { scopes: [...te.scopes] } : {}),
+            ...(te.subjectTokenType
+              ? { subject_token_type: TOKEN_TYPES[te.subjectTokenType] ?? te.subjectTokenType }
+              : {}),
+            header_strategy: te.externalTokenHeaderName ? "custom" : "replace",
+            ...(te.externalTokenHeaderName ? { external_token_header_name: te.externalTokenHeaderName } : {}),
+          },
+        },
+        ...(secret
+          ? {
+            proxy: {
+              env: [{
+                name: TOKEN_EXCHANGE_SECRET_ENV,
+                valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } },
+              }],
+            },
+          }
+          : {}),
+      };
+    }
+    case "bearerToken": {
+      const ref = spec.bearerToken!.tokenSecretRef;
+      return {
+        runConfig: { remote_auth_config: { bearer_token: `${ref.name},target=bearer_token` } },
+        proxy: {
+          env: [{ name: `TOOLHIVE_SECRET_${ref.name}`, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } }],
+        },
+      };
+    }
+    case "awsSts": {
+      const message = "Failed to build configuration: AWS STS middleware requires a remote URL: " +
+        "an MCPServer runs an image, not a remote server; use MCPRemoteProxy";
+      return stop(EXTERNAL, "InvalidConfig", message);
+    }
+    // headerInjection, upstreamInject and xaa are only honoured by VirtualMCPServer; unauthenticated adds nothing.
+    default:
+      return {};
+  }
+}
+
+/** The embedded server of `spec` for `server`, under condition `type` with its reasons. */
+function embedded(
+  server: McpServer,
+  spec: McpExternalAuthConfigSpec,
+  type: string,
+  invalidReason: string,
+): RefContribution {
+  const build = embeddedAuthServerRunConfig(server, spec.embeddedAuthServer!);
+  if (!build.ok) {
+    if (build.multiUpstream) return stop(type, "MultiUpstreamNotSupported", build.message);
+    return stop(type, invalidReason, `Failed to build configuration: ${build.message}`);
+  }
+  return { runConfig: { embedded_auth_server_config: build.config }, proxy: build.proxy };
+}
+
+function lookupExternal(server: McpServer, lookup: Lookup, name: string) {
+  return lookup<McpExternalAuthConfigSpec>(EXTERNAL_AUTH_CONFIG_KIND, name);
+}
+
+/** `spec.externalAuthConfigRef` → ExternalAuthConfigValidated, `externalAuthConfigHash`, its RunConfig keys. */
+export const EXTERNAL_AUTH_CONFIG_REF: ServerRefHandler = {
+  conditionType: EXTERNAL,
+  field: "spec.externalAuthConfigRef",
+  resolve(server, lookup) {
+    const ref = server.spec.externalAuthConfigRef;
+    if (!ref) return { hashes: { externalAuthConfigHash: undefined } };
+    const ns = server.metadata.namespace;
+    const found = lookupExternal(server, lookup, ref.name);
+    if (found.state === "missing") {
+      return stop(
+        EXTERNAL,
+        "ExternalAuthConfigNotFound",
+        `MCPExternalAuthConfig '${ref.name}' not found in namespace '${ns}'`,
+      );
+    }
+    if (found.state === "invalid") {
+      const reason = found.reason ?? "InvalidExternalAuthConfig";
+      return stop(
+        EXTERNAL,
+        reason,
+        found.message,
+        `MCPExternalAuthConfig ${ns}/${ref.name}: invalid (${reason}): ${found.message}`,
+      );
+    }
+    const contribution = found.spec.type === "embeddedAuthServer"
+      ? embedded(server, found.spec, EXTERNAL, "InvalidConfig")
+      : externalAuthContribution(found.spec);
+    return {
+      condition: {
+        type: EXTERNAL,
+        status: "True",
+        reason: "ExternalAuthConfigValid",
+        message: `MCPExternalAuthConfig '${ref.name}' is valid`,
+      },
+      ...contribution,
+      hashes: { externalAuthConfigHash: found.hash },
+    };
+  },
+};
+
+/** `spec.authServerRef` → AuthServerRefValidated, `authServerConfigHash`, `embedded_auth_server_config`. */
+export const AUTH_SERVER_REF: ServerRefHandler = {
+  conditionType: AUTH_SERVER,
+  field: "spec.authServerRef",
+  resolve(server, lookup) {
+    const ref = server.spec.authServerRef;
+    if (!ref) return { hashes: { authServerConfigHash: undefined } };
+    const ns = server.metadata.namespace;
+    if (ref.kind !== "MCPExternalAuthConfig") {
+      return stop(
+        AUTH_SERVER,
+        "AuthServerRefInvalidKind",
+        `unsupported authServerRef kind "${ref.kind}": only MCPExternalAuthConfig is supported`,
+      );
+    }
+    const found = lookupExternal(server, lookup, ref.name);
+    if (found.state === "missing") {
+      return stop(
+        AUTH_SERVER,
+        "AuthServerRefNotFound",
+        `MCPExternalAuthConfig '${ref.name}' not found in namespace '${ns}'`,
+      );
+    }
+    if (found.state === "invalid") {
+      return stop(
+        AUTH_SERVER,
+        "AuthServerRefInvalidConfig",
+        `MCPExternalAuthConfig '${ref.name}' is not valid: ${found.message}`,
+      );
+    }
+    if (found.spec.type !== "embeddedAuthServer") {
+      return stop(
+        AUTH_SERVER,
+        "AuthServerRefInvalidType",
+        `authServerRef '${ref.name}' has type "${found.spec.type}", but only embeddedAuthServer is supported`,
+      );
+    }
+    return {
+      condition: {
+        type: AUTH_SERVER,
+        status: "True",
+        reason: "AuthServerRefValid",
+        message: `AuthServerRef '${ref.name}' is valid`,
+      },
+      ...embedded(server, found.spec, AUTH_SERVER, "AuthServerRefInvalidConfig"),
+      hashes: { authServerConfigHash: found.hash },
+    };
+  },
+};
