@@ -100,7 +100,7 @@ function embedded(
   return { runConfig: { embedded_auth_server_config: build.config }, proxy: build.proxy };
 }
 
-function lookupExternal(server: McpServer, lookup: Lookup, name: string) {
+function lookupExternal(lookup: Lookup, name: string) {
   return lookup<McpExternalAuthConfigSpec>(EXTERNAL_AUTH_CONFIG_KIND, name);
 }
 
@@ -112,7 +112,7 @@ export const EXTERNAL_AUTH_CONFIG_REF: ServerRefHandler = {
     const ref = server.spec.externalAuthConfigRef;
     if (!ref) return { hashes: { externalAuthConfigHash: undefined } };
     const ns = server.metadata.namespace;
-    const found = lookupExternal(server, lookup, ref.name);
+    const found = lookupExternal(lookup, ref.name);
     if (found.state === "missing") {
       return stop(
         EXTERNAL,
@@ -160,7 +160,7 @@ export const AUTH_SERVER_REF: ServerRefHandler = {
         `unsupported authServerRef kind "${ref.kind}": only MCPExternalAuthConfig is supported`,
       );
     }
-    const found = lookupExternal(server, lookup, ref.name);
+    const found = lookupExternal(lookup, ref.name);
     if (found.state === "missing") {
       return stop(
         AUTH_SERVER,
