@@ -55,6 +55,27 @@ const REFUSED: Array<[string, Json, string, string]> = [
   ],
 ];
 
+/** The configs the telemetry and external-auth references above name, each valid. */
+const VALID_CONFIGS: Array<[string, string, Json]> = [
+  ["MCPTelemetryConfig", "otel", { prometheus: { enabled: true } }],
+  ["MCPExternalAuthConfig", "x", { type: "unauthenticated" }],
+  [
+    "MCPExternalAuthConfig",
+    "as",
+    {
+      type: "embeddedAuthServer",
+      embeddedAuthServer: {
+        issuer: "https://auth.example.com",
+        upstreamProviders: [{
+          name: "corp",
+          type: "oidc",
+          oidcConfig: { issuerUrl: "https://idp.example", clientId: "c" },
+        }],
+      },
+    },
+  ],
+];
+
 const k = (cp: ControlPlane) => namespaceObjects(cp, NS).run;
 const getJson = (cp: ControlPlane, kind: string, name: string) => namespaceObjects(cp, NS).get(kind, name);
 const eventually = (cp: ControlPlane, kind: string, name: string, check?: (o: Json) => boolean) =>
@@ -78,6 +99,14 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
   await run(["wait", "--for=condition=Established", "crd/mcpservers.toolhive.stacklok.dev"]);
   await run(["create", "namespace", NS]);
   await using operator = await startTestOperator(cp, { resyncMs: RESYNC_MS });
+  // Telemetry and external-auth references are reported unenforced only once they resolve valid.
+  for (const [kind, name, spec] of VALID_CONFIGS) {
+    await run(
+      ["apply", "-n", NS, "-f", "-"],
+      JSON.stringify({ apiVersion: "toolhive.stacklok.dev/v1beta1", kind, metadata: { name }, spec }),
+    );
+    await eventually(cp, kind.toLowerCase(), name, (o) => condition(o, "Valid")?.status === "True");
+  }
   const warnings = async (name: string) =>
     (JSON.parse(await run(["get", "events", "-n", NS, "--field-selector", "type=Warning", "-o", "json"]))
       .items as Json[]).filter((e) => e.involvedObject.name === name);

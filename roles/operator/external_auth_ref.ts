@@ -31,6 +31,11 @@ function stop(type: string, reason: string, message: string, failureMessage = me
   };
 }
 
+/** A reference whose object is missing or invalid. */
+function unresolved(type: string, reason: string, message: string, failureMessage = message): RefContribution {
+  return { ...stop(type, reason, message, failureMessage), unresolved: true };
+}
+
 /** What one valid MCPExternalAuthConfig of type other than embeddedAuthServer contributes; pure. */
 export function externalAuthContribution(spec: McpExternalAuthConfigSpec): RefContribution {
   switch (spec.type) {
@@ -114,7 +119,7 @@ export const EXTERNAL_AUTH_CONFIG_REF: ServerRefHandler = {
     const ns = server.metadata.namespace;
     const found = lookupExternal(lookup, ref.name);
     if (found.state === "missing") {
-      return stop(
+      return unresolved(
         EXTERNAL,
         "ExternalAuthConfigNotFound",
         `MCPExternalAuthConfig '${ref.name}' not found in namespace '${ns}'`,
@@ -122,7 +127,7 @@ export const EXTERNAL_AUTH_CONFIG_REF: ServerRefHandler = {
     }
     if (found.state === "invalid") {
       const reason = found.reason ?? "InvalidExternalAuthConfig";
-      return stop(
+      return unresolved(
         EXTERNAL,
         reason,
         found.message,
@@ -154,7 +159,7 @@ export const AUTH_SERVER_REF: ServerRefHandler = {
     if (!ref) return { hashes: { authServerConfigHash: undefined } };
     const ns = server.metadata.namespace;
     if (ref.kind !== "MCPExternalAuthConfig") {
-      return stop(
+      return unresolved(
         AUTH_SERVER,
         "AuthServerRefInvalidKind",
         `unsupported authServerRef kind "${ref.kind}": only MCPExternalAuthConfig is supported`,
@@ -162,21 +167,21 @@ export const AUTH_SERVER_REF: ServerRefHandler = {
     }
     const found = lookupExternal(lookup, ref.name);
     if (found.state === "missing") {
-      return stop(
+      return unresolved(
         AUTH_SERVER,
         "AuthServerRefNotFound",
         `MCPExternalAuthConfig '${ref.name}' not found in namespace '${ns}'`,
       );
     }
     if (found.state === "invalid") {
-      return stop(
+      return unresolved(
         AUTH_SERVER,
         "AuthServerRefInvalidConfig",
         `MCPExternalAuthConfig '${ref.name}' is not valid: ${found.message}`,
       );
     }
     if (found.spec.type !== "embeddedAuthServer") {
-      return stop(
+      return unresolved(
         AUTH_SERVER,
         "AuthServerRefInvalidType",
         `authServerRef '${ref.name}' has type "${found.spec.type}", but only embeddedAuthServer is supported`,

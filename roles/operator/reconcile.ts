@@ -249,7 +249,7 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
   const configRefs = resolveServerRefs(cache, server);
   const unenforced = unenforcedFields(server, {
     ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
-    failedRefs: new Set(configRefs.failedFields),
+    unresolvedRefs: new Set(configRefs.unresolvedFields),
   });
   const names = childNames(name);
   const cachedDeployment = cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, names.proxyDeployment);

@@ -39,6 +39,8 @@ export interface RefContribution {
   readonly failure?: { readonly reason: string; readonly message: string };
   /** Env (Secrets only by secretKeyRef), volumes and mounts it adds to the proxy container. */
   readonly proxy?: ProxyPodWiring;
+  /** Set with `failure` when the referenced object is missing or invalid (not when using a valid one fails). */
+  readonly unresolved?: true;
 }
 
 type HashField =
@@ -120,8 +122,8 @@ export interface ServerRefs {
   readonly runConfig: Partial<RunConfig>;
   /** Failures, in handler order; the first names the phase's reason. */
   readonly failures: readonly { readonly reason: string; readonly message: string }[];
-  /** The fields of the handlers that failed (their reference is missing or invalid). */
-  readonly failedFields: readonly string[];
+  /** The fields whose referenced object is missing or invalid. */
+  readonly unresolvedFields: readonly string[];
   /** What the references add to the proxy container. */
   readonly proxy: {
     env: V1EnvVar[];
@@ -145,7 +147,7 @@ export function combineServerRefs(
       reason: string;
       message: string;
     }[],
-    failedFields: [] as string[],
+    unresolvedFields: [] as string[],
     proxy: {
       env: [] as V1EnvVar[],
       volumes: [] as V1Volume[],
@@ -159,7 +161,7 @@ export function combineServerRefs(
     Object.assign(out.hashes, c.hashes ?? {});
     Object.assign(out.runConfig, c.runConfig ?? {});
     if (c.failure) out.failures.push(c.failure);
-    if (c.failure && handler.field) out.failedFields.push(handler.field);
+    if (c.unresolved && handler.field) out.unresolvedFields.push(handler.field);
     out.proxy.env.push(...(c.proxy?.env ?? []));
     out.proxy.volumes.push(...(c.proxy?.volumes ?? []));
     out.proxy.volumeMounts.push(...(c.proxy?.volumeMounts ?? []));

@@ -166,7 +166,9 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
   );
   // Each reference's condition; an unenforced field's condition of the same type (set below) wins.
   for (const type of observed.refs?.dropped ?? []) drop(type);
-  for (const c of observed.refs?.conditions ?? []) set(c);
+  // Skipped rather than overwritten, so the condition's lastTransitionTime does not flip each pass.
+  const overridden = new Set(unenforced.map((u) => u.conditionType));
+  for (const c of observed.refs?.conditions ?? []) if (!overridden.has(c.type)) set(c);
   for (const u of unenforced) {
     set({ type: u.conditionType, status: u.conditionStatus, reason: u.reason, message: u.message });
   }

@@ -99,5 +99,9 @@ export const TELEMETRY_CONFIG_REF: ServerRefHandler = {
 };
 
 function stop(reason: string, message: string): RefContribution {
-  return { condition: { type: CONDITION, status: "False", reason, message }, failure: { reason, message } };
+  return {
+    condition: { type: CONDITION, status: "False", reason, message },
+    failure: { reason, message },
+    unresolved: true,
+  };
 }

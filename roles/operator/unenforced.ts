@@ -36,10 +36,10 @@ export interface UnenforcedInputs {
   /** The text of a `configmap` permission profile, when its ConfigMap and key exist. */
   readonly profileJson?: string;
   /**
-   * Reference fields that resolved missing or invalid (server_refs.ts): they report their own condition and
+   * Reference fields whose object is missing or invalid (server_refs.ts): they report their own condition and
    * failure, so the telemetry and external-auth entries here stay silent for them.
    */
-  readonly failedRefs?: ReadonlySet<string>;
+  readonly unresolvedRefs?: ReadonlySet<string>;
 }
 
 type Refusal = { field: string; type: string; reason: string; what: string };
@@ -152,15 +152,15 @@ function profileRefusal(server: McpServer, inputs: UnenforcedInputs): Unenforced
 /** The fields of `server` that thv does not enforce: those that refuse it, and those it runs without. */
 export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {}): Unenforced {
   const { spec } = server;
-  const failed = inputs.failedRefs ?? new Set<string>();
-  const reportsItself = (g: Refusal) => RESOLVED_FIRST.has(g.field) && failed.has(g.field);
+  const unresolved = inputs.unresolvedRefs ?? new Set<string>();
+  const reportsItself = (g: Refusal) => RESOLVED_FIRST.has(g.field) && unresolved.has(g.field);
   const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !reportsItself(g)).map(refusal);
   if (spec.audit?.enabled) refused.push(refusal(AUDIT));
   const profile = profileRefusal(server, inputs);
   if (profile) refused.push(profile);
 
   const notApplied: UnenforcedField[] = [];
-  if (spec.telemetryConfigRef && !failed.has("spec.telemetryConfigRef")) {
+  if (spec.telemetryConfigRef && !unresolved.has("spec.telemetryConfigRef")) {
     notApplied.push({
       field: "spec.telemetryConfigRef",
       conditionType: "TelemetryConfigRefValidated",

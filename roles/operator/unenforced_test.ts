@@ -168,8 +168,8 @@ Deno.test("external auth, auth server and telemetry refs that resolve missing or
   const valid = unenforcedFields(server);
   assert.deepEqual(valid.refused.map((r) => r.field), ["spec.authServerRef", "spec.externalAuthConfigRef"]);
   assert.deepEqual(valid.notApplied.map((r) => r.field), ["spec.telemetryConfigRef"]);
-  const failedRefs = new Set(["spec.externalAuthConfigRef", "spec.authServerRef", "spec.telemetryConfigRef"]);
-  const failed = unenforcedFields(server, { failedRefs });
+  const unresolvedRefs = new Set(["spec.externalAuthConfigRef", "spec.authServerRef", "spec.telemetryConfigRef"]);
+  const failed = unenforcedFields(server, { unresolvedRefs });
   assert.deepEqual(failed.refused, []);
   assert.deepEqual(failed.notApplied, []);
 });
