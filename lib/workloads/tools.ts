@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import type { RunConfig } from "../run_config.ts";
-import { ToolFilter, type ToolOverride } from "../transport/tool_filter.ts";
+import { ToolFilter, type ToolOverride } from "../transport/mod.ts";
 
 export type { ToolOverride };
 

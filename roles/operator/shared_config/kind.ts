@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { McpToolConfigSpec } from "../../../crds/mod.ts";
 import type { Kind } from "../../../lib/k8s/mod.ts";
 import { MCP_TOOL_CONFIG } from "../kinds.ts";
-import { ToolFilter } from "../../../lib/transport/tool_filter.ts";
+import { ToolFilter } from "../../../lib/transport/mod.ts";
 
 /** One shared-config kind. */
 export interface SharedConfigKind {
