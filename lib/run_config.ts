@@ -73,7 +73,7 @@ export const RunConfig = z.object({
   group: z.string().optional(),
   mcpserver_generation: z.int().min(0).optional(),
   audit_config: z.object({ enabled: z.boolean() }).optional(),
-  /** Tools the proxy lets through, by the server's names; absent or empty: all. */
+  /** Tools the proxy lets through, by the names clients see (an override's name for a renamed tool); absent or empty: all. */
   tools_filter: z.array(z.string()).optional(),
   /** Server tool name → the name and description clients see instead. */
   tools_override: z.record(z.string(), z.object({ name: z.string().optional(), description: z.string().optional() }))

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { kubectl, poll, REPO_ROOT, startControlPlane } from "./harness/mod.ts";
 
-const CRD_FILE = `${REPO_ROOT}crds/generated/toolhive.stacklok.dev_mcpservers.yaml`;
+const CRD_DIR = `${REPO_ROOT}crds/generated/`;
 const EXAMPLES = fileURLToPath(new URL("../docs/examples/", import.meta.url));
 
 /** A v1beta1 MCPServer with `spec` merged over a minimal valid one. */
@@ -107,14 +107,10 @@ Deno.test("MCPServer CRD on a real API server", async (t) => {
   const k = (args: string[], stdin?: string) => kubectl(cp.kubeconfigPath, args, stdin);
 
   await t.step("the generated CRD is accepted and established", async () => {
-    const applied = await k(["apply", "--server-side", "-f", CRD_FILE]);
+    // Every CRD: the examples include the kinds an MCPServer references (MCPToolConfig, …).
+    const applied = await k(["apply", "--server-side", "-f", CRD_DIR]);
     assert.equal(applied.code, 0, applied.stderr);
-    const wait = await k([
-      "wait",
-      "--for=condition=Established",
-      "--timeout=60s",
-      "crd/mcpservers.toolhive.stacklok.dev",
-    ]);
+    const wait = await k(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
     assert.equal(wait.code, 0, wait.stderr);
   });
 

@@ -45,7 +45,6 @@ const REFUSED: Array<[string, Json, string, string]> = [
     "RateLimitConfigValid",
     "RateLimitNotSupported",
   ],
-  ["tool-config", { toolConfigRef: { name: "t" } }, "ToolConfigValidated", "ToolConfigNotSupported"],
   ["audit", { audit: { enabled: true } }, "AuditConfigValidated", "AuditNotSupported"],
   [
     "unknown-profile",

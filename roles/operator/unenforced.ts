@@ -1,7 +1,6 @@
 /**
  * Fail closed (decision 010): the MCPServer fields thv accepts, because ToolHive's manifests carry them, but
- * does not enforce yet. A field that guards access (authentication, authorization, rate limits, tool
- * filtering, audit, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
+ * does not enforce yet. A field that guards access (authentication, authorization, rate limits, audit, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
  * would serve anyone. A field that guards nothing (telemetry, session storage) lets the server run, with a
  * condition and a Warning Event saying it is not applied. Pure: the reconciler supplies what it read.
  * @module
@@ -89,13 +88,6 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
     type: "RateLimitConfigValid",
     reason: "RateLimitNotSupported",
     what: "rate limiting",
-  },
-  {
-    key: "toolConfigRef",
-    field: "spec.toolConfigRef",
-    type: "ToolConfigValidated",
-    reason: "ToolConfigNotSupported",
-    what: "tool filtering",
   },
 ];
 

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { McpToolConfigSpec } from "../../../crds/mod.ts";
 import type { Kind } from "../../../lib/k8s/mod.ts";
 import { MCP_TOOL_CONFIG } from "../kinds.ts";
+import { ToolFilter } from "../../../lib/transport/mod.ts";
 
 /** One shared-config kind. */
 export interface SharedConfigKind {
@@ -28,13 +29,27 @@ export interface SharedConfigKind {
   readonly check?: (spec: never) => string | undefined;
 }
 
-/** MCPToolConfig: nothing to check beyond the schema. */
+/** The problem the proxy would refuse an MCPToolConfig's filter and override for (two tools one name, …). */
+function toolConfigProblem(spec: z.output<typeof McpToolConfigSpec>): string | undefined {
+  try {
+    ToolFilter.of({ tools_filter: spec.toolsFilter, tools_override: spec.toolsOverride });
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replaceAll("tools_override", "spec.toolsOverride").replaceAll(
+      "tools_filter",
+      "spec.toolsFilter",
+    );
+  }
+}
+
+/** MCPToolConfig: beyond the schema, a filter and override the proxy can apply. */
 export const TOOL_CONFIG_KIND: SharedConfigKind = {
   kind: MCP_TOOL_CONFIG,
   finalizer: "toolhive.stacklok.dev/toolconfig-finalizer",
   spec: McpToolConfigSpec,
   validReason: "ValidationSucceeded",
   invalidReason: "ValidationFailed",
+  check: toolConfigProblem as (spec: never) => string | undefined,
 };
 
 /** Every shared-config kind the operator reconciles. */
