@@ -209,7 +209,8 @@ export const McpServerSpec = withRules(
   [
     {
       rule: "!(has(self.authzConfig) && has(self.authzConfigRef))",
-      message: "authzConfig and authzConfigRef are mutually exclusive; use authzConfigRef to reference a shared MCPAuthzConfig",
+      message:
+        "authzConfig and authzConfigRef are mutually exclusive; use authzConfigRef to reference a shared MCPAuthzConfig",
     },
     {
       rule: "!has(self.rateLimiting) || (has(self.sessionStorage) && self.sessionStorage.provider == 'redis')",
