@@ -12,7 +12,7 @@ const MAX_CA_CONFIGMAP_NAME = 63 - "oidc-ca-bundle-".length;
 
 const INSECURE = "uses HTTP scheme, which is insecure; use HTTPS or set insecureAllowHTTP: true for development only";
 
-/** A URL split as Go's `url.Parse` would: scheme and host may be empty; undefined when it does not parse. */
+/** A URL split as Go's `url.Parse` would: scheme and host may be empty; an error when it does not parse. */
 function splitUrl(text: string): { scheme: string; host: string } | { error: string } {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1];
   if (!scheme) {
@@ -22,7 +22,9 @@ function splitUrl(text: string): { scheme: string; host: string } | { error: str
   }
   try {
     const url = new URL(text);
-    return { scheme: scheme.toLowerCase(), host: url.host };
+    // WHATWG URLs read `https:host` as `https://host`; Go's parser (ToolHive's) sees no host there.
+    const authority = text.slice(scheme.length + 1).startsWith("//");
+    return { scheme: scheme.toLowerCase(), host: authority ? url.host : "" };
   } catch {
     return { error: `parse "${text}": invalid URL` };
   }
