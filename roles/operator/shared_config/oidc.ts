@@ -16,8 +16,8 @@ const INSECURE = "uses HTTP scheme, which is insecure; use HTTPS or set insecure
 function splitUrl(text: string): { scheme: string; host: string } | { error: string } {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1];
   if (!scheme) {
-    return /[\s\x00-\x1f]/.test(text)
-      ? { error: `parse "${text}": invalid character in URL` }
+    return [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+      ? { error: `parse "${text}": net/url: invalid control character in URL` }
       : { scheme: "", host: "" };
   }
   try {
