@@ -6,6 +6,9 @@ import { GROUP, V1ALPHA1_DEPRECATED } from "./api_group.ts";
 import type { CrdDefinition } from "./crd.ts";
 import { McpServerSpec, McpServerStatus } from "./mcpserver.ts";
 import { MCP_TOOL_CONFIG_CRD } from "./mcptoolconfig.ts";
+import { MCP_OIDC_CONFIG_CRD } from "./mcpoidcconfig.ts";
+import { MCP_AUTHZ_CONFIG_CRD } from "./mcpauthzconfig.ts";
+import { MCP_WEBHOOK_CONFIG_CRD } from "./mcpwebhookconfig.ts";
 
 export { GROUP } from "./api_group.ts";
 
@@ -37,4 +40,10 @@ export const MCP_SERVER_CRD: CrdDefinition = {
 };
 
 /** Every CRD thv serves, in the order they are generated. */
-export const ALL_CRDS: readonly CrdDefinition[] = [MCP_SERVER_CRD, MCP_TOOL_CONFIG_CRD];
+export const ALL_CRDS: readonly CrdDefinition[] = [
+  MCP_SERVER_CRD,
+  MCP_TOOL_CONFIG_CRD,
+  MCP_OIDC_CONFIG_CRD,
+  MCP_AUTHZ_CONFIG_CRD,
+  MCP_WEBHOOK_CONFIG_CRD,
+];

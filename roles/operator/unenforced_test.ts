@@ -157,3 +157,9 @@ Deno.test("computeStatus keeps a telemetry server's phase, with its not-applied 
   assert.equal(telemetry?.reason, "TelemetryConfigRefNotApplied");
   assert.equal(telemetry?.observedGeneration, 1);
 });
+
+Deno.test("a reference that does not resolve is not refused here: its own NotFound/NotValid condition reports it", () => {
+  const server = mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" }, authzConfigRef: { name: "z" } });
+  const { refused } = unenforcedFields(server, { unresolved: ["OIDCConfigRefValidated"] });
+  assert.deepEqual(refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
+});

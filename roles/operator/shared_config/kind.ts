@@ -9,6 +9,9 @@ import { McpToolConfigSpec } from "../../../crds/mod.ts";
 import type { Kind } from "../../../lib/k8s/mod.ts";
 import { MCP_TOOL_CONFIG } from "../kinds.ts";
 import { ToolFilter } from "../../../lib/transport/mod.ts";
+import { AUTHZ_CONFIG_KIND } from "./authz.ts";
+import { OIDC_CONFIG_KIND } from "./oidc.ts";
+import { WEBHOOK_CONFIG_KIND } from "./webhook.ts";
 
 /** One shared-config kind. */
 export interface SharedConfigKind {
@@ -53,4 +56,9 @@ export const TOOL_CONFIG_KIND: SharedConfigKind = {
 };
 
 /** Every shared-config kind the operator reconciles. */
-export const SHARED_CONFIG_KINDS: readonly SharedConfigKind[] = [TOOL_CONFIG_KIND];
+export const SHARED_CONFIG_KINDS: readonly SharedConfigKind[] = [
+  TOOL_CONFIG_KIND,
+  OIDC_CONFIG_KIND,
+  AUTHZ_CONFIG_KIND,
+  WEBHOOK_CONFIG_KIND,
+];
