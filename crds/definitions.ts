@@ -8,6 +8,9 @@ import { McpServerSpec, McpServerStatus } from "./mcpserver.ts";
 import { MCP_TOOL_CONFIG_CRD } from "./mcptoolconfig.ts";
 import { MCP_TELEMETRY_CONFIG_CRD } from "./mcptelemetryconfig.ts";
 import { MCP_EXTERNAL_AUTH_CONFIG_CRD } from "./mcpexternalauthconfig.ts";
+import { MCP_OIDC_CONFIG_CRD } from "./mcpoidcconfig.ts";
+import { MCP_AUTHZ_CONFIG_CRD } from "./mcpauthzconfig.ts";
+import { MCP_WEBHOOK_CONFIG_CRD } from "./mcpwebhookconfig.ts";
 
 export { GROUP } from "./api_group.ts";
 
@@ -44,4 +47,7 @@ export const ALL_CRDS: readonly CrdDefinition[] = [
   MCP_TOOL_CONFIG_CRD,
   MCP_TELEMETRY_CONFIG_CRD,
   MCP_EXTERNAL_AUTH_CONFIG_CRD,
+  MCP_OIDC_CONFIG_CRD,
+  MCP_AUTHZ_CONFIG_CRD,
+  MCP_WEBHOOK_CONFIG_CRD,
 ];

@@ -5,6 +5,15 @@
 export { type CrdDefinition, customResourceDefinition, type PrinterColumn, structuralSchema } from "./crd.ts";
 export { ALL_CRDS, GROUP, MCP_SERVER_CRD } from "./definitions.ts";
 export { MCP_TOOL_CONFIG_CRD, McpToolConfigSpec, McpToolConfigStatus, ToolOverride } from "./mcptoolconfig.ts";
+export { MCP_OIDC_CONFIG_CRD, McpOidcConfigSpec, McpOidcConfigStatus } from "./mcpoidcconfig.ts";
+export { MCP_AUTHZ_CONFIG_CRD, McpAuthzConfigSpec, McpAuthzConfigStatus } from "./mcpauthzconfig.ts";
+export {
+  MCP_WEBHOOK_CONFIG_CRD,
+  McpWebhookConfigSpec,
+  McpWebhookConfigStatus,
+  WebhookSpec,
+} from "./mcpwebhookconfig.ts";
+export { CaBundleSource, ConfigMapKeySelector, SecretKeyRef } from "./shared.ts";
 export { nameRef, type SharedConfigStatus, sharedConfigStatus, WORKLOAD_KINDS, WorkloadReference } from "./shared.ts";
 export { renderCrds } from "./generate.ts";
 export { Condition, MCP_SERVER_PHASES, type McpServer, McpServerSpec, McpServerStatus } from "./mcpserver.ts";
@@ -26,4 +35,3 @@ export {
   XaaConfig,
 } from "./mcpexternalauthconfig.ts";
 export { EmbeddedAuthServerConfig, UpstreamProvider } from "./embedded_auth_server.ts";
-export { CaBundleSource, ConfigMapKeySelector, SecretKeyRef } from "./shared.ts";

@@ -6,7 +6,7 @@
  */
 import type { V1EnvVar, V1Volume } from "@kubernetes/client-node";
 import type { EmbeddedAuthServerConfig, McpServer } from "../../crds/mod.ts";
-import type { ProxyPodWiring } from "./desired/mod.ts";
+import type { ProxyPodAdditions } from "./server_refs.ts";
 
 const ROOT = "/etc/toolhive/authserver";
 
@@ -22,7 +22,7 @@ const fromSecret = (name: string, ref: { name: string; key: string }): V1EnvVar 
 
 /** What the embedded server contributes, or why it cannot be built. */
 export type EmbeddedBuild =
-  | { readonly ok: true; readonly config: Record<string, unknown>; readonly proxy: ProxyPodWiring }
+  | { readonly ok: true; readonly config: Record<string, unknown>; readonly proxyPod: ProxyPodAdditions }
   | { readonly ok: false; readonly multiUpstream?: true; readonly message: string };
 
 /** Builds the embedded server's RunConfig and proxy wiring for `server`. */
@@ -202,5 +202,5 @@ export function embeddedAuthServerRunConfig(server: McpServer, as: EmbeddedAuthS
     insecure_allow_confidential_over_loopback_http: as.insecureAllowConfidentialOverLoopbackHTTP,
     ...(delegates.length ? { delegate_clients: delegates } : {}),
   };
-  return { ok: true, config, proxy: { env, volumes, volumeMounts } };
+  return { ok: true, config, proxyPod: { env, volumes, volumeMounts } };
 }

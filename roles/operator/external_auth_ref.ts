@@ -31,7 +31,7 @@ function stop(type: string, reason: string, message: string, failureMessage = me
   };
 }
 
-/** A reference whose object is missing or invalid. */
+/** A reference whose object is missing or invalid: listed in `ServerRefs.unresolved`, so it is not refused. */
 function unresolved(type: string, reason: string, message: string, failureMessage = message): RefContribution {
   return { ...stop(type, reason, message, failureMessage), unresolved: true };
 }
@@ -60,7 +60,7 @@ export function externalAuthContribution(spec: McpExternalAuthConfigSpec): RefCo
         },
         ...(secret
           ? {
-            proxy: {
+            proxyPod: {
               env: [{
                 name: TOKEN_EXCHANGE_SECRET_ENV,
                 valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } },
@@ -74,7 +74,7 @@ export function externalAuthContribution(spec: McpExternalAuthConfigSpec): RefCo
       const ref = spec.bearerToken!.tokenSecretRef;
       return {
         runConfig: { remote_auth_config: { bearer_token: `${ref.name},target=bearer_token` } },
-        proxy: {
+        proxyPod: {
           env: [{ name: `TOOLHIVE_SECRET_${ref.name}`, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } }],
         },
       };
@@ -102,7 +102,7 @@ function embedded(
     if (build.multiUpstream) return stop(type, "MultiUpstreamNotSupported", build.message);
     return stop(type, invalidReason, `Failed to build configuration: ${build.message}`);
   }
-  return { runConfig: { embedded_auth_server_config: build.config }, proxy: build.proxy };
+  return { runConfig: { embedded_auth_server_config: build.config }, proxyPod: build.proxyPod };
 }
 
 function lookupExternal(lookup: Lookup, name: string) {
@@ -112,7 +112,6 @@ function lookupExternal(lookup: Lookup, name: string) {
 /** `spec.externalAuthConfigRef` → ExternalAuthConfigValidated, `externalAuthConfigHash`, its RunConfig keys. */
 export const EXTERNAL_AUTH_CONFIG_REF: ServerRefHandler = {
   conditionType: EXTERNAL,
-  field: "spec.externalAuthConfigRef",
   resolve(server, lookup) {
     const ref = server.spec.externalAuthConfigRef;
     if (!ref) return { hashes: { externalAuthConfigHash: undefined } };
@@ -153,7 +152,6 @@ export const EXTERNAL_AUTH_CONFIG_REF: ServerRefHandler = {
 /** `spec.authServerRef` → AuthServerRefValidated, `authServerConfigHash`, `embedded_auth_server_config`. */
 export const AUTH_SERVER_REF: ServerRefHandler = {
   conditionType: AUTH_SERVER,
-  field: "spec.authServerRef",
   resolve(server, lookup) {
     const ref = server.spec.authServerRef;
     if (!ref) return { hashes: { authServerConfigHash: undefined } };

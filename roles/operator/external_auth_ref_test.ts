@@ -49,7 +49,7 @@ Deno.test("tokenExchange: token_exchange_config names the env var; the secret co
     subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
     header_strategy: "replace",
   });
-  assert.deepEqual(c.proxy?.env, [{
+  assert.deepEqual(c.proxyPod?.env, [{
     name: "TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET",
     valueFrom: { secretKeyRef: { name: "sts", key: "secret" } },
   }]);
@@ -110,7 +110,7 @@ Deno.test("authServerRef: an embedded server gives embedded_auth_server_config w
     redirect_uri: `${resource}/oauth/callback`,
     scopes: ["openid", "offline_access"],
   });
-  assert.deepEqual(c.proxy?.env, [{
+  assert.deepEqual(c.proxyPod?.env, [{
     name: "TOOLHIVE_UPSTREAM_CLIENT_SECRET_CORP_IDP",
     valueFrom: { secretKeyRef: { name: "idp", key: "secret" } },
   }]);

@@ -249,7 +249,7 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
   const configRefs = resolveServerRefs(cache, server);
   const unenforced = unenforcedFields(server, {
     ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
-    unresolvedRefs: new Set(configRefs.unresolvedFields),
+    unresolved: configRefs.unresolved,
   });
   const names = childNames(name);
   const cachedDeployment = cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, names.proxyDeployment);
@@ -264,7 +264,7 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
     ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
     ...(restartedAt ? { restartedAt } : {}),
     fromReferences: configRefs.runConfig,
-    proxyFromReferences: configRefs.proxy,
+    proxyPod: configRefs.proxyPod,
   });
   const about = { apiVersion: MCP_SERVER_API_VERSION, kind: "MCPServer", name, namespace, uid: server.metadata.uid };
   let deployment: V1Deployment | undefined;

@@ -6,13 +6,15 @@
  * One handler per reference; each is pure over a lookup, so tables test them without a cache.
  * @module
  */
+import type { V1EnvVar, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
 import type { McpServer, McpServerStatus } from "../../crds/mod.ts";
 import type { InformerCache } from "../../lib/k8s/mod.ts";
-import type { V1EnvVar, V1Volume } from "@kubernetes/client-node";
 import type { RunConfig } from "../../lib/run_config.ts";
-import type { ProxyPodWiring } from "./desired/mod.ts";
 import { AUTH_SERVER_REF, EXTERNAL_AUTH_CONFIG_REF } from "./external_auth_ref.ts";
 import { TELEMETRY_CONFIG_REF } from "./telemetry_ref.ts";
+import { AUTHZ_CONFIG_REF } from "./server_refs/authz.ts";
+import { OIDC_CONFIG_REF } from "./server_refs/oidc.ts";
+import { WEBHOOK_CONFIG_REF } from "./server_refs/webhook.ts";
 import { type ConfigLookup, lookupConfig, type SharedConfigKind, TOOL_CONFIG_KIND } from "./shared_config/mod.ts";
 
 /** A condition a reference sets. */
@@ -37,10 +39,23 @@ export interface RefContribution {
   readonly runConfig?: Partial<RunConfig>;
   /** Set when the reference stops the server: phase Failed with this reason and message. */
   readonly failure?: { readonly reason: string; readonly message: string };
-  /** Env (Secrets only by secretKeyRef), volumes and mounts it adds to the proxy container. */
-  readonly proxy?: ProxyPodWiring;
-  /** Set with `failure` when the referenced object is missing or invalid (not when using a valid one fails). */
+  /**
+   * Set with `failure` when the referenced object is missing or invalid: the reference reports itself and is
+   * listed in {@linkcode ServerRefs.unresolved}. Absent with a failure: the object resolved but using it fails.
+   */
   readonly unresolved?: true;
+  /** What it adds to the proxy pod: secrets by reference (env from secretKeyRef, Secret volumes). */
+  readonly proxyPod?: ProxyPodAdditions;
+}
+
+/** Environment, volumes and mounts a reference adds to the proxy container. */
+export interface ProxyPodAdditions {
+  /** Environment variables (secret values only as `valueFrom.secretKeyRef`). */
+  readonly env?: readonly V1EnvVar[];
+  /** Volumes of the proxy pod. */
+  readonly volumes?: readonly V1Volume[];
+  /** Mounts of the proxy container. */
+  readonly volumeMounts?: readonly V1VolumeMount[];
 }
 
 type HashField =
@@ -59,8 +74,6 @@ export type Lookup = <Spec>(def: SharedConfigKind, name: string) => ConfigLookup
 export interface ServerRefHandler {
   /** The condition type this handler sets or removes. */
   readonly conditionType: string;
-  /** The spec field it resolves, e.g. `spec.telemetryConfigRef`. */
-  readonly field?: string;
   /** What the reference contributes to `server`. */
   readonly resolve: (server: McpServer, lookup: Lookup) => RefContribution;
 }
@@ -99,7 +112,7 @@ export const TOOL_CONFIG_REF: ServerRefHandler = {
 
 /** A reference that stops the server: its condition False, and the same message as the failure. */
 export function failed(type: string, reason: string, message: string): RefContribution {
-  return { condition: { type, status: "False", reason, message }, failure: { reason, message } };
+  return { condition: { type, status: "False", reason, message }, failure: { reason, message }, unresolved: true };
 }
 
 /** Every reference handler, in ToolHive's reconcile order. */
@@ -108,6 +121,9 @@ export const SERVER_REF_HANDLERS: readonly ServerRefHandler[] = [
   TELEMETRY_CONFIG_REF,
   EXTERNAL_AUTH_CONFIG_REF,
   AUTH_SERVER_REF,
+  WEBHOOK_CONFIG_REF,
+  OIDC_CONFIG_REF,
+  AUTHZ_CONFIG_REF,
 ];
 
 /** What all of a server's references contribute together. */
@@ -122,14 +138,10 @@ export interface ServerRefs {
   readonly runConfig: Partial<RunConfig>;
   /** Failures, in handler order; the first names the phase's reason. */
   readonly failures: readonly { readonly reason: string; readonly message: string }[];
-  /** The fields whose referenced object is missing or invalid. */
-  readonly unresolvedFields: readonly string[];
-  /** What the references add to the proxy container. */
-  readonly proxy: {
-    env: V1EnvVar[];
-    volumes: V1Volume[];
-    volumeMounts: { name: string; mountPath: string; readOnly: boolean }[];
-  };
+  /** Condition types of the handlers whose referenced object is missing or invalid (`unresolved` set). */
+  readonly unresolved: readonly string[];
+  /** What the references add to the proxy pod. */
+  readonly proxyPod: { env: V1EnvVar[]; volumes: V1Volume[]; volumeMounts: V1VolumeMount[] };
 }
 
 /** Resolves every reference of `server` through `lookup`; pure. */
@@ -147,12 +159,8 @@ export function combineServerRefs(
       reason: string;
       message: string;
     }[],
-    unresolvedFields: [] as string[],
-    proxy: {
-      env: [] as V1EnvVar[],
-      volumes: [] as V1Volume[],
-      volumeMounts: [] as ServerRefs["proxy"]["volumeMounts"],
-    },
+    unresolved: [] as string[],
+    proxyPod: { env: [] as V1EnvVar[], volumes: [] as V1Volume[], volumeMounts: [] as V1VolumeMount[] },
   };
   for (const handler of handlers) {
     const c = handler.resolve(server, lookup);
@@ -161,10 +169,10 @@ export function combineServerRefs(
     Object.assign(out.hashes, c.hashes ?? {});
     Object.assign(out.runConfig, c.runConfig ?? {});
     if (c.failure) out.failures.push(c.failure);
-    if (c.unresolved && handler.field) out.unresolvedFields.push(handler.field);
-    out.proxy.env.push(...(c.proxy?.env ?? []));
-    out.proxy.volumes.push(...(c.proxy?.volumes ?? []));
-    out.proxy.volumeMounts.push(...(c.proxy?.volumeMounts ?? []));
+    if (c.failure && c.unresolved) out.unresolved.push(handler.conditionType);
+    out.proxyPod.env.push(...(c.proxyPod?.env ?? []));
+    out.proxyPod.volumes.push(...(c.proxyPod?.volumes ?? []));
+    out.proxyPod.volumeMounts.push(...(c.proxyPod?.volumeMounts ?? []));
   }
   return out;
 }

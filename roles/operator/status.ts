@@ -166,9 +166,8 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
   );
   // Each reference's condition; an unenforced field's condition of the same type (set below) wins.
   for (const type of observed.refs?.dropped ?? []) drop(type);
-  // Skipped rather than overwritten, so the condition's lastTransitionTime does not flip each pass.
-  const overridden = new Set(unenforced.map((u) => u.conditionType));
-  for (const c of observed.refs?.conditions ?? []) if (!overridden.has(c.type)) set(c);
+  // Skipped, not overwritten, so the condition's lastTransitionTime does not move on every pass.
+  for (const c of observed.refs?.conditions ?? []) if (!unenforced.some((u) => u.conditionType === c.type)) set(c);
   for (const u of unenforced) {
     set({ type: u.conditionType, status: u.conditionStatus, reason: u.reason, message: u.message });
   }

@@ -47,7 +47,7 @@ export function telemetryRunConfig(
   };
 }
 
-function proxyWiring(server: McpServer, spec: McpTelemetryConfigSpec): RefContribution["proxy"] {
+function proxyWiring(server: McpServer, spec: McpTelemetryConfigSpec): RefContribution["proxyPod"] {
   const service = server.spec.telemetryConfigRef?.serviceName || server.metadata.name;
   const env: V1EnvVar[] = [{
     name: "OTEL_RESOURCE_ATTRIBUTES",
@@ -73,7 +73,6 @@ function proxyWiring(server: McpServer, spec: McpTelemetryConfigSpec): RefContri
 /** `spec.telemetryConfigRef` → TelemetryConfigRefValidated, `telemetryConfigHash`, `telemetry_config`. */
 export const TELEMETRY_CONFIG_REF: ServerRefHandler = {
   conditionType: CONDITION,
-  field: "spec.telemetryConfigRef",
   resolve(server, lookup) {
     const ref = server.spec.telemetryConfigRef;
     if (!ref) return { hashes: { telemetryConfigHash: undefined } };
@@ -93,7 +92,7 @@ export const TELEMETRY_CONFIG_REF: ServerRefHandler = {
       },
       hashes: { telemetryConfigHash: found.hash },
       runConfig: { telemetry_config: telemetryRunConfig(server, found.spec) },
-      proxy: proxyWiring(server, found.spec),
+      proxyPod: proxyWiring(server, found.spec),
     };
   },
 };

@@ -40,11 +40,11 @@ Deno.test("telemetryConfigRef: a valid config gives telemetry_config, its hash, 
     samplingRate: "0.5",
     metricsEnabled: false,
   });
-  assert.deepEqual(c.proxy?.env, [
+  assert.deepEqual(c.proxyPod?.env, [
     { name: "OTEL_RESOURCE_ATTRIBUTES", value: "service.name=fetch,service.namespace=tools" },
     { name: "TOOLHIVE_OTEL_HEADER_X_API_KEY", valueFrom: { secretKeyRef: { name: "otel", key: "key" } } },
   ]);
-  assert.deepEqual(c.proxy?.volumeMounts, [
+  assert.deepEqual(c.proxyPod?.volumeMounts, [
     { name: "otel-ca-bundle-otel-ca", mountPath: "/config/certs/otel/otel-ca", readOnly: true },
   ]);
   assert.equal(c.failure, undefined);

@@ -1,7 +1,6 @@
 /**
  * Fail closed (decision 010): the MCPServer fields thv accepts, because ToolHive's manifests carry them, but
- * does not enforce yet. A field that guards access (authentication, authorization, rate limits, tool
- * filtering, audit, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
+ * does not enforce yet. A field that guards access (authentication, authorization, rate limits, audit, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
  * would serve anyone. A field that guards nothing (telemetry, session storage) lets the server run, with a
  * condition and a Warning Event saying it is not applied. Pure: the reconciler supplies what it read.
  * @module
@@ -36,10 +35,10 @@ export interface UnenforcedInputs {
   /** The text of a `configmap` permission profile, when its ConfigMap and key exist. */
   readonly profileJson?: string;
   /**
-   * Reference fields whose object is missing or invalid (server_refs.ts): they report their own condition and
-   * failure, so the telemetry and external-auth entries here stay silent for them.
+   * Condition types of references that are missing or invalid (server_refs.ts): their own NotFound/NotValid
+   * condition and failure say more than a refusal, so they are not refused here.
    */
-  readonly unresolvedRefs?: ReadonlySet<string>;
+  readonly unresolved?: readonly string[];
 }
 
 type Refusal = { field: string; type: string; reason: string; what: string };
@@ -95,17 +94,7 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
     reason: "RateLimitNotSupported",
     what: "rate limiting",
   },
-  {
-    key: "toolConfigRef",
-    field: "spec.toolConfigRef",
-    type: "ToolConfigValidated",
-    reason: "ToolConfigNotSupported",
-    what: "tool filtering",
-  },
 ];
-
-/** Guarded references refused only once they resolve valid; a missing or invalid one reports itself. */
-const RESOLVED_FIRST: ReadonlySet<string> = new Set(["spec.externalAuthConfigRef", "spec.authServerRef"]);
 
 const AUDIT: Refusal = {
   field: "spec.audit.enabled",
@@ -152,15 +141,14 @@ function profileRefusal(server: McpServer, inputs: UnenforcedInputs): Unenforced
 /** The fields of `server` that thv does not enforce: those that refuse it, and those it runs without. */
 export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {}): Unenforced {
   const { spec } = server;
-  const unresolved = inputs.unresolvedRefs ?? new Set<string>();
-  const reportsItself = (g: Refusal) => RESOLVED_FIRST.has(g.field) && unresolved.has(g.field);
-  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !reportsItself(g)).map(refusal);
+  const unresolved = new Set(inputs.unresolved ?? []);
+  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type)).map(refusal);
   if (spec.audit?.enabled) refused.push(refusal(AUDIT));
   const profile = profileRefusal(server, inputs);
   if (profile) refused.push(profile);
 
   const notApplied: UnenforcedField[] = [];
-  if (spec.telemetryConfigRef && !unresolved.has("spec.telemetryConfigRef")) {
+  if (spec.telemetryConfigRef && !unresolved.has("TelemetryConfigRefValidated")) {
     notApplied.push({
       field: "spec.telemetryConfigRef",
       conditionType: "TelemetryConfigRefValidated",

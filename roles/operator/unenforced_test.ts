@@ -35,7 +35,6 @@ const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
     "RateLimitConfigValid",
     "RateLimitNotSupported",
   ],
-  ["spec.toolConfigRef", { toolConfigRef: { name: "t" } }, "ToolConfigValidated", "ToolConfigNotSupported"],
   ["spec.audit.enabled", { audit: { enabled: true } }, "AuditConfigValidated", "AuditNotSupported"],
   [
     "spec.permissionProfile",
@@ -116,11 +115,11 @@ Deno.test("unenforcedFields runs a server with telemetry or session storage, say
 
 Deno.test("refusedMessage names every refused field", () => {
   const { refused } = unenforcedFields(
-    mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, toolConfigRef: { name: "t" } }),
+    mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, webhookConfigRef: { name: "w" } }),
   );
   assert.match(
     refusedMessage(refused),
-    /^spec\.oidcConfigRef, spec\.toolConfigRef ask for what thv does not enforce yet/,
+    /^spec\.oidcConfigRef, spec\.webhookConfigRef ask for what thv does not enforce yet/,
   );
 });
 
@@ -168,8 +167,14 @@ Deno.test("external auth, auth server and telemetry refs that resolve missing or
   const valid = unenforcedFields(server);
   assert.deepEqual(valid.refused.map((r) => r.field), ["spec.authServerRef", "spec.externalAuthConfigRef"]);
   assert.deepEqual(valid.notApplied.map((r) => r.field), ["spec.telemetryConfigRef"]);
-  const unresolvedRefs = new Set(["spec.externalAuthConfigRef", "spec.authServerRef", "spec.telemetryConfigRef"]);
-  const failed = unenforcedFields(server, { unresolvedRefs });
+  const unresolved = ["ExternalAuthConfigValidated", "AuthServerRefValidated", "TelemetryConfigRefValidated"];
+  const failed = unenforcedFields(server, { unresolved });
   assert.deepEqual(failed.refused, []);
   assert.deepEqual(failed.notApplied, []);
+});
+
+Deno.test("a reference that does not resolve is not refused here: its own NotFound/NotValid condition reports it", () => {
+  const server = mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" }, authzConfigRef: { name: "z" } });
+  const { refused } = unenforcedFields(server, { unresolved: ["OIDCConfigRefValidated"] });
+  assert.deepEqual(refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
 });

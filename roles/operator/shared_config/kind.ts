@@ -10,6 +10,10 @@ import type { Kind } from "../../../lib/k8s/mod.ts";
 import { MCP_TOOL_CONFIG } from "../kinds.ts";
 import { EXTERNAL_AUTH_CONFIG_KIND } from "./external_auth_kind.ts";
 import { TELEMETRY_CONFIG_KIND } from "./telemetry_kind.ts";
+import { ToolFilter } from "../../../lib/transport/mod.ts";
+import { AUTHZ_CONFIG_KIND } from "./authz.ts";
+import { OIDC_CONFIG_KIND } from "./oidc.ts";
+import { WEBHOOK_CONFIG_KIND } from "./webhook.ts";
 
 /** One shared-config kind. */
 export interface SharedConfigKind {
@@ -38,13 +42,27 @@ export interface SpecProblem {
   readonly message: string;
 }
 
-/** MCPToolConfig: nothing to check beyond the schema. */
+/** The problem the proxy would refuse an MCPToolConfig's filter and override for (two tools one name, …). */
+function toolConfigProblem(spec: z.output<typeof McpToolConfigSpec>): string | undefined {
+  try {
+    ToolFilter.of({ tools_filter: spec.toolsFilter, tools_override: spec.toolsOverride });
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replaceAll("tools_override", "spec.toolsOverride").replaceAll(
+      "tools_filter",
+      "spec.toolsFilter",
+    );
+  }
+}
+
+/** MCPToolConfig: beyond the schema, a filter and override the proxy can apply. */
 export const TOOL_CONFIG_KIND: SharedConfigKind = {
   kind: MCP_TOOL_CONFIG,
   finalizer: "toolhive.stacklok.dev/toolconfig-finalizer",
   spec: McpToolConfigSpec,
   validReason: "ValidationSucceeded",
   invalidReason: "ValidationFailed",
+  check: toolConfigProblem as (spec: never) => string | undefined,
 };
 
 /** Every shared-config kind the operator reconciles. */
@@ -52,4 +70,7 @@ export const SHARED_CONFIG_KINDS: readonly SharedConfigKind[] = [
   TOOL_CONFIG_KIND,
   TELEMETRY_CONFIG_KIND,
   EXTERNAL_AUTH_CONFIG_KIND,
+  OIDC_CONFIG_KIND,
+  AUTHZ_CONFIG_KIND,
+  WEBHOOK_CONFIG_KIND,
 ];

@@ -7,6 +7,10 @@
 export { SHARED_CONFIG_KINDS, type SharedConfigKind, type SpecProblem, TOOL_CONFIG_KIND } from "./kind.ts";
 export { checkTelemetryConfig, TELEMETRY_CONFIG_KIND } from "./telemetry_kind.ts";
 export { checkExternalAuthConfig, EXTERNAL_AUTH_CONFIG_KIND, OBO_ENTERPRISE_REQUIRED } from "./external_auth_kind.ts";
+export { AUTHZ_BACKENDS, AUTHZ_CONFIG_KIND, authzFile, checkAuthzConfig } from "./authz.ts";
+export { checkOidcConfig, OIDC_CONFIG_KIND } from "./oidc.ts";
+export { checkWebhookConfig, WEBHOOK_CONFIG_KIND } from "./webhook.ts";
+export { formatGoDuration, parseGoDuration } from "./go_duration.ts";
 export { reconcileSharedConfig, type SharedConfigDeps } from "./reconcile.ts";
 export { type ConfigLookup, lookupConfig, referrersOf } from "./referrers.ts";
 export { configHash, DELETION_BLOCKED, referrerList, sharedConfigStatus, sortReferrers, VALID } from "./status.ts";
