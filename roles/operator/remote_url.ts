@@ -14,7 +14,7 @@ interface Range {
 }
 
 const range = (cidr: string): Range => {
-  const [address, prefix] = cidr.split("/");
+  const [address = "", prefix] = cidr.split("/");
   return { cidr, bytes: addressBytes(address)!, prefix: Number(prefix) };
 };
 
@@ -79,7 +79,7 @@ const contains = (r: Range, bytes: readonly number[]): boolean => {
   if (r.bytes.length !== bytes.length) return false;
   for (let bit = 0; bit < r.prefix; bit++) {
     const mask = 0x80 >> (bit % 8);
-    if ((r.bytes[bit >> 3] & mask) !== (bytes[bit >> 3] & mask)) return false;
+    if ((r.bytes[bit >> 3]! & mask) !== (bytes[bit >> 3]! & mask)) return false;
   }
   return true;
 };
@@ -97,14 +97,14 @@ function addressBytes(host: string): number[] | undefined {
   if (family === 4) return host.split(".").map(Number);
   if (family !== 6) return undefined;
   let text = host;
-  const v4 = text.match(/(\d+\.\d+\.\d+\.\d+)$/);
+  const v4 = text.match(/(\d+\.\d+\.\d+\.\d+)$/)?.[1];
   let tail: number[] = [];
   if (v4) {
-    tail = v4[1].split(".").map(Number);
-    text = text.slice(0, -v4[1].length).replace(/:$/, ":0");
+    tail = v4.split(".").map(Number);
+    text = text.slice(0, -v4.length).replace(/:$/, ":0");
     if (text.endsWith("::0")) text = text.slice(0, -1);
   }
-  const [head, rest] = text.includes("::") ? text.split("::") : [text, undefined];
+  const [head = "", rest] = text.includes("::") ? text.split("::") : [text, undefined];
   const groups = (part: string) => (part === "" ? [] : part.split(":").map((g) => parseInt(g, 16)));
   const left = groups(head);
   const right = rest === undefined ? [] : groups(rest);
