@@ -42,6 +42,11 @@ export interface HttpProxyOptions {
    * limit); past it the client gets a 504. An answer that has started (an SSE stream) is not cut.
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Headers set on every request toward the server, replacing any of the same name the client sent (a
+   * remote proxy's header forwarding); values may be secrets, so they are never logged.
+   */
+  readonly addHeaders?: Readonly<Record<string, string>>;
   /** Logger. */
   readonly log: Logger;
 }
@@ -150,10 +155,14 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
 
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const upstream = new Http1Pool(target, { answerTimeoutMs: requestTimeoutMs });
+  const added = new Set(Object.keys(options.addHeaders ?? {}).map((k) => k.toLowerCase()));
 
   async function forward(req: Request, path: string): Promise<Response> {
     const fields: Array<[string, string]> = [];
-    for (const [k, v] of req.headers) if (!REQUEST_DROPPED.has(k)) fields.push([k, v]);
+    for (const [k, v] of req.headers) {
+      if (!REQUEST_DROPPED.has(k) && !added.has(k)) fields.push([k, v]);
+    }
+    for (const [k, v] of Object.entries(options.addHeaders ?? {})) fields.push([k, v]);
     fields.push(["x-forwarded-host", requestHost(req)]);
     fields.push(["x-forwarded-proto", req.url.startsWith("https:") ? "https" : "http"]);
     let body: Uint8Array<ArrayBuffer> | undefined;

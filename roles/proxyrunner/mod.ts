@@ -72,6 +72,7 @@ export function runnerRunCommand(context: () => ProxyRunnerContext) {
         signal: ctx.shutdown(),
         podAddresses: podAddresses(),
         stdio,
+        env: ctx.env,
       });
     });
 }
