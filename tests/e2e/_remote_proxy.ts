@@ -42,6 +42,8 @@ spec:
       - {headerName: X-Upstream-Token, valueSecretRef: {name: upstream, key: token}}`,
   );
   await kwait(c, NS, ["--for=jsonpath={.status.phase}=Ready", "mcpremoteproxy/hostmcp"]);
+  // Phase Ready counts a Running pod (as ToolHive); the Service needs it ready (its /health pings the remote).
+  await kwait(c, NS, ["--for=condition=Ready", "pod", "-l", "app=mcpremoteproxy"]);
   const forward = await forwardToService(c.adminConfig(), NS, "mcp-hostmcp-remote-proxy", 8080);
   try {
     const client = await poll(() => connectClient(`http://127.0.0.1:${forward.port}/mcp`), {
