@@ -9,6 +9,8 @@ import { MCP_TOOL_CONFIG_CRD } from "./mcptoolconfig.ts";
 import { MCP_OIDC_CONFIG_CRD } from "./mcpoidcconfig.ts";
 import { MCP_AUTHZ_CONFIG_CRD } from "./mcpauthzconfig.ts";
 import { MCP_WEBHOOK_CONFIG_CRD } from "./mcpwebhookconfig.ts";
+import { MCP_REMOTE_PROXY_CRD } from "./mcpremoteproxy.ts";
+import { MCP_SERVER_ENTRY_CRD } from "./mcpserverentry.ts";
 
 export { GROUP } from "./api_group.ts";
 
@@ -46,4 +48,6 @@ export const ALL_CRDS: readonly CrdDefinition[] = [
   MCP_OIDC_CONFIG_CRD,
   MCP_AUTHZ_CONFIG_CRD,
   MCP_WEBHOOK_CONFIG_CRD,
+  MCP_REMOTE_PROXY_CRD,
+  MCP_SERVER_ENTRY_CRD,
 ];

@@ -17,3 +17,16 @@ export { CaBundleSource, ConfigMapKeySelector, SecretKeyRef } from "./shared.ts"
 export { nameRef, type SharedConfigStatus, sharedConfigStatus, WORKLOAD_KINDS, WorkloadReference } from "./shared.ts";
 export { renderCrds } from "./generate.ts";
 export { Condition, MCP_SERVER_PHASES, type McpServer, McpServerSpec, McpServerStatus } from "./mcpserver.ts";
+export {
+  MCP_REMOTE_PROXY_CRD,
+  MCP_REMOTE_PROXY_PHASES,
+  McpRemoteProxySpec,
+  McpRemoteProxyStatus,
+} from "./mcpremoteproxy.ts";
+export {
+  MCP_SERVER_ENTRY_CRD,
+  MCP_SERVER_ENTRY_PHASES,
+  McpServerEntrySpec,
+  McpServerEntryStatus,
+} from "./mcpserverentry.ts";
+export { HeaderForward } from "./header_forward.ts";
