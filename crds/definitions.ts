@@ -6,6 +6,7 @@ import { GROUP, V1ALPHA1_DEPRECATED } from "./api_group.ts";
 import type { CrdDefinition } from "./crd.ts";
 import { McpServerSpec, McpServerStatus } from "./mcpserver.ts";
 import { MCP_TOOL_CONFIG_CRD } from "./mcptoolconfig.ts";
+import { MCP_GROUP_CRD } from "./mcpgroup.ts";
 
 export { GROUP } from "./api_group.ts";
 
@@ -37,4 +38,4 @@ export const MCP_SERVER_CRD: CrdDefinition = {
 };
 
 /** Every CRD thv serves, in the order they are generated. */
-export const ALL_CRDS: readonly CrdDefinition[] = [MCP_SERVER_CRD, MCP_TOOL_CONFIG_CRD];
+export const ALL_CRDS: readonly CrdDefinition[] = [MCP_SERVER_CRD, MCP_TOOL_CONFIG_CRD, MCP_GROUP_CRD];
