@@ -50,6 +50,8 @@ export const MCP_TOOL_CONFIG: Kind = {
   kind: "MCPToolConfig",
   plural: "mcptoolconfigs",
 };
+/** MCPGroup. */
+export const MCP_GROUP: Kind = { apiVersion: `${GROUP}/v1beta1`, kind: "MCPGroup", plural: "mcpgroups" };
 
 /**
  * The name of the index of what each workload references: the Secrets and ConfigMaps its pods use, and the
@@ -122,6 +124,7 @@ export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]>
     indexes: { [REFERENCES_INDEX]: referencesOf },
   }],
   [MCP_TOOL_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
+  [MCP_GROUP, { transform: stripForCache({ status: true }) }],
   [DEPLOYMENT, { labelSelector: "toolhive=true", transform: stripForCache({ spec: deploymentSpec }) }],
   // The proxy runner's StatefulSets: their rollout is part of the status.
   [STATEFUL_SET, {

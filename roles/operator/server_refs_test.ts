@@ -39,7 +39,7 @@ Deno.test("toolConfigRef: a missing or invalid MCPToolConfig fails the server wi
 
 Deno.test("no toolConfigRef: no condition, and the copied hash is cleared", () => {
   const refs = combineServerRefs(mcpServer({}), lookupOf({ state: "missing" }));
-  assert.deepEqual(refs.dropped, ["ToolConfigValidated"]);
+  assert.ok(refs.dropped.includes("ToolConfigValidated"));
   assert.deepEqual(refs.hashes, { toolConfigHash: undefined });
   assert.deepEqual(refs.failures, []);
 });
