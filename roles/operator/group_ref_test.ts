@@ -6,8 +6,7 @@ import { mcpServer } from "./testing/servers.ts";
 const noConfigs = (() => ({ state: "missing" })) as Lookup;
 const refsWith = (found: GroupLookup, spec: Record<string, unknown> = { groupRef: { name: "team" } }) =>
   combineServerRefs(mcpServer(spec), noConfigs, undefined, () => found);
-const condition = (found: GroupLookup) =>
-  refsWith(found).conditions.find((c) => c.type === "GroupRefValidated");
+const condition = (found: GroupLookup) => refsWith(found).conditions.find((c) => c.type === "GroupRefValidated");
 
 Deno.test("groupRef: ToolHive's GroupRefValidated for a ready, missing, deleted and unready group", () => {
   assert.deepEqual(condition({ state: "found", phase: "Ready" }), {
