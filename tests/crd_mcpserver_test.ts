@@ -133,6 +133,9 @@ Deno.test("MCPServer CRD on a real API server", async (t) => {
   await t.step("every example manifest applies; v1alpha1 with a deprecation warning", async () => {
     const files = [...Deno.readDirSync(EXAMPLES)].map((e) => e.name).filter((n) => n.endsWith(".yaml")).sort();
     assert.ok(files.length >= 7, `examples: ${files}`);
+    // Some examples put a server beside the kinds it references (MCPGroup, shared configs): all CRDs serve.
+    assert.equal((await k(["apply", "--server-side", "-f", `${REPO_ROOT}crds/generated/`])).code, 0);
+    assert.equal((await k(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"])).code, 0);
     for (const file of files) {
       // The example's namespace is created per file, so the same names in two files cannot collide.
       const ns = file.replace(/\.yaml$/, "").slice(0, 60);
