@@ -10,7 +10,7 @@ import type { McpServer, McpServerStatus } from "../../crds/mod.ts";
 import type { InformerCache } from "../../lib/k8s/mod.ts";
 import type { RunConfig } from "../../lib/run_config.ts";
 import { GROUP_REF } from "./group_ref.ts";
-import { type GroupLookup, lookupGroup } from "./group/lookup.ts";
+import { type GroupLookup, lookupGroup } from "./group/mod.ts";
 import { type ConfigLookup, lookupConfig, type SharedConfigKind, TOOL_CONFIG_KIND } from "./shared_config/mod.ts";
 
 /** A condition a reference sets. */
