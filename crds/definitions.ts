@@ -7,6 +7,9 @@ import type { CrdDefinition } from "./crd.ts";
 import { McpServerSpec, McpServerStatus } from "./mcpserver.ts";
 import { MCP_TOOL_CONFIG_CRD } from "./mcptoolconfig.ts";
 import { MCP_GROUP_CRD } from "./mcpgroup.ts";
+import { MCP_OIDC_CONFIG_CRD } from "./mcpoidcconfig.ts";
+import { MCP_AUTHZ_CONFIG_CRD } from "./mcpauthzconfig.ts";
+import { MCP_WEBHOOK_CONFIG_CRD } from "./mcpwebhookconfig.ts";
 
 export { GROUP } from "./api_group.ts";
 
@@ -38,4 +41,11 @@ export const MCP_SERVER_CRD: CrdDefinition = {
 };
 
 /** Every CRD thv serves, in the order they are generated. */
-export const ALL_CRDS: readonly CrdDefinition[] = [MCP_SERVER_CRD, MCP_TOOL_CONFIG_CRD, MCP_GROUP_CRD];
+export const ALL_CRDS: readonly CrdDefinition[] = [
+  MCP_SERVER_CRD,
+  MCP_TOOL_CONFIG_CRD,
+  MCP_OIDC_CONFIG_CRD,
+  MCP_AUTHZ_CONFIG_CRD,
+  MCP_WEBHOOK_CONFIG_CRD,
+  MCP_GROUP_CRD,
+];

@@ -129,11 +129,11 @@ export const McpServerSpec = withRules(
       [
         {
           rule: "self.type == 'configMap' ? has(self.configMap) : !has(self.configMap)",
-          message: "configMap must be set when type is configMap, and only then",
+          message: "configMap must be set when type is 'configMap', and must not be set otherwise",
         },
         {
           rule: "self.type == 'inline' ? has(self.inline) : !has(self.inline)",
-          message: "inline must be set when type is inline, and only then",
+          message: "inline must be set when type is 'inline', and must not be set otherwise",
         },
       ],
     ).optional().describe("Cedar authorization of MCP requests, written here."),
@@ -179,31 +179,38 @@ export const McpServerSpec = withRules(
           key: z.string().min(1).describe("Key in the Secret."),
         }).optional().describe("Secret that holds the Redis password."),
       }),
-      [{ rule: "self.provider != 'redis' || has(self.address)", message: "address is required for redis" }],
+      [{ rule: "self.provider != 'redis' || has(self.address)", message: "address is required" }],
     ).optional().describe("Where MCP sessions are stored when the proxy has several replicas."),
     rateLimiting: withRules(
       z.object({
         shared: tokenBucket.optional().describe("One bucket for all callers."),
         perUser: tokenBucket.optional().describe("One bucket per authenticated caller."),
         tools: listMap(
-          z.object({
-            name: z.string().min(1).describe("Tool name."),
-            shared: tokenBucket.optional().describe("One bucket for all callers of this tool."),
-            perUser: tokenBucket.optional().describe("One bucket per caller of this tool."),
-          }),
+          withRules(
+            z.object({
+              name: z.string().min(1).describe("Tool name."),
+              shared: tokenBucket.optional().describe("One bucket for all callers of this tool."),
+              perUser: tokenBucket.optional().describe("One bucket per caller of this tool."),
+            }),
+            [{
+              rule: "has(self.shared) || has(self.perUser)",
+              message: "at least one of shared or perUser must be configured",
+            }],
+          ),
           ["name"],
         ).max(256).optional().describe("Limits per tool."),
       }),
       [{
         rule: "has(self.shared) || has(self.perUser) || (has(self.tools) && size(self.tools) > 0)",
-        message: "rateLimiting needs shared, perUser or at least one tool",
+        message: "at least one of shared, perUser, or tools must be configured",
       }],
     ).optional().describe("Token-bucket rate limits on MCP requests."),
   }),
   [
     {
       rule: "!(has(self.authzConfig) && has(self.authzConfigRef))",
-      message: "authzConfig and authzConfigRef are mutually exclusive: set one",
+      message:
+        "authzConfig and authzConfigRef are mutually exclusive; use authzConfigRef to reference a shared MCPAuthzConfig",
     },
     {
       rule: "!has(self.rateLimiting) || (has(self.sessionStorage) && self.sessionStorage.provider == 'redis')",
@@ -211,12 +218,12 @@ export const McpServerSpec = withRules(
     },
     {
       rule: `!has(self.rateLimiting) || !has(self.rateLimiting.perUser) || ${authRequired}`,
-      message: "rateLimiting.perUser requires oidcConfigRef or externalAuthConfigRef",
+      message: "rateLimiting.perUser requires authentication (oidcConfigRef or externalAuthConfigRef)",
     },
     {
       rule: `!has(self.rateLimiting) || !has(self.rateLimiting.tools) || ` +
         `self.rateLimiting.tools.all(t, !has(t.perUser)) || ${authRequired}`,
-      message: "rateLimiting.tools[].perUser requires oidcConfigRef or externalAuthConfigRef",
+      message: "per-tool perUser rate limiting requires authentication (oidcConfigRef or externalAuthConfigRef)",
     },
     {
       rule: "!has(self.port) || !has(self.proxyPort) || self.port == self.proxyPort",

@@ -6,6 +6,15 @@ export { type CrdDefinition, customResourceDefinition, type PrinterColumn, struc
 export { ALL_CRDS, GROUP, MCP_SERVER_CRD } from "./definitions.ts";
 export { MCP_GROUP_CRD, MCP_GROUP_PHASES, McpGroupSpec, McpGroupStatus } from "./mcpgroup.ts";
 export { MCP_TOOL_CONFIG_CRD, McpToolConfigSpec, McpToolConfigStatus, ToolOverride } from "./mcptoolconfig.ts";
+export { MCP_OIDC_CONFIG_CRD, McpOidcConfigSpec, McpOidcConfigStatus } from "./mcpoidcconfig.ts";
+export { MCP_AUTHZ_CONFIG_CRD, McpAuthzConfigSpec, McpAuthzConfigStatus } from "./mcpauthzconfig.ts";
+export {
+  MCP_WEBHOOK_CONFIG_CRD,
+  McpWebhookConfigSpec,
+  McpWebhookConfigStatus,
+  WebhookSpec,
+} from "./mcpwebhookconfig.ts";
+export { CaBundleSource, ConfigMapKeySelector, SecretKeyRef } from "./shared.ts";
 export { nameRef, type SharedConfigStatus, sharedConfigStatus, WORKLOAD_KINDS, WorkloadReference } from "./shared.ts";
 export { renderCrds } from "./generate.ts";
 export { Condition, MCP_SERVER_PHASES, type McpServer, McpServerSpec, McpServerStatus } from "./mcpserver.ts";

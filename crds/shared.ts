@@ -51,3 +51,21 @@ export function sharedConfigStatus() {
 
 /** The status of a shared-config kind. */
 export type SharedConfigStatus = z.output<ReturnType<typeof sharedConfigStatus>>;
+
+/** ToolHive's Secret selector: a key of a Secret in the same namespace (both required). */
+export const SecretKeyRef = z.object({
+  name: z.string().describe("Name of the Secret, in the same namespace."),
+  key: z.string().describe("Key in the Secret."),
+});
+
+/** A key of a ConfigMap, as Kubernetes' `ConfigMapKeySelector`. */
+export const ConfigMapKeySelector = z.object({
+  name: z.string().default("").describe("Name of the ConfigMap, in the same namespace."),
+  key: z.string().describe("Key in the ConfigMap."),
+  optional: z.boolean().optional().describe("Kubernetes' optional flag; not consulted."),
+}).meta({ "x-kubernetes-map-type": "atomic" });
+
+/** Where a PEM CA bundle comes from. */
+export const CaBundleSource = z.object({
+  configMapRef: ConfigMapKeySelector.optional().describe("ConfigMap key holding the bundle (key defaults to ca.crt)."),
+});

@@ -49,6 +49,40 @@ export const PermissionProfile = z.object({
 /** A permission profile, parsed. */
 export type PermissionProfile = z.output<typeof PermissionProfile>;
 
+/** Incoming OIDC settings as ToolHive's RunConfig carries them (Go field names, every key present). */
+export const OidcConfig = z.object({
+  Issuer: z.string(),
+  Audience: z.string(),
+  JWKSURL: z.string(),
+  ClientID: z.string(),
+  /** Always empty: the secret reaches the proxy as TOOLHIVE_OIDC_CLIENT_SECRET. */
+  ClientSecret: z.literal(""),
+  CACertPath: z.string(),
+  AuthTokenFile: z.string(),
+  AllowPrivateIP: z.boolean(),
+  InsecureAllowHTTP: z.boolean(),
+  IntrospectionURL: z.string(),
+  ResourceURL: z.string(),
+  Scopes: z.array(z.string()).nullable(),
+});
+
+/** One webhook the proxy calls; secrets are files mounted into the proxy pod, never values. */
+export const Webhook = z.object({
+  name: z.string().min(1),
+  url: z.string().min(1),
+  /** Nanoseconds; 0: 10 s. */
+  timeout: z.int().min(0),
+  failure_policy: z.enum(["fail", "ignore"]),
+  tls_config: z.object({
+    ca_bundle_path: z.string().optional(),
+    client_cert_path: z.string().optional(),
+    client_key_path: z.string().optional(),
+    insecure_skip_verify: z.boolean().optional(),
+  }).optional(),
+  /** Path of the mounted HMAC key file. */
+  hmac_secret_ref: z.string().optional(),
+});
+
 /** The RunConfig schema. Unknown keys are dropped when read. */
 export const RunConfig = z.object({
   schema_version: z.literal(RUN_CONFIG_SCHEMA_VERSION),
@@ -73,11 +107,23 @@ export const RunConfig = z.object({
   group: z.string().optional(),
   mcpserver_generation: z.int().min(0).optional(),
   audit_config: z.object({ enabled: z.boolean() }).optional(),
-  /** Tools the proxy lets through, by the server's names; absent or empty: all. */
+  /** Tools the proxy lets through, by the names clients see (an override's name for a renamed tool); absent or empty: all. */
   tools_filter: z.array(z.string()).optional(),
   /** Server tool name → the name and description clients see instead. */
   tools_override: z.record(z.string(), z.object({ name: z.string().optional(), description: z.string().optional() }))
     .optional(),
+  /** Incoming OIDC authentication, keyed by ToolHive's Go field names; the client secret is never here. */
+  oidc_config: OidcConfig.optional(),
+  /** CA bundle file for the identity provider's TLS. */
+  thv_ca_bundle: z.string().optional(),
+  /** Bearer-token file sent when fetching JWKS. */
+  jwks_auth_token_file: z.string().optional(),
+  /** The authorization file: `{version, type, cedar|pdp}`. */
+  authz_config: z.looseObject({ version: z.string(), type: z.string() }).optional(),
+  /** Webhooks that approve or deny requests. */
+  validating_webhooks: z.array(Webhook).optional(),
+  /** Webhooks that patch requests (run before the validating ones). */
+  mutating_webhooks: z.array(Webhook).optional(),
   scaling_config: z.object({
     backend_replicas: z.int().min(0).optional(),
     session_redis: z.object({

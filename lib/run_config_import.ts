@@ -16,7 +16,6 @@ export const UNENFORCED_RUN_CONFIG_KEYS: Readonly<Record<string, string>> = {
   authz_config_path: "Cedar authorization",
   audit_config_path: "audit logging",
   rate_limit_config: "rate limiting",
-  tools_filter: "tool filtering",
   allowed_origins: "an Origin allow-list",
   middleware_configs: "proxy middleware (authentication, authorization, filtering)",
   additional_middleware_configs: "proxy middleware",

@@ -26,10 +26,13 @@ Deno.test("parseImportedRunConfig refuses each key that guards access, naming it
 
 Deno.test("parseImportedRunConfig names every refused key in one line", () => {
   assert.throws(
-    () => parseImportedRunConfig(text({ oidc_config: { Issuer: "https://x" }, tools_filter: ["a"] }), "b.json"),
+    () => parseImportedRunConfig(text({ oidc_config: { Issuer: "https://x" }, rate_limit_config: { x: 1 } }), "b.json"),
     (e: Error) => {
       assert.equal(e.message.includes("\n"), false);
-      assert.match(e.message, /^RunConfig b\.json: oidc_config, tools_filter ask for OIDC authentication of clients, /);
+      assert.match(
+        e.message,
+        /^RunConfig b\.json: oidc_config, rate_limit_config ask for OIDC authentication of clients, /,
+      );
       assert.match(e.message, /remove them from the file to run the server without them$/);
       return true;
     },

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { kubectl, poll, REPO_ROOT, startControlPlane } from "./harness/mod.ts";
 
-const CRD_FILE = `${REPO_ROOT}crds/generated/toolhive.stacklok.dev_mcpservers.yaml`;
+const CRD_DIR = `${REPO_ROOT}crds/generated/`;
 const EXAMPLES = fileURLToPath(new URL("../docs/examples/", import.meta.url));
 
 /** A v1beta1 MCPServer with `spec` merged over a minimal valid one. */
@@ -53,7 +53,8 @@ const INVALID: ReadonlyArray<{ what: string; yaml: string; says: RegExp }> = [
       authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } },
       authzConfigRef: { name: "shared" },
     }),
-    says: /spec: Invalid value: "object": authzConfig and authzConfigRef are mutually exclusive/,
+    says:
+      /spec: Invalid value: "object": authzConfig and authzConfigRef are mutually exclusive; use authzConfigRef to reference a shared MCPAuthzConfig/,
   },
   {
     what: "rateLimiting without redis session storage",
@@ -63,32 +64,40 @@ const INVALID: ReadonlyArray<{ what: string; yaml: string; says: RegExp }> = [
   {
     what: "rateLimiting.perUser without authentication",
     yaml: server("rl-peruser", { rateLimiting: { perUser: bucket }, sessionStorage: redis }),
-    says: /rateLimiting\.perUser requires oidcConfigRef or externalAuthConfigRef/,
+    says: /rateLimiting\.perUser requires authentication \(oidcConfigRef or externalAuthConfigRef\)/,
   },
   {
     what: "rateLimiting.tools[].perUser without authentication",
     yaml: server("rl-tools", { rateLimiting: { tools: [{ name: "fetch", perUser: bucket }] }, sessionStorage: redis }),
-    says: /rateLimiting\.tools\[\]\.perUser requires oidcConfigRef or externalAuthConfigRef/,
+    says: /per-tool perUser rate limiting requires authentication \(oidcConfigRef or externalAuthConfigRef\)/,
   },
   {
     what: "empty rateLimiting",
     yaml: server("rl-empty", { rateLimiting: {}, sessionStorage: redis }),
-    says: /spec\.rateLimiting: Invalid value: "object": rateLimiting needs shared, perUser or at least one tool/,
+    says: /spec\.rateLimiting: Invalid value: "object": at least one of shared, perUser, or tools must be configured/,
+  },
+  {
+    what: "rateLimiting.tools[] with neither bucket",
+    yaml: server("rl-tool-empty", { rateLimiting: { tools: [{ name: "fetch" }] }, sessionStorage: redis }),
+    says:
+      /spec\.rateLimiting\.tools\[0\]: Invalid value: "object": at least one of shared or perUser must be configured/,
   },
   {
     what: "redis without an address",
     yaml: server("redis-noaddr", { sessionStorage: { provider: "redis" } }),
-    says: /spec\.sessionStorage: Invalid value: "object": address is required for redis/,
+    says: /spec\.sessionStorage: Invalid value: "object": address is required/,
   },
   {
     what: "authzConfig type configMap without configMap",
     yaml: server("authz-cm", { authzConfig: { type: "configMap" } }),
-    says: /spec\.authzConfig: Invalid value: "object": configMap must be set when type is configMap/,
+    says:
+      /spec\.authzConfig: Invalid value: "object": configMap must be set when type is 'configMap', and must not be set otherwise/,
   },
   {
     what: "authzConfig type inline without inline",
     yaml: server("authz-inline", { authzConfig: { type: "inline" } }),
-    says: /spec\.authzConfig: Invalid value: "object": inline must be set when type is inline/,
+    says:
+      /spec\.authzConfig: Invalid value: "object": inline must be set when type is 'inline', and must not be set otherwise/,
   },
   {
     what: "port and proxyPort that disagree",
@@ -107,14 +116,10 @@ Deno.test("MCPServer CRD on a real API server", async (t) => {
   const k = (args: string[], stdin?: string) => kubectl(cp.kubeconfigPath, args, stdin);
 
   await t.step("the generated CRD is accepted and established", async () => {
-    const applied = await k(["apply", "--server-side", "-f", CRD_FILE]);
+    // Every CRD: the examples include the kinds an MCPServer references (MCPToolConfig, …).
+    const applied = await k(["apply", "--server-side", "-f", CRD_DIR]);
     assert.equal(applied.code, 0, applied.stderr);
-    const wait = await k([
-      "wait",
-      "--for=condition=Established",
-      "--timeout=60s",
-      "crd/mcpservers.toolhive.stacklok.dev",
-    ]);
+    const wait = await k(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
     assert.equal(wait.code, 0, wait.stderr);
   });
 
@@ -131,11 +136,10 @@ Deno.test("MCPServer CRD on a real API server", async (t) => {
   });
 
   await t.step("every example manifest applies; v1alpha1 with a deprecation warning", async () => {
-    const files = [...Deno.readDirSync(EXAMPLES)].map((e) => e.name).filter((n) => n.endsWith(".yaml")).sort();
+    const files = [...Deno.readDirSync(EXAMPLES)].map((e) => e.name).filter((n) =>
+      n.startsWith("mcpserver-") && n.endsWith(".yaml")
+    ).sort();
     assert.ok(files.length >= 7, `examples: ${files}`);
-    // Some examples put a server beside the kinds it references (MCPGroup, shared configs): all CRDs serve.
-    assert.equal((await k(["apply", "--server-side", "-f", `${REPO_ROOT}crds/generated/`])).code, 0);
-    assert.equal((await k(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"])).code, 0);
     for (const file of files) {
       // The example's namespace is created per file, so the same names in two files cannot collide.
       const ns = file.replace(/\.yaml$/, "").slice(0, 60);

@@ -28,8 +28,10 @@ Deno.test("operator gives an unreadable spec Valid=False with reason InvalidSpec
     version.schema.openAPIV3Schema.properties.spec = { type: "object", "x-kubernetes-preserve-unknown-fields": true };
     delete version.schema.openAPIV3Schema["x-kubernetes-validations"];
   }
-  await run(["apply", "--server-side", "-f", "-"], JSON.stringify(crd));
-  await run(["wait", "--for=condition=Established", "crd/mcpservers.toolhive.stacklok.dev"]);
+  // The other kinds' CRDs as generated: the operator informs about them all.
+  await run(["apply", "--server-side", "-f", `${REPO_ROOT}crds/generated/`]);
+  await run(["apply", "--server-side", "--force-conflicts", "-f", "-"], JSON.stringify(crd));
+  await run(["wait", "--for=condition=Established", "crd", "--all"]);
   await run(
     ["apply", "-f", "-"],
     JSON.stringify({

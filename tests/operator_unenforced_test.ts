@@ -45,7 +45,6 @@ const REFUSED: Array<[string, Json, string, string]> = [
     "RateLimitConfigValid",
     "RateLimitNotSupported",
   ],
-  ["tool-config", { toolConfigRef: { name: "t" } }, "ToolConfigValidated", "ToolConfigNotSupported"],
   ["audit", { audit: { enabled: true } }, "AuditConfigValidated", "AuditNotSupported"],
   [
     "unknown-profile",
@@ -54,6 +53,23 @@ const REFUSED: Array<[string, Json, string, string]> = [
     "PermissionProfileInvalid",
   ],
 ];
+
+/** Valid shared configs named by {@linkcode REFUSED}'s references. */
+const VALID_CONFIGS: Json[] = [
+  { kind: "MCPOIDCConfig", name: "oidc", spec: { type: "inline", inline: { issuer: "https://idp.example" } } },
+  {
+    kind: "MCPAuthzConfig",
+    name: "z",
+    spec: { type: "cedarv1", config: { policies: ["permit(principal, action, resource);"] } },
+  },
+  { kind: "MCPWebhookConfig", name: "w", spec: { validating: [{ name: "h", url: "https://hook.example" }] } },
+  { kind: "MCPToolConfig", name: "t", spec: { toolsFilter: ["echo"] } },
+].map(({ kind, name, spec }) => ({
+  apiVersion: `toolhive.stacklok.dev/${kind === "MCPWebhookConfig" ? "v1alpha1" : "v1beta1"}`,
+  kind,
+  metadata: { name },
+  spec,
+}));
 
 const k = (cp: ControlPlane) => namespaceObjects(cp, NS).run;
 const getJson = (cp: ControlPlane, kind: string, name: string) => namespaceObjects(cp, NS).get(kind, name);
@@ -82,7 +98,38 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
     (JSON.parse(await run(["get", "events", "-n", NS, "--field-selector", "type=Warning", "-o", "json"]))
       .items as Json[]).filter((e) => e.involvedObject.name === name);
 
+  await t.step("a reference to a missing config shows its own NotFound condition, not a refusal", async () => {
+    const missing: Array<[string, Json, string, string]> = [
+      [
+        "miss-oidc",
+        { oidcConfigRef: { name: "oidc", audience: "mcp" } },
+        "OIDCConfigRefValidated",
+        "OIDCConfigRefNotFound",
+      ],
+      ["miss-authz", { authzConfigRef: { name: "z" } }, "AuthzConfigRefValidated", "AuthzConfigRefNotFound"],
+      ["miss-hook", { webhookConfigRef: { name: "w" } }, "WebhookConfigValidated", "WebhookConfigNotFound"],
+      ["miss-tools", { toolConfigRef: { name: "t" } }, "ToolConfigValidated", "ToolConfigNotFound"],
+    ];
+    for (const [name, spec] of missing) await run(["apply", "-n", NS, "-f", "-"], server(name, spec));
+    for (const [name, , type, reason] of missing) {
+      const failed = await eventually(cp, "mcpserver", name, (o) => o.status?.phase === "Failed");
+      assert.deepEqual([condition(failed, type)?.status, condition(failed, type)?.reason], ["False", reason], name);
+      assert.doesNotMatch(failed.status.message, /does not enforce/, name);
+    }
+    for (const [name] of missing) await run(["delete", "mcpserver", name, "-n", NS]);
+  });
+
   await t.step("each field: phase Failed, a condition naming it, a Warning Event, and no proxy", async () => {
+    // The shared configs the refused servers reference exist and are valid: the refusal is about enforcement.
+    for (const config of VALID_CONFIGS) await run(["apply", "-n", NS, "-f", "-"], JSON.stringify(config));
+    for (const config of VALID_CONFIGS) {
+      await eventually(
+        cp,
+        config.kind.toLowerCase(),
+        config.metadata.name,
+        (o) => condition(o, "Valid")?.status === "True",
+      );
+    }
     for (const [name, spec] of REFUSED) await run(["apply", "-n", NS, "-f", "-"], server(name, spec));
     // The plain server is the control: the same operator gives it a Deployment.
     await run(["apply", "-n", NS, "-f", "-"], server("plain", {}));

@@ -222,8 +222,6 @@ Deno.test("thv serve: create refuses bad input before answering: 400 naming the 
       ["network_isolation", true],
       ["authz_config", "policy"],
       ["oidc", { issuer: "https://issuer.example" }],
-      ["tools", ["echo"]],
-      ["tools_override", { echo: { name: "say" } }],
       ["url", "https://remote.example/mcp"],
       ["headers", [{ name: "X-Key" }]],
       ["oauth_config", { client_id: "c" }],

@@ -11,6 +11,7 @@ import type { ProxyMode, RunConfig, Transport } from "../run_config.ts";
 import { createHttpProxy, type HttpProxyOptions, type HttpTransport } from "./http_proxy.ts";
 import type { StdioCommand, StdioConnector } from "./stdio_backend.ts";
 import { createStdioProxy, type StdioProxyOptions } from "./stdio_proxy.ts";
+import { ToolFilter } from "./tool_filter.ts";
 
 /** How to build a proxy in front of a stdio server. */
 export interface StdioProxyConfig extends Omit<StdioProxyOptions, "log"> {
@@ -92,9 +93,16 @@ export interface ProxyConfigSources {
   readonly upstream?: { readonly host?: string; readonly port: number };
 }
 
-/** The {@linkcode ProxyConfig} of a RunConfig's workload; throws a TypeError naming what is missing. */
+/**
+ * The {@linkcode ProxyConfig} of a RunConfig's workload; throws a TypeError naming what is missing, or what
+ * is wrong with its `tools_filter`/`tools_override`.
+ */
 export function proxyConfigOf(config: RunConfig, sources: ProxyConfigSources = {}): ProxyConfig {
-  const prefix = config.endpoint_prefix ? { endpointPrefix: config.endpoint_prefix } : {};
+  const filter = ToolFilter.of(config);
+  const shared = {
+    ...(config.endpoint_prefix ? { endpointPrefix: config.endpoint_prefix } : {}),
+    ...(filter ? { tools: filter } : {}),
+  };
   if (config.transport === "stdio") {
     if (!sources.stdio) {
       throw new TypeError(`RunConfig ${config.name} has transport stdio: give the server's stdio to proxy`);
@@ -103,7 +111,7 @@ export function proxyConfigOf(config: RunConfig, sources: ProxyConfigSources = {
       transport: "stdio",
       command: sources.stdio,
       ...(config.proxy_mode ? { proxyMode: config.proxy_mode } : {}),
-      ...prefix,
+      ...shared,
     };
   }
   const port = sources.upstream?.port ?? config.target_port;
@@ -118,6 +126,6 @@ export function proxyConfigOf(config: RunConfig, sources: ProxyConfigSources = {
     transport: config.transport,
     targetUrl: `http://${authority}${clientPath(config.transport)}`,
     trustProxyHeaders: config.trust_proxy_headers,
-    ...prefix,
+    ...shared,
   };
 }

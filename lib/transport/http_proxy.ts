@@ -16,6 +16,8 @@ import { HealthCheck, isLivenessRequest, livenessResponse } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { endpointRewriter, normalizePrefix } from "./sse_endpoint.ts";
 import { answeringLostRequests, requestIdsOf } from "./lost_answers.ts";
+import type { ToolFilter } from "./tool_filter.ts";
+import { filterJsonAnswer, filterRequestBody, toolListRewriter } from "./tool_filter_http.ts";
 import { Http1Pool, UpstreamClosedError, type UpstreamResponse, UpstreamTimeoutError } from "./http1/mod.ts";
 
 /** The transports an HTTP MCP server can speak. */
@@ -42,6 +44,8 @@ export interface HttpProxyOptions {
    * limit); past it the client gets a 504. An answer that has started (an SSE stream) is not cut.
    */
   readonly requestTimeoutMs?: number;
+  /** The tools clients may see and call; absent: all, as the server names them. */
+  readonly tools?: ToolFilter;
   /** Logger. */
   readonly log: Logger;
 }
@@ -149,6 +153,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const health = new HealthCheck(ping, options.transport);
 
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const tools = options.tools;
   const upstream = new Http1Pool(target, { answerTimeoutMs: requestTimeoutMs });
 
   async function forward(req: Request, path: string): Promise<Response> {
@@ -159,6 +164,13 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (req.method !== "GET" && req.method !== "HEAD") {
       body = await readBody(req, { maxBytes: maxBody });
+    }
+    let listsTools = false;
+    if (tools && body && req.method === "POST") {
+      const decision = filterRequestBody(tools, body);
+      if ("refuse" in decision) return decision.refuse; // a tool clients may not call: the server never sees it
+      body = decision.body;
+      listsTools = decision.lists;
     }
     let res: UpstreamResponse;
     try {
@@ -205,6 +217,13 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
         options.endpointPrefix ?? (options.trustProxyHeaders ? req.headers.get("x-forwarded-prefix") : ""),
       )
       : "";
+    // Where a tools/list answer can come: the answer to a POST that listed tools; a legacy server's stream.
+    if (out && tools && (listsTools || (isSse && req.method === "GET" && options.transport === "sse"))) {
+      if (isSse) out = (out instanceof Uint8Array ? new Response(out).body! : out).pipeThrough(toolListRewriter(tools));
+      else if (contentType.includes("json")) {
+        out = await filterJsonAnswer(tools, out instanceof Uint8Array ? new Response(out).body! : out);
+      }
+    }
     if (out && prefix) {
       const stream = out instanceof Uint8Array ? new Response(out).body! : out;
       out = stream.pipeThrough(endpointRewriter(prefix));

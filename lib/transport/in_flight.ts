@@ -19,6 +19,8 @@ export interface Forwarded {
   readonly proxyToken?: string;
   /** When it times out (ms since the epoch). */
   readonly deadline: number;
+  /** Its answer is a `tools/list` result the proxy's tool filter rewrites. */
+  readonly listsTools?: true;
 }
 
 /** Requests in flight, by proxy id. */

@@ -37,3 +37,4 @@ export {
   type ProxyConfigSources,
   type StdioProxyConfig,
 } from "./create.ts";
+export { type CallDecision, ToolFilter, type ToolOverride, type ToolsConfig, UNKNOWN_TOOL } from "./tool_filter.ts";

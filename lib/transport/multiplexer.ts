@@ -31,6 +31,7 @@ import { type Forwarded, InFlight } from "./in_flight.ts";
 import { type InitializeParams, versionFor } from "./negotiation.ts";
 import { ReadyGate } from "./ready_gate.ts";
 import { ServerRequests } from "./server_requests.ts";
+import { ToolFilter } from "./tool_filter.ts";
 import { type Session, type SessionSink, SessionTable } from "./session_table.ts";
 
 export type { SessionSink } from "./session_table.ts";
@@ -46,6 +47,8 @@ export interface MultiplexerOptions {
   readonly initialize: InitializeParams;
   /** How long a client request may wait for the server (default 60 s; see {@linkcode Multiplexer.expire}). */
   readonly requestTimeoutMs?: number;
+  /** The tools clients may see and call (RunConfig `tools_filter`/`tools_override`); absent: all, as named. */
+  readonly tools?: ToolFilter;
 }
 
 /** Why a message could not be sent, in the words a client gets. */
@@ -204,6 +207,15 @@ export class Multiplexer {
         return;
       }
     }
+    const tools = this.#o.tools;
+    if (tools && request.method === "tools/call") {
+      const decision = tools.call(request);
+      if ("refuse" in decision) {
+        reply(decision.refuse); // never reaches the server
+        return;
+      }
+      request = decision.forward;
+    }
     if (this.#ready.value) {
       this.#forwardRequest(sessionId, session, request);
       return;
@@ -240,6 +252,7 @@ export class Multiplexer {
       originalId: request.id,
       deadline: Date.now() + this.#timeoutMs,
       ...(token === undefined ? {} : { token, proxyToken }),
+      ...(this.#o.tools && request.method === "tools/list" ? { listsTools: true as const } : {}),
     };
     this.#inFlight.add(proxyId, pending);
     const params = proxyToken ? { ...request.params, _meta: { ...meta, progressToken: proxyToken } } : request.params;
@@ -293,7 +306,8 @@ export class Multiplexer {
       }
       const p = this.#inFlight.finish(message.id as number);
       if (!p) return; // cancelled or timed out: the client has its answer already
-      this.#sessions.get(p.session)?.sink({ ...message, id: p.originalId }, p.originalId);
+      const answer = p.listsTools && this.#o.tools ? this.#o.tools.response(message) : message;
+      this.#sessions.get(p.session)?.sink({ ...answer, id: p.originalId }, p.originalId);
       return;
     }
     if (isRequest(message)) {

@@ -22,6 +22,7 @@ import type { Message } from "./jsonrpc.ts";
 import { Multiplexer, type SessionSink } from "./multiplexer.ts";
 import { StdioBackend, type StdioCommand, type StdioConnector } from "./stdio_backend.ts";
 import { StreamableFrontend } from "./streamable_frontend.ts";
+import type { ToolFilter } from "./tool_filter.ts";
 
 /** How client sessions map to server processes. */
 export type Isolation = "shared" | "session";
@@ -56,6 +57,8 @@ export interface StdioProxyOptions {
   readonly requestTimeoutMs?: number;
   /** Prefix of the legacy SSE endpoint URL behind a path-stripping ingress. */
   readonly endpointPrefix?: string;
+  /** The tools clients may see and call; absent: all, as the server names them. */
+  readonly tools?: ToolFilter;
   /** Logger. */
   readonly log: Logger;
 }
@@ -118,6 +121,7 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
         clientInfo: { name: "thv-proxy", version: "0.1.0" },
       },
       ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.tools ? { tools: options.tools } : {}),
     });
     const status = { down: false };
     const backend: StdioBackend = new StdioBackend(options.command, {

@@ -1,7 +1,7 @@
 /**
  * `thv export --format k8s`: a workload's RunConfig as the MCPServer manifest (plus a ConfigMap for a custom
- * permission profile) that the operator turns into the same server on Kubernetes. The local proxy port is
- * left out: in a cluster the Service's port is the operator's default. Secrets become references to keys of
+ * permission profile, an MCPToolConfig for a tool filter or override) that the operator turns into the same
+ * server on Kubernetes. The local proxy port is left out: in a cluster the Service's port is the operator's default. Secrets become references to keys of
  * a Secret `<name>-secrets`, which the user creates in the cluster. Pure.
  * @module
  */
@@ -38,6 +38,18 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
     const [hostPath = "", mountPath = hostPath] = (readOnly ? entry.slice(0, -3) : entry).split(":");
     return { name: `volume-${i + 1}`, hostPath, mountPath, readOnly };
   });
+  const toolConfig = config.tools_filter?.length || config.tools_override ? `${config.name}-tools` : undefined;
+  if (toolConfig) {
+    objects.push({
+      apiVersion: "toolhive.stacklok.dev/v1beta1",
+      kind: "MCPToolConfig",
+      metadata: { name: toolConfig },
+      spec: {
+        ...(config.tools_filter?.length ? { toolsFilter: [...config.tools_filter] } : {}),
+        ...(config.tools_override ? { toolsOverride: config.tools_override } : {}),
+      },
+    });
+  }
   const env = Object.keys(config.env_vars).sort().map((name) => ({ name, value: config.env_vars[name]! }));
   objects.push({
     apiVersion: "toolhive.stacklok.dev/v1beta1",
@@ -62,6 +74,7 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
       ...(permissionProfile ? { permissionProfile } : {}),
       ...(config.trust_proxy_headers ? { trustProxyHeaders: true } : {}),
       ...(config.endpoint_prefix ? { endpointPrefix: config.endpoint_prefix } : {}),
+      ...(toolConfig ? { toolConfigRef: { name: toolConfig } } : {}),
     },
   });
   return objects;

@@ -46,3 +46,4 @@ export { proxyUrl, type RunningWorkload, runWorkload } from "./runner.ts";
 export type { StateVerdict, WorkloadState } from "./state.ts";
 export { superviseServer } from "./supervisor.ts";
 export { parseEnv } from "./run_request.ts";
+export { parseToolsOverrideFile, readToolsOverrideFile, type ToolFields, toolFields } from "./tools.ts";

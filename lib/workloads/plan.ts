@@ -13,6 +13,7 @@ import { absoluteSandboxImage } from "../runtime/sandbox/mod.ts";
 import type { WorkloadDeps } from "./_deps.ts";
 import { pickProxyPort } from "./ports.ts";
 import { loadPermissionProfile } from "./profile.ts";
+import { readToolsOverrideFile, toolFields, type ToolOverride } from "./tools.ts";
 import { parseEnvFile, type PlannedRun, planRun } from "./run_request.ts";
 
 /** What a caller asks to run; every field is optional and falls back as `thv run` documents. */
@@ -47,6 +48,10 @@ export interface PlanRequest {
   readonly permissionProfile?: string | PermissionProfile;
   /** The group to put the workload in, which must exist (default: the RunConfig's, else `default`). */
   readonly group?: string;
+  /** Tools clients may see and call, by the names they see (`--tools`); default: the RunConfig's, else all. */
+  readonly tools?: readonly string[];
+  /** Server tool name → what clients see instead, or the path of a `--tools-override` file. */
+  readonly toolsOverride?: string | Readonly<Record<string, ToolOverride>>;
 }
 
 /** A planned workload: its RunConfig, its secrets, and what the caller should tell the user. */
@@ -129,5 +134,13 @@ export async function planWorkload(
     ...(request.group ? { group: request.group } : {}),
   });
   await new GroupStore(deps.paths.groups).get(planned.config.group ?? DEFAULT_GROUP); // as ToolHive: a group must exist
-  return { ...planned, ignoredKeys: imported?.ignored ?? [], migrated: imported?.migrated ?? [] };
+  const override = typeof request.toolsOverride === "string"
+    ? await readToolsOverrideFile(request.toolsOverride)
+    : request.toolsOverride;
+  const { tools_filter: _f, tools_override: _o, ...rest } = planned.config;
+  const config = {
+    ...rest,
+    ...toolFields(request.tools ?? planned.config.tools_filter, override ?? planned.config.tools_override),
+  };
+  return { ...planned, config, ignoredKeys: imported?.ignored ?? [], migrated: imported?.migrated ?? [] };
 }

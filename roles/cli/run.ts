@@ -73,6 +73,16 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         "network; with --from-config, the file's when it names one)",
     )
     .option("--group <group>", "group to put the workload in, which must exist (default: default)")
+    .option(
+      "--tools <names>",
+      "tools clients may see and call, comma-separated, by the names clients see (default: all)",
+      (value: string, previous: string[]) => [...previous, ...value.split(",").map((t) => t.trim()).filter(Boolean)],
+      [] as string[],
+    )
+    .option(
+      "--tools-override <file>",
+      'JSON file renaming or re-describing tools: {"toolsOverride": {"<tool>": {"name": "…", "description": "…"}}}',
+    )
     .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
     .action(async (given, args, opts) => {
       const ctx = await withSecretsPassword(context(), opts.secret.length > 0);
@@ -96,6 +106,8 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         volumes: opts.volume,
         ...(opts.permissionProfile ? { permissionProfile: opts.permissionProfile } : {}),
         ...(opts.group ? { group: opts.group } : {}),
+        ...(opts.tools.length ? { tools: opts.tools } : {}),
+        ...(opts.toolsOverride ? { toolsOverride: opts.toolsOverride } : {}),
       });
       const { config } = plan;
       for (

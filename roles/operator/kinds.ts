@@ -53,6 +53,25 @@ export const MCP_TOOL_CONFIG: Kind = {
 /** MCPGroup. */
 export const MCP_GROUP: Kind = { apiVersion: `${GROUP}/v1beta1`, kind: "MCPGroup", plural: "mcpgroups" };
 
+/** MCPOIDCConfig. */
+export const MCP_OIDC_CONFIG: Kind = {
+  apiVersion: `${GROUP}/v1beta1`,
+  kind: "MCPOIDCConfig",
+  plural: "mcpoidcconfigs",
+};
+/** MCPAuthzConfig. */
+export const MCP_AUTHZ_CONFIG: Kind = {
+  apiVersion: `${GROUP}/v1beta1`,
+  kind: "MCPAuthzConfig",
+  plural: "mcpauthzconfigs",
+};
+/** MCPWebhookConfig (served only as v1alpha1). */
+export const MCP_WEBHOOK_CONFIG: Kind = {
+  apiVersion: `${GROUP}/v1alpha1`,
+  kind: "MCPWebhookConfig",
+  plural: "mcpwebhookconfigs",
+};
+
 /**
  * The name of the index of what each workload references: the Secrets and ConfigMaps its pods use, and the
  * groups and shared configs its spec names. Every kind in {@linkcode REFERRER_KINDS} carries it.
@@ -124,6 +143,9 @@ export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]>
     indexes: { [REFERENCES_INDEX]: referencesOf },
   }],
   [MCP_TOOL_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
+  [MCP_OIDC_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
+  [MCP_AUTHZ_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
+  [MCP_WEBHOOK_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
   [MCP_GROUP, { transform: stripForCache({ status: true }) }],
   [DEPLOYMENT, { labelSelector: "toolhive=true", transform: stripForCache({ spec: deploymentSpec }) }],
   // The proxy runner's StatefulSets: their rollout is part of the status.

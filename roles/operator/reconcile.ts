@@ -247,7 +247,10 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
 
   const refs = resolveReferences(cache, server);
   const configRefs = resolveServerRefs(cache, server);
-  const unenforced = unenforcedFields(server, refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {});
+  const unenforced = unenforcedFields(server, {
+    ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
+    unresolved: configRefs.unresolved,
+  });
   const names = childNames(name);
   const cachedDeployment = cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, names.proxyDeployment);
   const restart = restartRequest(raw.metadata.annotations);
@@ -261,6 +264,7 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
     ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
     ...(restartedAt ? { restartedAt } : {}),
     fromReferences: configRefs.runConfig,
+    proxyPod: configRefs.proxyPod,
   });
   const about = { apiVersion: MCP_SERVER_API_VERSION, kind: "MCPServer", name, namespace, uid: server.metadata.uid };
   let deployment: V1Deployment | undefined;

@@ -6,11 +6,15 @@
  * One handler per reference; each is pure over a lookup, so tables test them without a cache.
  * @module
  */
+import type { V1EnvVar, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
 import type { McpServer, McpServerStatus } from "../../crds/mod.ts";
 import type { InformerCache } from "../../lib/k8s/mod.ts";
 import type { RunConfig } from "../../lib/run_config.ts";
-import { GROUP_REF } from "./group_ref.ts";
 import { type GroupLookup, lookupGroup } from "./group/mod.ts";
+import { AUTHZ_CONFIG_REF } from "./server_refs/authz.ts";
+import { GROUP_REF } from "./server_refs/group.ts";
+import { OIDC_CONFIG_REF } from "./server_refs/oidc.ts";
+import { WEBHOOK_CONFIG_REF } from "./server_refs/webhook.ts";
 import { type ConfigLookup, lookupConfig, type SharedConfigKind, TOOL_CONFIG_KIND } from "./shared_config/mod.ts";
 
 /** A condition a reference sets. */
@@ -35,6 +39,18 @@ export interface RefContribution {
   readonly runConfig?: Partial<RunConfig>;
   /** Set when the reference stops the server: phase Failed with this reason and message. */
   readonly failure?: { readonly reason: string; readonly message: string };
+  /** What it adds to the proxy pod: secrets by reference (env from secretKeyRef, Secret volumes). */
+  readonly proxyPod?: ProxyPodAdditions;
+}
+
+/** Environment, volumes and mounts a reference adds to the proxy container. */
+export interface ProxyPodAdditions {
+  /** Environment variables (secret values only as `valueFrom.secretKeyRef`). */
+  readonly env?: readonly V1EnvVar[];
+  /** Volumes of the proxy pod. */
+  readonly volumes?: readonly V1Volume[];
+  /** Mounts of the proxy container. */
+  readonly volumeMounts?: readonly V1VolumeMount[];
 }
 
 type HashField =
@@ -100,7 +116,13 @@ export function failed(type: string, reason: string, message: string): RefContri
 }
 
 /** Every reference handler, in ToolHive's reconcile order. */
-export const SERVER_REF_HANDLERS: readonly ServerRefHandler[] = [GROUP_REF, TOOL_CONFIG_REF];
+export const SERVER_REF_HANDLERS: readonly ServerRefHandler[] = [
+  GROUP_REF,
+  TOOL_CONFIG_REF,
+  WEBHOOK_CONFIG_REF,
+  OIDC_CONFIG_REF,
+  AUTHZ_CONFIG_REF,
+];
 
 /** What all of a server's references contribute together. */
 export interface ServerRefs {
@@ -114,6 +136,10 @@ export interface ServerRefs {
   readonly runConfig: Partial<RunConfig>;
   /** Failures, in handler order; the first names the phase's reason. */
   readonly failures: readonly { readonly reason: string; readonly message: string }[];
+  /** Condition types of the handlers that failed (their reference is missing or invalid). */
+  readonly unresolved: readonly string[];
+  /** What the references add to the proxy pod. */
+  readonly proxyPod: { env: V1EnvVar[]; volumes: V1Volume[]; volumeMounts: V1VolumeMount[] };
 }
 
 /** Resolves every reference of `server` through `lookup`; pure. */
@@ -132,6 +158,8 @@ export function combineServerRefs(
       reason: string;
       message: string;
     }[],
+    unresolved: [] as string[],
+    proxyPod: { env: [] as V1EnvVar[], volumes: [] as V1Volume[], volumeMounts: [] as V1VolumeMount[] },
   };
   for (const handler of handlers) {
     const c = handler.resolve(server, lookup, lookupGroup);
@@ -140,6 +168,10 @@ export function combineServerRefs(
     Object.assign(out.hashes, c.hashes ?? {});
     Object.assign(out.runConfig, c.runConfig ?? {});
     if (c.failure) out.failures.push(c.failure);
+    if (c.failure) out.unresolved.push(handler.conditionType);
+    out.proxyPod.env.push(...(c.proxyPod?.env ?? []));
+    out.proxyPod.volumes.push(...(c.proxyPod?.volumes ?? []));
+    out.proxyPod.volumeMounts.push(...(c.proxyPod?.volumeMounts ?? []));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ConfigLookup } from "./shared_config/mod.ts";
-import { combineServerRefs, type Lookup } from "./server_refs.ts";
+import { combineServerRefs, type Lookup, TOOL_CONFIG_REF } from "./server_refs.ts";
 import { mcpServer } from "./testing/servers.ts";
 
 const lookupOf = (found: ConfigLookup<unknown>): Lookup => (() => found) as Lookup;
@@ -14,6 +14,7 @@ Deno.test("toolConfigRef: a valid MCPToolConfig gives tools_filter, tools_overri
       hash: "abc",
       spec: { toolsFilter: ["echo"], toolsOverride: { echo: { name: "say", description: "Says", annotations: {} } } },
     }),
+    [TOOL_CONFIG_REF],
   );
   assert.deepEqual(refs.runConfig, {
     tools_filter: ["echo"],
@@ -38,8 +39,8 @@ Deno.test("toolConfigRef: a missing or invalid MCPToolConfig fails the server wi
 });
 
 Deno.test("no toolConfigRef: no condition, and the copied hash is cleared", () => {
-  const refs = combineServerRefs(mcpServer({}), lookupOf({ state: "missing" }));
-  assert.ok(refs.dropped.includes("ToolConfigValidated"));
+  const refs = combineServerRefs(mcpServer({}), lookupOf({ state: "missing" }), [TOOL_CONFIG_REF]);
+  assert.deepEqual(refs.dropped, ["ToolConfigValidated"]);
   assert.deepEqual(refs.hashes, { toolConfigHash: undefined });
   assert.deepEqual(refs.failures, []);
 });

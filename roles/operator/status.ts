@@ -164,11 +164,10 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
   conditions = conditions.filter((c) =>
     !UNENFORCED_CONDITION_TYPES.has(c.type) || unenforced.some((u) => u.conditionType === c.type)
   );
-  // Each reference's condition; an unenforced field's condition of the same type (set below) wins, and the
-  // reference's is not set first: it would move the transition time on every pass (and write the status).
-  const overridden = new Set(unenforced.map((u) => u.conditionType));
-  for (const type of observed.refs?.dropped ?? []) if (!overridden.has(type)) drop(type);
-  for (const c of observed.refs?.conditions ?? []) if (!overridden.has(c.type)) set(c);
+  // Each reference's condition; an unenforced field's condition of the same type (set below) wins.
+  for (const type of observed.refs?.dropped ?? []) drop(type);
+  // Skipped, not overwritten, so the condition's lastTransitionTime does not move on every pass.
+  for (const c of observed.refs?.conditions ?? []) if (!unenforced.some((u) => u.conditionType === c.type)) set(c);
   for (const u of unenforced) {
     set({ type: u.conditionType, status: u.conditionStatus, reason: u.reason, message: u.message });
   }

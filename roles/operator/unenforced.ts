@@ -1,7 +1,6 @@
 /**
  * Fail closed (decision 010): the MCPServer fields thv accepts, because ToolHive's manifests carry them, but
- * does not enforce yet. A field that guards access (authentication, authorization, rate limits, tool
- * filtering, audit, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
+ * does not enforce yet. A field that guards access (authentication, authorization, rate limits, audit, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
  * would serve anyone. A field that guards nothing (telemetry, session storage) lets the server run, with a
  * condition and a Warning Event saying it is not applied. Pure: the reconciler supplies what it read.
  * @module
@@ -35,6 +34,11 @@ export interface Unenforced {
 export interface UnenforcedInputs {
   /** The text of a `configmap` permission profile, when its ConfigMap and key exist. */
   readonly profileJson?: string;
+  /**
+   * Condition types of references that are missing or invalid (server_refs.ts): their own NotFound/NotValid
+   * condition and failure say more than a refusal, so they are not refused here.
+   */
+  readonly unresolved?: readonly string[];
 }
 
 type Refusal = { field: string; type: string; reason: string; what: string };
@@ -90,13 +94,6 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
     reason: "RateLimitNotSupported",
     what: "rate limiting",
   },
-  {
-    key: "toolConfigRef",
-    field: "spec.toolConfigRef",
-    type: "ToolConfigValidated",
-    reason: "ToolConfigNotSupported",
-    what: "tool filtering",
-  },
 ];
 
 const AUDIT: Refusal = {
@@ -144,7 +141,8 @@ function profileRefusal(server: McpServer, inputs: UnenforcedInputs): Unenforced
 /** The fields of `server` that thv does not enforce: those that refuse it, and those it runs without. */
 export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {}): Unenforced {
   const { spec } = server;
-  const refused = GUARDS.filter((g) => spec[g.key] !== undefined).map(refusal);
+  const unresolved = new Set(inputs.unresolved ?? []);
+  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type)).map(refusal);
   if (spec.audit?.enabled) refused.push(refusal(AUDIT));
   const profile = profileRefusal(server, inputs);
   if (profile) refused.push(profile);

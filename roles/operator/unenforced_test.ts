@@ -35,7 +35,6 @@ const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
     "RateLimitConfigValid",
     "RateLimitNotSupported",
   ],
-  ["spec.toolConfigRef", { toolConfigRef: { name: "t" } }, "ToolConfigValidated", "ToolConfigNotSupported"],
   ["spec.audit.enabled", { audit: { enabled: true } }, "AuditConfigValidated", "AuditNotSupported"],
   [
     "spec.permissionProfile",
@@ -116,11 +115,11 @@ Deno.test("unenforcedFields runs a server with telemetry or session storage, say
 
 Deno.test("refusedMessage names every refused field", () => {
   const { refused } = unenforcedFields(
-    mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, toolConfigRef: { name: "t" } }),
+    mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, webhookConfigRef: { name: "w" } }),
   );
   assert.match(
     refusedMessage(refused),
-    /^spec\.oidcConfigRef, spec\.toolConfigRef ask for what thv does not enforce yet/,
+    /^spec\.oidcConfigRef, spec\.webhookConfigRef ask for what thv does not enforce yet/,
   );
 });
 
@@ -157,4 +156,10 @@ Deno.test("computeStatus keeps a telemetry server's phase, with its not-applied 
   const telemetry = status.conditions!.find((c) => c.type === "TelemetryConfigRefValidated");
   assert.equal(telemetry?.reason, "TelemetryConfigRefNotApplied");
   assert.equal(telemetry?.observedGeneration, 1);
+});
+
+Deno.test("a reference that does not resolve is not refused here: its own NotFound/NotValid condition reports it", () => {
+  const server = mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" }, authzConfigRef: { name: "z" } });
+  const { refused } = unenforcedFields(server, { unresolved: ["OIDCConfigRefValidated"] });
+  assert.deepEqual(refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
 });

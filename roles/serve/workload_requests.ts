@@ -44,6 +44,8 @@ export function planRequest(body: Body): PlanRequest {
     ...(body.volumes?.length ? { volumes: body.volumes } : {}),
     ...(profile ? { permissionProfile: onlyName ? profile.name! : profile } : {}),
     ...(body.group ? { group: body.group } : {}),
+    ...(body.tools?.length ? { tools: body.tools } : {}),
+    ...(body.tools_override && Object.keys(body.tools_override).length ? { toolsOverride: body.tools_override } : {}),
   };
 }
 
@@ -57,6 +59,8 @@ const FIELDS: ReadonlyArray<readonly [RegExp, string, string?]> = [
   [/group name/, "group"],
   [/registry|Name a server/, "image"],
   [/--permission-profile|[Pp]ermission profile/, "permission_profile"],
+  [/^tools_override/, "tools_override"],
+  [/^tools_filter/, "tools", "tools"],
 ];
 
 /** Plans `request`; what the lib refuses becomes a 400 (a taken port a 409) naming the body field. */
@@ -196,5 +200,7 @@ export function detailsOf(config: RunConfig): z.output<typeof WorkloadDetails> {
     ...(config.permission_profile ? { permission_profile: config.permission_profile } : {}),
     ...(named ? { permission_profile_name: named } : {}),
     group: config.group ?? "default",
+    ...(config.tools_filter?.length ? { tools: config.tools_filter } : {}),
+    ...(config.tools_override ? { tools_override: config.tools_override } : {}),
   };
 }

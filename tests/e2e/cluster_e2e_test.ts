@@ -40,6 +40,7 @@ import { podCallsStatusUrl } from "./_mcp_in_cluster.ts";
 import { httpMcpPodKilled, stdioMcpPodKilled } from "./_mcp_failures.ts";
 import { missingImageFails, permissionProfilesInCluster } from "./_mcp_profiles.ts";
 import { releaseOperator } from "./_mcp_kit.ts";
+import { toolConfigInCluster } from "./_tool_config.ts";
 
 let started: Promise<NodeCluster> | undefined;
 let images: string | undefined;
@@ -168,6 +169,11 @@ e2e(
 e2e(
   "an MCPServer whose image does not exist reports the image and the pull error, not an endless Pending",
   missingImageFails,
+);
+
+e2e(
+  "an MCPToolConfig filters and renames an MCPServer's tools for clients outside the cluster; an edit rolls it",
+  toolConfigInCluster,
 );
 
 e2e("the operator chart the MCPServer steps installed uninstalls", releaseOperator);

@@ -7,7 +7,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { McpServer } from "../../../crds/mod.ts";
 import type { RunConfig } from "../../../lib/run_config.ts";
 import { checkPodTemplate, desiredPodPatch } from "./pod_patch.ts";
-import { desiredProxyDeployment, desiredProxyService } from "./proxy.ts";
+import { desiredProxyDeployment, desiredProxyService, type ProxyPodExtras } from "./proxy.ts";
 import { desiredNetworkPolicy, profileNetwork } from "./network_policy.ts";
 import { desiredMcpServiceAccount, desiredProxyRunnerRbac } from "./rbac.ts";
 import { desiredRunConfigMap } from "./run_config.ts";
@@ -15,7 +15,7 @@ import { desiredRunConfigMap } from "./run_config.ts";
 export { checksumOf, CONTENT_CHECKSUM, REFERENCED_CHECKSUM, RESTARTED_AT, RUNCONFIG_CHECKSUM } from "./checksum.ts";
 export { childNames, clientTransport, effectivePorts, labelsFor, ownerReference, serverUrl } from "./names.ts";
 export { checkPodTemplate, MCP_CONTAINER } from "./pod_patch.ts";
-export { LIVENESS_PATH, PROXY_CONTAINER, PROXY_PROBES, READINESS_PATH } from "./proxy.ts";
+export { LIVENESS_PATH, PROXY_CONTAINER, PROXY_PROBES, type ProxyPodExtras, READINESS_PATH } from "./proxy.ts";
 export { cidrOf, desiredNetworkPolicy, mcpPodSelector, profileNetwork } from "./network_policy.ts";
 export type { Egress, NetworkPolicy, ProfileNetwork } from "./network_policy.ts";
 export { PROXY_RUNNER_RULES } from "./rbac.ts";
@@ -33,6 +33,8 @@ export interface DesiredInputs {
   readonly restartedAt?: string;
   /** RunConfig fields the server's groups and shared configs contribute. */
   readonly fromReferences?: Partial<RunConfig>;
+  /** Environment, volumes and mounts the references add to the proxy container (secrets by reference). */
+  readonly proxyPod?: ProxyPodExtras;
 }
 
 /** The children, in the order they are applied; or why there are none. */
@@ -63,6 +65,7 @@ export function desiredChildren(server: McpServer, inputs: DesiredInputs): Desir
         ...(inputs.referencedChecksum ? { referencedChecksum: inputs.referencedChecksum } : {}),
         podPatch: desiredPodPatch(server, check.template),
         ...(inputs.restartedAt ? { restartedAt: inputs.restartedAt } : {}),
+        ...(inputs.proxyPod ? { extras: inputs.proxyPod } : {}),
       }),
       desiredProxyService(server),
     ],

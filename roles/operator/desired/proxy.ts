@@ -3,7 +3,14 @@
  * `thv proxyrunner`'s `run [--k8s-pod-patch=<json>] <image>`) and Service `mcp-<name>-proxy`.
  * @module
  */
-import type { V1Deployment, V1EnvVar, V1PodTemplateSpec, V1Service, V1Volume } from "@kubernetes/client-node";
+import type {
+  V1Deployment,
+  V1EnvVar,
+  V1PodTemplateSpec,
+  V1Service,
+  V1Volume,
+  V1VolumeMount,
+} from "@kubernetes/client-node";
 import type { McpServer } from "../../../crds/mod.ts";
 import { GENERATION_ANNOTATION, REFERENCED_CHECKSUM, RESTARTED_AT, RUNCONFIG_CHECKSUM } from "./checksum.ts";
 import { childNames, effectivePorts, labelsFor, ownerReference } from "./names.ts";
@@ -24,6 +31,18 @@ export interface ProxyInputs {
   readonly podPatch: V1PodTemplateSpec;
   /** The time of the last rolling restart asked for by annotation (restart.ts); absent: none. */
   readonly restartedAt?: string;
+  /** What the server's shared configs add to the proxy container. */
+  readonly extras?: ProxyPodExtras;
+}
+
+/** Environment, volumes and mounts added to the proxy container (secrets only by reference). */
+export interface ProxyPodExtras {
+  /** Environment variables. */
+  readonly env?: readonly V1EnvVar[];
+  /** Pod volumes. */
+  readonly volumes?: readonly V1Volume[];
+  /** Container mounts. */
+  readonly volumeMounts?: readonly V1VolumeMount[];
 }
 
 /** The proxy's liveness path: 200 while its process serves HTTP, whatever the MCP server does (docs/proxy.md). */
@@ -71,15 +90,18 @@ export function desiredProxyDeployment(server: McpServer, inputs: ProxyInputs): 
       name: "THV_MCPSERVER_GENERATION",
       valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${GENERATION_ANNOTATION}']` } },
     },
+    ...(inputs.extras?.env ?? []),
     ...(overrides?.env ?? []).map((e) => ({ name: e.name, value: e.value })),
   ];
 
   const volumes: V1Volume[] = [{ name: "runconfig", configMap: { name: names.runConfigMap } }];
-  const mounts = [{ name: "runconfig", mountPath: "/etc/runconfig", readOnly: true }];
+  const mounts: V1VolumeMount[] = [{ name: "runconfig", mountPath: "/etc/runconfig", readOnly: true }];
   if (spec.permissionProfile?.type === "configmap") {
     volumes.push({ name: "permission-profile", configMap: { name: spec.permissionProfile.name } });
     mounts.push({ name: "permission-profile", mountPath: PROFILE_MOUNT, readOnly: true });
   }
+  volumes.push(...inputs.extras?.volumes ?? []);
+  mounts.push(...inputs.extras?.volumeMounts ?? []);
 
   const patch = JSON.stringify(inputs.podPatch);
   const resources = spec.resources

@@ -68,11 +68,6 @@ const unimplemented = {
     .refine((v) => !v || Object.values(v).every((x) => x === "" || x == null), {
       message: refuse("OIDC on the proxy"),
     }).describe("Refused unless empty: OIDC comes with issue 15"),
-  tools: z.array(z.string()).nullable().optional().refine((v) => !v?.length, { message: refuse("tool filters") })
-    .describe("Refused unless empty: thv does not have it"),
-  tools_override: z.record(z.string(), z.unknown()).nullable().optional()
-    .refine((v) => !v || !Object.keys(v).length, { message: refuse("tool overrides") })
-    .describe("Refused unless empty: thv does not have it"),
   url: z.string().optional().refine((v) => !v, { message: `${refuse("remote workloads")}; give image` })
     .describe("Refused unless empty: thv runs no remote servers"),
   headers: z.array(z.unknown()).nullable().optional().refine((v) => !v?.length, {
@@ -106,6 +101,12 @@ function isEmpty(v: unknown): boolean {
 
 const port = z.int().min(1).max(65535);
 
+/** What clients see of one tool instead (ToolHive's ToolOverride). */
+const ToolOverride = z.strictObject({
+  name: z.string().optional().describe("The name clients see"),
+  description: z.string().optional().describe("The description clients see"),
+}).meta({ id: "ToolOverride" });
+
 /** What a workload runs with: the fields create and edit share. */
 const workloadSettings = {
   image: z.string().min(1).describe("A registry server's name, an npx:// package, or a container image"),
@@ -125,6 +126,10 @@ const workloadSettings = {
   permission_profile: PermissionProfile.strict().optional()
     .describe("What the server may read, write and reach (default: the registry's, else network)"),
   group: z.string().optional().describe("The group, which must exist (default: default)"),
+  tools: z.array(z.string()).nullable().optional()
+    .describe("Tools clients may see and call, by the names clients see (default: all)"),
+  tools_override: z.record(z.string(), ToolOverride).nullable().optional()
+    .describe("Server tool name → the name and description clients see instead"),
   ...unimplemented,
 };
 
@@ -168,6 +173,8 @@ export const WorkloadDetails = z.object({
   permission_profile: PermissionProfile.optional().describe("The permission profile, when one is set inline"),
   permission_profile_name: z.string().optional().describe("The built-in profile or file it names (thv's)"),
   group: z.string().describe("The group"),
+  tools: z.array(z.string()).optional().describe("Tools clients may see and call, when filtered"),
+  tools_override: z.record(z.string(), ToolOverride).optional().describe("Tools renamed or re-described"),
 }).meta({ id: "WorkloadDetails", description: "A workload's settings, as create takes them" });
 
 /** The `{name}` of a workload route. */

@@ -4,7 +4,7 @@
  * server runs all the same (RunConfig `group` comes from the spec itself, desired/run_config.ts).
  * @module
  */
-import type { ServerRefHandler } from "./server_refs.ts";
+import type { ServerRefHandler } from "../server_refs.ts";
 
 /** `spec.groupRef` → GroupRefValidated; never a failure. */
 export const GROUP_REF: ServerRefHandler = {

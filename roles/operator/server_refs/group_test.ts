@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import type { GroupLookup } from "./group/mod.ts";
-import { combineServerRefs, type Lookup } from "./server_refs.ts";
-import { mcpServer } from "./testing/servers.ts";
+import type { GroupLookup } from "../group/mod.ts";
+import { combineServerRefs, type Lookup } from "../server_refs.ts";
+import { mcpServer } from "../testing/servers.ts";
 
 const noConfigs = (() => ({ state: "missing" })) as Lookup;
 const refsWith = (found: GroupLookup, spec: Record<string, unknown> = { groupRef: { name: "team" } }) =>
