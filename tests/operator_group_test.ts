@@ -108,6 +108,14 @@ Deno.test("a group follows its members, writes nothing when unchanged, and its d
     assert.equal(await operator.metric('thv_operator_api_requests_total{verb="write"}'), writes);
   });
 
+  await t.step("the example group lists its two servers", async () => {
+    const ex = namespaceObjects(cp, "mcpgroup-example");
+    await ex.run(["create", "namespace", "mcpgroup-example"]);
+    await ex.run(["apply", "-n", "mcpgroup-example", "-f", `${REPO_ROOT}docs/examples/mcpgroup.yaml`]);
+    await ex.eventually("mcpgroup", "research", (x) => members(x) === "fetch,osv#2");
+    await ex.eventually("mcpserver", "osv", (x) => condition(x, "GroupRefValidated")?.reason === "GroupRefIsValid");
+  });
+
   await t.step("a deleted group goes at once; its members report it gone", async () => {
     await o.run(["delete", "mcpgroup", "two", "-n", NS, "--wait=false"]);
     await o.gone("mcpgroup", "two");
