@@ -351,26 +351,3 @@ Deno.test("computeStatus is stable: recomputing over its own result at a later t
   const changed = computeStatus({ ...server, status: first }, observe({ now: later }));
   assert.equal(ready(changed)!.lastTransitionTime, "2026-11-21T11:00:00Z", "a transition is stamped");
 });
-
-Deno.test("computeStatus is stable when an unenforced field overrides a reference's condition of the same type", () => {
-  const server = mcpServer({ toolConfigRef: { name: "tools" } });
-  const refs = {
-    conditions: [{ type: "ToolConfigValidated", status: "True", reason: "ToolConfigValid", message: "ok" }] as const,
-    dropped: [],
-    hashes: {},
-    runConfig: {},
-    failures: [],
-  };
-  const refused = {
-    field: "spec.toolConfigRef",
-    conditionType: "ToolConfigValidated",
-    conditionStatus: "False",
-    reason: "ToolConfigNotSupported",
-    message: "refused",
-  } as const;
-  const o = { refs, unenforced: { refused: [refused], notApplied: [] } };
-  const first = computeStatus(server, observe(o));
-  const again = computeStatus({ ...server, status: first }, observe({ ...o, now: later }));
-  assert.deepEqual(again, first);
-  assert.equal(first.conditions!.find((c) => c.type === "ToolConfigValidated")?.reason, "ToolConfigNotSupported");
-});
