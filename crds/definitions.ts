@@ -6,6 +6,7 @@ import { GROUP, V1ALPHA1_DEPRECATED } from "./api_group.ts";
 import type { CrdDefinition } from "./crd.ts";
 import { McpServerSpec, McpServerStatus } from "./mcpserver.ts";
 import { MCP_TOOL_CONFIG_CRD } from "./mcptoolconfig.ts";
+import { MCP_GROUP_CRD } from "./mcpgroup.ts";
 import { MCP_OIDC_CONFIG_CRD } from "./mcpoidcconfig.ts";
 import { MCP_AUTHZ_CONFIG_CRD } from "./mcpauthzconfig.ts";
 import { MCP_WEBHOOK_CONFIG_CRD } from "./mcpwebhookconfig.ts";
@@ -50,4 +51,5 @@ export const ALL_CRDS: readonly CrdDefinition[] = [
   MCP_WEBHOOK_CONFIG_CRD,
   MCP_REMOTE_PROXY_CRD,
   MCP_SERVER_ENTRY_CRD,
+  MCP_GROUP_CRD,
 ];

@@ -21,6 +21,7 @@ import {
   DEPLOYMENT,
   INFORMED,
   MCP_REMOTE_PROXY,
+  MCP_GROUP,
   MCP_SERVER,
   MCP_SERVER_API_VERSION,
   MCP_SERVER_ENTRY,
@@ -37,6 +38,7 @@ import {
   STATEFUL_SET,
 } from "./kinds.ts";
 import { configReferences } from "./config_refs.ts";
+import { reconcileGroup } from "./group/mod.ts";
 import { OperatorMetrics } from "./metrics.ts";
 import { FIELD_MANAGER, reconcileMcpServer } from "./reconcile.ts";
 import { reconcileSharedConfig, SHARED_CONFIG_KINDS, type SharedConfigKind } from "./shared_config/mod.ts";
@@ -141,6 +143,7 @@ export async function runController(options: ControllerOptions): Promise<void> {
       { kind: SECRET, map: referrers("Secret") },
       { kind: CONFIG_MAP, map: referrers("ConfigMap") },
       ...SHARED_CONFIG_KINDS.map((def) => ({ kind: def.kind, map: referrers(def.kind.kind) })),
+      { kind: MCP_GROUP, map: referrers(MCP_GROUP.kind) },
       // The StatefulSet belongs to the proxy Deployment, proxy pods to a ReplicaSet, MCP pods to the
       // StatefulSet: none to the MCPServer, so they are found by label, as ToolHive does.
       { kind: STATEFUL_SET, map: byServerLabel },
@@ -211,6 +214,18 @@ export async function runController(options: ControllerOptions): Promise<void> {
     )));
 
   for (const def of SHARED_CONFIG_KINDS) manager.add(sharedConfigController(def, { client, manager, events, options }));
+  manager.add(controller({
+    name: "mcpgroup",
+    for: MCP_GROUP,
+    watches: REFERRER_KINDS.map((r) => ({ kind: r.kind, map: namedBy(MCP_GROUP.kind) })),
+    workers: 4,
+    resyncMs: options.resyncMs,
+  }, async (request) =>
+    await reconcileGroup(
+      { client, cache: manager.cache, log: request.log, now: () => new Date() },
+      request.namespace,
+      request.name,
+    )));
 
   log.info("Started operator", {
     namespaces: options.namespaces.length ? options.namespaces.join(",") : "(all)",

@@ -50,6 +50,8 @@ export const MCP_TOOL_CONFIG: Kind = {
   kind: "MCPToolConfig",
   plural: "mcptoolconfigs",
 };
+/** MCPGroup. */
+export const MCP_GROUP: Kind = { apiVersion: `${GROUP}/v1beta1`, kind: "MCPGroup", plural: "mcpgroups" };
 
 /** MCPOIDCConfig. */
 export const MCP_OIDC_CONFIG: Kind = {
@@ -188,6 +190,7 @@ export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]>
     transform: stripForCache({ spec: true, status: true }),
     indexes: { [REFERENCES_INDEX]: remoteReferencesOf },
   }],
+  [MCP_GROUP, { transform: stripForCache({ status: true }) }],
   [DEPLOYMENT, { labelSelector: "toolhive=true", transform: stripForCache({ spec: deploymentSpec }) }],
   // The proxy runner's StatefulSets: their rollout is part of the status.
   [STATEFUL_SET, {
