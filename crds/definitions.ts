@@ -8,9 +8,12 @@ import { McpServerSpec, McpServerStatus } from "./mcpserver.ts";
 import { MCP_TOOL_CONFIG_CRD } from "./mcptoolconfig.ts";
 import { MCP_TELEMETRY_CONFIG_CRD } from "./mcptelemetryconfig.ts";
 import { MCP_EXTERNAL_AUTH_CONFIG_CRD } from "./mcpexternalauthconfig.ts";
+import { MCP_GROUP_CRD } from "./mcpgroup.ts";
 import { MCP_OIDC_CONFIG_CRD } from "./mcpoidcconfig.ts";
 import { MCP_AUTHZ_CONFIG_CRD } from "./mcpauthzconfig.ts";
 import { MCP_WEBHOOK_CONFIG_CRD } from "./mcpwebhookconfig.ts";
+import { MCP_REMOTE_PROXY_CRD } from "./mcpremoteproxy.ts";
+import { MCP_SERVER_ENTRY_CRD } from "./mcpserverentry.ts";
 
 export { GROUP } from "./api_group.ts";
 
@@ -50,4 +53,7 @@ export const ALL_CRDS: readonly CrdDefinition[] = [
   MCP_OIDC_CONFIG_CRD,
   MCP_AUTHZ_CONFIG_CRD,
   MCP_WEBHOOK_CONFIG_CRD,
+  MCP_REMOTE_PROXY_CRD,
+  MCP_SERVER_ENTRY_CRD,
+  MCP_GROUP_CRD,
 ];

@@ -4,6 +4,7 @@
  */
 export { type CrdDefinition, customResourceDefinition, type PrinterColumn, structuralSchema } from "./crd.ts";
 export { ALL_CRDS, GROUP, MCP_SERVER_CRD } from "./definitions.ts";
+export { MCP_GROUP_CRD, MCP_GROUP_PHASES, McpGroupSpec, McpGroupStatus } from "./mcpgroup.ts";
 export { MCP_TOOL_CONFIG_CRD, McpToolConfigSpec, McpToolConfigStatus, ToolOverride } from "./mcptoolconfig.ts";
 export { MCP_OIDC_CONFIG_CRD, McpOidcConfigSpec, McpOidcConfigStatus } from "./mcpoidcconfig.ts";
 export { MCP_AUTHZ_CONFIG_CRD, McpAuthzConfigSpec, McpAuthzConfigStatus } from "./mcpauthzconfig.ts";
@@ -35,3 +36,16 @@ export {
   XaaConfig,
 } from "./mcpexternalauthconfig.ts";
 export { EmbeddedAuthServerConfig, UpstreamProvider } from "./embedded_auth_server.ts";
+export {
+  MCP_REMOTE_PROXY_CRD,
+  MCP_REMOTE_PROXY_PHASES,
+  McpRemoteProxySpec,
+  McpRemoteProxyStatus,
+} from "./mcpremoteproxy.ts";
+export {
+  MCP_SERVER_ENTRY_CRD,
+  MCP_SERVER_ENTRY_PHASES,
+  McpServerEntrySpec,
+  McpServerEntryStatus,
+} from "./mcpserverentry.ts";
+export { HeaderForward } from "./header_forward.ts";

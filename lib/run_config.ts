@@ -152,6 +152,14 @@ export const RunConfig = z.object({
   group: z.string().optional(),
   mcpserver_generation: z.int().min(0).optional(),
   audit_config: z.object({ enabled: z.boolean() }).optional(),
+  /** The remote MCP server a remote proxy fronts (MCPRemoteProxy); no MCP server is started then. */
+  remote_url: z.string().optional(),
+  /** Headers added to every request toward the remote: literal ones, and env names of secret ones. */
+  header_forward: z.object({
+    add_plaintext_headers: z.record(z.string(), z.string()).optional(),
+    /** Header name → name under which the value is found (env `TOOLHIVE_SECRET_<name>`), never the value. */
+    add_headers_from_secret: z.record(z.string(), z.string()).optional(),
+  }).optional(),
   /** Tools the proxy lets through, by the names clients see (an override's name for a renamed tool); absent or empty: all. */
   tools_filter: z.array(z.string()).optional(),
   /** Server tool name → the name and description clients see instead. */

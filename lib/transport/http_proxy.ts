@@ -46,6 +46,11 @@ export interface HttpProxyOptions {
   readonly requestTimeoutMs?: number;
   /** The tools clients may see and call; absent: all, as the server names them. */
   readonly tools?: ToolFilter;
+  /**
+   * Headers set on every request toward the server, replacing any of the same name the client sent (a
+   * remote proxy's header forwarding); values may be secrets, so they are never logged.
+   */
+  readonly addHeaders?: Readonly<Record<string, string>>;
   /** Logger. */
   readonly log: Logger;
 }
@@ -155,10 +160,14 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const tools = options.tools;
   const upstream = new Http1Pool(target, { answerTimeoutMs: requestTimeoutMs });
+  const added = new Set(Object.keys(options.addHeaders ?? {}).map((k) => k.toLowerCase()));
 
   async function forward(req: Request, path: string): Promise<Response> {
     const fields: Array<[string, string]> = [];
-    for (const [k, v] of req.headers) if (!REQUEST_DROPPED.has(k)) fields.push([k, v]);
+    for (const [k, v] of req.headers) {
+      if (!REQUEST_DROPPED.has(k) && !added.has(k)) fields.push([k, v]);
+    }
+    for (const [k, v] of Object.entries(options.addHeaders ?? {})) fields.push([k, v]);
     fields.push(["x-forwarded-host", requestHost(req)]);
     fields.push(["x-forwarded-proto", req.url.startsWith("https:") ? "https" : "http"]);
     let body: Uint8Array<ArrayBuffer> | undefined;

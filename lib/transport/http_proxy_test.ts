@@ -56,3 +56,39 @@ Deno.test("createHttpProxy answers 502 for a POST whose kept-alive upstream conn
     await serving.catch(() => {});
   }
 });
+
+Deno.test("createHttpProxy sets addHeaders on every upstream request, replacing a client's header of the same name", async () => {
+  const seen: Array<Record<string, string>> = [];
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+    seen.push(Object.fromEntries(req.headers));
+    return Response.json({ jsonrpc: "2.0", id: 1, result: {} });
+  });
+  const proxy = createHttpProxy({
+    targetUrl: `http://127.0.0.1:${server.addr.port}/mcp`,
+    transport: "streamable-http",
+    addHeaders: { "X-Api-Key": "from-secret", "X-Tenant": "acme" },
+    log,
+  });
+  try {
+    for (const key of ["client-value", undefined]) {
+      const res = await proxy.handler(
+        new Request("http://localhost/mcp", {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            ...(key ? { "x-api-key": key } : {}),
+          },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+        }),
+      );
+      await res.body?.cancel();
+    }
+  } finally {
+    await proxy.close();
+  }
+  assert.deepEqual(
+    seen.map((h) => [h["x-api-key"], h["x-tenant"]]),
+    [["from-secret", "acme"], ["from-secret", "acme"]],
+  );
+});

@@ -20,8 +20,11 @@ import {
   CONFIG_MAP,
   DEPLOYMENT,
   INFORMED,
+  MCP_GROUP,
+  MCP_REMOTE_PROXY,
   MCP_SERVER,
   MCP_SERVER_API_VERSION,
+  MCP_SERVER_ENTRY,
   NETWORK_POLICY,
   POD,
   REFERENCES_INDEX,
@@ -35,9 +38,12 @@ import {
   STATEFUL_SET,
 } from "./kinds.ts";
 import { configReferences } from "./config_refs.ts";
+import { reconcileGroup } from "./group/mod.ts";
 import { OperatorMetrics } from "./metrics.ts";
 import { FIELD_MANAGER, reconcileMcpServer } from "./reconcile.ts";
 import { reconcileSharedConfig, SHARED_CONFIG_KINDS, type SharedConfigKind } from "./shared_config/mod.ts";
+import { reconcileRemoteProxy } from "./remote_proxy/mod.ts";
+import { reconcileServerEntry } from "./server_entry/reconcile.ts";
 
 /** How the controller runs. */
 export interface ControllerOptions {
@@ -137,6 +143,7 @@ export async function runController(options: ControllerOptions): Promise<void> {
       { kind: SECRET, map: referrers("Secret") },
       { kind: CONFIG_MAP, map: referrers("ConfigMap") },
       ...SHARED_CONFIG_KINDS.map((def) => ({ kind: def.kind, map: referrers(def.kind.kind) })),
+      { kind: MCP_GROUP, map: referrers(MCP_GROUP.kind) },
       // The StatefulSet belongs to the proxy Deployment, proxy pods to a ReplicaSet, MCP pods to the
       // StatefulSet: none to the MCPServer, so they are found by label, as ToolHive does.
       { kind: STATEFUL_SET, map: byServerLabel },
@@ -159,7 +166,66 @@ export async function runController(options: ControllerOptions): Promise<void> {
       request.name,
     )));
 
+  // The remote kinds find what they reference through the same index as MCPServers.
+  const remoteReferrers =
+    (of: typeof MCP_REMOTE_PROXY, kind: string) => (o: { metadata?: { namespace?: string; name?: string } }) =>
+      manager.cache.informer(of).store
+        .byIndex(REFERENCES_INDEX, referenceValue(o.metadata?.namespace, kind, o.metadata?.name))
+        .map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`);
+  manager.add(controller({
+    name: "mcpremoteproxy",
+    for: MCP_REMOTE_PROXY,
+    owns: [DEPLOYMENT, SERVICE, SERVICE_ACCOUNT, ROLE, ROLE_BINDING, CONFIG_MAP],
+    watches: [
+      { kind: SECRET, map: remoteReferrers(MCP_REMOTE_PROXY, "Secret") },
+      ...SHARED_CONFIG_KINDS.map((def) => ({ kind: def.kind, map: remoteReferrers(MCP_REMOTE_PROXY, def.kind.kind) })),
+      { kind: POD, map: byServerLabel },
+    ],
+    workers: 4,
+    resyncMs: options.resyncMs,
+  }, async (request) =>
+    await reconcileRemoteProxy(
+      {
+        client,
+        cache: manager.cache,
+        applier,
+        log: request.log,
+        runnerImage: options.runnerImage,
+        now: () => new Date(),
+        events,
+      },
+      request.namespace,
+      request.name,
+    )));
+  manager.add(controller({
+    name: "mcpserverentry",
+    for: MCP_SERVER_ENTRY,
+    watches: [
+      { kind: SECRET, map: remoteReferrers(MCP_SERVER_ENTRY, "Secret") },
+      { kind: CONFIG_MAP, map: remoteReferrers(MCP_SERVER_ENTRY, "ConfigMap") },
+    ],
+    workers: 2,
+    resyncMs: options.resyncMs,
+  }, async (request) =>
+    await reconcileServerEntry(
+      { client, cache: manager.cache, log: request.log, now: () => new Date(), events },
+      request.namespace,
+      request.name,
+    )));
+
   for (const def of SHARED_CONFIG_KINDS) manager.add(sharedConfigController(def, { client, manager, events, options }));
+  manager.add(controller({
+    name: "mcpgroup",
+    for: MCP_GROUP,
+    watches: REFERRER_KINDS.map((r) => ({ kind: r.kind, map: namedBy(MCP_GROUP.kind) })),
+    workers: 4,
+    resyncMs: options.resyncMs,
+  }, async (request) =>
+    await reconcileGroup(
+      { client, cache: manager.cache, log: request.log, now: () => new Date() },
+      request.namespace,
+      request.name,
+    )));
 
   log.info("Started operator", {
     namespaces: options.namespaces.length ? options.namespaces.join(",") : "(all)",

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { McpExternalAuthConfigSpec } from "../../crds/mod.ts";
 import { AUTH_SERVER_REF, EXTERNAL_AUTH_CONFIG_REF } from "./external_auth_ref.ts";
-import type { Lookup } from "./server_refs.ts";
+import type { Lookup, LookupGroup } from "./server_refs.ts";
 import type { ConfigLookup } from "./shared_config/mod.ts";
 import { mcpServer } from "./testing/servers.ts";
+
+const noGroups: LookupGroup = () => ({ state: "missing" });
 
 const lookupOf = (found: ConfigLookup<unknown>): Lookup => (() => found) as Lookup;
 const valid = (spec: unknown) => lookupOf({ state: "valid", spec: McpExternalAuthConfigSpec.parse(spec), hash: "h" });
@@ -37,6 +39,7 @@ Deno.test("tokenExchange: token_exchange_config names the env var; the secret co
         subjectTokenType: "id_token",
       },
     }),
+    noGroups,
   );
   assert.equal(c.condition?.reason, "ExternalAuthConfigValid");
   assert.deepEqual(c.hashes, { externalAuthConfigHash: "h" });
@@ -59,12 +62,13 @@ Deno.test("bearerToken: remote_auth_config holds a Secret reference, never its v
   const c = EXTERNAL_AUTH_CONFIG_REF.resolve(
     server,
     valid({ type: "bearerToken", bearerToken: { tokenSecretRef: { name: "tok", key: "t" } } }),
+    noGroups,
   );
   assert.deepEqual(c.runConfig, { remote_auth_config: { bearer_token: "tok,target=bearer_token" } });
 });
 
 Deno.test("externalAuthConfigRef: missing and invalid fail the server; the invalid reason is mirrored", () => {
-  const missing = EXTERNAL_AUTH_CONFIG_REF.resolve(server, lookupOf({ state: "missing" }));
+  const missing = EXTERNAL_AUTH_CONFIG_REF.resolve(server, lookupOf({ state: "missing" }), noGroups);
   assert.deepEqual(missing.failure, {
     reason: "ExternalAuthConfigNotFound",
     message: "MCPExternalAuthConfig 'upstream' not found in namespace 'tools'",
@@ -72,13 +76,14 @@ Deno.test("externalAuthConfigRef: missing and invalid fail the server; the inval
   const obo = EXTERNAL_AUTH_CONFIG_REF.resolve(
     server,
     lookupOf({ state: "invalid", reason: "EnterpriseRequired", message: "needs enterprise" }),
+    noGroups,
   );
   assert.deepEqual(obo.condition?.reason, "EnterpriseRequired");
   assert.equal(
     obo.failure?.message,
     "MCPExternalAuthConfig tools/upstream: invalid (EnterpriseRequired): needs enterprise",
   );
-  const unjudged = EXTERNAL_AUTH_CONFIG_REF.resolve(server, lookupOf({ state: "invalid", message: "x" }));
+  const unjudged = EXTERNAL_AUTH_CONFIG_REF.resolve(server, lookupOf({ state: "invalid", message: "x" }), noGroups);
   assert.equal(unjudged.condition?.reason, "InvalidExternalAuthConfig");
 });
 
@@ -86,6 +91,7 @@ Deno.test("awsSts on an MCPServer fails with InvalidConfig: STS signing needs a 
   const c = EXTERNAL_AUTH_CONFIG_REF.resolve(
     server,
     valid({ type: "awsSts", awsSts: { region: "eu-west-1", fallbackRoleArn: "arn:aws:iam::123456789012:role/x" } }),
+    noGroups,
   );
   assert.equal(c.condition?.reason, "InvalidConfig");
   assert.match(c.failure!.message, /^Failed to build configuration: AWS STS middleware requires a remote URL/);
@@ -93,7 +99,7 @@ Deno.test("awsSts on an MCPServer fails with InvalidConfig: STS signing needs a 
 
 Deno.test("authServerRef: an embedded server gives embedded_auth_server_config with secrets as env names and files", () => {
   const s = mcpServer({ authServerRef: { name: "as" }, ...oidc });
-  const c = AUTH_SERVER_REF.resolve(s, valid(embedded([corp])));
+  const c = AUTH_SERVER_REF.resolve(s, valid(embedded([corp])), noGroups);
   assert.equal(c.condition?.reason, "AuthServerRefValid");
   assert.deepEqual(c.hashes, { authServerConfigHash: "h" });
   const config = c.runConfig?.embedded_auth_server_config as Record<string, unknown>;
@@ -118,19 +124,23 @@ Deno.test("authServerRef: an embedded server gives embedded_auth_server_config w
 
 Deno.test("authServerRef: ToolHive's reasons for a wrong type, two upstreams, a missing OIDC ref, a missing object", () => {
   const s = mcpServer({ authServerRef: { name: "as" }, ...oidc });
-  const wrongType = AUTH_SERVER_REF.resolve(s, valid({ type: "unauthenticated" }));
+  const wrongType = AUTH_SERVER_REF.resolve(s, valid({ type: "unauthenticated" }), noGroups);
   assert.deepEqual(wrongType.failure, {
     reason: "AuthServerRefInvalidType",
     message: `authServerRef 'as' has type "unauthenticated", but only embeddedAuthServer is supported`,
   });
-  const two = AUTH_SERVER_REF.resolve(s, valid(embedded([corp, { ...corp, name: "other" }])));
+  const two = AUTH_SERVER_REF.resolve(s, valid(embedded([corp, { ...corp, name: "other" }])), noGroups);
   assert.equal(two.failure?.reason, "MultiUpstreamNotSupported");
-  const noOidc = AUTH_SERVER_REF.resolve(mcpServer({ authServerRef: { name: "as" } }), valid(embedded([corp])));
+  const noOidc = AUTH_SERVER_REF.resolve(
+    mcpServer({ authServerRef: { name: "as" } }),
+    valid(embedded([corp])),
+    noGroups,
+  );
   assert.deepEqual(noOidc.failure, {
     reason: "AuthServerRefInvalidConfig",
     message: "Failed to build configuration: OIDC config is required for embedded auth server: " +
       "OIDCConfigRef must be set on the MCPServer",
   });
-  const missing = AUTH_SERVER_REF.resolve(s, lookupOf({ state: "missing" }));
+  const missing = AUTH_SERVER_REF.resolve(s, lookupOf({ state: "missing" }), noGroups);
   assert.equal(missing.failure?.reason, "AuthServerRefNotFound");
 });

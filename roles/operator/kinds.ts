@@ -62,6 +62,8 @@ export const MCP_EXTERNAL_AUTH_CONFIG: Kind = {
   kind: "MCPExternalAuthConfig",
   plural: "mcpexternalauthconfigs",
 };
+/** MCPGroup. */
+export const MCP_GROUP: Kind = { apiVersion: `${GROUP}/v1beta1`, kind: "MCPGroup", plural: "mcpgroups" };
 
 /** MCPOIDCConfig. */
 export const MCP_OIDC_CONFIG: Kind = {
@@ -80,6 +82,18 @@ export const MCP_WEBHOOK_CONFIG: Kind = {
   apiVersion: `${GROUP}/v1alpha1`,
   kind: "MCPWebhookConfig",
   plural: "mcpwebhookconfigs",
+};
+/** MCPRemoteProxy. */
+export const MCP_REMOTE_PROXY: Kind = {
+  apiVersion: `${GROUP}/v1beta1`,
+  kind: "MCPRemoteProxy",
+  plural: "mcpremoteproxies",
+};
+/** MCPServerEntry. */
+export const MCP_SERVER_ENTRY: Kind = {
+  apiVersion: `${GROUP}/v1beta1`,
+  kind: "MCPServerEntry",
+  plural: "mcpserverentries",
 };
 
 /**
@@ -113,6 +127,26 @@ function referencesOf(object: KubeObject): string[] {
   ];
 }
 
+/**
+ * What a remote kind (MCPRemoteProxy, MCPServerEntry) references, as index values: its groups and shared
+ * configs, the Secrets of its secret headers and the ConfigMap of its CA bundle (read from the raw spec).
+ */
+function remoteReferencesOf(object: KubeObject): string[] {
+  const spec = (object.spec ?? {}) as {
+    headerForward?: { addHeadersFromSecret?: { valueSecretRef?: { name?: string } }[] };
+    caBundleRef?: { configMapRef?: { name?: string } };
+  };
+  const ns = object.metadata?.namespace;
+  const secrets = (spec.headerForward?.addHeadersFromSecret ?? []).map((h) => h.valueSecretRef?.name)
+    .filter((n): n is string => !!n).map((n) => referenceValue(ns, "Secret", n));
+  const caName = spec.caBundleRef?.configMapRef?.name;
+  return [
+    ...configReferenceValues(object),
+    ...secrets,
+    ...(caName ? [referenceValue(ns, "ConfigMap", caName)] : []),
+  ];
+}
+
 /** A kind whose objects reference groups and shared configs, and the `kind` it has in a WorkloadReference. */
 export interface ReferrerKind {
   /** The informed kind; its informer carries {@linkcode REFERENCES_INDEX}. */
@@ -120,7 +154,11 @@ export interface ReferrerKind {
 }
 
 /** The kinds that reference groups and shared configs (MCPRemoteProxy and MCPServerEntry join as they land). */
-export const REFERRER_KINDS: readonly ReferrerKind[] = [{ kind: MCP_SERVER }];
+export const REFERRER_KINDS: readonly ReferrerKind[] = [
+  { kind: MCP_SERVER },
+  { kind: MCP_REMOTE_PROXY },
+  { kind: MCP_SERVER_ENTRY },
+];
 
 const metadataOnly = stripForCache();
 const children = { labelSelector: "toolhive=true", transform: metadataOnly, metadataOnly: true };
@@ -158,6 +196,15 @@ export const INFORMED: ReadonlyArray<readonly [Kind, InformOptions<KubeObject>]>
   [MCP_OIDC_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
   [MCP_AUTHZ_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
   [MCP_WEBHOOK_CONFIG, { transform: stripForCache({ spec: true, status: true }) }],
+  [MCP_REMOTE_PROXY, {
+    transform: stripForCache({ spec: true, status: true }),
+    indexes: { [REFERENCES_INDEX]: remoteReferencesOf },
+  }],
+  [MCP_SERVER_ENTRY, {
+    transform: stripForCache({ spec: true, status: true }),
+    indexes: { [REFERENCES_INDEX]: remoteReferencesOf },
+  }],
+  [MCP_GROUP, { transform: stripForCache({ status: true }) }],
   [DEPLOYMENT, { labelSelector: "toolhive=true", transform: stripForCache({ spec: deploymentSpec }) }],
   // The proxy runner's StatefulSets: their rollout is part of the status.
   [STATEFUL_SET, {

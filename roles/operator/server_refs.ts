@@ -12,7 +12,9 @@ import type { InformerCache } from "../../lib/k8s/mod.ts";
 import type { RunConfig } from "../../lib/run_config.ts";
 import { AUTH_SERVER_REF, EXTERNAL_AUTH_CONFIG_REF } from "./external_auth_ref.ts";
 import { TELEMETRY_CONFIG_REF } from "./telemetry_ref.ts";
+import { type GroupLookup, lookupGroup } from "./group/mod.ts";
 import { AUTHZ_CONFIG_REF } from "./server_refs/authz.ts";
+import { GROUP_REF } from "./server_refs/group.ts";
 import { OIDC_CONFIG_REF } from "./server_refs/oidc.ts";
 import { WEBHOOK_CONFIG_REF } from "./server_refs/webhook.ts";
 import { type ConfigLookup, lookupConfig, type SharedConfigKind, TOOL_CONFIG_KIND } from "./shared_config/mod.ts";
@@ -70,12 +72,17 @@ type HashField =
 /** Looks up a shared config of a kind in the server's namespace. */
 export type Lookup = <Spec>(def: SharedConfigKind, name: string) => ConfigLookup<Spec>;
 
+/** Looks up an MCPGroup in the server's namespace. */
+export type LookupGroup = (name: string) => GroupLookup;
+
+const NO_GROUPS: LookupGroup = () => ({ state: "missing" });
+
 /** One reference of an MCPServer: the condition type it owns, and what it contributes. */
 export interface ServerRefHandler {
   /** The condition type this handler sets or removes. */
   readonly conditionType: string;
   /** What the reference contributes to `server`. */
-  readonly resolve: (server: McpServer, lookup: Lookup) => RefContribution;
+  readonly resolve: (server: McpServer, lookup: Lookup, lookupGroup: LookupGroup) => RefContribution;
 }
 
 /** `spec.toolConfigRef` → ToolConfigValidated, `toolConfigHash`, and `tools_filter`/`tools_override`. */
@@ -117,6 +124,7 @@ export function failed(type: string, reason: string, message: string): RefContri
 
 /** Every reference handler, in ToolHive's reconcile order. */
 export const SERVER_REF_HANDLERS: readonly ServerRefHandler[] = [
+  GROUP_REF,
   TOOL_CONFIG_REF,
   TELEMETRY_CONFIG_REF,
   EXTERNAL_AUTH_CONFIG_REF,
@@ -149,6 +157,7 @@ export function combineServerRefs(
   server: McpServer,
   lookup: Lookup,
   handlers: readonly ServerRefHandler[] = SERVER_REF_HANDLERS,
+  lookupGroup: LookupGroup = NO_GROUPS,
 ): ServerRefs {
   const out = {
     conditions: [] as RefCondition[],
@@ -163,7 +172,7 @@ export function combineServerRefs(
     proxyPod: { env: [] as V1EnvVar[], volumes: [] as V1Volume[], volumeMounts: [] as V1VolumeMount[] },
   };
   for (const handler of handlers) {
-    const c = handler.resolve(server, lookup);
+    const c = handler.resolve(server, lookup, lookupGroup);
     if (c.condition) out.conditions.push(c.condition);
     else out.dropped.push(handler.conditionType);
     Object.assign(out.hashes, c.hashes ?? {});
@@ -180,5 +189,6 @@ export function combineServerRefs(
 /** Resolves every reference of `server` from the cache; reads nothing from the API. */
 export function resolveServerRefs(cache: InformerCache, server: McpServer): ServerRefs {
   const lookup: Lookup = (def, name) => lookupConfig(cache, def, server.metadata.namespace, name);
-  return combineServerRefs(server, lookup);
+  const group: LookupGroup = (name) => lookupGroup(cache, server.metadata.namespace, name);
+  return combineServerRefs(server, lookup, SERVER_REF_HANDLERS, group);
 }

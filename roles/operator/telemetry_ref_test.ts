@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { McpTelemetryConfigSpec } from "../../crds/mod.ts";
-import type { Lookup } from "./server_refs.ts";
+import type { Lookup, LookupGroup } from "./server_refs.ts";
 import type { ConfigLookup } from "./shared_config/mod.ts";
 import { TELEMETRY_CONFIG_REF } from "./telemetry_ref.ts";
 import { mcpServer } from "./testing/servers.ts";
+
+const noGroups: LookupGroup = () => ({ state: "missing" });
 
 const lookupOf = (found: ConfigLookup<unknown>): Lookup => (() => found) as Lookup;
 const server = mcpServer({ telemetryConfigRef: { name: "otel" } });
@@ -20,7 +22,7 @@ const spec = McpTelemetryConfigSpec.parse({
 });
 
 Deno.test("telemetryConfigRef: a valid config gives telemetry_config, its hash, and Secret headers by reference", () => {
-  const c = TELEMETRY_CONFIG_REF.resolve(server, lookupOf({ state: "valid", spec, hash: "h1" }));
+  const c = TELEMETRY_CONFIG_REF.resolve(server, lookupOf({ state: "valid", spec, hash: "h1" }), noGroups);
   assert.deepEqual(c.condition, {
     type: "TelemetryConfigRefValidated",
     status: "True",
@@ -55,18 +57,23 @@ Deno.test("telemetryConfigRef: disabled OTLP keeps only the Prometheus switch an
   const c = TELEMETRY_CONFIG_REF.resolve(
     named,
     lookupOf({ state: "valid", spec: McpTelemetryConfigSpec.parse({}), hash: "h" }),
+    noGroups,
   );
   assert.deepEqual(c.runConfig?.telemetry_config, { serviceName: "svc", enablePrometheusMetricsPath: false });
 });
 
 Deno.test("telemetryConfigRef: missing or invalid fails the server with ToolHive's reasons", () => {
-  const missing = TELEMETRY_CONFIG_REF.resolve(server, lookupOf({ state: "missing" }));
+  const missing = TELEMETRY_CONFIG_REF.resolve(server, lookupOf({ state: "missing" }), noGroups);
   assert.deepEqual(missing.failure, {
     reason: "TelemetryConfigRefNotFound",
     message: "MCPTelemetryConfig otel not found",
   });
   assert.equal(missing.condition?.status, "False");
-  const invalid = TELEMETRY_CONFIG_REF.resolve(server, lookupOf({ state: "invalid", message: "endpoint requires x" }));
+  const invalid = TELEMETRY_CONFIG_REF.resolve(
+    server,
+    lookupOf({ state: "invalid", message: "endpoint requires x" }),
+    noGroups,
+  );
   assert.deepEqual(invalid.failure, {
     reason: "TelemetryConfigRefInvalid",
     message: "MCPTelemetryConfig otel is invalid: endpoint requires x",
@@ -74,6 +81,6 @@ Deno.test("telemetryConfigRef: missing or invalid fails the server with ToolHive
 });
 
 Deno.test("no telemetryConfigRef: no condition, and the copied hash is cleared", () => {
-  const c = TELEMETRY_CONFIG_REF.resolve(mcpServer({}), lookupOf({ state: "missing" }));
+  const c = TELEMETRY_CONFIG_REF.resolve(mcpServer({}), lookupOf({ state: "missing" }), noGroups);
   assert.deepEqual(c, { hashes: { telemetryConfigHash: undefined } });
 });

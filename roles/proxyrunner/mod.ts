@@ -49,6 +49,11 @@ export function runnerRunCommand(context: () => ProxyRunnerContext) {
     .description("run the MCP server of the mounted RunConfig in this cluster and proxy it (in a pod)")
     .argument("[image]", "the MCP server's image (overrides the RunConfig's)")
     .option("--k8s-pod-patch <json>", "pod template spec merged into the MCP server's pod")
+    // ToolHive's MCPRemoteProxy Deployments pass it; the runner always runs in the foreground.
+    .option(
+      "--foreground [value]",
+      "accepted for ToolHive's remote proxy pods; the runner always stays in the foreground",
+    )
     .allowUnknownOption()
     .action(async (image, opts) => {
       const ctx = context();
@@ -72,6 +77,7 @@ export function runnerRunCommand(context: () => ProxyRunnerContext) {
         signal: ctx.shutdown(),
         podAddresses: podAddresses(),
         stdio,
+        env: ctx.env,
       });
     });
 }

@@ -11,6 +11,7 @@ import type { RunConfig } from "../../lib/run_config.ts";
 import { createProxy, proxyConfigOf, type StdioConnector } from "../../lib/transport/mod.ts";
 import { deployWorkload } from "./deploy.ts";
 import { MCP_CONTAINER, mcpPort, workloadNames } from "./desired.ts";
+import { forwardedHeaders, remoteServiceHosts } from "./remote.ts";
 
 /** The pod whose container `mcp` a stdio server's proxy attaches to. */
 export interface StdioTarget {
@@ -76,6 +77,8 @@ export interface ProxyRunnerDeps {
   readonly rolloutTimeoutMs?: number;
   /** Called once the proxy listens. */
   readonly onListen?: (addr: Deno.NetAddr) => void;
+  /** The environment snapshot: a remote proxy's secret header values (`TOOLHIVE_SECRET_<name>`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Host names clients inside the cluster use for the proxy Service `mcp-<name>-proxy`, and this pod's addresses. */
@@ -126,6 +129,7 @@ export async function runProxyRunner(
   if (!namespace) {
     throw new Error("The namespace is unknown: run the proxy runner in a pod with a service account token mounted");
   }
+  if (config.remote_url) return await runRemoteProxy(config, namespace, deps);
   if (config.transport !== "stdio") mcpPort(config); // a missing target_port is named before anything is written
   await deployWorkload(config, {
     cluster: deps.cluster,
@@ -183,4 +187,47 @@ export async function runProxyRunner(
     await proxy.close();
   }
   if (gaveUp) throw gaveUp;
+}
+
+/** A remote proxy: no workload; the HTTP proxy fronts `remote_url` with the forwarded headers. */
+async function runRemoteProxy(config: RunConfig, namespace: string, deps: ProxyRunnerDeps): Promise<void> {
+  const { log, signal } = deps;
+  if (config.transport === "stdio") {
+    throw new Error(
+      `RunConfig ${config.name}: a remote_url is reached over HTTP: set transport sse or streamable-http`,
+    );
+  }
+  const addHeaders = forwardedHeaders(config, deps.env ?? {});
+  const proxy = createProxy({
+    transport: config.transport,
+    targetUrl: config.remote_url!,
+    trustProxyHeaders: config.trust_proxy_headers,
+    ...(config.endpoint_prefix ? { endpointPrefix: config.endpoint_prefix } : {}),
+    addHeaders,
+    allowedHosts: [
+      ...remoteServiceHosts(config.name, namespace),
+      ...(deps.podAddresses ?? []).map((a) => a.toLowerCase()),
+    ],
+  }, { log });
+  try {
+    const listener = serve({
+      hostname: "0.0.0.0",
+      port: deps.listenPort ?? config.port,
+      signal,
+      log,
+      onListen: (addr) => {
+        // The header names only: their values may be secrets.
+        log.info("Remote proxy listening", {
+          name: config.name,
+          port: addr.port,
+          path: proxy.path,
+          headers: Object.keys(addHeaders).join(","),
+        });
+        deps.onListen?.(addr);
+      },
+    }, proxy.handler);
+    await listener.finished;
+  } finally {
+    await proxy.close();
+  }
 }

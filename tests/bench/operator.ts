@@ -12,6 +12,7 @@ import "../harness/quiet_deprecations.ts";
 import { REPO_ROOT } from "../harness/mod.ts";
 import { baselineTree, type SourceTree, workingTree } from "./baseline.ts";
 import { benchOperator, OPERATOR_V8_FLAGS_ARG, type OperatorFigures } from "./operator_run.ts";
+import { benchGroups, groupsTable } from "./operator_groups.ts";
 import { combinePasses, comparisonTable, type MeasuredTree } from "./operator_table.ts";
 import { machineLine, writeBenchSection } from "./report.ts";
 
@@ -40,6 +41,8 @@ let baselineLabel = baselineRef;
     }
   }
 }
+console.error(`bench:operator: groups scenario, ${current.label}, ${options.servers} MCPServers`);
+const groups = await benchGroups(current, { ...options, groups: 10, configs: 5 });
 const before: MeasuredTree = { label: baselineLabel, figures: combinePasses(passes[0]) };
 const after: MeasuredTree = { label: current.label, figures: combinePasses(passes[1]) };
 const table = comparisonTable(before, after);
@@ -55,7 +58,21 @@ const intro =
   "come from the operator's `thv_operator_api_requests_total`, objects written are watch events in the " +
   "namespace, CPU is the operator process's user + system time. Other tenants share the machine: wall-clock " +
   "figures move with the load average (last row), CPU seconds much less.";
-await writeBenchSection("operator", `## Operator (\`deno task bench:operator\`)\n\n${intro}\n\n${table}\n`);
+const groupsIntro = `The working tree alone (the baseline has no MCPGroup): ${groups.servers} MCPServers, each in ` +
+  `one of ${groups.groups} MCPGroups and referencing one of ${groups.configs} MCPToolConfigs, on a fresh control ` +
+  "plane. Settled = every group's `status.servers` is exactly its members, every config's " +
+  "`referencingWorkloads` is exactly its referrers, and every server's status is written with " +
+  "`GroupRefValidated=True`. Servers naming a toolConfigRef are refused (phase Failed, no proxy) while the proxy " +
+  "does not filter tools, so this measures the references' reconcile, not the children's. Objects written are " +
+  "watch events on the namespace's MCPServers, MCPGroups and MCPToolConfigs.";
+const groupsSection = `### MCPGroups and shared configs\n\n${groupsIntro}\n\n${
+  groupsTable(current.label, groups, options.resyncSeconds)
+}\n`;
+console.log(groupsTable(current.label, groups, options.resyncSeconds));
+await writeBenchSection(
+  "operator",
+  `## Operator (\`deno task bench:operator\`)\n\n${intro}\n\n${table}\n\n${groupsSection}`,
+);
 
 const problems = (label: string, f: OperatorFigures) => [
   ...(f.reconcileErrors > 0
@@ -65,6 +82,13 @@ const problems = (label: string, f: OperatorFigures) => [
     ? [`${label}: steady state is not write-free`]
     : []),
 ];
-const failed = [...problems(before.label, before.figures), ...problems(after.label, after.figures)];
+const failed = [
+  ...problems(before.label, before.figures),
+  ...problems(after.label, after.figures),
+  ...(groups.reconcileErrors > 0 ? [`groups scenario: ${groups.reconcileErrors} failed reconciles`] : []),
+  ...(groups.steadyWritesPerMin !== 0 || groups.steadyObjectWritesPerMin !== 0
+    ? ["groups scenario: steady state is not write-free"]
+    : []),
+];
 for (const line of failed) console.error(`bench:operator: ${line}`);
 if (failed.length > 0) Deno.exitCode = 1;

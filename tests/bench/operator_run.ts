@@ -79,7 +79,7 @@ async function run(cp: ControlPlane, args: string[], stdin?: string): Promise<st
 }
 
 /** Binds the tree's own chart rules cluster-wide to {@linkcode USER} and returns that user's kubeconfig path. */
-async function treeIdentity(cp: ControlPlane, tree: SourceTree): Promise<string> {
+export async function treeIdentity(cp: ControlPlane, tree: SourceTree): Promise<string> {
   const rulesFile = `${tree.root}chart/thv-operator/files/operator-rules.yaml`;
   return (await operatorIdentity(cp, USER, { rulesFile })).path;
 }
@@ -99,7 +99,7 @@ async function takesResync(tree: SourceTree): Promise<boolean> {
 }
 
 /** A started operator process and readers of its metrics and memory. */
-interface OperatorProcess extends AsyncDisposable {
+export interface OperatorProcess extends AsyncDisposable {
   metric(name: string): Promise<number>;
   /** VmHWM, MiB. */
   peakRss(): Promise<number>;
@@ -112,7 +112,8 @@ interface OperatorProcess extends AsyncDisposable {
 /** The V8 flags both operators run with: BENCH_OPERATOR_V8_FLAGS, else the ones thv ships with. */
 export const OPERATOR_V8_FLAGS_ARG = Deno.env.get("BENCH_OPERATOR_V8_FLAGS") ?? THV_V8_FLAGS_ARG;
 
-async function startOperator(
+/** Starts the tree's `thv operator` as its own process and waits for /readyz. */
+export async function startOperator(
   cp: ControlPlane,
   tree: SourceTree,
   options: { kubeconfig: string; resyncSeconds: number | undefined },
@@ -233,8 +234,10 @@ async function watchWrites(cp: ControlPlane): Promise<{ count(): number } & Disp
   return { count: () => events, [Symbol.dispose]: () => watches.forEach((w) => w.abort()) };
 }
 
-const READS = 'thv_operator_api_requests_total{verb="read"}';
-const WRITES = 'thv_operator_api_requests_total{verb="write"}';
+/** The operator's read-request counter. */
+export const READS = 'thv_operator_api_requests_total{verb="read"}';
+/** The operator's write-request counter. */
+export const WRITES = 'thv_operator_api_requests_total{verb="write"}';
 
 /** Runs one pass of the operator bench for `tree` on a control plane of its own. */
 export async function benchOperator(tree: SourceTree, options: BenchOperatorOptions): Promise<OperatorFigures> {

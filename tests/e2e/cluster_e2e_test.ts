@@ -41,6 +41,7 @@ import { httpMcpPodKilled, stdioMcpPodKilled } from "./_mcp_failures.ts";
 import { missingImageFails, permissionProfilesInCluster } from "./_mcp_profiles.ts";
 import { releaseOperator } from "./_mcp_kit.ts";
 import { toolConfigInCluster } from "./_tool_config.ts";
+import { remoteProxyFrontsHostServer } from "./_remote_proxy.ts";
 
 let started: Promise<NodeCluster> | undefined;
 let images: string | undefined;
@@ -174,6 +175,11 @@ e2e(
 e2e(
   "an MCPToolConfig filters and renames an MCPServer's tools for clients outside the cluster; an edit rolls it",
   toolConfigInCluster,
+);
+
+e2e(
+  "an MCPRemoteProxy fronts an MCP server on the host: a Secret's header reaches it, the value leaks nowhere",
+  remoteProxyFrontsHostServer,
 );
 
 e2e("the operator chart the MCPServer steps installed uninstalls", releaseOperator);
