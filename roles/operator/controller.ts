@@ -20,6 +20,7 @@ import {
   CONFIG_MAP,
   DEPLOYMENT,
   INFORMED,
+  MCP_EXTERNAL_AUTH_CONFIG,
   MCP_GROUP,
   MCP_REMOTE_PROXY,
   MCP_SERVER,
@@ -203,6 +204,8 @@ export async function runController(options: ControllerOptions): Promise<void> {
     watches: [
       { kind: SECRET, map: remoteReferrers(MCP_SERVER_ENTRY, "Secret") },
       { kind: CONFIG_MAP, map: remoteReferrers(MCP_SERVER_ENTRY, "ConfigMap") },
+      { kind: MCP_GROUP, map: remoteReferrers(MCP_SERVER_ENTRY, MCP_GROUP.kind) },
+      { kind: MCP_EXTERNAL_AUTH_CONFIG, map: remoteReferrers(MCP_SERVER_ENTRY, MCP_EXTERNAL_AUTH_CONFIG.kind) },
     ],
     workers: 2,
     resyncMs: options.resyncMs,

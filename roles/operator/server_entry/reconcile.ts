@@ -3,14 +3,11 @@
  * status is written only when it changed; nothing is created.
  * @module
  */
-import type { KubernetesObject } from "@kubernetes/client-node";
 import { GROUP, McpServerEntrySpec } from "../../../crds/mod.ts";
 import {
-  ApiError,
   type EventRecorder,
   type InformerCache,
   isConflict,
-  isNotFound,
   type KubeClient,
   type KubeObject,
   type ReconcileResult,
@@ -18,14 +15,14 @@ import {
 } from "../../../lib/k8s/mod.ts";
 import type { Logger } from "../../../lib/log.ts";
 import type { Condition } from "../conditions.ts";
-import { CONFIG_MAP, MCP_SERVER_ENTRY, SECRET } from "../kinds.ts";
+import { CONFIG_MAP, MCP_EXTERNAL_AUTH_CONFIG, MCP_GROUP, MCP_SERVER_ENTRY, SECRET } from "../kinds.ts";
 import { entryChecks, entryStatus } from "./status.ts";
 
 /** What a pass needs. */
 export interface ServerEntryDeps {
-  /** API access: status writes, and reads of kinds the operator does not inform about. */
+  /** API access, for status writes. */
   readonly client: KubeClient;
-  /** The cache (the entry, ConfigMaps, Secrets). */
+  /** Where every read comes from (the entry, its group and auth config, ConfigMaps, Secrets). */
   readonly cache: InformerCache;
   /** Scoped logger. */
   readonly log: Logger;
@@ -35,26 +32,7 @@ export interface ServerEntryDeps {
   readonly events: EventRecorder;
 }
 
-/** How soon an entry with a missing reference is looked at again (groups are not watched yet). */
-const RETRY_MS = 10_000;
-
 type Raw = KubeObject & { status?: { phase?: string; conditions?: Condition[] } };
-
-/** Reads `kind/name`: undefined when it, or its kind, does not exist. */
-async function readObject(client: KubeClient, kind: string, namespace: string, name: string) {
-  try {
-    return await client.get<KubernetesObject & { status?: { phase?: string } }>({
-      apiVersion: `${GROUP}/v1beta1`,
-      kind,
-      namespace,
-      name,
-    });
-  } catch (e) {
-    // A kind whose CRD is not installed is as missing as an object that is not there.
-    if (isNotFound(e) || !(e instanceof ApiError)) return undefined;
-    throw e;
-  }
-}
 
 /** Reconciles the MCPServerEntry `namespace/name` once. */
 export async function reconcileServerEntry(
@@ -69,9 +47,10 @@ export async function reconcileServerEntry(
     throw new TerminalError(`Cannot read MCPServerEntry "${name}": ${parsed.error.issues[0]?.message}`);
   }
   const spec = parsed.data;
-  const group = await readObject(deps.client, "MCPGroup", namespace, spec.groupRef.name);
+  // From the cache: the controller watches groups, auth configs, ConfigMaps and Secrets through the index.
+  const group = deps.cache.get<KubeObject & { status?: { phase?: string } }>(MCP_GROUP, namespace, spec.groupRef.name);
   const auth = spec.externalAuthConfigRef
-    ? await readObject(deps.client, "MCPExternalAuthConfig", namespace, spec.externalAuthConfigRef.name)
+    ? deps.cache.get(MCP_EXTERNAL_AUTH_CONFIG, namespace, spec.externalAuthConfigRef.name)
     : undefined;
   const caName = spec.caBundleRef?.configMapRef?.name;
   const secretKeys = new Map<string, string[]>();
@@ -115,5 +94,5 @@ export async function reconcileServerEntry(
       await deps.events.record(about, "Warning", "ConfigInvalid", failed);
     }
   }
-  return status.phase === "Failed" ? { requeueAfterMs: RETRY_MS } : {};
+  return {};
 }
