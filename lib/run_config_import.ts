@@ -29,7 +29,7 @@ export const UNENFORCED_RUN_CONFIG_KEYS: Readonly<Record<string, string>> = {
 };
 
 /** Keys of thv's own schema that the local runner does not apply: reported when they carry a value. */
-const NOT_APPLIED_LOCALLY = ["target_host", "scaling_config"] as const;
+const NOT_APPLIED_LOCALLY = ["target_host", "scaling_config", "telemetry_config"] as const;
 
 /** What an imported RunConfig holds that thv does not apply. */
 export interface ImportedRunConfig {
@@ -54,10 +54,16 @@ function hasValue(value: unknown): boolean {
  * enforce (and `audit_config` when it enables audit); returns the other keys it ignores.
  */
 export function parseImportedRunConfig(text: string, source: string): ImportedRunConfig {
-  const { config, migrated } = readRunConfig(text, source); // the JSON, version and known fields come first
-  const data = JSON.parse(text) as Record<string, unknown>;
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ...readRunConfig(text, source), ignored: [] }; // throws, naming the source
+  }
+  if (!data || typeof data !== "object" || Array.isArray(data)) return { ...readRunConfig(text, source), ignored: [] };
+  // The refusal comes before the schema, which would only complain about the shape of what is refused anyway.
   const refused = Object.keys(data).filter((k) => k in UNENFORCED_RUN_CONFIG_KEYS && hasValue(data[k]));
-  if (config.audit_config?.enabled) refused.push("audit_config");
+  if ((data.audit_config as { enabled?: unknown } | undefined)?.enabled === true) refused.push("audit_config");
   if (refused.length > 0) {
     const asks = [...new Set(refused.map((k) => UNENFORCED_RUN_CONFIG_KEYS[k] ?? "audit logging"))].join(", ");
     const [verb, them] = refused.length > 1 ? ["ask", "them"] : ["asks", "it"];
@@ -66,6 +72,13 @@ export function parseImportedRunConfig(text: string, source: string): ImportedRu
         `remove ${them} from the file to run the server without ${them}`,
     );
   }
+  // Empty guarding keys ask for nothing; keys not applied here are reported below, not parsed.
+  const applied = Object.fromEntries(
+    Object.entries(data).filter(([k]) =>
+      !(k in UNENFORCED_RUN_CONFIG_KEYS) && !(NOT_APPLIED_LOCALLY as readonly string[]).includes(k)
+    ),
+  );
+  const { config, migrated } = readRunConfig(JSON.stringify(applied), source);
   const known = new Set(Object.keys(RunConfigSchema.shape));
   const ignored = Object.keys(data).filter((k) =>
     hasValue(data[k]) && (!known.has(k) || (NOT_APPLIED_LOCALLY as readonly string[]).includes(k))

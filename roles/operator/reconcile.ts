@@ -26,6 +26,7 @@ import type { Logger } from "../../lib/log.ts";
 import { childNames, desiredChildren, labelsFor, RESTARTED_AT } from "./desired/mod.ts";
 import { DEPLOYMENT, MCP_SERVER, MCP_SERVER_API_VERSION, POD, STATEFUL_SET } from "./kinds.ts";
 import { resolveReferences } from "./references.ts";
+import { sameJson } from "./same_json.ts";
 import { resolveServerRefs } from "./server_refs.ts";
 import { LAST_PROCESSED_RESTART, RESTART_CONDITION, restartRequest, templateRestartedAt } from "./restart.ts";
 import { computeStatus, invalidSpecStatus, specProblem } from "./status.ts";
@@ -91,22 +92,6 @@ function childRefs(namespace: string, name: string): ObjectRef[] {
     // Last: the MCP pod stays confined until it is gone.
     ref("networking.k8s.io/v1", "NetworkPolicy", n.networkPolicy),
   ];
-}
-
-/** JSON equality, ignoring undefined fields. */
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
 }
 
 /**

@@ -62,8 +62,8 @@ const groupsIntro = `The working tree alone (the baseline has no MCPGroup): ${gr
   `one of ${groups.groups} MCPGroups and referencing one of ${groups.configs} MCPToolConfigs, on a fresh control ` +
   "plane. Settled = every group's `status.servers` is exactly its members, every config's " +
   "`referencingWorkloads` is exactly its referrers, and every server's status is written with " +
-  "`GroupRefValidated=True`. Servers naming a toolConfigRef are refused (phase Failed, no proxy) while the proxy " +
-  "does not filter tools, so this measures the references' reconcile, not the children's. Objects written are " +
+  "`GroupRefValidated=True`. Each server's children (RBAC, RunConfig with its tool filter, proxy Deployment and " +
+  "Service) are applied too; a control plane runs no pods, so servers settle Pending. Objects written are " +
   "watch events on the namespace's MCPServers, MCPGroups and MCPToolConfigs.";
 const groupsSection = `### MCPGroups and shared configs\n\n${groupsIntro}\n\n${
   groupsTable(current.label, groups, options.resyncSeconds)

@@ -22,6 +22,7 @@ import {
 import type { Logger } from "../../../lib/log.ts";
 import { checksumOf } from "../desired/mod.ts";
 import { MCP_REMOTE_PROXY, POD, SECRET } from "../kinds.ts";
+import { sameJson } from "../same_json.ts";
 import { remoteUrlProblem } from "../remote_url.ts";
 import { unenforcedFields } from "../unenforced.ts";
 import { desiredRemoteChildren } from "./desired.ts";
@@ -95,19 +96,8 @@ function childRefs(namespace: string, name: string): ObjectRef[] {
   ];
 }
 
-const canonical = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => [k, canonical(o[k])]),
-    );
-  }
-  return value;
-};
-
 async function writeStatus(deps: RemoteProxyDeps, raw: Raw, status: Record<string, unknown>): Promise<boolean> {
-  if (JSON.stringify(canonical(status)) === JSON.stringify(canonical(raw.status))) return false;
+  if (sameJson(status, raw.status)) return false;
   const patch: Record<string, unknown> = { ...status };
   for (const key of Object.keys(raw.status ?? {})) patch[key] ??= null;
   const { namespace, name } = raw.metadata;

@@ -15,6 +15,7 @@ import {
 } from "../../../lib/k8s/mod.ts";
 import type { Logger } from "../../../lib/log.ts";
 import type { Condition } from "../conditions.ts";
+import { sameJson } from "../same_json.ts";
 import { CONFIG_MAP, MCP_EXTERNAL_AUTH_CONFIG, MCP_GROUP, MCP_SERVER_ENTRY, SECRET } from "../kinds.ts";
 import { entryChecks, entryStatus } from "./status.ts";
 
@@ -69,7 +70,7 @@ export async function reconcileServerEntry(
     secretKeys,
   });
   const status = entryStatus(raw.status?.conditions ?? [], checks, raw.metadata?.generation, deps.now());
-  if (JSON.stringify(status) !== JSON.stringify({ ...raw.status })) {
+  if (!sameJson(status, raw.status ?? {})) {
     try {
       deps.cache.observe(
         await deps.client.patchStatus(

@@ -9,6 +9,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { GROUP, type SharedConfigStatus } from "../../../crds/mod.ts";
 import type { EventRecorder, InformerCache, KubeClient, KubeObject, ReconcileResult } from "../../../lib/k8s/mod.ts";
 import type { Logger } from "../../../lib/log.ts";
+import { sameJson } from "../same_json.ts";
 import { specProblem } from "../status.ts";
 import type { SharedConfigKind, SpecProblem } from "./kind.ts";
 import { referrersOf } from "./referrers.ts";
@@ -33,17 +34,6 @@ type RawConfig = KubeObject & {
   spec?: unknown;
   status?: SharedConfigStatus;
 };
-
-/** JSON of `value` with sorted keys and no undefined fields, for comparing statuses. */
-function stable(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_k, v) =>
-      v && typeof v === "object" && !Array.isArray(v)
-        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
-        : v,
-  );
-}
 
 /** The spec's problem: a schema issue naming the field, or what the kind's own check finds. */
 function problemOf(def: SharedConfigKind, spec: unknown): string | SpecProblem | undefined {
@@ -95,7 +85,7 @@ export async function reconcileSharedConfig(
   });
   const wasValid = raw.status?.conditions?.find((c) => c.type === VALID)?.status;
   const wasBlocked = raw.status?.conditions?.some((c) => c.type === DELETION_BLOCKED);
-  if (stable(status) !== stable(raw.status ?? {})) {
+  if (!sameJson(status, raw.status ?? {})) {
     const [, version] = def.kind.apiVersion.split("/");
     observe(
       await client.patchStatus({ group: GROUP, version: version!, plural: def.kind.plural, namespace, name }, status),

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { SharedConfigStatus, WorkloadReference } from "../../../crds/mod.ts";
 import { type Condition, setCondition } from "../conditions.ts";
+import { canonicalJson } from "../same_json.ts";
 
 /** The condition type that says whether the spec passed the controller's checks. */
 export const VALID = "Valid";
@@ -41,18 +42,7 @@ export function referrerList(referrers: readonly WorkloadReference[]): string {
 
 /** A stable hash of a spec: it changes exactly when the spec does (key order and formatting aside). */
 export function configHash(spec: unknown): string {
-  return createHash("sha256").update(JSON.stringify(canonical(spec))).digest("hex").slice(0, 16);
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(record).sort().filter((k) => record[k] !== undefined).map((k) => [k, canonical(record[k])]),
-    );
-  }
-  return value;
+  return createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 16);
 }
 
 /** The status of a shared config `object` given what was observed. */
