@@ -10,6 +10,7 @@ import {
   type Handler,
   hostGuard,
   type HttpError,
+  type Middleware,
   originGuard,
   withMiddleware,
 } from "../http/mod.ts";
@@ -46,10 +47,12 @@ export interface ProxyGuardOptions {
   readonly maxBodyBytes: number;
   /** Where unexpected errors are logged. */
   readonly log: Logger;
+  /** The middleware chain (lib/middleware: authentication, authorization, audit...), inside the guards. */
+  readonly middleware?: Middleware;
 }
 
 /**
- * `routes` behind the proxy's guards, in order: Host (403), Origin (403), body size (413); every refusal,
+ * `routes` behind the proxy's guards, in order: Host (403), Origin (403), body size (413), then the chain; every refusal,
  * and any error thrown inside, answered as a JSON-RPC error.
  */
 export function guardedHandler(routes: Handler, options: ProxyGuardOptions): (req: Request) => Promise<Response> {
@@ -58,6 +61,7 @@ export function guardedHandler(routes: Handler, options: ProxyGuardOptions): (re
     hostGuard(options),
     originGuard(options),
     bodyLimit({ maxBytes: options.maxBodyBytes }),
+    ...(options.middleware ? [options.middleware] : []),
   );
   return errorBoundary({ log: options.log, onError: jsonRpcErrorOf })(guarded);
 }

@@ -10,7 +10,7 @@ import { lazyImport } from "../lazy_import.ts";
 import type { Client } from "../mcp/mod.ts";
 import { HttpPinger } from "./http_ping.ts";
 import type { Logger } from "../log.ts";
-import { pathAndQuery, readBody, requestHost } from "../http/mod.ts";
+import { type Middleware, pathAndQuery, readBody, requestHost } from "../http/mod.ts";
 import { guardedHandler, jsonRpcError } from "./guards.ts";
 import { HealthCheck, isLivenessRequest, livenessResponse } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
@@ -33,6 +33,8 @@ export interface HttpProxyOptions {
   readonly allowedHosts?: readonly string[];
   /** Origins browsers may call from besides loopback ones. */
   readonly allowedOrigins?: readonly string[];
+  /** The middleware chain (lib/middleware) every client request passes, inside the Host/Origin/body guards. */
+  readonly middleware?: Middleware;
   /** Largest request body (default 8 MiB). */
   readonly maxBodyBytes?: number;
   /** Public path prefix for the SSE endpoint event (a path-stripping ingress). */
@@ -264,6 +266,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   }, {
     allowedHosts: options.allowedHosts ?? [],
     allowedOrigins: options.allowedOrigins ?? [],
+    ...(options.middleware ? { middleware: options.middleware } : {}),
     maxBodyBytes: maxBody,
     log: options.log,
   });

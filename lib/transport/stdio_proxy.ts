@@ -13,7 +13,7 @@
  * @module
  */
 import type { Logger } from "../log.ts";
-import { pathOf } from "../http/mod.ts";
+import { type Middleware, pathOf } from "../http/mod.ts";
 import { guardedHandler, jsonRpcError } from "./guards.ts";
 import { HealthCheck, isLivenessRequest, livenessResponse } from "./health.ts";
 import { ErrorCode } from "./jsonrpc.ts";
@@ -49,6 +49,8 @@ export interface StdioProxyOptions {
   readonly allowedHosts?: readonly string[];
   /** Origins browsers may call from besides loopback ones. */
   readonly allowedOrigins?: readonly string[];
+  /** The middleware chain (lib/middleware) every client request passes, inside the Host/Origin/body guards. */
+  readonly middleware?: Middleware;
   /** Largest request body (default 8 MiB). */
   readonly maxBodyBytes?: number;
   /** A session unused this long is closed, and with `session` isolation its process stopped (default 30 min). */
@@ -225,6 +227,7 @@ export function createStdioProxy(options: StdioProxyOptions): StdioProxy {
   }, {
     allowedHosts: options.allowedHosts ?? [],
     allowedOrigins: options.allowedOrigins ?? [],
+    ...(options.middleware ? { middleware: options.middleware } : {}),
     maxBodyBytes: maxBody,
     log,
   });

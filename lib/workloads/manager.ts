@@ -102,6 +102,7 @@ async function create(config: RunConfig, deps: WorkloadDeps, options: CreateOpti
         statuses,
         log: deps.log,
         signal: options.foreground.signal,
+        ...(deps.env ? { env: deps.env } : {}),
       });
       return run;
     }
@@ -160,6 +161,7 @@ export async function runSavedWorkload(
     statuses: stores(deps).statuses,
     log: deps.log,
     signal: options.signal,
+    ...(deps.env ? { env: deps.env } : {}),
   });
 }
 

@@ -18,6 +18,7 @@ import { processAlive, processCommand, processInfo } from "./process.ts";
 import { proxyHealth } from "./proxy_process.ts";
 import { superviseServer } from "./supervisor.ts";
 import { type HttpListener, requestLog, serve, withMiddleware } from "../http/mod.ts";
+import { proxyChainOf } from "../middleware/mod.ts";
 
 /** What the runner needs besides the RunConfig. */
 export interface RunnerOptions {
@@ -31,6 +32,8 @@ export interface RunnerOptions {
   readonly signal: AbortSignal;
   /** How long to wait for the server's first answer before handing out the URL anyway (default 30 s). */
   readonly readyTimeoutMs?: number;
+  /** The environment snapshot the middleware chain reads secrets from (lib/middleware); default none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Polls the proxy's `/health` until it answers 200; false when `timeoutMs` passes (or `signal` aborts) first. */
@@ -69,8 +72,14 @@ export function proxyUrl(config: RunConfig): string {
 
 async function startProxy(config: RunConfig, options: RunnerOptions): Promise<McpProxy> {
   const { backend, log } = options;
+  // The chain is built first: a config it refuses starts no server.
+  const chain = await proxyChainOf(config, { log, env: options.env ?? {} });
+  const middleware = chain ? { middleware: chain.middleware } : {};
   if (config.transport === "stdio") {
-    return createProxy(proxyConfigOf(config, { stdio: backend.stdioConnector() }), { log });
+    const proxy = createProxy({ ...proxyConfigOf(config, { stdio: backend.stdioConnector() }), ...middleware }, {
+      log,
+    });
+    return { ...proxy, close: () => proxy.close().finally(() => chain?.close()) };
   }
   const hostPort = freeLoopbackPort();
   const supervised = await superviseServer(() => backend.startHttp(hostPort), {
@@ -80,12 +89,13 @@ async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Mc
         log.warn("Cannot record the restart", { error: e.message })
       ),
   });
-  const proxy = createProxy(proxyConfigOf(config, { upstream: { port: hostPort } }), { log });
+  const proxy = createProxy({ ...proxyConfigOf(config, { upstream: { port: hostPort } }), ...middleware }, { log });
   return {
     ...proxy,
     async close() {
       await proxy.close();
       await supervised.stop();
+      await chain?.close();
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { V1PodTemplateSpec } from "@kubernetes/client-node";
 import { serve } from "../../lib/http/mod.ts";
+import { proxyChainOf } from "../../lib/middleware/mod.ts";
 import { type ClusterConfig, type KubeClient, kubernetesStdioConnector } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { RunConfig } from "../../lib/run_config.ts";
@@ -131,6 +132,8 @@ export async function runProxyRunner(
   }
   if (config.remote_url) return await runRemoteProxy(config, namespace, deps);
   if (config.transport !== "stdio") mcpPort(config); // a missing target_port is named before anything is written
+  // The chain is built before the workload: a RunConfig it refuses creates nothing.
+  const chain = await proxyChainOf(config, { log, env: deps.env ?? {} });
   await deployWorkload(config, {
     cluster: deps.cluster,
     client: deps.client,
@@ -163,6 +166,7 @@ export async function runProxyRunner(
   const proxy = createProxy(
     {
       ...proxyConfigOf(config, sources),
+      ...(chain ? { middleware: chain.middleware } : {}),
       allowedHosts: allowedHostsOf(config.name, {
         namespace,
         ...(deps.podAddresses ? { podAddresses: deps.podAddresses } : {}),
@@ -185,6 +189,7 @@ export async function runProxyRunner(
   } finally {
     signal.removeEventListener("abort", stop);
     await proxy.close();
+    await chain?.close();
   }
   if (gaveUp) throw gaveUp;
 }
@@ -198,7 +203,9 @@ async function runRemoteProxy(config: RunConfig, namespace: string, deps: ProxyR
     );
   }
   const addHeaders = forwardedHeaders(config, deps.env ?? {});
+  const chain = await proxyChainOf(config, { log, env: deps.env ?? {} });
   const proxy = createProxy({
+    ...(chain ? { middleware: chain.middleware } : {}),
     transport: config.transport,
     targetUrl: config.remote_url!,
     trustProxyHeaders: config.trust_proxy_headers,
@@ -229,5 +236,6 @@ async function runRemoteProxy(config: RunConfig, namespace: string, deps: ProxyR
     await listener.finished;
   } finally {
     await proxy.close();
+    await chain?.close();
   }
 }

@@ -1,0 +1,10 @@
+/**
+ * The stage factories of the proxy's chain, outermost first (ToolHive's order, toolhive-reference.md §3):
+ * audit, authentication, outgoing authentication, telemetry, mutating webhooks, validating webhooks,
+ * authorization. Each lives in its own folder of lib/ and is listed here once.
+ * @module
+ */
+import type { StageFactory } from "./chain.ts";
+
+/** Every stage factory, outermost first. */
+export const STAGE_FACTORIES: readonly StageFactory[] = [];
