@@ -163,8 +163,15 @@ export const RunConfig = z.object({
   /** Tools the proxy lets through, by the names clients see (an override's name for a renamed tool); absent or empty: all. */
   tools_filter: z.array(z.string()).optional(),
   /** Server tool name → the name and description clients see instead. */
-  tools_override: z.record(z.string(), z.object({ name: z.string().optional(), description: z.string().optional() }))
-    .optional(),
+  tools_override: z.record(
+    z.string(),
+    z.object({
+      name: z.string().optional(),
+      description: z.string().optional(),
+      /** MCP annotations that replace the server's, field by field. */
+      annotations: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
+    }),
+  ).optional(),
   /** OpenTelemetry and Prometheus settings (ToolHive's `pkg/telemetry` Config keys). */
   telemetry_config: TelemetryConfig.optional(),
   /** RFC 8693 token exchange towards the MCP server; the client secret comes from `client_secret_env`. */

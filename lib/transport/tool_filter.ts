@@ -15,6 +15,8 @@ export interface ToolOverride {
   readonly name?: string;
   /** The description clients see. */
   readonly description?: string;
+  /** MCP annotations that replace the server's, field by field (`title`, `readOnlyHint`, …). */
+  readonly annotations?: Readonly<Record<string, string | boolean>>;
 }
 
 /** The tool settings of a RunConfig. */
@@ -110,7 +112,7 @@ export class ToolFilter {
       const owner = this.#serverName.get(client);
       if (owner !== undefined && owner !== name) continue;
       if (this.#allowed && !this.#allowed.has(client)) continue;
-      shown.push(o ? { ...tool, name: client, ...(o.description ? { description: o.description } : {}) } : tool);
+      shown.push(o ? shownAs(tool as Record<string, unknown>, client, o) : tool);
     }
     return { ...(result as object), tools: shown };
   }
@@ -121,4 +123,12 @@ export class ToolFilter {
     const result = this.listResult(message.result);
     return result === message.result ? message : { ...message, result };
   }
+}
+
+/** `tool` as clients see it under `override`: renamed, re-described, its annotations replaced field by field. */
+function shownAs(tool: Record<string, unknown>, name: string, override: ToolOverride): Record<string, unknown> {
+  const annotations = override.annotations && Object.keys(override.annotations).length > 0
+    ? { annotations: { ...(tool.annotations as object | undefined), ...override.annotations } }
+    : {};
+  return { ...tool, name, ...(override.description ? { description: override.description } : {}), ...annotations };
 }

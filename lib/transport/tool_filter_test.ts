@@ -90,3 +90,18 @@ Deno.test("toolListRewriter: rewrites tools/list answers in an SSE stream, split
   assert.deepEqual(JSON.parse(events[1]!.split("data: ")[1]!).result.tools, [{ name: "say", description: "e" }]);
   assert.equal(events[2], 'event: message\ndata: {"jsonrpc":"2.0","id":4,"result":{}}');
 });
+
+Deno.test("ToolFilter: an override's annotations replace the server's field by field", () => {
+  const f = ToolFilter.of({
+    tools_override: { echo: { annotations: { title: "Echo", readOnlyHint: true } } },
+  })!;
+  const list = {
+    tools: [{ name: "echo", annotations: { readOnlyHint: false, openWorldHint: true } }, { name: "add" }],
+  };
+  assert.deepEqual(f.listResult(list), {
+    tools: [
+      { name: "echo", annotations: { readOnlyHint: true, openWorldHint: true, title: "Echo" } },
+      { name: "add" },
+    ],
+  });
+});

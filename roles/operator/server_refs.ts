@@ -100,12 +100,14 @@ export const TOOL_CONFIG_REF: ServerRefHandler = {
     if (found.state === "invalid") {
       return failed(type, "ToolConfigInvalid", `MCPToolConfig '${ref.name}' is not valid: ${found.message}`);
     }
-    const overrides = Object.entries(found.spec.toolsOverride ?? {}).map(([tool, o]) =>
-      [tool, {
+    const overrides = Object.entries(found.spec.toolsOverride ?? {}).map(([tool, o]) => {
+      const annotations = Object.fromEntries(Object.entries(o.annotations ?? {}).filter(([, v]) => v !== undefined));
+      return [tool, {
         ...(o.name !== undefined ? { name: o.name } : {}),
         ...(o.description !== undefined ? { description: o.description } : {}),
-      }] as const
-    );
+        ...(Object.keys(annotations).length ? { annotations } : {}),
+      }] as const;
+    });
     return {
       condition: { type, status: "True", reason: "ToolConfigValid", message: `MCPToolConfig '${ref.name}' is valid` },
       hashes: { toolConfigHash: found.hash },

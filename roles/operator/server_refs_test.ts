@@ -44,3 +44,15 @@ Deno.test("no toolConfigRef: no condition, and the copied hash is cleared", () =
   assert.deepEqual(refs.hashes, { toolConfigHash: undefined });
   assert.deepEqual(refs.failures, []);
 });
+
+Deno.test("toolConfigRef: an override's annotations reach the RunConfig", () => {
+  const refs = combineServerRefs(
+    withRef,
+    lookupOf({
+      state: "valid",
+      hash: "abc",
+      spec: { toolsOverride: { echo: { annotations: { readOnlyHint: true, title: undefined } } } },
+    }),
+  );
+  assert.deepEqual(refs.runConfig, { tools_override: { echo: { annotations: { readOnlyHint: true } } } });
+});
