@@ -47,6 +47,31 @@ export interface StageFactory {
   build(config: RunConfig, deps: ChainDeps): Promise<Stage | undefined>;
 }
 
+/**
+ * A factory whose module is imported only when the RunConfig asks for one of `keys` (decision 013: a proxy
+ * that needs no authentication never loads jose, Cedar or OpenTelemetry).
+ * @example
+ * ```ts
+ * const authentication = lazyStage("authentication", ["oidc_config"], () =>
+ *   lazyImport<typeof import("../auth/mod.ts")>(new URL("../auth/mod.ts", import.meta.url)).then((m) => m.factory));
+ * ```
+ */
+export function lazyStage(
+  name: string,
+  keys: readonly string[],
+  load: () => Promise<StageFactory>,
+): StageFactory {
+  return {
+    name,
+    keys,
+    async build(config, deps) {
+      const raw = config as unknown as Record<string, unknown>;
+      if (!keys.some((k) => asksForSomething(k, raw[k]))) return undefined;
+      return await (await load()).build(config, deps);
+    },
+  };
+}
+
 /** RunConfig keys that guard access: each must be enforced by a stage, or the RunConfig is refused. */
 export const CHAIN_KEYS: Readonly<Record<string, string>> = {
   oidc_config: "OIDC authentication of clients",

@@ -13,6 +13,7 @@ export {
   type BuildChainOptions,
   CHAIN_KEYS,
   type ChainDeps,
+  lazyStage,
   type ProxyChain,
   type Stage,
   type StageFactory,

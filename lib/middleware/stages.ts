@@ -1,7 +1,8 @@
 /**
  * The stage factories of the proxy's chain, outermost first (ToolHive's order, toolhive-reference.md §3):
  * audit, authentication, outgoing authentication, telemetry, mutating webhooks, validating webhooks,
- * authorization. Each lives in its own folder of lib/ and is listed here once.
+ * authorization. Each lives in its own folder of lib/ and is listed here once, through `lazyStage`, so its
+ * module (and the packages it needs) loads only for a RunConfig that asks for it.
  * @module
  */
 import type { StageFactory } from "./chain.ts";
