@@ -176,8 +176,12 @@ export const RunConfig = z.object({
   telemetry_config: TelemetryConfig.optional(),
   /** RFC 8693 token exchange towards the MCP server; the client secret comes from `client_secret_env`. */
   token_exchange_config: TokenExchangeConfig.optional(),
-  /** Credentials for a remote server: Secret references `"<secret>,target=bearer_token"`, never values. */
-  remote_auth_config: z.object({ bearer_token: z.string().optional() }).optional(),
+  /**
+   * A bearer token toward the MCP server: a Secret reference `"<secret>,target=bearer_token"` (value from env
+   * `TOOLHIVE_SECRET_<secret>`) or a mounted file, never the value.
+   */
+  remote_auth_config: z.object({ bearer_token: z.string().optional(), bearer_token_file: z.string().optional() })
+    .optional(),
   /** AWS STS role assumption and SigV4 signing. */
   aws_sts_config: AwsStsConfig.optional(),
   /** The embedded OAuth authorization server; secrets only as file paths and env var names. */

@@ -5,7 +5,17 @@
  * module (and the packages it needs) loads only for a RunConfig that asks for it.
  * @module
  */
-import type { StageFactory } from "./chain.ts";
+import { lazyImport } from "../lazy_import.ts";
+import { lazyStage, type StageFactory } from "./chain.ts";
 
 /** Every stage factory, outermost first. */
-export const STAGE_FACTORIES: readonly StageFactory[] = [];
+export const STAGE_FACTORIES: readonly StageFactory[] = [
+  lazyStage(
+    "outgoing-auth",
+    ["token_exchange_config", "remote_auth_config", "header_forward"],
+    () =>
+      lazyImport<typeof import("../outgoing/mod.ts")>(new URL("../outgoing/mod.ts", import.meta.url)).then((m) =>
+        m.factory
+      ),
+  ),
+];
