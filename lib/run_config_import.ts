@@ -22,11 +22,22 @@ export const UNENFORCED_RUN_CONFIG_KEYS: Readonly<Record<string, string>> = {
   validating_webhooks: "validating webhooks",
   mutating_webhooks: "mutating webhooks",
   embedded_auth_server_config: "the embedded authorization server",
-  remote_auth_config: "authentication to a remote server",
-  token_exchange_config: "token exchange",
   upstream_swap_config: "upstream token swap",
   aws_sts_config: "AWS STS credentials",
 };
+
+/**
+ * `remote_auth_config` keys the proxy applies (a bearer token from a secret or a file) or that only tune an
+ * OAuth flow; any other with a value (ToolHive's OAuth to a remote server: client_id, issuer, ...) is refused.
+ */
+const REMOTE_AUTH_ACCEPTED = [
+  "bearer_token",
+  "bearer_token_file",
+  "timeout",
+  "callback_port",
+  "skip_browser",
+  "use_pkce",
+];
 
 /** Keys of thv's own schema that the local runner does not apply: reported when they carry a value. */
 const NOT_APPLIED_LOCALLY = ["target_host", "scaling_config", "telemetry_config"] as const;
@@ -64,8 +75,18 @@ export function parseImportedRunConfig(text: string, source: string): ImportedRu
   // The refusal comes before the schema, which would only complain about the shape of what is refused anyway.
   const refused = Object.keys(data).filter((k) => k in UNENFORCED_RUN_CONFIG_KEYS && hasValue(data[k]));
   if ((data.audit_config as { enabled?: unknown } | undefined)?.enabled === true) refused.push("audit_config");
+  const remoteAuth = data.remote_auth_config;
+  if (remoteAuth && typeof remoteAuth === "object") {
+    for (const [k, v] of Object.entries(remoteAuth)) {
+      if (!REMOTE_AUTH_ACCEPTED.includes(k) && hasValue(v)) refused.push(`remote_auth_config.${k}`);
+    }
+  }
   if (refused.length > 0) {
-    const asks = [...new Set(refused.map((k) => UNENFORCED_RUN_CONFIG_KEYS[k] ?? "audit logging"))].join(", ");
+    const what = (k: string) =>
+      k.startsWith("remote_auth_config.")
+        ? "OAuth to a remote server"
+        : UNENFORCED_RUN_CONFIG_KEYS[k] ?? "audit logging";
+    const asks = [...new Set(refused.map(what))].join(", ");
     const [verb, them] = refused.length > 1 ? ["ask", "them"] : ["asks", "it"];
     throw new RangeError(
       `RunConfig ${source}: ${refused.join(", ")} ${verb} for ${asks}, which thv does not enforce yet: ` +

@@ -24,6 +24,30 @@ Deno.test("parseImportedRunConfig refuses each key that guards access, naming it
   );
 });
 
+Deno.test("parseImportedRunConfig takes token exchange and a bearer token, and refuses OAuth to a remote server", () => {
+  const { config } = parseImportedRunConfig(
+    text({
+      token_exchange_config: {
+        token_url: "https://sts/token",
+        audience: "b",
+        header_strategy: "replace",
+        client_secret: "",
+      },
+      remote_auth_config: { bearer_token: "tok,target=bearer_token", timeout: "30s", skip_browser: false },
+    }),
+    "t.json",
+  );
+  assert.equal(config.token_exchange_config?.audience, "b");
+  assert.deepEqual(config.remote_auth_config, { bearer_token: "tok,target=bearer_token" });
+  assert.throws(
+    () => parseImportedRunConfig(text({ remote_auth_config: { client_id: "c", issuer: "https://i" } }), "o.json"),
+    {
+      message: "RunConfig o.json: remote_auth_config.client_id, remote_auth_config.issuer ask for OAuth to a " +
+        "remote server, which thv does not enforce yet: remove them from the file to run the server without them",
+    },
+  );
+});
+
 Deno.test("parseImportedRunConfig names every refused key in one line", () => {
   assert.throws(
     () => parseImportedRunConfig(text({ oidc_config: { Issuer: "https://x" }, rate_limit_config: { x: 1 } }), "b.json"),
