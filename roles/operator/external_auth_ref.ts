@@ -3,17 +3,27 @@
  * ExternalAuthConfigValidated / AuthServerRefValidated with ToolHive's reasons, the copied hashes, and the
  * RunConfig keys of the §6 table (`token_exchange_config`, `remote_auth_config`, `embedded_auth_server_config`).
  * Secrets only by reference: the RunConfig names an env var or a file, and the proxy container gets the value
- * from a secretKeyRef or a Secret volume. The proxy does not enforce these yet: unenforced.ts refuses a server
- * whose reference resolves valid.
+ * from a secretKeyRef or a Secret volume (`TOOLHIVE_SECRET_<name>`, `name` env-safe). The proxy's outgoing-auth
+ * stage (lib/outgoing) enforces tokenExchange, bearerToken and headerInjection (as `header_forward`, which
+ * ToolHive honours only in a VirtualMCPServer); unenforced.ts refuses the other types.
  * @module
  */
 import type { McpExternalAuthConfigSpec, McpServer } from "../../crds/mod.ts";
 import { embeddedAuthServerRunConfig } from "./embedded_auth_server.ts";
 import type { Lookup, RefContribution, ServerRefHandler } from "./server_refs.ts";
-import { EXTERNAL_AUTH_CONFIG_KIND } from "./shared_config/mod.ts";
+import type { InformerCache } from "../../lib/k8s/mod.ts";
+import { EXTERNAL_AUTH_CONFIG_KIND, lookupConfig } from "./shared_config/mod.ts";
 
 const EXTERNAL = "ExternalAuthConfigValidated";
 const AUTH_SERVER = "AuthServerRefValidated";
+
+/** The env prefix under which the proxy finds a secret by name (ToolHive's environment secrets provider). */
+export const SECRET_ENV_PREFIX = "TOOLHIVE_SECRET_";
+
+/** `text` as part of an env var name: upper case, anything but letters and digits as `_`. */
+function envSafe(text: string): string {
+  return text.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
 
 /** The env var the token-exchange client secret comes from. */
 export const TOKEN_EXCHANGE_SECRET_ENV = "TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET";
@@ -71,11 +81,23 @@ export function externalAuthContribution(spec: McpExternalAuthConfigSpec): RefCo
       };
     }
     case "bearerToken": {
+      // The secret's name goes by an env-safe form: a Secret name may hold '-' and '.'.
       const ref = spec.bearerToken!.tokenSecretRef;
+      const name = envSafe(ref.name);
       return {
-        runConfig: { remote_auth_config: { bearer_token: `${ref.name},target=bearer_token` } },
+        runConfig: { remote_auth_config: { bearer_token: `${name},target=bearer_token` } },
         proxyPod: {
-          env: [{ name: `TOOLHIVE_SECRET_${ref.name}`, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } }],
+          env: [{ name: `${SECRET_ENV_PREFIX}${name}`, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } }],
+        },
+      };
+    }
+    case "headerInjection": {
+      const { headerName, valueSecretRef: ref } = spec.headerInjection!;
+      const name = `HEADER_INJECTION_${envSafe(headerName)}`;
+      return {
+        runConfig: { header_forward: { add_headers_from_secret: { [headerName]: name } } },
+        proxyPod: {
+          env: [{ name: `${SECRET_ENV_PREFIX}${name}`, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } }],
         },
       };
     }
@@ -84,7 +106,7 @@ export function externalAuthContribution(spec: McpExternalAuthConfigSpec): RefCo
         "an MCPServer runs an image, not a remote server; use MCPRemoteProxy";
       return stop(EXTERNAL, "InvalidConfig", message);
     }
-    // headerInjection, upstreamInject and xaa are only honoured by VirtualMCPServer; unauthenticated adds nothing.
+    // upstreamInject, obo and xaa are refused by unenforced.ts; unauthenticated adds nothing.
     default:
       return {};
   }
@@ -107,6 +129,19 @@ function embedded(
 
 function lookupExternal(lookup: Lookup, name: string) {
   return lookup<McpExternalAuthConfigSpec>(EXTERNAL_AUTH_CONFIG_KIND, name);
+}
+
+/** The type of the MCPExternalAuthConfig `server` references, when it resolves valid (for unenforced.ts). */
+export function referencedExternalAuthType(cache: InformerCache, server: McpServer): string | undefined {
+  const ref = server.spec.externalAuthConfigRef;
+  if (!ref) return undefined;
+  const found = lookupConfig<McpExternalAuthConfigSpec>(
+    cache,
+    EXTERNAL_AUTH_CONFIG_KIND,
+    server.metadata.namespace,
+    ref.name,
+  );
+  return found.state === "valid" ? found.spec.type : undefined;
 }
 
 /** `spec.externalAuthConfigRef` → ExternalAuthConfigValidated, `externalAuthConfigHash`, its RunConfig keys. */

@@ -58,13 +58,35 @@ Deno.test("tokenExchange: token_exchange_config names the env var; the secret co
   }]);
 });
 
-Deno.test("bearerToken: remote_auth_config holds a Secret reference, never its value", () => {
+Deno.test("bearerToken: remote_auth_config holds an env-safe Secret reference, never its value", () => {
   const c = EXTERNAL_AUTH_CONFIG_REF.resolve(
     server,
-    valid({ type: "bearerToken", bearerToken: { tokenSecretRef: { name: "tok", key: "t" } } }),
+    valid({ type: "bearerToken", bearerToken: { tokenSecretRef: { name: "api-tok.v2", key: "t" } } }),
     noGroups,
   );
-  assert.deepEqual(c.runConfig, { remote_auth_config: { bearer_token: "tok,target=bearer_token" } });
+  assert.deepEqual(c.runConfig, { remote_auth_config: { bearer_token: "API_TOK_V2,target=bearer_token" } });
+  assert.deepEqual(c.proxyPod?.env, [{
+    name: "TOOLHIVE_SECRET_API_TOK_V2",
+    valueFrom: { secretKeyRef: { name: "api-tok.v2", key: "t" } },
+  }]);
+});
+
+Deno.test("headerInjection: header_forward names the secret, whose value comes by secretKeyRef", () => {
+  const c = EXTERNAL_AUTH_CONFIG_REF.resolve(
+    server,
+    valid({
+      type: "headerInjection",
+      headerInjection: { headerName: "X-Api-Key", valueSecretRef: { name: "k", key: "v" } },
+    }),
+    noGroups,
+  );
+  assert.deepEqual(c.runConfig, {
+    header_forward: { add_headers_from_secret: { "X-Api-Key": "HEADER_INJECTION_X_API_KEY" } },
+  });
+  assert.deepEqual(c.proxyPod?.env, [{
+    name: "TOOLHIVE_SECRET_HEADER_INJECTION_X_API_KEY",
+    valueFrom: { secretKeyRef: { name: "k", key: "v" } },
+  }]);
 });
 
 Deno.test("externalAuthConfigRef: missing and invalid fail the server; the invalid reason is mirrored", () => {

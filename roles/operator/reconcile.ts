@@ -27,6 +27,7 @@ import { childNames, desiredChildren, labelsFor, RESTARTED_AT } from "./desired/
 import { DEPLOYMENT, MCP_SERVER, MCP_SERVER_API_VERSION, POD, STATEFUL_SET } from "./kinds.ts";
 import { resolveReferences } from "./references.ts";
 import { sameJson } from "./same_json.ts";
+import { referencedExternalAuthType } from "./external_auth_ref.ts";
 import { resolveServerRefs } from "./server_refs.ts";
 import { LAST_PROCESSED_RESTART, RESTART_CONDITION, restartRequest, templateRestartedAt } from "./restart.ts";
 import { computeStatus, invalidSpecStatus, specProblem } from "./status.ts";
@@ -235,6 +236,7 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
   const unenforced = unenforcedFields(server, {
     ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
     unresolved: configRefs.unresolved,
+    externalAuthType: referencedExternalAuthType(cache, server),
   });
   const names = childNames(name);
   const cachedDeployment = cache.get<V1Deployment & KubeObject>(DEPLOYMENT, namespace, names.proxyDeployment);

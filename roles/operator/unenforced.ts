@@ -3,6 +3,7 @@
  * does not enforce yet. A field that guards access (authentication, authorization, rate limits, audit, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
  * would serve anyone. A field that guards nothing (telemetry, session storage) lets the server run, with a
  * condition and a Warning Event saying it is not applied. Pure: the reconciler supplies what it read.
+ * `spec.externalAuthConfigRef` is enforced for the types lib/outgoing implements, and refused for the others.
  * @module
  */
 import type { McpServer } from "../../crds/mod.ts";
@@ -39,7 +40,29 @@ export interface UnenforcedInputs {
    * condition and failure say more than a refusal, so they are not refused here.
    */
   readonly unresolved?: readonly string[];
+  /**
+   * The `type` of the MCPExternalAuthConfig `spec.externalAuthConfigRef` resolves to, when it is valid: one the
+   * proxy enforces (lib/outgoing) is not refused. Absent (a caller that does not apply the reference): refused.
+   */
+  readonly externalAuthType?: string;
 }
+
+/** MCPExternalAuthConfig types the proxy enforces (lib/outgoing); a reference to another type is refused. */
+export const ENFORCED_EXTERNAL_AUTH_TYPES: ReadonlySet<string> = new Set([
+  "tokenExchange",
+  "bearerToken",
+  "headerInjection",
+  "unauthenticated",
+]);
+
+/** What each refused MCPExternalAuthConfig type asks for. */
+const EXTERNAL_AUTH_ASKS: Readonly<Record<string, string>> = {
+  embeddedAuthServer: "the embedded authorization server",
+  awsSts: "AWS STS credentials",
+  upstreamInject: "upstream token injection",
+  obo: "on-behalf-of token exchange",
+  xaa: "Cross-Application Access",
+};
 
 type Refusal = { field: string; type: string; reason: string; what: string };
 
@@ -142,7 +165,14 @@ function profileRefusal(server: McpServer, inputs: UnenforcedInputs): Unenforced
 export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {}): Unenforced {
   const { spec } = server;
   const unresolved = new Set(inputs.unresolved ?? []);
-  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type)).map(refusal);
+  const type = inputs.externalAuthType;
+  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type))
+    .filter((g) => g.key !== "externalAuthConfigRef" || !type || !ENFORCED_EXTERNAL_AUTH_TYPES.has(type))
+    .map((g) =>
+      g.key === "externalAuthConfigRef" && type
+        ? refusal({ ...g, what: `${EXTERNAL_AUTH_ASKS[type] ?? "external authentication"} (type ${type})` })
+        : refusal(g)
+    );
   if (spec.audit?.enabled) refused.push(refusal(AUDIT));
   const profile = profileRefusal(server, inputs);
   if (profile) refused.push(profile);

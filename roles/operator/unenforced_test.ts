@@ -173,6 +173,20 @@ Deno.test("external auth, auth server and telemetry refs that resolve missing or
   assert.deepEqual(failed.notApplied, []);
 });
 
+Deno.test("externalAuthConfigRef is refused only for types the proxy does not enforce, naming the type", () => {
+  const server = mcpServer({ externalAuthConfigRef: { name: "x" } });
+  for (const type of ["tokenExchange", "bearerToken", "headerInjection", "unauthenticated"]) {
+    assert.deepEqual(unenforcedFields(server, { externalAuthType: type }).refused, [], type);
+  }
+  for (const [type, what] of [["awsSts", "AWS STS credentials"], ["upstreamInject", "upstream token injection"]]) {
+    const [r] = unenforcedFields(server, { externalAuthType: type }).refused;
+    assert.equal(r?.reason, "ExternalAuthConfigNotSupported");
+    assert.match(r!.message, new RegExp(`^spec.externalAuthConfigRef asks for ${what} \\(type ${type}\\), which thv`));
+  }
+  // A caller that does not say the type (a remote proxy, which applies no reference) keeps refusing.
+  assert.equal(unenforcedFields(server).refused[0]?.reason, "ExternalAuthConfigNotSupported");
+});
+
 Deno.test("a reference that does not resolve is not refused here: its own NotFound/NotValid condition reports it", () => {
   const server = mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" }, authzConfigRef: { name: "z" } });
   const { refused } = unenforcedFields(server, { unresolved: ["OIDCConfigRefValidated"] });
