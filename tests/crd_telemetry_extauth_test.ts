@@ -424,15 +424,44 @@ Deno.test("MCPTelemetryConfig and MCPExternalAuthConfig on a real control plane"
     },
   );
 
-  await t.step("a valid external auth reference is refused as unenforced, and no Secret value leaks", async () => {
+  await t.step("a valid token-exchange or bearer-token reference runs, its secrets by reference only", async () => {
     await apply(server("exchanged", { externalAuthConfigRef: { name: "exchange" } }));
     const ex = await o.eventually("mcpexternalauthconfig", "exchange");
     const s = await o.eventually(
       "mcpserver",
       "exchanged",
-      (x) => x.status?.phase === "Failed" && x.status?.externalAuthConfigHash === ex.status.configHash,
+      (x) => x.status?.externalAuthConfigHash === ex.status.configHash,
     );
-    assert.equal(condition(s, "ExternalAuthConfigValidated")?.reason, "ExternalAuthConfigNotSupported");
+    assert.notEqual(s.status.phase, "Failed");
+    assert.deepEqual(
+      [condition(s, "ExternalAuthConfigValidated")?.status, condition(s, "ExternalAuthConfigValidated")?.reason],
+      ["True", "ExternalAuthConfigValid"],
+    );
+    const cm = await o.eventually("configmap", "exchanged-runconfig");
+    const exchange = JSON.parse(cm.data["runconfig.json"]).token_exchange_config;
+    assert.equal(exchange.client_secret, "");
+    assert.equal(exchange.client_secret_env, "TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET");
+    const deployment = await o.eventually("deployment", "exchanged");
+    const env = deployment.spec.template.spec.containers[0].env as Json[];
+    assert.deepEqual(env.find((e) => e.name === "TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET")?.valueFrom, {
+      secretKeyRef: { name: "creds", key: "sts" },
+    });
+
+    // A Secret name with '-' and '.' goes by an env-safe name, the same in the RunConfig and the container.
+    await apply(
+      extAuth("bearer", { type: "bearerToken", bearerToken: { tokenSecretRef: { name: "api-creds.v1", key: "t" } } }),
+    );
+    await o.eventually("mcpexternalauthconfig", "bearer", (x) => condition(x, "Valid")?.status === "True");
+    await apply(server("bearer", { externalAuthConfigRef: { name: "bearer" } }));
+    const bearerCm = await o.eventually("configmap", "bearer-runconfig");
+    assert.deepEqual(JSON.parse(bearerCm.data["runconfig.json"]).remote_auth_config, {
+      bearer_token: "API_CREDS_V1,target=bearer_token",
+    });
+    const bearerDeployment = await o.eventually("deployment", "bearer");
+    const bearerEnv = bearerDeployment.spec.template.spec.containers[0].env as Json[];
+    assert.deepEqual(bearerEnv.find((e) => e.name === "TOOLHIVE_SECRET_API_CREDS_V1")?.valueFrom, {
+      secretKeyRef: { name: "api-creds.v1", key: "t" },
+    });
     const everything = await o.run(["get", "configmaps,events", "-n", NS, "-o", "json"]);
     for (const value of SECRET_VALUES) {
       assert.ok(!everything.includes(value), `a Secret value appears in a ConfigMap or Event`);

@@ -65,7 +65,13 @@ const VALID_CONFIGS: Json[] = [
   { kind: "MCPWebhookConfig", name: "w", spec: { validating: [{ name: "h", url: "https://hook.example" }] } },
   { kind: "MCPToolConfig", name: "t", spec: { toolsFilter: ["echo"] } },
   { kind: "MCPTelemetryConfig", name: "otel", spec: { prometheus: { enabled: true } } },
-  { kind: "MCPExternalAuthConfig", name: "x", spec: { type: "unauthenticated" } },
+  // A type the proxy does not enforce (it does tokenExchange, bearerToken, headerInjection, unauthenticated).
+  {
+    kind: "MCPExternalAuthConfig",
+    name: "x",
+    spec: { type: "upstreamInject", upstreamInject: { providerName: "corp" } },
+  },
+  { kind: "MCPExternalAuthConfig", name: "none", spec: { type: "unauthenticated" } },
   {
     kind: "MCPExternalAuthConfig",
     name: "as",
@@ -151,6 +157,9 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
     // The plain server is the control: the same operator gives it a Deployment.
     await run(["apply", "-n", NS, "-f", "-"], server("plain", {}));
     await eventually(cp, "deployment", "plain", () => true);
+    // An external auth type the proxy enforces is not refused.
+    await run(["apply", "-n", NS, "-f", "-"], server("unauthenticated", { externalAuthConfigRef: { name: "none" } }));
+    await eventually(cp, "deployment", "unauthenticated", () => true);
     for (const [name, , type, reason] of REFUSED) {
       const failed = await eventually(cp, "mcpserver", name, (o) => o.status?.phase === "Failed");
       const c = condition(failed, type);

@@ -159,10 +159,12 @@ export function computeStatus(server: McpServer, observed: Observed): McpServerS
     proxyReady: ready > 0,
   });
 
-  // One condition per field thv does not enforce; the conditions of fields since removed go.
+  // One condition per field thv does not enforce; the conditions of fields since removed go, unless a
+  // reference sets the same type (an enforced one): dropping it would move its lastTransitionTime every pass.
   const unenforced = [...(observed.unenforced?.refused ?? []), ...(observed.unenforced?.notApplied ?? [])];
   conditions = conditions.filter((c) =>
-    !UNENFORCED_CONDITION_TYPES.has(c.type) || unenforced.some((u) => u.conditionType === c.type)
+    !UNENFORCED_CONDITION_TYPES.has(c.type) || unenforced.some((u) => u.conditionType === c.type) ||
+    (observed.refs?.conditions ?? []).some((r) => r.type === c.type)
   );
   // Each reference's condition; an unenforced field's condition of the same type (set below) wins.
   for (const type of observed.refs?.dropped ?? []) drop(type);

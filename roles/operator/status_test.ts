@@ -351,3 +351,27 @@ Deno.test("computeStatus is stable: recomputing over its own result at a later t
   const changed = computeStatus({ ...server, status: first }, observe({ now: later }));
   assert.equal(ready(changed)!.lastTransitionTime, "2026-11-21T11:00:00Z", "a transition is stamped");
 });
+
+Deno.test("computeStatus keeps an enforced reference's condition as it was, not re-stamped on every pass", () => {
+  const server = mcpServer({ externalAuthConfigRef: { name: "x" } });
+  const condition = {
+    type: "ExternalAuthConfigValidated",
+    status: "True" as const,
+    reason: "ExternalAuthConfigValid",
+    message: "MCPExternalAuthConfig 'x' is valid",
+  };
+  const refs = {
+    conditions: [condition],
+    dropped: [],
+    hashes: {},
+    runConfig: {},
+    failures: [],
+    unresolved: [],
+    proxyPod: { env: [], volumes: [], volumeMounts: [] },
+  };
+  const unenforced = { refused: [], notApplied: [] };
+  const first = computeStatus(server, { pods: [], missing: [], now, refs, unenforced });
+  const again = computeStatus({ ...server, status: first }, { pods: [], missing: [], now: later, refs, unenforced });
+  const kept = again.conditions!.find((c) => c.type === "ExternalAuthConfigValidated");
+  assert.equal(kept?.lastTransitionTime, now.toISOString().replace(/\.\d+Z$/, "Z"));
+});
