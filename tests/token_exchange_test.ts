@@ -289,3 +289,38 @@ Deno.test("a bearer token and injected headers from secrets reach the backend, t
     await op.close();
   }
 });
+
+Deno.test("token exchange with header_strategy custom: the exchanged token goes in the named header, no Authorization", async () => {
+  const op = await startOidcProvider({
+    clients: [{ id: "alice", secret: "a-secret" }, { id: "proxy", secret: "p-secret" }],
+  });
+  await using echo = startHeaderEchoServer({ hostname: "127.0.0.1" });
+  const config = runConfig({
+    token_exchange_config: {
+      ...EXCHANGE,
+      token_url: op.tokenEndpoint,
+      header_strategy: "custom",
+      external_token_header_name: "X-Upstream-Token",
+    },
+  });
+  const chain = (await buildChain(config, { log, env: { [SECRET_ENV]: "p-secret" } }, {
+    factories: [standInAuthentication(op), outgoingAuth],
+  }))!;
+  await using proxy = await serveHttpProxy(`http://127.0.0.1:${echo.port}/mcp`, "streamable-http", {
+    middleware: chain.middleware,
+  });
+  try {
+    const token = await op.token("alice", { resource: RESOURCE });
+    const client = { authorization: `Bearer ${token}` };
+    const exchanged = await echoed(await post(proxy.origin, headerCall(1, "x-upstream-token"), client));
+    const { payload } = await jose.jwtVerify(exchanged, jose.createRemoteJWKSet(new URL(op.jwksUri)), {
+      issuer: op.issuer,
+      audience: BACKEND_AUDIENCE,
+    });
+    assert.equal(payload.act_sub, "alice");
+    assert.equal(await echoed(await post(proxy.origin, headerCall(2, "authorization"), client)), "(absent)");
+  } finally {
+    await chain.close();
+    await op.close();
+  }
+});
