@@ -111,6 +111,33 @@ export const OidcConfig = z.object({
   Scopes: z.array(z.string()).nullable(),
 });
 
+/** ToolHive's audit config (`pkg/audit`): which events, what data, where they go. */
+export const AuditConfig = z.looseObject({
+  /** In a RunConfig the key's presence enables audit; only `false` turns it off. */
+  enabled: z.boolean().optional(),
+  /** The component name in events (default: the server's name). */
+  component: z.string().optional(),
+  /** Event types to audit; absent or empty: all. */
+  eventTypes: z.array(z.string()).nullish(),
+  /** Event types never audited; wins over `eventTypes`. */
+  excludeEventTypes: z.array(z.string()).nullish(),
+  /** Log the (redacted) request of each operation. */
+  includeRequestData: z.boolean().optional(),
+  /** Log the (redacted) response of each operation. */
+  includeResponseData: z.boolean().optional(),
+  /** Look for a JSON-RPC error in 2xx answers (default true). */
+  detectApplicationErrors: z.boolean().optional(),
+  /** Largest logged request or response, in bytes (0: 1024). */
+  maxDataSize: z.int().optional(),
+  /** Deepest `act` delegation chain recorded (default 10). */
+  maxDelegationDepth: z.int().optional(),
+  /** Append events to this file (mode 0600) instead of the log. */
+  logFile: z.string().optional(),
+});
+
+/** An audit config. */
+export type AuditConfig = z.output<typeof AuditConfig>;
+
 /** One webhook the proxy calls; secrets are files mounted into the proxy pod, never values. */
 export const Webhook = z.object({
   name: z.string().min(1),
@@ -127,6 +154,9 @@ export const Webhook = z.object({
   /** Path of the mounted HMAC key file. */
   hmac_secret_ref: z.string().optional(),
 });
+
+/** One webhook the proxy calls. */
+export type Webhook = z.output<typeof Webhook>;
 
 /** The RunConfig schema. Unknown keys are dropped when read. */
 export const RunConfig = z.object({
@@ -151,7 +181,13 @@ export const RunConfig = z.object({
   endpoint_prefix: z.string().optional(),
   group: z.string().optional(),
   mcpserver_generation: z.int().min(0).optional(),
-  audit_config: z.object({ enabled: z.boolean() }).optional(),
+  /**
+   * Audit of every MCP operation (ToolHive's `pkg/audit` Config, camelCase keys); present and not
+   * `enabled: false` turns it on.
+   */
+  audit_config: AuditConfig.optional(),
+  /** A JSON file holding the audit config (`thv run --audit-config`), read when the proxy starts. */
+  audit_config_path: z.string().optional(),
   /** The remote MCP server a remote proxy fronts (MCPRemoteProxy); no MCP server is started then. */
   remote_url: z.string().optional(),
   /** Headers added to every request toward the remote: literal ones, and env names of secret ones. */

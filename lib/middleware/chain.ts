@@ -78,6 +78,7 @@ export const CHAIN_KEYS: Readonly<Record<string, string>> = {
   jwks_auth_token_file: "OIDC authentication of clients",
   authz_config: "authorization",
   audit_config: "audit logging",
+  audit_config_path: "audit logging",
   token_exchange_config: "token exchange",
   remote_auth_config: "authentication to a remote server",
   validating_webhooks: "validating webhooks",
@@ -88,7 +89,10 @@ export const CHAIN_KEYS: Readonly<Record<string, string>> = {
 
 /** Whether a key's value asks for anything: null, false, "" and empty lists or objects do not. */
 export function asksForSomething(key: string, value: unknown): boolean {
-  if (key === "audit_config") return (value as { enabled?: unknown } | undefined)?.enabled === true;
+  // ToolHive enables audit by the key's presence; thv's operator writes `enabled: false` for audit off.
+  if (key === "audit_config") {
+    return !!value && typeof value === "object" && (value as { enabled?: unknown }).enabled !== false;
+  }
   if (value === undefined || value === null || value === false || value === "") return false;
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === "object") return Object.keys(value).length > 0;

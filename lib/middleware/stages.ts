@@ -11,11 +11,33 @@ import { lazyStage, type StageFactory } from "./chain.ts";
 /** Every stage factory, outermost first. */
 export const STAGE_FACTORIES: readonly StageFactory[] = [
   lazyStage(
+    "audit",
+    ["audit_config", "audit_config_path"],
+    () =>
+      lazyImport<typeof import("../audit/mod.ts")>(new URL("../audit/mod.ts", import.meta.url)).then((m) => m.factory),
+  ),
+  lazyStage(
     "outgoing-auth",
     ["token_exchange_config", "remote_auth_config", "header_forward"],
     () =>
       lazyImport<typeof import("../outgoing/mod.ts")>(new URL("../outgoing/mod.ts", import.meta.url)).then((m) =>
         m.factory
+      ),
+  ),
+  lazyStage(
+    "mutating-webhooks",
+    ["mutating_webhooks"],
+    () =>
+      lazyImport<typeof import("../webhooks/mod.ts")>(new URL("../webhooks/mod.ts", import.meta.url)).then((m) =>
+        m.mutatingFactory
+      ),
+  ),
+  lazyStage(
+    "validating-webhooks",
+    ["validating_webhooks"],
+    () =>
+      lazyImport<typeof import("../webhooks/mod.ts")>(new URL("../webhooks/mod.ts", import.meta.url)).then((m) =>
+        m.validatingFactory
       ),
   ),
 ];
