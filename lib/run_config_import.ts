@@ -14,13 +14,10 @@ export const UNENFORCED_RUN_CONFIG_KEYS: Readonly<Record<string, string>> = {
   jwks_auth_token_file: "OIDC authentication of clients",
   authz_config: "Cedar authorization",
   authz_config_path: "Cedar authorization",
-  audit_config_path: "audit logging",
   rate_limit_config: "rate limiting",
   allowed_origins: "an Origin allow-list",
   middleware_configs: "proxy middleware (authentication, authorization, filtering)",
   additional_middleware_configs: "proxy middleware",
-  validating_webhooks: "validating webhooks",
-  mutating_webhooks: "mutating webhooks",
   embedded_auth_server_config: "the embedded authorization server",
   upstream_swap_config: "upstream token swap",
   aws_sts_config: "AWS STS credentials",
@@ -62,7 +59,7 @@ function hasValue(value: unknown): boolean {
 
 /**
  * Reads a RunConfig from outside thv. Throws a RangeError naming every key that asks for what thv does not
- * enforce (and `audit_config` when it enables audit); returns the other keys it ignores.
+ * enforce; returns the other keys it ignores.
  */
 export function parseImportedRunConfig(text: string, source: string): ImportedRunConfig {
   let data: Record<string, unknown>;
@@ -74,7 +71,6 @@ export function parseImportedRunConfig(text: string, source: string): ImportedRu
   if (!data || typeof data !== "object" || Array.isArray(data)) return { ...readRunConfig(text, source), ignored: [] };
   // The refusal comes before the schema, which would only complain about the shape of what is refused anyway.
   const refused = Object.keys(data).filter((k) => k in UNENFORCED_RUN_CONFIG_KEYS && hasValue(data[k]));
-  if ((data.audit_config as { enabled?: unknown } | undefined)?.enabled === true) refused.push("audit_config");
   const remoteAuth = data.remote_auth_config;
   if (remoteAuth && typeof remoteAuth === "object") {
     for (const [k, v] of Object.entries(remoteAuth)) {
@@ -83,9 +79,7 @@ export function parseImportedRunConfig(text: string, source: string): ImportedRu
   }
   if (refused.length > 0) {
     const what = (k: string) =>
-      k.startsWith("remote_auth_config.")
-        ? "OAuth to a remote server"
-        : UNENFORCED_RUN_CONFIG_KEYS[k] ?? "audit logging";
+      k.startsWith("remote_auth_config.") ? "OAuth to a remote server" : UNENFORCED_RUN_CONFIG_KEYS[k];
     const asks = [...new Set(refused.map(what))].join(", ");
     const [verb, them] = refused.length > 1 ? ["ask", "them"] : ["asks", "it"];
     throw new RangeError(

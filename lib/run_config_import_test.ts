@@ -18,10 +18,23 @@ Deno.test("parseImportedRunConfig refuses each key that guards access, naming it
       message: new RegExp(`^RunConfig exported\\.json: ${key} asks for .*, which thv does not enforce yet: remove it`),
     }, key);
   }
-  assert.throws(
-    () => parseImportedRunConfig(text({ audit_config: { enabled: true } }), "a.json"),
-    { message: /^RunConfig a\.json: audit_config asks for audit logging, which thv does not enforce yet: / },
+});
+
+Deno.test("parseImportedRunConfig takes audit and webhooks, which the proxy enforces", () => {
+  const hook = { name: "policy", url: "https://hooks.test/v", timeout: 0, failure_policy: "fail" };
+  const { config } = parseImportedRunConfig(
+    text({
+      audit_config: { maxDataSize: 1024, detectApplicationErrors: true },
+      audit_config_path: "/etc/audit.json",
+      validating_webhooks: [hook],
+      mutating_webhooks: [{ ...hook, name: "patch", hmac_secret_ref: "/etc/hmac" }],
+    }),
+    "a.json",
   );
+  assert.equal(config.audit_config?.maxDataSize, 1024);
+  assert.equal(config.audit_config_path, "/etc/audit.json");
+  assert.equal(config.validating_webhooks?.[0]?.name, "policy");
+  assert.equal(config.mutating_webhooks?.[0]?.hmac_secret_ref, "/etc/hmac");
 });
 
 Deno.test("parseImportedRunConfig takes token exchange and a bearer token, and refuses OAuth to a remote server", () => {

@@ -38,14 +38,12 @@ const REFUSED: Array<[string, Json, string, string]> = [
     "ExternalAuthConfigValidated",
     "ExternalAuthConfigNotSupported",
   ],
-  ["webhook", { webhookConfigRef: { name: "w" } }, "WebhookConfigValidated", "WebhookConfigNotSupported"],
   [
     "rate-limit",
     { ...REDIS, rateLimiting: { shared: { maxTokens: 10, refillPeriod: "1m" } } },
     "RateLimitConfigValid",
     "RateLimitNotSupported",
   ],
-  ["audit", { audit: { enabled: true } }, "AuditConfigValidated", "AuditNotSupported"],
   [
     "unknown-profile",
     { permissionProfile: { type: "builtin", name: "strict" } },
@@ -160,6 +158,15 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
     // An external auth type the proxy enforces is not refused.
     await run(["apply", "-n", NS, "-f", "-"], server("unauthenticated", { externalAuthConfigRef: { name: "none" } }));
     await eventually(cp, "deployment", "unauthenticated", () => true);
+    // Audit and webhooks are enforced by the proxy: they reach its RunConfig.
+    await run(["apply", "-n", NS, "-f", "-"], server("audited", { audit: { enabled: true } }));
+    await run(["apply", "-n", NS, "-f", "-"], server("hooked", { webhookConfigRef: { name: "w" } }));
+    const runConfigOf = async (name: string) =>
+      JSON.parse((await eventually(cp, "configmap", `${name}-runconfig`, () => true)).data["runconfig.json"]);
+    assert.deepEqual((await runConfigOf("audited")).audit_config, { enabled: true });
+    assert.equal((await runConfigOf("hooked")).validating_webhooks?.[0]?.url, "https://hook.example");
+    await eventually(cp, "deployment", "audited", () => true);
+    await eventually(cp, "deployment", "hooked", () => true);
     for (const [name, , type, reason] of REFUSED) {
       const failed = await eventually(cp, "mcpserver", name, (o) => o.status?.phase === "Failed");
       const c = condition(failed, type);

@@ -1,9 +1,10 @@
 /**
  * Fail closed (decision 010): the MCPServer fields thv accepts, because ToolHive's manifests carry them, but
- * does not enforce yet. A field that guards access (authentication, authorization, rate limits, audit, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
+ * does not enforce yet. A field that guards access (authentication, authorization, rate limits, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
  * would serve anyone. A field that guards nothing (telemetry, session storage) lets the server run, with a
  * condition and a Warning Event saying it is not applied. Pure: the reconciler supplies what it read.
  * `spec.externalAuthConfigRef` is enforced for the types lib/outgoing implements, and refused for the others.
+ * `spec.audit` and `spec.webhookConfigRef` are enforced by the proxy (lib/audit, lib/webhooks), not refused.
  * @module
  */
 import type { McpServer } from "../../crds/mod.ts";
@@ -104,13 +105,6 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
     what: "external authentication",
   },
   {
-    key: "webhookConfigRef",
-    field: "spec.webhookConfigRef",
-    type: "WebhookConfigValidated",
-    reason: "WebhookConfigNotSupported",
-    what: "validating and mutating webhooks",
-  },
-  {
     key: "rateLimiting",
     field: "spec.rateLimiting",
     type: "RateLimitConfigValid",
@@ -119,18 +113,14 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
   },
 ];
 
-const AUDIT: Refusal = {
-  field: "spec.audit.enabled",
-  type: "AuditConfigValidated",
-  reason: "AuditNotSupported",
-  what: "audit logging",
-};
+/** Set by thv versions that refused spec.audit (the proxy audits now): removed from the status where found. */
+const AUDIT_TYPE = "AuditConfigValidated";
 const PROFILE_TYPE = "PermissionProfileValidated";
 
 /** Every condition type this module sets: one that no longer applies is removed from the status. */
 export const UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
   ...GUARDS.map((g) => g.type),
-  AUDIT.type,
+  AUDIT_TYPE,
   PROFILE_TYPE,
   "TelemetryConfigRefValidated",
   "SessionStorageWarning",
@@ -173,7 +163,6 @@ export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {
         ? refusal({ ...g, what: `${EXTERNAL_AUTH_ASKS[type] ?? "external authentication"} (type ${type})` })
         : refusal(g)
     );
-  if (spec.audit?.enabled) refused.push(refusal(AUDIT));
   const profile = profileRefusal(server, inputs);
   if (profile) refused.push(profile);
 

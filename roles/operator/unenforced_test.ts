@@ -28,14 +28,12 @@ const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
     "ExternalAuthConfigValidated",
     "ExternalAuthConfigNotSupported",
   ],
-  ["spec.webhookConfigRef", { webhookConfigRef: { name: "w" } }, "WebhookConfigValidated", "WebhookConfigNotSupported"],
   [
     "spec.rateLimiting",
     { ...redis, rateLimiting: { shared: { maxTokens: 10, refillPeriod: "1m" } } },
     "RateLimitConfigValid",
     "RateLimitNotSupported",
   ],
-  ["spec.audit.enabled", { audit: { enabled: true } }, "AuditConfigValidated", "AuditNotSupported"],
   [
     "spec.permissionProfile",
     { permissionProfile: { type: "builtin", name: "strict" } },
@@ -58,11 +56,13 @@ Deno.test("unenforcedFields refuses every access-guarding field, naming it in th
   }
 });
 
-Deno.test("unenforcedFields lets a plain server, audit off and the none and network profiles through", () => {
+Deno.test("unenforcedFields lets a plain server, audit, webhooks and the none and network profiles through", () => {
   for (
     const spec of [
       {},
       { audit: { enabled: false } },
+      { audit: { enabled: true } },
+      { webhookConfigRef: { name: "w" } },
       { permissionProfile: { type: "builtin", name: "network" } },
       { permissionProfile: { type: "builtin", name: "none" } },
       { trustProxyHeaders: true, endpointPrefix: "/x" },
@@ -115,22 +115,22 @@ Deno.test("unenforcedFields runs a server with telemetry or session storage, say
 
 Deno.test("refusedMessage names every refused field", () => {
   const { refused } = unenforcedFields(
-    mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, webhookConfigRef: { name: "w" } }),
+    mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, authServerRef: { name: "as" } }),
   );
   assert.match(
     refusedMessage(refused),
-    /^spec\.oidcConfigRef, spec\.webhookConfigRef ask for what thv does not enforce yet/,
+    /^spec\.oidcConfigRef, spec\.authServerRef ask for what thv does not enforce yet/,
   );
 });
 
 Deno.test("computeStatus fails a refused server with one condition per field, and clears them when removed", () => {
-  const server = mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, audit: { enabled: true } });
+  const server = mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, authServerRef: { name: "as" } });
   const failed = computeStatus(server, { pods: [], missing: [], now, unenforced: unenforcedFields(server) });
   assert.equal(failed.phase, "Failed");
-  assert.match(failed.message!, /^spec\.oidcConfigRef, spec\.audit\.enabled ask for/);
+  assert.match(failed.message!, /^spec\.oidcConfigRef, spec\.authServerRef ask for/);
   const byType = Object.fromEntries(failed.conditions!.map((c) => [c.type, c]));
   assert.equal(byType.OIDCConfigRefValidated?.reason, "OIDCConfigRefNotSupported");
-  assert.equal(byType.AuditConfigValidated?.reason, "AuditNotSupported");
+  assert.equal(byType.AuthServerRefValidated?.reason, "AuthServerRefNotSupported");
   assert.equal(byType.Ready?.status, "False");
   assert.equal(byType.Ready?.message, failed.message);
 
