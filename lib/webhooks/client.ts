@@ -171,7 +171,8 @@ export async function webhookClient(kind: WebhookKind, hook: Webhook, deps: Webh
         return { kind: "answer", response: parsed as WebhookResponse };
       } catch (e) {
         if (deadline.aborted) return { kind: "failure", error: `${name} did not answer within ${timeout} ms` };
-        return { kind: "failure", error: `${name} cannot be reached: ${(e as Error).message}` };
+        const cause = (e as Error).cause instanceof Error ? `: ${((e as Error).cause as Error).message}` : "";
+        return { kind: "failure", error: `${name} cannot be reached: ${(e as Error).message}${cause}` };
       }
     },
     close: () => client?.close(),
