@@ -13,6 +13,7 @@ import {
   withMiddleware,
 } from "../../lib/http/mod.ts";
 import type { McpProxy } from "../../lib/transport/mod.ts";
+import { auditConfigOf, type AuditFlags, mergedAuditFlags, proxyChainOfFields, withAuditFlags } from "./flags_audit.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -136,7 +137,7 @@ function withParentListenOptions<T extends ListenOptions>(own: T, command: Optio
 
 /** Builds the `proxy` command group. */
 export function proxyCommand(context: () => CliContext): Command {
-  const proxy = new Command("proxy")
+  const proxy = withAuditFlags(new Command("proxy"))
     // Options after `stdio` are the subcommand's: without this, the parent's same-named options take them.
     .enablePositionalOptions()
     .description("put the MCP proxy in front of a server: `proxy stdio -- <cmd>` or `proxy --target-uri <url>`")
@@ -182,7 +183,14 @@ export function proxyCommand(context: () => CliContext): Command {
         throw new TypeError(`--target-uri ${opts.targetUri} is not http or https`);
       }
       const { createProxy } = await import("../../lib/transport/mod.ts");
+      const chain = await proxyChainOfFields(await auditConfigOf(opts as AuditFlags), {
+        transport: opts.transport,
+        trustProxyHeaders: opts.trustProxyHeaders ?? false,
+        log: ctx.log,
+        env: ctx.env,
+      });
       const proxy = createProxy({
+        ...(chain ? { middleware: chain.middleware } : {}),
         transport: opts.transport,
         targetUrl: target.href,
         allowedHosts: opts.allowedHost,
@@ -191,9 +199,9 @@ export function proxyCommand(context: () => CliContext): Command {
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
         requestTimeoutMs: opts.requestTimeoutSeconds * 1000,
       }, { log: ctx.log.with({ role: "proxy" }) });
-      await serveAndPrint(ctx, proxy, opts);
+      await serveAndPrint(ctx, proxy, opts).finally(() => chain?.close());
     });
-  const stdio = proxy.command("stdio")
+  const stdio = withAuditFlags(proxy.command("stdio"))
     .description("run a stdio MCP server and serve it over streamable HTTP at /mcp")
     .argument("<command>", "the server's executable")
     .argument("[args...]", "its arguments (put -- before them)")
@@ -242,9 +250,12 @@ export function proxyCommand(context: () => CliContext): Command {
     )
     .action(async (command, args, own) => {
       const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
-      const { log } = context();
+      const { log, env } = context();
       const { createProxy } = await import("../../lib/transport/mod.ts");
+      const audit = mergedAuditFlags(stdio.parent!.opts() as AuditFlags, own as AuditFlags);
+      const chain = await proxyChainOfFields(await auditConfigOf(audit), { transport: "stdio", log, env });
       const proxy = createProxy({
+        ...(chain ? { middleware: chain.middleware } : {}),
         transport: "stdio",
         command: { command, args },
         isolation: opts.isolation,
@@ -258,7 +269,7 @@ export function proxyCommand(context: () => CliContext): Command {
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
       }, { log: log.with({ role: "proxy" }) });
-      await serveAndPrint(context(), proxy, opts);
+      await serveAndPrint(context(), proxy, opts).finally(() => chain?.close());
     });
   return proxy;
 }

@@ -11,6 +11,7 @@ import { exposedHostWarning, ignoredKeysWarning, migratedNotice } from "./run_wa
 import { openWorkloads } from "./workloads.ts";
 import { withSecretsPassword } from "./secrets_password.ts";
 import { printClientSnippets } from "./run_snippets.ts";
+import { auditConfigOf, type AuditFlags, withAuditFlags } from "./flags_audit.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -26,7 +27,7 @@ function port(flag: string) {
 
 /** Builds the `run` command. */
 export function runCommand(context: () => CliContext): CommandUnknownOpts {
-  return new Command("run")
+  return withAuditFlags(new Command("run"))
     .description("run an MCP server (in a container or the Deno sandbox) behind the proxy, and print its URL")
     .argument(
       "[server]",
@@ -90,7 +91,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         import("../../lib/workloads/mod.ts"),
         openWorkloads(ctx),
       ]);
-      const plan = await workloads.plan({
+      const planned = await workloads.plan({
         ...(given ? { server: given } : {}),
         ...(opts.fromConfig ? { fromConfig: opts.fromConfig } : {}),
         args,
@@ -109,6 +110,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         ...(opts.tools.length ? { tools: opts.tools } : {}),
         ...(opts.toolsOverride ? { toolsOverride: opts.toolsOverride } : {}),
       });
+      const plan = { ...planned, config: { ...planned.config, ...await auditConfigOf(opts as AuditFlags) } };
       const { config } = plan;
       for (
         const warning of [
