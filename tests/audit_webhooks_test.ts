@@ -146,9 +146,9 @@ Deno.test("audit: one event per operation (success, JSON-RPC error, 401, 403), w
   assert.equal(denied.answer.id, 4);
   assert.equal(denied.answer.error.message, "Request denied by policy: echo of forbidden is not allowed");
 
-  const events = await poll(async () => {
+  const events = await poll(() => {
     const e = proxy.events();
-    return e.length >= 5 ? e : undefined;
+    return Promise.resolve(e.length >= 5 ? e : undefined);
   }, { what: "five audit events", deadlineMs: 10_000 });
   const byType = (type: string) => events.filter((e) => e.type === type);
   const init = byType("mcp_initialize")[0]!;
@@ -339,7 +339,7 @@ Deno.test("mutating webhooks patch the arguments the server receives; the valida
   const validated = hooks.received.filter((r) => r.path === "/allow" && r.body.mcp_request.method === "tools/call");
   assert.equal(validated[0]?.body.mcp_request.params.arguments.message, "patched original");
   const event = await poll(
-    async () => proxy.events().find((e) => e.type === "mcp_tool_call"),
+    () => Promise.resolve(proxy.events().find((e) => e.type === "mcp_tool_call")),
     { what: "the tool call's audit event" },
   );
   assert.equal(event.data.request.params.arguments.message, "original", "audit records what the client sent");
