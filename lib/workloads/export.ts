@@ -9,6 +9,11 @@ import { stringify } from "yaml";
 import type { RunConfig } from "../run_config.ts";
 import { parseSecretRef } from "../state/mod.ts";
 
+/** Whether `config` turns audit on (as the proxy reads it: lib/middleware). */
+function asksForAudit(config: RunConfig): boolean {
+  return !!config.audit_config_path || (!!config.audit_config && config.audit_config.enabled !== false);
+}
+
 /** The Kubernetes objects that run `config` under the operator. */
 export function kubernetesManifests(config: RunConfig): Record<string, unknown>[] {
   if (/^[a-z]+:\/\//.test(config.image)) {
@@ -17,6 +22,14 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
         "run an image of the server instead",
     );
   }
+  if (config.validating_webhooks?.length || config.mutating_webhooks?.length) {
+    throw new RangeError(
+      `Workload ${config.name} calls webhooks: write them as an MCPWebhookConfig (their keys as Secrets) and ` +
+        "reference it from the MCPServer's webhookConfigRef",
+    );
+  }
+  // An MCPServer turns audit on or off; the details of a local audit config (a file, event types) stay local.
+  const audited = asksForAudit(config);
   const objects: Record<string, unknown>[] = [];
   let permissionProfile: Record<string, string> | undefined;
   if (config.permission_profile) {
@@ -75,6 +88,7 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
       ...(config.trust_proxy_headers ? { trustProxyHeaders: true } : {}),
       ...(config.endpoint_prefix ? { endpointPrefix: config.endpoint_prefix } : {}),
       ...(toolConfig ? { toolConfigRef: { name: toolConfig } } : {}),
+      ...(audited ? { audit: { enabled: true } } : {}),
     },
   });
   return objects;
