@@ -6,6 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import { createHmac, timingSafeEqual } from "node:crypto";
+import https from "node:https";
+import type { TLSSocket } from "node:tls";
 import { factory as audit } from "../lib/audit/mod.ts";
 import { createLogger } from "../lib/log.ts";
 import type { Identity } from "../lib/mcp_call/mod.ts";
@@ -369,4 +371,52 @@ Deno.test("webhooks over HTTPS: the CA bundle verifies the webhook; without it t
     assert.match(why, /validating webhook "allow" cannot be reached: .*(certificate|UnknownIssuer)/i);
   }
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("webhooks over mutual TLS: the proxy presents client_cert_path and client_key_path; without them it is refused", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "thv-hooks-mtls-" });
+  const ca = await createCa(dir);
+  const server = await issueCert(ca, dir, "hook", { kind: "server", commonName: "hook", ips: ["127.0.0.1"], dns: [] });
+  const client = await issueCert(ca, dir, "proxy", { kind: "client", user: "thv-proxy", groups: [] });
+  const peers: string[] = [];
+  // node:https, which can ask for and verify a client certificate (Deno.serve cannot).
+  const hook = https.createServer({
+    cert: await Deno.readTextFile(server.cert),
+    key: await Deno.readTextFile(server.key),
+    ca: await Deno.readTextFile(ca.cert),
+    requestCert: true,
+    rejectUnauthorized: true,
+  }, (req, res) => {
+    peers.push((req.socket as TLSSocket).getPeerCertificate().subject.CN as string);
+    let text = "";
+    req.on("data", (c) => (text += c));
+    req.on("end", () => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ version: "v0.1.0", uid: JSON.parse(text).uid, allowed: true }));
+    });
+  });
+  await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
+  const url = `https://127.0.0.1:${(hook.address() as { port: number }).port}/validate`;
+  const webhook = (tls: Json) => ({ name: "mtls", url, timeout: 0, failure_policy: "fail", tls_config: tls });
+  try {
+    {
+      await using proxy = await proxyWith({
+        validating_webhooks: [
+          webhook({ ca_bundle_path: ca.cert, client_cert_path: client.cert, client_key_path: client.key }),
+        ],
+      });
+      const headers = await session(proxy.url, "fay");
+      const res = await rpc(proxy.url, headers, echo(8, { message: "mutual" }));
+      assert.equal(res.answer.result.content[0].text, "Echo: mutual");
+      assert.ok(peers.length >= 2 && peers.every((cn) => cn === "thv-proxy"), "each call presents the client cert");
+    }
+    {
+      await using proxy = await proxyWith({ validating_webhooks: [webhook({ ca_bundle_path: ca.cert })] });
+      const res = await rpc(proxy.url, { ...BASE, "x-test-user": "fay" }, echo(9, { message: "x" }));
+      assert.equal(res.status, 403, "no client certificate: the webhook refuses the handshake, fail denies");
+    }
+  } finally {
+    await new Promise((resolve) => hook.close(resolve));
+    await Deno.remove(dir, { recursive: true });
+  }
 });
