@@ -190,6 +190,8 @@ export const RunConfig = z.object({
   jwks_auth_token_file: z.string().optional(),
   /** The authorization file: `{version, type, cedar|pdp}`. */
   authz_config: z.looseObject({ version: z.string(), type: z.string() }).optional(),
+  /** A file holding the authorization config (JSON, or YAML for `.yaml`/`.yml`); exclusive with `authz_config`. */
+  authz_config_path: z.string().optional(),
   /** Webhooks that approve or deny requests. */
   validating_webhooks: z.array(Webhook).optional(),
   /** Webhooks that patch requests (run before the validating ones). */

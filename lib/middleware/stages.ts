@@ -5,7 +5,15 @@
  * module (and the packages it needs) loads only for a RunConfig that asks for it.
  * @module
  */
-import type { StageFactory } from "./chain.ts";
+import { lazyImport } from "../lazy_import.ts";
+import { lazyStage, type StageFactory } from "./chain.ts";
 
 /** Every stage factory, outermost first. */
-export const STAGE_FACTORIES: readonly StageFactory[] = [];
+export const STAGE_FACTORIES: readonly StageFactory[] = [
+  lazyStage(
+    "authorization",
+    ["authz_config", "authz_config_path"],
+    () =>
+      lazyImport<typeof import("../authz/mod.ts")>(new URL("../authz/mod.ts", import.meta.url)).then((m) => m.factory),
+  ),
+];
