@@ -143,3 +143,19 @@ export async function readAuthzFile(
   }
   return checkAuthzFile(value, path);
 }
+
+/**
+ * Reads and checks an authorization file as {@linkcode readAuthzFile}, and parses its Cedar policies, so a
+ * bad policy fails where the file is given (`thv run --authz-config`, the API) rather than at proxy start.
+ */
+export async function loadAuthzFile(
+  path: string,
+  readTextFile: (path: string) => Promise<string> = Deno.readTextFile,
+): Promise<AuthzFile> {
+  const file = await readAuthzFile(path, readTextFile);
+  if (file.type === "cedarv1") {
+    const { createCedarAuthorizer } = await import("./cedar.ts");
+    createCedarAuthorizer(file.cedar, { serverName: "check", source: path });
+  }
+  return file;
+}

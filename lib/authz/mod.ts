@@ -9,7 +9,14 @@ export { ACTIONS, type Authorizer, type AuthzQuery, type Feature } from "./autho
 export { eventRewriter, isEventStream, type MessageRewrite, rewriteAnswers } from "./answers.ts";
 export { createCedarAuthorizer } from "./cedar.ts";
 export { argumentAttributes, cedarValue, claimAttributes } from "./cedar_values.ts";
-export { type AuthzFile, type CedarOptions, checkAuthzFile, type PdpOptions, readAuthzFile } from "./config.ts";
+export {
+  type AuthzFile,
+  type CedarOptions,
+  checkAuthzFile,
+  loadAuthzFile,
+  type PdpOptions,
+  readAuthzFile,
+} from "./config.ts";
 export { createHttpAuthorizer, pdpPrincipal } from "./http_pdp.ts";
 export { filterList, LIST_METHODS, ruleOf } from "./methods.ts";
 export { authorizationFactory, authorizationMiddleware, authorizerOf, DENIED } from "./stage.ts";

@@ -39,6 +39,8 @@ export interface UnenforcedInputs {
    * condition and failure say more than a refusal, so they are not refused here.
    */
   readonly unresolved?: readonly string[];
+  /** Refuse `spec.authzConfig` and `spec.authzConfigRef` too (an MCPRemoteProxy, which does not resolve them yet). */
+  readonly refuseAuthorization?: boolean;
 }
 
 type Refusal = { field: string; type: string; reason: string; what: string };
@@ -51,20 +53,6 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
     type: "OIDCConfigRefValidated",
     reason: "OIDCConfigRefNotSupported",
     what: "OIDC authentication of clients",
-  },
-  {
-    key: "authzConfig",
-    field: "spec.authzConfig",
-    type: "AuthzConfigValidated",
-    reason: "AuthzConfigNotSupported",
-    what: "Cedar authorization",
-  },
-  {
-    key: "authzConfigRef",
-    field: "spec.authzConfigRef",
-    type: "AuthzConfigRefValidated",
-    reason: "AuthzConfigRefNotSupported",
-    what: "Cedar authorization",
   },
   {
     key: "authServerRef",
@@ -96,6 +84,27 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
   },
 ];
 
+/**
+ * Authorization: enforced for an MCPServer (server_refs resolve it into the RunConfig), still refused for an
+ * MCPRemoteProxy, whose reconciler does not resolve it yet ({@linkcode UnenforcedInputs.refuseAuthorization}).
+ */
+const AUTHZ_GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
+  {
+    key: "authzConfig",
+    field: "spec.authzConfig",
+    type: "AuthzConfigValidated",
+    reason: "AuthzConfigNotSupported",
+    what: "Cedar authorization",
+  },
+  {
+    key: "authzConfigRef",
+    field: "spec.authzConfigRef",
+    type: "AuthzConfigRefValidated",
+    reason: "AuthzConfigRefNotSupported",
+    what: "Cedar authorization",
+  },
+];
+
 const AUDIT: Refusal = {
   field: "spec.audit.enabled",
   type: "AuditConfigValidated",
@@ -104,13 +113,19 @@ const AUDIT: Refusal = {
 };
 const PROFILE_TYPE = "PermissionProfileValidated";
 
-/** Every condition type this module sets: one that no longer applies is removed from the status. */
+/** Every condition type this module sets on an MCPServer: one that no longer applies is removed from the status. */
 export const UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
   ...GUARDS.map((g) => g.type),
   AUDIT.type,
   PROFILE_TYPE,
   "TelemetryConfigRefValidated",
   "SessionStorageWarning",
+]);
+
+/** The condition types this module sets on an MCPRemoteProxy, which also refuses authorization. */
+export const REMOTE_UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
+  ...UNENFORCED_CONDITION_TYPES,
+  ...AUTHZ_GUARDS.map((g) => g.type),
 ]);
 
 function refusal(r: Refusal): UnenforcedField {
@@ -142,7 +157,8 @@ function profileRefusal(server: McpServer, inputs: UnenforcedInputs): Unenforced
 export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {}): Unenforced {
   const { spec } = server;
   const unresolved = new Set(inputs.unresolved ?? []);
-  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type)).map(refusal);
+  const guards = inputs.refuseAuthorization ? [...GUARDS, ...AUTHZ_GUARDS] : GUARDS;
+  const refused = guards.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type)).map(refusal);
   if (spec.audit?.enabled) refused.push(refusal(AUDIT));
   const profile = profileRefusal(server, inputs);
   if (profile) refused.push(profile);
