@@ -12,6 +12,7 @@ import { type ControlPlane, namespaceObjects, REPO_ROOT, startControlPlane, star
 type Json = Record<string, any>;
 
 const NS = "authz";
+const RESYNC_MS = 1500;
 const POLICY = 'permit(principal, action == Action::"call_tool", resource == Tool::"echo");';
 
 const server = (name: string, spec: Json) =>
@@ -40,7 +41,7 @@ Deno.test("the operator turns authzConfigRef, inline authzConfig and a ConfigMap
   await run(["apply", "--server-side", "-f", `${REPO_ROOT}crds/generated/`]);
   await run(["wait", "--for=condition=Established", "crd/mcpservers.toolhive.stacklok.dev"]);
   await run(["create", "namespace", NS]);
-  await using _operator = await startTestOperator(cp, { resyncMs: 1500 });
+  await using operator = await startTestOperator(cp, { resyncMs: RESYNC_MS });
 
   await t.step("authzConfigRef: the assembled MCPAuthzConfig, and a proxy Deployment", async () => {
     await run(
@@ -131,6 +132,18 @@ Deno.test("the operator turns authzConfigRef, inline authzConfig and a ConfigMap
       );
       const changed = await runConfigOf(cp, "from-cm", (r) => r.authz_config?.cedar?.policies?.[0] === other);
       assert.deepEqual(changed.authz_config.cedar, { policies: [other], role_claim_name: "roles" });
+      await objects.eventually("mcpserver", "from-cm", (o) => o.status?.phase === "Pending");
     },
   );
+
+  await t.step("a second pass over unchanged specs writes nothing", async () => {
+    const write = 'thv_operator_api_requests_total{verb="write"}';
+    const reconciles = "thv_operator_reconciles_total";
+    const [writesBefore, passesBefore] = [await operator.metric(write), await operator.metric(reconciles)];
+    await new Promise((r) => setTimeout(r, RESYNC_MS * 2.5)); // absence of writes: nothing to poll for
+    assert.ok((await operator.metric(reconciles)) > passesBefore, "resyncs happened");
+    assert.equal(await operator.metric(write), writesBefore, "no write requests");
+    const metrics = await (await fetch(`${operator.healthUrl}/metrics`)).text();
+    assert.match(metrics, /^thv_operator_reconcile_errors_total 0$/m);
+  });
 });

@@ -220,7 +220,6 @@ Deno.test("thv serve: create refuses bad input before answering: 400 naming the 
   for (
     const [field, value] of [
       ["network_isolation", true],
-      ["authz_config", "policy"],
       ["oidc", { issuer: "https://issuer.example" }],
       ["url", "https://remote.example/mcp"],
       ["headers", [{ name: "X-Key" }]],

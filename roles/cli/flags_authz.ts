@@ -43,7 +43,14 @@ export async function authzProxyChain(
     import("../../lib/middleware/mod.ts"),
   ]);
   const config = parseRunConfig(
-    JSON.stringify({ schema_version: "v0.1.0", name: "proxy", image: "proxy", transport: "stdio", port: 0, ...fields }),
+    JSON.stringify({
+      schema_version: "v0.1.0",
+      name: "proxy",
+      image: "proxy",
+      transport: "stdio",
+      port: 8080,
+      ...fields,
+    }),
     "thv proxy",
   );
   const chain = await proxyChainOf(config, { log, env: {} });
