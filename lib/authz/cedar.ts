@@ -121,7 +121,8 @@ export function createCedarAuthorizer(options: CedarOptions, authorizer: CedarAu
     const claims = claimAttributes(identity.claims, multiValued);
     const parents = groupsOf(identity.claims).map((g) => ({ type: groupType, id: g }));
     p = {
-      key: identity.token ?? JSON.stringify([identity.subject, identity.claims]),
+      // The claims themselves, not the token: introspection may answer other claims for the same token.
+      key: JSON.stringify([identity.subject, identity.claims]),
       entity: { uid: { type: "Client", id: identity.subject }, attrs: claims, parents },
       groups: parents.map((uid) => ({ uid, attrs: {}, parents: [] })),
       claims,
@@ -150,14 +151,19 @@ export function createCedarAuthorizer(options: CedarOptions, authorizer: CedarAu
       ...principal.groups,
     ];
     const entities = staticEntities.length === 0 ? requestEntities : mergeStatic(requestEntities);
-    const answer = cedar.statefulIsAuthorized({
-      principal: principal.entity.uid,
-      action: actionUid,
-      resource: resourceUid,
-      context: { ...principal.claims, ...args },
-      preparsedPolicySetId: setId,
-      entities,
-    });
+    let answer: ReturnType<typeof cedar.statefulIsAuthorized>;
+    try {
+      answer = cedar.statefulIsAuthorized({
+        principal: principal.entity.uid,
+        action: actionUid,
+        resource: resourceUid,
+        context: { ...principal.claims, ...args },
+        preparsedPolicySetId: setId,
+        entities,
+      });
+    } catch {
+      return false; // the engine refused the request (e.g. malformed entities): deny
+    }
     return answer.type === "success" && answer.response.decision === "allow" &&
       answer.response.diagnostics.errors.length === 0;
   };
