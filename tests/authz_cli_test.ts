@@ -1,11 +1,12 @@
 /**
  * `--authz-config` as a user gives it, through the real `thv` process: `thv run` (the Deno sandbox, no
- * container engine) and `thv proxy stdio` serve only what the Cedar policy permits, and a policy that does
- * not parse fails the command in one line, leaving nothing behind.
+ * container engine), `thv proxy stdio` and a workload `thv serve` creates with `authz_config` serve only what
+ * the Cedar policy permits, and a policy that does not parse fails the command in one line, leaving nothing
+ * behind.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { connectClient, FIXTURE_STDIO, privateHome, runThv, spawnThv } from "./harness/mod.ts";
+import { connectClient, FIXTURE_STDIO, poll, privateHome, runThv, spawnThv, startServe } from "./harness/mod.ts";
 
 const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
 const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.meta.url))}`;
@@ -91,5 +92,27 @@ Deno.test("thv proxy --authz-config before stdio serves only what the policy per
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("thv serve: a workload created with authz_config serves only what the policy permits", async () => {
+  await using home = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno" });
+  await using serve = await startServe(home.env);
+  const { good } = await policyFiles(home.home);
+  const res = await serve.api("/api/v1beta/workloads", {
+    method: "POST",
+    body: JSON.stringify({ name: "api-guarded", image: PROBE, authz_config: good }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { port } = await res.json() as { port: number };
+  try {
+    await poll(async () => {
+      const s = await (await serve.api("/api/v1beta/workloads/api-guarded/status")).json();
+      if (s.status === "error") throw new Error(JSON.stringify(s));
+      return s.status === "running" || undefined;
+    }, { what: "api-guarded running", deadlineMs: 120_000, intervalMs: 200 });
+    await assertOnlyEcho(`http://127.0.0.1:${port}/mcp`);
+  } finally {
+    await serve.api("/api/v1beta/workloads/api-guarded", { method: "DELETE" }).then((r) => r.body?.cancel());
   }
 });
