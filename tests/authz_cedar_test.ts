@@ -1,7 +1,8 @@
 /**
  * Cedar authorization through a real proxy (issue 15, Must show): tokens from a real OpenID provider
- * (oidc-provider), the fixture MCP server over stdio, SDK clients over streamable HTTP and legacy SSE, and
- * the chain built from a RunConfig by lib/middleware with thv's own stages.
+ * (oidc-provider), the fixture MCP server over stdio and server-everything over HTTP (behind the reverse
+ * proxy), SDK clients over streamable HTTP and legacy SSE, and the chain built from a RunConfig by
+ * lib/middleware with thv's own stages.
  * @module
  */
 import { strict as assert } from "node:assert";
@@ -10,7 +11,7 @@ import { createLogger } from "../lib/log.ts";
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "../lib/mcp/mod.ts";
 import { buildChain, STAGE_FACTORIES, type StageFactory } from "../lib/middleware/mod.ts";
 import { parseRunConfig } from "../lib/run_config.ts";
-import { FIXTURE_STDIO, serveStdioProxy } from "./harness/mod.ts";
+import { FIXTURE_STDIO, serveHttpProxy, serveStdioProxy, startEverythingHttp } from "./harness/mod.ts";
 import { type OidcProvider, startOidcProvider } from "./harness/oidc_provider.ts";
 
 const log = createLogger({ format: "text", level: "error" });
@@ -57,22 +58,25 @@ async function connect(url: string, token: string, transport: "streamable-http" 
   return client;
 }
 
-Deno.test("a Cedar policy permits one tool to one group: the call works, another tool is 403, lists show only it, over streamable HTTP and SSE", async () => {
-  const op = await startOidcProvider({
-    clients: [{ id: "alice", secret: "a-secret", groups: ["eng"] }, { id: "bob", secret: "b-secret", groups: ["ops"] }],
-  });
-  const config = parseRunConfig(
+function authzRunConfig(transport: string) {
+  return parseRunConfig(
     JSON.stringify({
       schema_version: "v0.1.0",
       name: "fixture",
       image: "fixture",
-      transport: "stdio",
+      transport,
       port: 8080,
       authz_config: { version: "1.0", type: "cedarv1", cedar: { policies: [POLICY], entities_json: "[]" } },
     }),
     "test",
   );
-  const chain = (await buildChain(config, { log, env: {} }, {
+}
+
+Deno.test("a Cedar policy permits one tool to one group: the call works, another tool is 403, lists show only it, over streamable HTTP and SSE", async () => {
+  const op = await startOidcProvider({
+    clients: [{ id: "alice", secret: "a-secret", groups: ["eng"] }, { id: "bob", secret: "b-secret", groups: ["ops"] }],
+  });
+  const chain = (await buildChain(authzRunConfig("stdio"), { log, env: {} }, {
     factories: [testStandInAuthentication(op), ...STAGE_FACTORIES],
   }))!;
   assert.deepEqual(chain.stages, ["test-stand-in-authentication", "authorization"]);
@@ -109,6 +113,46 @@ Deno.test("a Cedar policy permits one tool to one group: the call works, another
   } finally {
     await served.stop();
     await chain.close();
+    await op.close();
+  }
+});
+
+Deno.test("the same policy behind the HTTP reverse proxy: server-everything over streamable HTTP and over SSE", async () => {
+  const op = await startOidcProvider({
+    clients: [{ id: "alice", secret: "a-secret", groups: ["eng"] }, { id: "bob", secret: "b-secret", groups: ["ops"] }],
+  });
+  try {
+    const alice = await op.token("alice", { resource: AUDIENCE });
+    const bob = await op.token("bob", { resource: AUDIENCE });
+    for (const mode of ["streamableHttp", "sse"] as const) {
+      const transport = mode === "sse" ? "sse" : "streamable-http";
+      const chain = (await buildChain(authzRunConfig(transport), { log, env: {} }, {
+        factories: [testStandInAuthentication(op), ...STAGE_FACTORIES],
+      }))!;
+      await using server = await startEverythingHttp(mode);
+      await using served = await serveHttpProxy(server.url, transport, { middleware: chain.middleware });
+      try {
+        const url = `${served.origin}/mcp`;
+        const client = await connect(url, alice, transport);
+        try {
+          const echoed = await client.callTool({ name: "echo", arguments: { message: "hello" } });
+          assert.match(JSON.stringify(echoed.content), /hello/, mode);
+          await assert.rejects(client.callTool({ name: "get-sum", arguments: { a: 1, b: 2 } }), /403|Unauthorized/);
+          assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ["echo"], mode);
+        } finally {
+          await client.close();
+        }
+        const outsider = await connect(url, bob, transport);
+        try {
+          assert.deepEqual((await outsider.listTools()).tools, [], mode);
+        } finally {
+          await outsider.close();
+        }
+      } finally {
+        await chain.close();
+      }
+    }
+  } finally {
     await op.close();
   }
 });
