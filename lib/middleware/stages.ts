@@ -18,4 +18,10 @@ export const STAGE_FACTORIES: readonly StageFactory[] = [
         m.factory
       ),
   ),
+  lazyStage(
+    "authorization",
+    ["authz_config", "authz_config_path"],
+    () =>
+      lazyImport<typeof import("../authz/mod.ts")>(new URL("../authz/mod.ts", import.meta.url)).then((m) => m.factory),
+  ),
 ];

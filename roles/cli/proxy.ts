@@ -13,6 +13,7 @@ import {
   withMiddleware,
 } from "../../lib/http/mod.ts";
 import type { McpProxy } from "../../lib/transport/mod.ts";
+import { authzConfigOf, authzConfigOption, authzProxyChain } from "./flags_authz.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -165,6 +166,7 @@ export function proxyCommand(context: () => CliContext): Command {
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
     .addOption(headersTimeoutOption())
     .addOption(idleTimeoutOption())
+    .addOption(authzConfigOption())
     .action(async (opts) => {
       const ctx = context();
       if (!opts.targetUri) {
@@ -182,7 +184,9 @@ export function proxyCommand(context: () => CliContext): Command {
         throw new TypeError(`--target-uri ${opts.targetUri} is not http or https`);
       }
       const { createProxy } = await import("../../lib/transport/mod.ts");
+      const chain = await authzProxyChain(opts.authzConfig, ctx.log.with({ role: "proxy" }));
       const proxy = createProxy({
+        ...(chain.middleware ? { middleware: chain.middleware } : {}),
         transport: opts.transport,
         targetUrl: target.href,
         allowedHosts: opts.allowedHost,
@@ -191,7 +195,7 @@ export function proxyCommand(context: () => CliContext): Command {
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
         requestTimeoutMs: opts.requestTimeoutSeconds * 1000,
       }, { log: ctx.log.with({ role: "proxy" }) });
-      await serveAndPrint(ctx, proxy, opts);
+      await serveAndPrint(ctx, proxy, opts).finally(() => chain.close());
     });
   const stdio = proxy.command("stdio")
     .description("run a stdio MCP server and serve it over streamable HTTP at /mcp")
@@ -240,11 +244,15 @@ export function proxyCommand(context: () => CliContext): Command {
       new Option("--keep-alive-seconds <s>", "interval of keep-alive comments on open event streams").default(15)
         .argParser(positive("--keep-alive-seconds")),
     )
+    .addOption(authzConfigOption())
     .action(async (command, args, own) => {
       const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
       const { log } = context();
       const { createProxy } = await import("../../lib/transport/mod.ts");
+      const authzFile = authzConfigOf(own.authzConfig, (stdio.parent!.opts() as { authzConfig?: string }).authzConfig);
+      const chain = await authzProxyChain(authzFile, log.with({ role: "proxy" }));
       const proxy = createProxy({
+        ...(chain.middleware ? { middleware: chain.middleware } : {}),
         transport: "stdio",
         command: { command, args },
         isolation: opts.isolation,
@@ -258,7 +266,7 @@ export function proxyCommand(context: () => CliContext): Command {
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
       }, { log: log.with({ role: "proxy" }) });
-      await serveAndPrint(context(), proxy, opts);
+      await serveAndPrint(context(), proxy, opts).finally(() => chain.close());
     });
   return proxy;
 }

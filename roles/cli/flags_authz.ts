@@ -1,0 +1,58 @@
+/**
+ * `--authz-config <file>` of `thv run` and `thv proxy`: an authorization config (Cedar policies, `cedarv1`,
+ * or an HTTP decision point, `httpv1`; JSON, or YAML for `.yaml`/`.yml`), read and checked here, at the edge,
+ * so a bad policy fails the command rather than a detached proxy. `thv run` passes the path to
+ * lib/workloads, which keeps the file in the RunConfig (`authz_config`); `thv proxy` builds its chain from it.
+ * @module
+ */
+import { Option } from "@commander-js/extra-typings";
+import { lazyImport } from "../../lib/lazy_import.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { Middleware } from "../../lib/http/mod.ts";
+
+/** The `--authz-config <file>` option. */
+export function authzConfigOption() {
+  return new Option(
+    "--authz-config <file>",
+    "authorization config: Cedar policies (cedarv1) or an HTTP decision point (httpv1), JSON or YAML (docs/auth.md)",
+  );
+}
+
+/** `thv proxy [--authz-config f] stdio [--authz-config f]`: the one given; refused when given on both sides. */
+export function authzConfigOf(own: string | undefined, parent: string | undefined): string | undefined {
+  if (own && parent) throw new TypeError("--authz-config is given both before and after `stdio`: give it once");
+  return own ?? parent;
+}
+
+const authz = () =>
+  lazyImport<typeof import("../../lib/authz/mod.ts")>(new URL("../../lib/authz/mod.ts", import.meta.url));
+
+/**
+ * The chain `thv proxy --authz-config` serves behind (workload name `proxy` in policies: `MCP::"proxy"`);
+ * none without the flag.
+ */
+export async function authzProxyChain(
+  file: string | undefined,
+  log: Logger,
+): Promise<{ middleware?: Middleware; close(): Promise<void> }> {
+  if (!file) return { close: () => Promise.resolve() };
+  const { loadAuthzFile } = await authz();
+  const fields = { authz_config: await loadAuthzFile(file) };
+  const [{ parseRunConfig }, { proxyChainOf }] = await Promise.all([
+    import("../../lib/run_config.ts"),
+    import("../../lib/middleware/mod.ts"),
+  ]);
+  const config = parseRunConfig(
+    JSON.stringify({
+      schema_version: "v0.1.0",
+      name: "proxy",
+      image: "proxy",
+      transport: "stdio",
+      port: 8080,
+      ...fields,
+    }),
+    "thv proxy",
+  );
+  const chain = await proxyChainOf(config, { log, env: {} });
+  return chain ? { middleware: chain.middleware, close: () => chain.close() } : { close: () => Promise.resolve() };
+}
