@@ -12,8 +12,6 @@ import { readRunConfig, type RunConfig, RunConfig as RunConfigSchema } from "./r
 export const UNENFORCED_RUN_CONFIG_KEYS: Readonly<Record<string, string>> = {
   oidc_config: "OIDC authentication of clients",
   jwks_auth_token_file: "OIDC authentication of clients",
-  authz_config: "Cedar authorization",
-  authz_config_path: "Cedar authorization",
   rate_limit_config: "rate limiting",
   allowed_origins: "an Origin allow-list",
   middleware_configs: "proxy middleware (authentication, authorization, filtering)",

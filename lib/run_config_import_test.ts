@@ -108,3 +108,11 @@ Deno.test("parseImportedRunConfig refuses a newer schema_version: upgrade thv", 
     message: 'RunConfig "x" has schema_version v0.3.0, newer than this thv reads (v0.1.0): upgrade thv',
   });
 });
+
+Deno.test("parseImportedRunConfig keeps authorization, which thv enforces: authz_config and authz_config_path", () => {
+  const authz = { version: "1.0", type: "cedarv1", cedar: { policies: ["permit(principal, action, resource);"] } };
+  assert.deepEqual(parseImportedRunConfig(text({ authz_config: authz }), "z.json").config.authz_config, authz);
+  const path = parseImportedRunConfig(text({ authz_config_path: "/etc/toolhive/authz/authz.json" }), "p.json");
+  assert.equal(path.config.authz_config_path, "/etc/toolhive/authz/authz.json");
+  assert.equal(parseImportedRunConfig(text({ authz_config: null }), "n.json").config.authz_config, undefined);
+});

@@ -24,13 +24,6 @@ const REDIS = { sessionStorage: { provider: "redis", address: "redis:6379" } };
 /** Each access-guarding field: spec fragment, condition type, reason. */
 const REFUSED: Array<[string, Json, string, string]> = [
   ["oidc", { oidcConfigRef: { name: "oidc", audience: "mcp" } }, "OIDCConfigRefValidated", "OIDCConfigRefNotSupported"],
-  [
-    "authz-inline",
-    { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } },
-    "AuthzConfigValidated",
-    "AuthzConfigNotSupported",
-  ],
-  ["authz-ref", { authzConfigRef: { name: "z" } }, "AuthzConfigRefValidated", "AuthzConfigRefNotSupported"],
   ["auth-server", { authServerRef: { name: "as" } }, "AuthServerRefValidated", "AuthServerRefNotSupported"],
   [
     "external-auth",

@@ -40,4 +40,10 @@ export const STAGE_FACTORIES: readonly StageFactory[] = [
         m.validatingFactory
       ),
   ),
+  lazyStage(
+    "authorization",
+    ["authz_config", "authz_config_path"],
+    () =>
+      lazyImport<typeof import("../authz/mod.ts")>(new URL("../authz/mod.ts", import.meta.url)).then((m) => m.factory),
+  ),
 ];

@@ -14,6 +14,7 @@ import {
 } from "../../lib/http/mod.ts";
 import type { McpProxy } from "../../lib/transport/mod.ts";
 import { auditConfigOf, type AuditFlags, mergedAuditFlags, proxyChainOfFields, withAuditFlags } from "./flags_audit.ts";
+import { authzConfigOf, authzConfigOption, authzFieldsOf } from "./flags_authz.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -166,6 +167,7 @@ export function proxyCommand(context: () => CliContext): Command {
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
     .addOption(headersTimeoutOption())
     .addOption(idleTimeoutOption())
+    .addOption(authzConfigOption())
     .action(async (opts) => {
       const ctx = context();
       if (!opts.targetUri) {
@@ -183,10 +185,13 @@ export function proxyCommand(context: () => CliContext): Command {
         throw new TypeError(`--target-uri ${opts.targetUri} is not http or https`);
       }
       const { createProxy } = await import("../../lib/transport/mod.ts");
-      const chain = await proxyChainOfFields(await auditConfigOf(opts as AuditFlags), {
+      const chain = await proxyChainOfFields({
+        ...await authzFieldsOf(opts.authzConfig),
+        ...await auditConfigOf(opts as AuditFlags),
+      }, {
         transport: opts.transport,
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
-        log: ctx.log,
+        log: ctx.log.with({ role: "proxy" }),
         env: ctx.env,
       });
       const proxy = createProxy({
@@ -248,12 +253,17 @@ export function proxyCommand(context: () => CliContext): Command {
       new Option("--keep-alive-seconds <s>", "interval of keep-alive comments on open event streams").default(15)
         .argParser(positive("--keep-alive-seconds")),
     )
+    .addOption(authzConfigOption())
     .action(async (command, args, own) => {
       const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
       const { log, env } = context();
       const { createProxy } = await import("../../lib/transport/mod.ts");
+      const authzFile = authzConfigOf(own.authzConfig, (stdio.parent!.opts() as { authzConfig?: string }).authzConfig);
       const audit = mergedAuditFlags(stdio.parent!.opts() as AuditFlags, own as AuditFlags);
-      const chain = await proxyChainOfFields(await auditConfigOf(audit), { transport: "stdio", log, env });
+      const chain = await proxyChainOfFields({
+        ...await authzFieldsOf(authzFile),
+        ...await auditConfigOf(audit),
+      }, { transport: "stdio", log: log.with({ role: "proxy" }), env });
       const proxy = createProxy({
         ...(chain ? { middleware: chain.middleware } : {}),
         transport: "stdio",

@@ -11,6 +11,7 @@ import { exposedHostWarning, ignoredKeysWarning, migratedNotice } from "./run_wa
 import { openWorkloads } from "./workloads.ts";
 import { withSecretsPassword } from "./secrets_password.ts";
 import { printClientSnippets } from "./run_snippets.ts";
+import { authzConfigOption } from "./flags_authz.ts";
 import { auditConfigOf, type AuditFlags, withAuditFlags } from "./flags_audit.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -84,6 +85,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       "--tools-override <file>",
       'JSON file renaming or re-describing tools: {"toolsOverride": {"<tool>": {"name": "…", "description": "…"}}}',
     )
+    .addOption(authzConfigOption())
     .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
     .action(async (given, args, opts) => {
       const ctx = await withSecretsPassword(context(), opts.secret.length > 0);
@@ -109,6 +111,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         ...(opts.group ? { group: opts.group } : {}),
         ...(opts.tools.length ? { tools: opts.tools } : {}),
         ...(opts.toolsOverride ? { toolsOverride: opts.toolsOverride } : {}),
+        ...(opts.authzConfig ? { authzConfig: opts.authzConfig } : {}),
       });
       const plan = { ...planned, config: { ...planned.config, ...await auditConfigOf(opts as AuditFlags) } };
       const { config } = plan;

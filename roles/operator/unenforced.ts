@@ -46,6 +46,8 @@ export interface UnenforcedInputs {
    * proxy enforces (lib/outgoing) is not refused. Absent (a caller that does not apply the reference): refused.
    */
   readonly externalAuthType?: string;
+  /** Refuse `spec.authzConfig` and `spec.authzConfigRef` too (an MCPRemoteProxy, which does not resolve them yet). */
+  readonly refuseAuthorization?: boolean;
 }
 
 /** MCPExternalAuthConfig types the proxy enforces (lib/outgoing); a reference to another type is refused. */
@@ -77,20 +79,6 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
     what: "OIDC authentication of clients",
   },
   {
-    key: "authzConfig",
-    field: "spec.authzConfig",
-    type: "AuthzConfigValidated",
-    reason: "AuthzConfigNotSupported",
-    what: "Cedar authorization",
-  },
-  {
-    key: "authzConfigRef",
-    field: "spec.authzConfigRef",
-    type: "AuthzConfigRefValidated",
-    reason: "AuthzConfigRefNotSupported",
-    what: "Cedar authorization",
-  },
-  {
     key: "authServerRef",
     field: "spec.authServerRef",
     type: "AuthServerRefValidated",
@@ -113,17 +101,44 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
   },
 ];
 
+/**
+ * Authorization: enforced for an MCPServer (server_refs resolve it into the RunConfig), still refused for an
+ * MCPRemoteProxy, whose reconciler does not resolve it yet ({@linkcode UnenforcedInputs.refuseAuthorization}).
+ */
+const AUTHZ_GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
+  {
+    key: "authzConfig",
+    field: "spec.authzConfig",
+    type: "AuthzConfigValidated",
+    reason: "AuthzConfigNotSupported",
+    what: "Cedar authorization",
+  },
+  {
+    key: "authzConfigRef",
+    field: "spec.authzConfigRef",
+    type: "AuthzConfigRefValidated",
+    reason: "AuthzConfigRefNotSupported",
+    what: "Cedar authorization",
+  },
+];
+
 /** Set by thv versions that refused spec.audit (the proxy audits now): removed from the status where found. */
 const AUDIT_TYPE = "AuditConfigValidated";
 const PROFILE_TYPE = "PermissionProfileValidated";
 
-/** Every condition type this module sets: one that no longer applies is removed from the status. */
+/** Every condition type this module sets on an MCPServer: one that no longer applies is removed from the status. */
 export const UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
   ...GUARDS.map((g) => g.type),
   AUDIT_TYPE,
   PROFILE_TYPE,
   "TelemetryConfigRefValidated",
   "SessionStorageWarning",
+]);
+
+/** The condition types this module sets on an MCPRemoteProxy, which also refuses authorization. */
+export const REMOTE_UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
+  ...UNENFORCED_CONDITION_TYPES,
+  ...AUTHZ_GUARDS.map((g) => g.type),
 ]);
 
 function refusal(r: Refusal): UnenforcedField {
@@ -156,7 +171,8 @@ export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {
   const { spec } = server;
   const unresolved = new Set(inputs.unresolved ?? []);
   const type = inputs.externalAuthType;
-  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type))
+  const guards = inputs.refuseAuthorization ? [...GUARDS, ...AUTHZ_GUARDS] : GUARDS;
+  const refused = guards.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type))
     .filter((g) => g.key !== "externalAuthConfigRef" || !type || !ENFORCED_EXTERNAL_AUTH_TYPES.has(type))
     .map((g) =>
       g.key === "externalAuthConfigRef" && type

@@ -14,13 +14,6 @@ const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
     "OIDCConfigRefValidated",
     "OIDCConfigRefNotSupported",
   ],
-  [
-    "spec.authzConfig",
-    { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } },
-    "AuthzConfigValidated",
-    "AuthzConfigNotSupported",
-  ],
-  ["spec.authzConfigRef", { authzConfigRef: { name: "z" } }, "AuthzConfigRefValidated", "AuthzConfigRefNotSupported"],
   ["spec.authServerRef", { authServerRef: { name: "as" } }, "AuthServerRefValidated", "AuthServerRefNotSupported"],
   [
     "spec.externalAuthConfigRef",
@@ -41,6 +34,15 @@ const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
     "PermissionProfileInvalid",
   ],
 ];
+
+Deno.test("authorization is enforced now: spec.authzConfig and spec.authzConfigRef are not refused", () => {
+  const inline = { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } };
+  assert.deepEqual(unenforcedFields(mcpServer(inline)).refused, []);
+  assert.deepEqual(unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } })).refused, []);
+  // An MCPRemoteProxy's reconciler does not resolve them yet: refused there.
+  const remote = unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } }), { refuseAuthorization: true });
+  assert.deepEqual(remote.refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
+});
 
 Deno.test("unenforcedFields refuses every access-guarding field, naming it in the condition", () => {
   for (const [field, spec, type, reason] of GUARDED) {
@@ -188,7 +190,7 @@ Deno.test("externalAuthConfigRef is refused only for types the proxy does not en
 });
 
 Deno.test("a reference that does not resolve is not refused here: its own NotFound/NotValid condition reports it", () => {
-  const server = mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" }, authzConfigRef: { name: "z" } });
+  const server = mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" }, authServerRef: { name: "as" } });
   const { refused } = unenforcedFields(server, { unresolved: ["OIDCConfigRefValidated"] });
-  assert.deepEqual(refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
+  assert.deepEqual(refused.map((r) => r.reason), ["AuthServerRefNotSupported"]);
 });

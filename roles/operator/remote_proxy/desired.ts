@@ -72,6 +72,8 @@ export function desiredRemoteRunConfig(proxy: RemoteProxy, fromReferences: Parti
     ...(spec.groupRef ? { group: spec.groupRef.name } : {}),
     remote_url: spec.remoteUrl,
     ...headerForward,
+    // The proxy audits (lib/audit), as for an MCPServer.
+    ...(spec.audit ? { audit_config: { enabled: spec.audit.enabled } } : {}),
     ...fromReferences,
   };
 }

@@ -28,6 +28,12 @@ Deno.test("desiredRemoteRunConfig carries remote_url and names secret headers wi
   assert.equal(desiredRemoteRunConfig(proxy({})).header_forward, undefined);
 });
 
+Deno.test("desiredRemoteRunConfig asks the proxy to audit when spec.audit.enabled is true", () => {
+  assert.deepEqual(desiredRemoteRunConfig(proxy({ audit: { enabled: true } })).audit_config, { enabled: true });
+  assert.deepEqual(desiredRemoteRunConfig(proxy({ audit: { enabled: false } })).audit_config, { enabled: false });
+  assert.equal(desiredRemoteRunConfig(proxy({})).audit_config, undefined);
+});
+
 Deno.test("desiredRemoteChildren: runner identity, ConfigMap, Deployment with secretKeyRef env, Service", () => {
   const objects = desiredRemoteChildren(
     proxy({
