@@ -8,12 +8,6 @@ const redis = { sessionStorage: { provider: "redis", address: "redis:6379" } };
 
 /** Each access-guarding field, as a spec fragment that the schema accepts. */
 const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
-  [
-    "spec.oidcConfigRef",
-    { oidcConfigRef: { name: "oidc", audience: "a" } },
-    "OIDCConfigRefValidated",
-    "OIDCConfigRefNotSupported",
-  ],
   ["spec.authServerRef", { authServerRef: { name: "as" } }, "AuthServerRefValidated", "AuthServerRefNotSupported"],
   [
     "spec.externalAuthConfigRef",
@@ -42,7 +36,7 @@ Deno.test("authorization is enforced now: spec.authzConfig and spec.authzConfigR
   assert.deepEqual(unenforcedFields(mcpServer(inline)).refused, []);
   assert.deepEqual(unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } })).refused, []);
   // An MCPRemoteProxy's reconciler does not resolve them yet: refused there.
-  const remote = unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } }), { refuseAuthorization: true });
+  const remote = unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } }), { remoteProxy: true });
   assert.deepEqual(remote.refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
 });
 
@@ -117,21 +111,21 @@ Deno.test("unenforcedFields runs a server with telemetry or session storage, say
 
 Deno.test("refusedMessage names every refused field", () => {
   const { refused } = unenforcedFields(
-    mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, webhookConfigRef: { name: "w" } }),
+    mcpServer({ authServerRef: { name: "as" }, webhookConfigRef: { name: "w" } }),
   );
   assert.match(
     refusedMessage(refused),
-    /^spec\.oidcConfigRef, spec\.webhookConfigRef ask for what thv does not enforce yet/,
+    /^spec\.authServerRef, spec\.webhookConfigRef ask for what thv does not enforce yet/,
   );
 });
 
 Deno.test("computeStatus fails a refused server with one condition per field, and clears them when removed", () => {
-  const server = mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, audit: { enabled: true } });
+  const server = mcpServer({ authServerRef: { name: "as" }, audit: { enabled: true } });
   const failed = computeStatus(server, { pods: [], missing: [], now, unenforced: unenforcedFields(server) });
   assert.equal(failed.phase, "Failed");
-  assert.match(failed.message!, /^spec\.oidcConfigRef, spec\.audit\.enabled ask for/);
+  assert.match(failed.message!, /^spec\.authServerRef, spec\.audit\.enabled ask for/);
   const byType = Object.fromEntries(failed.conditions!.map((c) => [c.type, c]));
-  assert.equal(byType.OIDCConfigRefValidated?.reason, "OIDCConfigRefNotSupported");
+  assert.equal(byType.AuthServerRefValidated?.reason, "AuthServerRefNotSupported");
   assert.equal(byType.AuditConfigValidated?.reason, "AuditNotSupported");
   assert.equal(byType.Ready?.status, "False");
   assert.equal(byType.Ready?.message, failed.message);
@@ -190,7 +184,21 @@ Deno.test("externalAuthConfigRef is refused only for types the proxy does not en
 });
 
 Deno.test("a reference that does not resolve is not refused here: its own NotFound/NotValid condition reports it", () => {
-  const server = mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" }, webhookConfigRef: { name: "w" } });
-  const { refused } = unenforcedFields(server, { unresolved: ["OIDCConfigRefValidated"] });
+  const server = mcpServer({ authServerRef: { name: "as" }, webhookConfigRef: { name: "w" } });
+  const { refused } = unenforcedFields(server, { unresolved: ["AuthServerRefValidated"] });
   assert.deepEqual(refused.map((r) => r.reason), ["WebhookConfigNotSupported"]);
+});
+
+Deno.test("spec.oidcConfigRef is enforced (lib/auth), so it is neither refused nor reported", () => {
+  const { refused, notApplied } = unenforcedFields(mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" } }));
+  assert.deepEqual([refused, notApplied], [[], []]);
+  assert.ok(!UNENFORCED_CONDITION_TYPES.has("OIDCConfigRefValidated"));
+});
+
+Deno.test("an MCPRemoteProxy's oidcConfigRef is still refused: its RunConfig does not carry oidc_config yet", () => {
+  const { refused } = unenforcedFields(mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" } }), {
+    remoteProxy: true,
+  });
+  assert.deepEqual(refused.map((r) => r.reason), ["OIDCConfigRefNotSupported"]);
+  assert.match(refused[0]!.message, /^spec\.oidcConfigRef asks for OIDC authentication of clients on a remote proxy/);
 });
