@@ -11,7 +11,9 @@ import { createAuthenticationStage } from "../lib/auth/mod.ts";
 import { Client, StreamableHTTPClientTransport } from "../lib/mcp/mod.ts";
 // @ts-types="@modelcontextprotocol/sdk/client/auth-extensions"
 import { ClientCredentialsProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
-import { FIXTURE_STDIO, serveStdioProxy } from "./harness/mcp.ts";
+import { FIXTURE_STDIO, serveStdioProxy, startEverythingHttp } from "./harness/mcp.ts";
+import { privateHome, runThv, spawnThv } from "./harness/thv.ts";
+import { fileURLToPath } from "node:url";
 import { type OidcProvider, startOidcProvider } from "./harness/oidc_provider.ts";
 
 const log = createLogger({ format: "text", level: "error" });
@@ -282,3 +284,151 @@ Deno.test("the MCP SDK client's OAuth flow discovers the metadata from the 401 a
     }
   });
 });
+
+Deno.test("thv proxy stdio --oidc-issuer --oidc-audience authenticates its clients", async () => {
+  await withProvider(async (op) => {
+    const thv = spawnThv([
+      "proxy",
+      "stdio",
+      "--oidc-issuer",
+      op.issuer,
+      "--oidc-audience",
+      AUDIENCE,
+      "--oidc-scopes",
+      "openid,mcp:tools",
+      "--",
+      FIXTURE_STDIO.command,
+      ...FIXTURE_STDIO.args,
+    ]);
+    try {
+      const url = await thv.firstLine(30_000);
+      const res = await initialize(url);
+      assert.equal(res.status, 401);
+      assert.match(res.headers.get("www-authenticate")!, /resource_metadata=".*\/mcp", scope="openid mcp:tools"$/);
+      await res.body?.cancel();
+      const client = await clientWith(url, await op.token("alice", { resource: AUDIENCE }));
+      try {
+        const result = await client.callTool({ name: "echo", arguments: { message: "authn" } });
+        assert.equal((result.content as Array<{ text: string }>)[0]!.text, "Echo: authn");
+      } finally {
+        await client.close();
+      }
+    } finally {
+      assert.equal((await thv.stop()).code, 0);
+    }
+  });
+});
+
+Deno.test("thv proxy --target-uri introspects with --oidc-client-id/--oidc-client-secret; bad flags refuse to start", async () => {
+  await withProvider(async (op) => {
+    await using server = await startEverythingHttp("streamableHttp");
+    const thv = spawnThv([
+      "proxy",
+      "--target-uri",
+      server.url,
+      "--oidc-issuer",
+      op.issuer,
+      "--oidc-audience",
+      AUDIENCE,
+      "--oidc-introspection-url",
+      op.introspectionEndpoint,
+      "--oidc-client-id",
+      "proxy",
+      "--oidc-client-secret",
+      "proxy-secret",
+    ]);
+    try {
+      const url = await thv.firstLine(30_000);
+      const client = await clientWith(url, await op.token("alice", { resource: AUDIENCE }));
+      try {
+        assert.ok((await client.listTools()).tools.length > 0);
+      } finally {
+        await client.close();
+      }
+      const res = await initialize(url, "opaque-garbage");
+      assert.equal(res.status, 401);
+      await res.body?.cancel();
+    } finally {
+      assert.equal((await thv.stop()).code, 0);
+    }
+
+    const noAudience = await runThv(["proxy", "stdio", "--oidc-issuer", op.issuer, "--", "true"]);
+    assert.equal(noAudience.code, 1);
+    assert.match(noAudience.stderr, /^thv: oidc_config\.Audience is empty: .*\(--oidc-audience\)/);
+    const http = await runThv([
+      "proxy",
+      "--target-uri",
+      server.url,
+      "--oidc-issuer",
+      "http://idp.example",
+      "--oidc-audience",
+      "a",
+    ]);
+    assert.equal(http.code, 1);
+    assert.match(http.stderr, /^thv: oidc_config\.Issuer http:\/\/idp\.example uses HTTP, which is insecure/);
+    const stray = await runThv(["proxy", "stdio", "--oidc-audience", "a", "--", "true"]);
+    assert.match(stray.stderr, /^thv: --oidc-audience needs --oidc-issuer/);
+  }, [AUDIENCE]);
+});
+
+const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.meta.url))}`;
+
+Deno.test("thv run --oidc-* saves oidc_config without the client secret, and its proxy authenticates clients", async () => {
+  await withProvider(async (op) => {
+    await using user = await privateHome({
+      XDG_CACHE_HOME: `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`,
+      TOOLHIVE_RUNTIME: "deno",
+    });
+    const args = [
+      "run",
+      "--name",
+      "authd",
+      "--oidc-issuer",
+      op.issuer,
+      "--oidc-audience",
+      AUDIENCE,
+      "--oidc-introspection-url",
+      op.introspectionEndpoint,
+      "--oidc-client-id",
+      "proxy",
+    ];
+    const missing = await runThv([...args, PROBE], user.env);
+    assert.equal(missing.code, 1);
+    assert.match(
+      missing.stderr,
+      /^thv: oidc_config\.ClientID proxy authenticates introspection, but TOOLHIVE_OIDC_CLIENT_SECRET is empty/,
+    );
+    const res = await runThv([...args, "--oidc-client-secret", "proxy-secret", PROBE], user.env);
+    assert.equal(res.code, 0, res.stderr);
+    try {
+      const url = res.stdout.trim().split("\n")[0]!;
+      const saved = JSON.parse(await Deno.readTextFile(`${user.home}/.local/state/toolhive/runconfigs/authd.json`));
+      assert.equal(saved.oidc_config.Issuer, op.issuer);
+      assert.equal(saved.oidc_config.ClientSecret, "");
+      for await (const file of walk(user.home)) {
+        const text = await Deno.readTextFile(file).catch(() => "");
+        assert.ok(!text.includes("proxy-secret"), `${file} holds the client secret`);
+      }
+      const refused = await initialize(url);
+      assert.equal(refused.status, 401);
+      await refused.body?.cancel();
+      const client = await clientWith(url, await op.token("alice", { resource: AUDIENCE }));
+      try {
+        const result = await client.callTool({ name: "echo", arguments: { message: "run" } });
+        assert.match(JSON.stringify(result.content), /run/);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      assert.equal((await runThv(["rm", "authd"], user.env)).code, 0);
+    }
+  }, [AUDIENCE]);
+});
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* walk(path);
+    else if (entry.isFile) yield path;
+  }
+}

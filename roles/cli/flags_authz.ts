@@ -7,8 +7,6 @@
  */
 import { Option } from "@commander-js/extra-typings";
 import { lazyImport } from "../../lib/lazy_import.ts";
-import type { Logger } from "../../lib/log.ts";
-import type { Middleware } from "../../lib/http/mod.ts";
 
 /** The `--authz-config <file>` option. */
 export function authzConfigOption() {
@@ -27,32 +25,9 @@ export function authzConfigOf(own: string | undefined, parent: string | undefine
 const authz = () =>
   lazyImport<typeof import("../../lib/authz/mod.ts")>(new URL("../../lib/authz/mod.ts", import.meta.url));
 
-/**
- * The chain `thv proxy --authz-config` serves behind (workload name `proxy` in policies: `MCP::"proxy"`);
- * none without the flag.
- */
-export async function authzProxyChain(
-  file: string | undefined,
-  log: Logger,
-): Promise<{ middleware?: Middleware; close(): Promise<void> }> {
-  if (!file) return { close: () => Promise.resolve() };
+/** The RunConfig field `--authz-config <file>` gives (`authz_config`, the file read and checked); none without it. */
+export async function authzFieldsOf(file: string | undefined): Promise<{ authz_config?: unknown }> {
+  if (!file) return {};
   const { loadAuthzFile } = await authz();
-  const fields = { authz_config: await loadAuthzFile(file) };
-  const [{ parseRunConfig }, { proxyChainOf }] = await Promise.all([
-    import("../../lib/run_config.ts"),
-    import("../../lib/middleware/mod.ts"),
-  ]);
-  const config = parseRunConfig(
-    JSON.stringify({
-      schema_version: "v0.1.0",
-      name: "proxy",
-      image: "proxy",
-      transport: "stdio",
-      port: 8080,
-      ...fields,
-    }),
-    "thv proxy",
-  );
-  const chain = await proxyChainOf(config, { log, env: {} });
-  return chain ? { middleware: chain.middleware, close: () => chain.close() } : { close: () => Promise.resolve() };
+  return { authz_config: await loadAuthzFile(file) };
 }

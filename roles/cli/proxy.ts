@@ -13,7 +13,8 @@ import {
   withMiddleware,
 } from "../../lib/http/mod.ts";
 import type { McpProxy } from "../../lib/transport/mod.ts";
-import { authzConfigOf, authzConfigOption, authzProxyChain } from "./flags_authz.ts";
+import { authzConfigOf, authzConfigOption, authzFieldsOf } from "./flags_authz.ts";
+import { type AuthFlags, mergedAuthFlags, proxyChainOfFlags, withAuthFlags } from "./flags_auth.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -137,7 +138,7 @@ function withParentListenOptions<T extends ListenOptions>(own: T, command: Optio
 
 /** Builds the `proxy` command group. */
 export function proxyCommand(context: () => CliContext): Command {
-  const proxy = new Command("proxy")
+  const proxy = withAuthFlags(new Command("proxy"))
     // Options after `stdio` are the subcommand's: without this, the parent's same-named options take them.
     .enablePositionalOptions()
     .description("put the MCP proxy in front of a server: `proxy stdio -- <cmd>` or `proxy --target-uri <url>`")
@@ -184,9 +185,15 @@ export function proxyCommand(context: () => CliContext): Command {
         throw new TypeError(`--target-uri ${opts.targetUri} is not http or https`);
       }
       const { createProxy } = await import("../../lib/transport/mod.ts");
-      const chain = await authzProxyChain(opts.authzConfig, ctx.log.with({ role: "proxy" }));
+      const chain = await proxyChainOfFlags(opts as AuthFlags, {
+        transport: opts.transport,
+        trustProxyHeaders: opts.trustProxyHeaders ?? false,
+        log: ctx.log.with({ role: "proxy" }),
+        env: ctx.env,
+        fields: await authzFieldsOf(opts.authzConfig),
+      });
       const proxy = createProxy({
-        ...(chain.middleware ? { middleware: chain.middleware } : {}),
+        ...(chain ? { middleware: chain.middleware } : {}),
         transport: opts.transport,
         targetUrl: target.href,
         allowedHosts: opts.allowedHost,
@@ -195,9 +202,9 @@ export function proxyCommand(context: () => CliContext): Command {
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
         requestTimeoutMs: opts.requestTimeoutSeconds * 1000,
       }, { log: ctx.log.with({ role: "proxy" }) });
-      await serveAndPrint(ctx, proxy, opts).finally(() => chain.close());
+      await serveAndPrint(ctx, proxy, opts).finally(() => chain?.close());
     });
-  const stdio = proxy.command("stdio")
+  const stdio = withAuthFlags(proxy.command("stdio"))
     .description("run a stdio MCP server and serve it over streamable HTTP at /mcp")
     .argument("<command>", "the server's executable")
     .argument("[args...]", "its arguments (put -- before them)")
@@ -247,12 +254,18 @@ export function proxyCommand(context: () => CliContext): Command {
     .addOption(authzConfigOption())
     .action(async (command, args, own) => {
       const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
-      const { log } = context();
+      const { log, env } = context();
       const { createProxy } = await import("../../lib/transport/mod.ts");
       const authzFile = authzConfigOf(own.authzConfig, (stdio.parent!.opts() as { authzConfig?: string }).authzConfig);
-      const chain = await authzProxyChain(authzFile, log.with({ role: "proxy" }));
+      const flags = mergedAuthFlags(stdio.parent!.opts() as AuthFlags, own as AuthFlags);
+      const chain = await proxyChainOfFlags(flags, {
+        transport: "stdio",
+        log: log.with({ role: "proxy" }),
+        env,
+        fields: await authzFieldsOf(authzFile),
+      });
       const proxy = createProxy({
-        ...(chain.middleware ? { middleware: chain.middleware } : {}),
+        ...(chain ? { middleware: chain.middleware } : {}),
         transport: "stdio",
         command: { command, args },
         isolation: opts.isolation,
@@ -266,7 +279,7 @@ export function proxyCommand(context: () => CliContext): Command {
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
       }, { log: log.with({ role: "proxy" }) });
-      await serveAndPrint(context(), proxy, opts).finally(() => chain.close());
+      await serveAndPrint(context(), proxy, opts).finally(() => chain?.close());
     });
   return proxy;
 }
