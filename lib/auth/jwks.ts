@@ -52,7 +52,10 @@ export function remoteKeys(jwksUrl: string, idp: IdpFetch, now: () => number = D
     }
     if (last !== undefined) tokens--;
     const res = await idp(url, { ...init, bearer: true });
-    if (!res.ok) return res;
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`The JWKS URL ${url} answered ${res.status}`); // the provider's failure, not the token's
+    }
     last = await res.text();
     return new Response(last, { status: 200, headers: { "content-type": "application/json" } });
   };
