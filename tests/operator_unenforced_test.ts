@@ -13,6 +13,9 @@ import {
   startControlPlane,
   startTestOperator,
 } from "./harness/mod.ts";
+import { createLogger } from "../lib/log.ts";
+import { proxyChainOf } from "../lib/middleware/mod.ts";
+import { parseRunConfig } from "../lib/run_config.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -174,7 +177,7 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
   });
 
   await t.step(
-    "a server with a valid oidcConfigRef runs, its RunConfig carrying oidc_config (lib/auth enforces it)",
+    "a valid oidcConfigRef runs, with oidc_config in the RunConfig its proxy enforces",
     async () => {
       await run(
         ["apply", "-n", NS, "-f", "-"],
@@ -190,8 +193,13 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
       assert.equal(condition(ok, "OIDCConfigRefValidated")?.reason, "OIDCConfigRefValid");
       assert.notEqual(ok.status.phase, "Failed");
       const cm = await eventually(cp, "configmap", "with-oidc-runconfig", () => true);
-      const oidc = JSON.parse(cm.data["runconfig.json"]).oidc_config;
-      assert.deepEqual([oidc.Issuer, oidc.Audience], ["https://idp.example", "mcp"]);
+      const runConfig = parseRunConfig(cm.data["runconfig.json"], "with-oidc-runconfig");
+      const oidc = runConfig.oidc_config;
+      assert.deepEqual([oidc?.Issuer, oidc?.Audience], ["https://idp.example", "mcp"]);
+      // The proxy in the pod builds its chain from it: authentication, nothing refused.
+      const chain = await proxyChainOf(runConfig, { log: createLogger({ format: "text", level: "error" }), env: {} });
+      assert.deepEqual(chain?.stages, ["authentication"]);
+      await chain?.close();
       await run(["delete", "mcpserver", "with-oidc", "-n", NS]);
     },
   );
