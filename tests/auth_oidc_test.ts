@@ -8,7 +8,7 @@ import type { Handler, Middleware } from "../lib/http/mod.ts";
 import { parseRunConfig, type RunConfig } from "../lib/run_config.ts";
 import { buildChain, type ProxyChain, proxyChainOf } from "../lib/middleware/mod.ts";
 import { createAuthenticationStage } from "../lib/auth/mod.ts";
-import { Client, StreamableHTTPClientTransport } from "../lib/mcp/mod.ts";
+import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "../lib/mcp/mod.ts";
 // @ts-types="@modelcontextprotocol/sdk/client/auth-extensions"
 import { ClientCredentialsProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
 import { FIXTURE_STDIO, serveStdioProxy, startEverythingHttp } from "./harness/mcp.ts";
@@ -432,3 +432,34 @@ async function* walk(dir: string): AsyncGenerator<string> {
     else if (entry.isFile) yield path;
   }
 }
+
+Deno.test("a legacy SSE client is challenged for the /sse resource and completes the SDK's OAuth flow there", async () => {
+  await withProvider(async (op) => {
+    const slot = late();
+    await using served = await serveStdioProxy(FIXTURE_STDIO, { middleware: slot.middleware });
+    const sse = served.url.replace(/\/mcp$/, "/sse");
+    const chain = (await proxyChainOf(runConfig({ Issuer: op.issuer, Audience: sse }), { log, env: {} }))!;
+    slot.set(chain);
+    try {
+      const open = await fetch(sse, { headers: { accept: "text/event-stream" } });
+      assert.equal(open.status, 401);
+      assert.match(open.headers.get("www-authenticate")!, /oauth-protected-resource\/sse"/);
+      await open.body?.cancel();
+      const authProvider = new ClientCredentialsProvider({
+        clientId: "alice",
+        clientSecret: "alice-secret",
+        expectedIssuer: op.issuer,
+      });
+      const client = new Client({ name: "oauth-sse", version: "1.0.0" });
+      await client.connect(new SSEClientTransport(new URL(sse), { authProvider }));
+      try {
+        const result = await client.callTool({ name: "echo", arguments: { message: "legacy" } });
+        assert.equal((result.content as Array<{ text: string }>)[0]!.text, "Echo: legacy");
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await chain.close();
+    }
+  });
+});

@@ -23,6 +23,12 @@ async function readNamed(read: (path: string) => Promise<string>, field: string,
   }
 }
 
+/** The MCP endpoint a request is for: the legacy SSE one for `/sse` and `/messages`, `/mcp`, else the default. */
+function endpointOf(path: string, fallback: string): string {
+  if (path === "/sse" || path === "/messages") return "/sse";
+  return path === "/mcp" ? "/mcp" : fallback;
+}
+
 /** Options of {@linkcode createAuthenticationStage}. */
 export interface AuthenticationStageOptions {
   /** The clock in milliseconds (default `Date.now`): tests move it past a token's expiry. */
@@ -71,7 +77,8 @@ async function build(
       const id = call.messages.length === 1 ? call.messages[0]!.id ?? null : null;
       const header = call.request.headers.get("authorization");
       const token = header ? BEARER.exec(header)?.[1] : undefined;
-      if (!token) return unauthorized(settings, call.request, { mcpPath, id });
+      const endpoint = endpointOf(call.path, mcpPath);
+      if (!token) return unauthorized(settings, call.request, { mcpPath: endpoint, id });
       try {
         call.identity = await validator.validate(token);
       } catch (e) {
@@ -84,7 +91,7 @@ async function build(
           }, { status: 503 });
         }
         log.debug("Refused a token", { reason: e.message });
-        return unauthorized(settings, call.request, { mcpPath, id, reason: e.message });
+        return unauthorized(settings, call.request, { mcpPath: endpoint, id, reason: e.message });
       }
       return await next(call);
     },
