@@ -11,7 +11,7 @@ import { createAuthenticationStage } from "../lib/auth/mod.ts";
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "../lib/mcp/mod.ts";
 // @ts-types="@modelcontextprotocol/sdk/client/auth-extensions"
 import { ClientCredentialsProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
-import { FIXTURE_STDIO, serveStdioProxy, startEverythingHttp } from "./harness/mcp.ts";
+import { FIXTURE_STDIO, serveHttpProxy, serveStdioProxy, startEverythingHttp } from "./harness/mcp.ts";
 import { privateHome, runThv, spawnThv } from "./harness/thv.ts";
 import { fileURLToPath } from "node:url";
 import { type OidcProvider, startOidcProvider } from "./harness/oidc_provider.ts";
@@ -460,6 +460,37 @@ Deno.test("a legacy SSE client is challenged for the /sse resource and completes
       }
     } finally {
       await chain.close();
+    }
+  });
+});
+
+Deno.test("the client's token never reaches the MCP server behind the reverse proxy", async () => {
+  await withProvider(async (op) => {
+    const seen: Array<string | null> = [];
+    const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+      seen.push(req.headers.get("authorization"));
+      const body = await req.json();
+      return Response.json({
+        jsonrpc: "2.0",
+        id: body.id,
+        result: { protocolVersion: "2025-06-18", capabilities: {} },
+      });
+    });
+    try {
+      const chain = (await proxyChainOf(runConfig({ Issuer: op.issuer, Audience: AUDIENCE }), { log, env: {} }))!;
+      await using served = await serveHttpProxy(`http://127.0.0.1:${upstream.addr.port}/mcp`, "streamable-http", {
+        middleware: chain.middleware,
+      });
+      try {
+        const res = await initialize(`${served.origin}/mcp`, await op.token("alice", { resource: AUDIENCE }));
+        assert.equal(res.status, 200);
+        await res.body?.cancel();
+        assert.deepEqual(seen, [null]);
+      } finally {
+        await chain.close();
+      }
+    } finally {
+      await upstream.shutdown();
     }
   });
 });
