@@ -494,3 +494,56 @@ Deno.test("the client's token never reaches the MCP server behind the reverse pr
     }
   });
 });
+
+Deno.test("authentication then token exchange, as every proxy builds them: the server gets the exchanged token", async () => {
+  await withProvider(async (op) => {
+    const seen: Array<string | null> = [];
+    const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+      seen.push(req.headers.get("authorization"));
+      const body = await req.json();
+      return Response.json({
+        jsonrpc: "2.0",
+        id: body.id,
+        result: { protocolVersion: "2025-06-18", capabilities: {} },
+      });
+    });
+    try {
+      const config = runConfig({ Issuer: op.issuer, Audience: AUDIENCE }, {
+        token_exchange_config: {
+          token_url: op.tokenEndpoint,
+          client_id: "proxy",
+          client_secret: "",
+          client_secret_env: "TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET",
+          audience: "http://backend.test",
+          header_strategy: "replace",
+        },
+      });
+      const chain = (await proxyChainOf(config, {
+        log,
+        env: { TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET: "proxy-secret" },
+      }))!;
+      assert.deepEqual(chain.stages, ["authentication", "outgoing-auth"]);
+      await using served = await serveHttpProxy(`http://127.0.0.1:${upstream.addr.port}/mcp`, "streamable-http", {
+        middleware: chain.middleware,
+      });
+      try {
+        const token = await op.token("alice", { resource: AUDIENCE });
+        const res = await initialize(`${served.origin}/mcp`, token);
+        assert.equal(res.status, 200);
+        await res.body?.cancel();
+        const refused = await initialize(`${served.origin}/mcp`);
+        assert.equal(refused.status, 401);
+        await refused.body?.cancel();
+        assert.equal(seen.length, 1, "the refused call never reached the server");
+        const sent = seen[0]!.replace(/^Bearer /, "");
+        assert.notEqual(sent, token);
+        const claims = JSON.parse(atob(sent.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
+        assert.deepEqual([claims.aud, claims.act_sub], ["http://backend.test", "alice"]);
+      } finally {
+        await chain.close();
+      }
+    } finally {
+      await upstream.shutdown();
+    }
+  });
+});
