@@ -221,17 +221,9 @@ Deno.test("MCPOIDCConfig, MCPAuthzConfig and MCPWebhookConfig on a real control 
   });
 
   await t.step(
-    "an MCPServer referencing a valid authz or webhook config is refused (not enforced yet), its hash copied",
+    "an MCPServer referencing a valid webhook config is refused (not enforced yet), its hash copied",
     async () => {
       const refs: Array<[string, Json, string, string, string, string]> = [
-        [
-          "use-authz",
-          { authzConfigRef: { name: "ok-authz" } },
-          "AuthzConfigRefValidated",
-          "AuthzConfigRefNotSupported",
-          "mcpauthzconfig",
-          "authzConfigHash",
-        ],
         [
           "use-hook",
           { webhookConfigRef: { name: "ok-validating" } },
