@@ -20,6 +20,7 @@ const log = createLogger({ format: "text", level: "error" });
 const AUDIENCE = "http://mcp.test/mcp";
 const CLIENTS = [
   { id: "alice", secret: "alice-secret", groups: ["eng"] },
+  { id: "bob", secret: "bob-secret", groups: ["sales"] },
   { id: "proxy", secret: "proxy-secret" },
 ];
 
@@ -544,6 +545,52 @@ Deno.test("authentication then token exchange, as every proxy builds them: the s
       }
     } finally {
       await upstream.shutdown();
+    }
+  });
+});
+
+Deno.test("thv proxy stdio with --oidc-* and --authz-config: one chain, the token's groups decide the tools", async () => {
+  await withProvider(async (op) => {
+    const dir = await Deno.makeTempDir({ prefix: "thv-authn-authz-" });
+    const policy = 'permit(principal, action == Action::"call_tool", resource == Tool::"echo") ' +
+      'when { principal.claim_groups.contains("eng") };';
+    await Deno.writeTextFile(
+      `${dir}/authz.json`,
+      JSON.stringify({ version: "1.0", type: "cedarv1", cedar: { policies: [policy] } }),
+    );
+    const thv = spawnThv([
+      "proxy",
+      "--oidc-issuer",
+      op.issuer,
+      "--oidc-audience",
+      AUDIENCE,
+      "stdio",
+      "--authz-config",
+      `${dir}/authz.json`,
+      "--",
+      FIXTURE_STDIO.command,
+      ...FIXTURE_STDIO.args,
+    ]);
+    try {
+      const url = await thv.firstLine(30_000);
+      const anonymous = await initialize(url);
+      assert.equal(anonymous.status, 401, "authentication runs before authorization");
+      await anonymous.body?.cancel();
+      const alice = await clientWith(url, await op.token("alice", { resource: AUDIENCE }));
+      const bob = await clientWith(url, await op.token("bob", { resource: AUDIENCE }));
+      try {
+        const result = await alice.callTool({ name: "echo", arguments: { message: "eng" } });
+        assert.equal((result.content as Array<{ text: string }>)[0]!.text, "Echo: eng");
+        assert.deepEqual((await alice.listTools()).tools.map((t) => t.name), ["echo"]);
+        assert.deepEqual((await bob.listTools()).tools, []);
+        await assert.rejects(bob.callTool({ name: "echo", arguments: { message: "sales" } }));
+      } finally {
+        await alice.close();
+        await bob.close();
+      }
+    } finally {
+      assert.equal((await thv.stop()).code, 0);
+      await Deno.remove(dir, { recursive: true });
     }
   });
 });
