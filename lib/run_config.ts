@@ -108,7 +108,8 @@ export const OidcConfig = z.object({
   InsecureAllowHTTP: z.boolean(),
   IntrospectionURL: z.string(),
   ResourceURL: z.string(),
-  Scopes: z.array(z.string()).nullable(),
+  /** Null reads as absent (run_config_version.ts): absent means none. */
+  Scopes: z.array(z.string()).nullable().default(null),
 });
 
 /** ToolHive's audit config (`pkg/audit`): which events, what data, where they go. */

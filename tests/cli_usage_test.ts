@@ -69,7 +69,7 @@ Deno.test("thv run --from-config refuses keys that guard access, naming them, an
       image: PROBE,
       transport: "stdio",
       port: 18999,
-      oidc_config: { Issuer: "https://issuer.example", Audience: "mcp" },
+      embedded_auth_server_config: { issuer: "https://auth.example" },
       rate_limit_config: { shared: { maxTokens: 10, refillPeriod: "1m" } },
     }),
   );
@@ -78,7 +78,8 @@ Deno.test("thv run --from-config refuses keys that guard access, naming them, an
   assert.equal(res.code, 1);
   assert.equal(
     res.stderr,
-    `thv: RunConfig ${file}: oidc_config, rate_limit_config ask for OIDC authentication of clients, rate limiting, ` +
+    `thv: RunConfig ${file}: embedded_auth_server_config, rate_limit_config ask for the embedded authorization server, ` +
+      "rate limiting, " +
       "which thv does not enforce yet: remove them from the file to run the server without them\n",
   );
   const left = await Array.fromAsync(Deno.readDir(`${user.home}/.local/state/toolhive/runconfigs`)).catch(() => []);

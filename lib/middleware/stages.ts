@@ -17,6 +17,12 @@ export const STAGE_FACTORIES: readonly StageFactory[] = [
       lazyImport<typeof import("../audit/mod.ts")>(new URL("../audit/mod.ts", import.meta.url)).then((m) => m.factory),
   ),
   lazyStage(
+    "authentication",
+    ["oidc_config", "jwks_auth_token_file"],
+    () =>
+      lazyImport<typeof import("../auth/mod.ts")>(new URL("../auth/mod.ts", import.meta.url)).then((m) => m.factory),
+  ),
+  lazyStage(
     "outgoing-auth",
     ["token_exchange_config", "remote_auth_config", "header_forward"],
     () =>

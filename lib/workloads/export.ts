@@ -8,6 +8,7 @@
 import { stringify } from "yaml";
 import type { RunConfig } from "../run_config.ts";
 import { parseSecretRef } from "../state/mod.ts";
+import { oidcManifests } from "./export_oidc.ts";
 
 /** Whether `config` turns audit on (as the proxy reads it: lib/middleware). */
 function asksForAudit(config: RunConfig): boolean {
@@ -63,6 +64,8 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
       },
     });
   }
+  const oidc = oidcManifests(config);
+  if (oidc) objects.push(oidc.object);
   const env = Object.keys(config.env_vars).sort().map((name) => ({ name, value: config.env_vars[name]! }));
   objects.push({
     apiVersion: "toolhive.stacklok.dev/v1beta1",
@@ -88,6 +91,7 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
       ...(config.trust_proxy_headers ? { trustProxyHeaders: true } : {}),
       ...(config.endpoint_prefix ? { endpointPrefix: config.endpoint_prefix } : {}),
       ...(toolConfig ? { toolConfigRef: { name: toolConfig } } : {}),
+      ...(oidc ? { oidcConfigRef: oidc.ref } : {}),
       ...(audited ? { audit: { enabled: true } } : {}),
     },
   });

@@ -6,8 +6,6 @@
  */
 import { type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
-import type { Logger } from "../../lib/log.ts";
-import type { ProxyChain } from "../../lib/middleware/mod.ts";
 import type { RunConfig } from "../../lib/run_config.ts";
 
 /** What the audit flags parse into. */
@@ -61,35 +59,4 @@ export function mergedAuditFlags(parent: AuditFlags, own: AuditFlags): AuditFlag
     ...(parent.enableAudit || own.enableAudit ? { enableAudit: true } : {}),
     ...(own.auditConfig ?? parent.auditConfig ? { auditConfig: own.auditConfig ?? parent.auditConfig } : {}),
   };
-}
-
-/**
- * The middleware chain `thv proxy` runs with for RunConfig `fields` (the flags' fields), in a RunConfig of
- * the proxy's transport, built as every proxy builds it (lib/middleware); undefined when they ask for none.
- */
-export async function proxyChainOfFields(
-  fields: Partial<RunConfig>,
-  options: {
-    readonly transport: "stdio" | "sse" | "streamable-http";
-    readonly trustProxyHeaders?: boolean;
-    readonly log: Logger;
-    readonly env: Readonly<Record<string, string | undefined>>;
-  },
-): Promise<ProxyChain | undefined> {
-  if (Object.keys(fields).length === 0) return undefined;
-  const { parseRunConfig, RUN_CONFIG_SCHEMA_VERSION } = await import("../../lib/run_config.ts");
-  const { proxyChainOf } = await import("../../lib/middleware/mod.ts");
-  const config = parseRunConfig(
-    JSON.stringify({
-      schema_version: RUN_CONFIG_SCHEMA_VERSION,
-      name: "proxy",
-      image: "proxy",
-      transport: options.transport,
-      port: 8080, // not used: the proxy listens where --port says
-      trust_proxy_headers: options.trustProxyHeaders ?? false,
-      ...fields,
-    }),
-    "the command line",
-  );
-  return await proxyChainOf(config, { log: options.log, env: options.env });
 }

@@ -7,7 +7,6 @@
  */
 import { Option } from "@commander-js/extra-typings";
 import { lazyImport } from "../../lib/lazy_import.ts";
-import type { RunConfig } from "../../lib/run_config.ts";
 
 /** The `--authz-config <file>` option. */
 export function authzConfigOption() {
@@ -26,11 +25,8 @@ export function authzConfigOf(own: string | undefined, parent: string | undefine
 const authz = () =>
   lazyImport<typeof import("../../lib/authz/mod.ts")>(new URL("../../lib/authz/mod.ts", import.meta.url));
 
-/**
- * The RunConfig fields of `thv proxy --authz-config` (its chain is built with the other flags' fields, as the
- * workload `proxy`: `MCP::"proxy"` in policies); none without the flag.
- */
-export async function authzFieldsOf(file: string | undefined): Promise<Partial<RunConfig>> {
+/** The RunConfig field `--authz-config <file>` gives (`authz_config`, the file read and checked); none without it. */
+export async function authzFieldsOf(file: string | undefined): Promise<{ authz_config?: unknown }> {
   if (!file) return {};
   const { loadAuthzFile } = await authz();
   return { authz_config: await loadAuthzFile(file) };

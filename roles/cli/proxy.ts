@@ -13,8 +13,9 @@ import {
   withMiddleware,
 } from "../../lib/http/mod.ts";
 import type { McpProxy } from "../../lib/transport/mod.ts";
-import { auditConfigOf, type AuditFlags, mergedAuditFlags, proxyChainOfFields, withAuditFlags } from "./flags_audit.ts";
 import { authzConfigOf, authzConfigOption, authzFieldsOf } from "./flags_authz.ts";
+import { type AuthFlags, mergedAuthFlags, proxyChainOfFlags, withAuthFlags } from "./flags_auth.ts";
+import { auditConfigOf, type AuditFlags, mergedAuditFlags, withAuditFlags } from "./flags_audit.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -138,7 +139,7 @@ function withParentListenOptions<T extends ListenOptions>(own: T, command: Optio
 
 /** Builds the `proxy` command group. */
 export function proxyCommand(context: () => CliContext): Command {
-  const proxy = withAuditFlags(new Command("proxy"))
+  const proxy = withAuditFlags(withAuthFlags(new Command("proxy")))
     // Options after `stdio` are the subcommand's: without this, the parent's same-named options take them.
     .enablePositionalOptions()
     .description("put the MCP proxy in front of a server: `proxy stdio -- <cmd>` or `proxy --target-uri <url>`")
@@ -185,14 +186,12 @@ export function proxyCommand(context: () => CliContext): Command {
         throw new TypeError(`--target-uri ${opts.targetUri} is not http or https`);
       }
       const { createProxy } = await import("../../lib/transport/mod.ts");
-      const chain = await proxyChainOfFields({
-        ...await authzFieldsOf(opts.authzConfig),
-        ...await auditConfigOf(opts as AuditFlags),
-      }, {
+      const chain = await proxyChainOfFlags(opts as AuthFlags, {
         transport: opts.transport,
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
         log: ctx.log.with({ role: "proxy" }),
         env: ctx.env,
+        fields: { ...await authzFieldsOf(opts.authzConfig), ...await auditConfigOf(opts as AuditFlags) },
       });
       const proxy = createProxy({
         ...(chain ? { middleware: chain.middleware } : {}),
@@ -206,7 +205,7 @@ export function proxyCommand(context: () => CliContext): Command {
       }, { log: ctx.log.with({ role: "proxy" }) });
       await serveAndPrint(ctx, proxy, opts).finally(() => chain?.close());
     });
-  const stdio = withAuditFlags(proxy.command("stdio"))
+  const stdio = withAuditFlags(withAuthFlags(proxy.command("stdio")))
     .description("run a stdio MCP server and serve it over streamable HTTP at /mcp")
     .argument("<command>", "the server's executable")
     .argument("[args...]", "its arguments (put -- before them)")
@@ -259,11 +258,16 @@ export function proxyCommand(context: () => CliContext): Command {
       const { log, env } = context();
       const { createProxy } = await import("../../lib/transport/mod.ts");
       const authzFile = authzConfigOf(own.authzConfig, (stdio.parent!.opts() as { authzConfig?: string }).authzConfig);
-      const audit = mergedAuditFlags(stdio.parent!.opts() as AuditFlags, own as AuditFlags);
-      const chain = await proxyChainOfFields({
-        ...await authzFieldsOf(authzFile),
-        ...await auditConfigOf(audit),
-      }, { transport: "stdio", log: log.with({ role: "proxy" }), env });
+      const flags = mergedAuthFlags(stdio.parent!.opts() as AuthFlags, own as AuthFlags);
+      const chain = await proxyChainOfFlags(flags, {
+        transport: "stdio",
+        log: log.with({ role: "proxy" }),
+        env,
+        fields: {
+          ...await authzFieldsOf(authzFile),
+          ...await auditConfigOf(mergedAuditFlags(stdio.parent!.opts() as AuditFlags, own as AuditFlags)),
+        },
+      });
       const proxy = createProxy({
         ...(chain ? { middleware: chain.middleware } : {}),
         transport: "stdio",

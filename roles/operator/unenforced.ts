@@ -46,8 +46,11 @@ export interface UnenforcedInputs {
    * proxy enforces (lib/outgoing) is not refused. Absent (a caller that does not apply the reference): refused.
    */
   readonly externalAuthType?: string;
-  /** Refuse `spec.authzConfig` and `spec.authzConfigRef` too (an MCPRemoteProxy, which does not resolve them yet). */
-  readonly refuseAuthorization?: boolean;
+  /**
+   * An MCPRemoteProxy, whose reconciler resolves neither `oidcConfigRef` nor `authzConfig`/`authzConfigRef` into
+   * its RunConfig yet: they are refused too.
+   */
+  readonly remoteProxy?: boolean;
 }
 
 /** MCPExternalAuthConfig types the proxy enforces (lib/outgoing); a reference to another type is refused. */
@@ -71,13 +74,6 @@ type Refusal = { field: string; type: string; reason: string; what: string };
 
 /** The access-guarding fields, each with the condition that reports it (ToolHive's type where it has one). */
 const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
-  {
-    key: "oidcConfigRef",
-    field: "spec.oidcConfigRef",
-    type: "OIDCConfigRefValidated",
-    reason: "OIDCConfigRefNotSupported",
-    what: "OIDC authentication of clients",
-  },
   {
     key: "authServerRef",
     field: "spec.authServerRef",
@@ -103,7 +99,7 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
 
 /**
  * Authorization: enforced for an MCPServer (server_refs resolve it into the RunConfig), still refused for an
- * MCPRemoteProxy, whose reconciler does not resolve it yet ({@linkcode UnenforcedInputs.refuseAuthorization}).
+ * MCPRemoteProxy, whose reconciler does not resolve it yet ({@linkcode UnenforcedInputs.remoteProxy}).
  */
 const AUTHZ_GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
   {
@@ -122,6 +118,15 @@ const AUTHZ_GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = 
   },
 ];
 
+/** Refused on an MCPRemoteProxy only: its reconciler does not put `oidc_config` in the RunConfig yet. */
+const REMOTE_OIDC: Refusal & { key: keyof McpServer["spec"] } = {
+  key: "oidcConfigRef",
+  field: "spec.oidcConfigRef",
+  type: "OIDCConfigRefValidated",
+  reason: "OIDCConfigRefNotSupported",
+  what: "OIDC authentication of clients on a remote proxy",
+};
+
 /** Set by thv versions that refused spec.audit (the proxy audits now): removed from the status where found. */
 const AUDIT_TYPE = "AuditConfigValidated";
 const PROFILE_TYPE = "PermissionProfileValidated";
@@ -135,9 +140,10 @@ export const UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
   "SessionStorageWarning",
 ]);
 
-/** The condition types this module sets on an MCPRemoteProxy, which also refuses authorization. */
+/** The condition types this module sets on an MCPRemoteProxy, which also refuses OIDC and authorization. */
 export const REMOTE_UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
   ...UNENFORCED_CONDITION_TYPES,
+  REMOTE_OIDC.type,
   ...AUTHZ_GUARDS.map((g) => g.type),
 ]);
 
@@ -171,7 +177,7 @@ export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {
   const { spec } = server;
   const unresolved = new Set(inputs.unresolved ?? []);
   const type = inputs.externalAuthType;
-  const guards = inputs.refuseAuthorization ? [...GUARDS, ...AUTHZ_GUARDS] : GUARDS;
+  const guards = inputs.remoteProxy ? [REMOTE_OIDC, ...GUARDS, ...AUTHZ_GUARDS] : GUARDS;
   const refused = guards.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type))
     .filter((g) => g.key !== "externalAuthConfigRef" || !type || !ENFORCED_EXTERNAL_AUTH_TYPES.has(type))
     .map((g) =>

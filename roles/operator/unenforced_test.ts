@@ -8,12 +8,6 @@ const redis = { sessionStorage: { provider: "redis", address: "redis:6379" } };
 
 /** Each access-guarding field, as a spec fragment that the schema accepts. */
 const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
-  [
-    "spec.oidcConfigRef",
-    { oidcConfigRef: { name: "oidc", audience: "a" } },
-    "OIDCConfigRefValidated",
-    "OIDCConfigRefNotSupported",
-  ],
   ["spec.authServerRef", { authServerRef: { name: "as" } }, "AuthServerRefValidated", "AuthServerRefNotSupported"],
   [
     "spec.externalAuthConfigRef",
@@ -40,7 +34,7 @@ Deno.test("authorization is enforced now: spec.authzConfig and spec.authzConfigR
   assert.deepEqual(unenforcedFields(mcpServer(inline)).refused, []);
   assert.deepEqual(unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } })).refused, []);
   // An MCPRemoteProxy's reconciler does not resolve them yet: refused there.
-  const remote = unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } }), { refuseAuthorization: true });
+  const remote = unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } }), { remoteProxy: true });
   assert.deepEqual(remote.refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
 });
 
@@ -117,22 +111,22 @@ Deno.test("unenforcedFields runs a server with telemetry or session storage, say
 
 Deno.test("refusedMessage names every refused field", () => {
   const { refused } = unenforcedFields(
-    mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, authServerRef: { name: "as" } }),
+    mcpServer({ authServerRef: { name: "as" }, permissionProfile: { type: "builtin", name: "strict" } }),
   );
   assert.match(
     refusedMessage(refused),
-    /^spec\.oidcConfigRef, spec\.authServerRef ask for what thv does not enforce yet/,
+    /^spec\.authServerRef, spec\.permissionProfile ask for what thv does not enforce yet/,
   );
 });
 
 Deno.test("computeStatus fails a refused server with one condition per field, and clears them when removed", () => {
-  const server = mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, authServerRef: { name: "as" } });
+  const server = mcpServer({ authServerRef: { name: "as" }, permissionProfile: { type: "builtin", name: "strict" } });
   const failed = computeStatus(server, { pods: [], missing: [], now, unenforced: unenforcedFields(server) });
   assert.equal(failed.phase, "Failed");
-  assert.match(failed.message!, /^spec\.oidcConfigRef, spec\.authServerRef ask for/);
+  assert.match(failed.message!, /^spec\.authServerRef, spec\.permissionProfile ask for/);
   const byType = Object.fromEntries(failed.conditions!.map((c) => [c.type, c]));
-  assert.equal(byType.OIDCConfigRefValidated?.reason, "OIDCConfigRefNotSupported");
   assert.equal(byType.AuthServerRefValidated?.reason, "AuthServerRefNotSupported");
+  assert.equal(byType.PermissionProfileValidated?.reason, "PermissionProfileInvalid");
   assert.equal(byType.Ready?.status, "False");
   assert.equal(byType.Ready?.message, failed.message);
 
@@ -190,7 +184,25 @@ Deno.test("externalAuthConfigRef is refused only for types the proxy does not en
 });
 
 Deno.test("a reference that does not resolve is not refused here: its own NotFound/NotValid condition reports it", () => {
-  const server = mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" }, authServerRef: { name: "as" } });
-  const { refused } = unenforcedFields(server, { unresolved: ["OIDCConfigRefValidated"] });
-  assert.deepEqual(refused.map((r) => r.reason), ["AuthServerRefNotSupported"]);
+  const server = mcpServer({
+    authServerRef: { name: "as" },
+    ...redis,
+    rateLimiting: { shared: { maxTokens: 1, refillPeriod: "1m" } },
+  });
+  const { refused } = unenforcedFields(server, { unresolved: ["AuthServerRefValidated"] });
+  assert.deepEqual(refused.map((r) => r.reason), ["RateLimitNotSupported"]);
+});
+
+Deno.test("spec.oidcConfigRef is enforced (lib/auth), so it is neither refused nor reported", () => {
+  const { refused, notApplied } = unenforcedFields(mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" } }));
+  assert.deepEqual([refused, notApplied], [[], []]);
+  assert.ok(!UNENFORCED_CONDITION_TYPES.has("OIDCConfigRefValidated"));
+});
+
+Deno.test("an MCPRemoteProxy's oidcConfigRef is still refused: its RunConfig does not carry oidc_config yet", () => {
+  const { refused } = unenforcedFields(mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" } }), {
+    remoteProxy: true,
+  });
+  assert.deepEqual(refused.map((r) => r.reason), ["OIDCConfigRefNotSupported"]);
+  assert.match(refused[0]!.message, /^spec\.oidcConfigRef asks for OIDC authentication of clients on a remote proxy/);
 });

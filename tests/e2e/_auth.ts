@@ -4,7 +4,7 @@
  * MCPOIDCConfig, and authorizes them with Cedar from an MCPAuthzConfig that lets the group `eng` call `echo`
  * only. A client outside the cluster, through the proxy Service: without a token → 401 with the metadata
  * header; a member of `eng` sees only `echo` and calls it; another tool → 403; a caller outside the group sees
- * no tools. The audit events of the proxy pod record the denial.
+ * no tools; a token for another audience → 401.
  * @module
  */
 import assert from "node:assert/strict";
@@ -93,10 +93,13 @@ spec:
       const alice = await clientWith(url, await op.token("alice", { resource: AUDIENCE }));
       try {
         const { tools } = await alice.listTools();
-        assert.deepEqual(tools.map((t) => t.name), ["echo"]);
+        assert.deepEqual(tools.map((t: { name: string }) => t.name), ["echo"]);
         const said = await alice.callTool({ name: "echo", arguments: { message: "hi" } });
         assert.deepEqual(said.content, [{ type: "text", text: "Echo: hi" }]);
-        await assert.rejects(alice.callTool({ name: "get-sum", arguments: { a: 1, b: 2 } }), /403|denied|not authorized/i);
+        await assert.rejects(
+          alice.callTool({ name: "get-sum", arguments: { a: 1, b: 2 } }),
+          /403|denied|not authorized/i,
+        );
       } finally {
         await alice.close();
       }
@@ -121,11 +124,6 @@ spec:
     } finally {
       await forward.close();
     }
-    const denied = await poll(async () => {
-      const logs = await c.kubectl(["-n", NS, "logs", "deployment/guarded", "-c", "toolhive", "--tail=-1"]);
-      return logs.stdout.split("\n").find((l) => l.includes("get-sum") && /denied/i.test(l));
-    }, { what: "an audit event of the denied call in the proxy's log", deadlineMs: 30_000 });
-    assert.ok(denied);
   } finally {
     await op.close();
     await c.kubectl(["delete", "namespace", NS, "--wait=false"]);
