@@ -18,14 +18,16 @@ export interface Caller {
   close(): Promise<void>;
 }
 
-/** A raw streamable-HTTP MCP session (on its own connections when given `client`). */
+/** A raw streamable-HTTP MCP session (on its own connections when given `client`; `extra` headers on every request). */
 export async function httpSession(
   url: string,
   client?: Deno.HttpClient,
+  extra: Readonly<Record<string, string>> = {},
 ): Promise<Caller & { openStream(): Promise<Response> }> {
   const headers: Record<string, string> = {
     "content-type": "application/json",
     accept: "application/json, text/event-stream",
+    ...extra,
   };
   const init = await fetch(url, {
     method: "POST",
