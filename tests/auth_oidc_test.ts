@@ -13,6 +13,7 @@ import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "../li
 import { ClientCredentialsProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
 import { FIXTURE_STDIO, serveHttpProxy, serveStdioProxy, startEverythingHttp } from "./harness/mcp.ts";
 import { privateHome, runThv, spawnThv } from "./harness/thv.ts";
+import { poll } from "./harness/poll.ts";
 import { fileURLToPath } from "node:url";
 import { type OidcProvider, startOidcProvider } from "./harness/oidc_provider.ts";
 
@@ -549,7 +550,7 @@ Deno.test("authentication then token exchange, as every proxy builds them: the s
   });
 });
 
-Deno.test("thv proxy stdio with --oidc-* and --authz-config: one chain, the token's groups decide the tools", async () => {
+Deno.test("thv proxy stdio with --oidc-*, --authz-config and --audit-config: the token's groups decide the tools; a denied call is audited", async () => {
   await withProvider(async (op) => {
     const dir = await Deno.makeTempDir({ prefix: "thv-authn-authz-" });
     const policy = 'permit(principal, action == Action::"call_tool", resource == Tool::"echo") ' +
@@ -558,6 +559,8 @@ Deno.test("thv proxy stdio with --oidc-* and --authz-config: one chain, the toke
       `${dir}/authz.json`,
       JSON.stringify({ version: "1.0", type: "cedarv1", cedar: { policies: [policy] } }),
     );
+    const logFile = `${dir}/audit.jsonl`;
+    await Deno.writeTextFile(`${dir}/audit.json`, JSON.stringify({ eventTypes: ["mcp_tool_call"], logFile }));
     const thv = spawnThv([
       "proxy",
       "--oidc-issuer",
@@ -567,6 +570,8 @@ Deno.test("thv proxy stdio with --oidc-* and --authz-config: one chain, the toke
       "stdio",
       "--authz-config",
       `${dir}/authz.json`,
+      "--audit-config",
+      `${dir}/audit.json`,
       "--",
       FIXTURE_STDIO.command,
       ...FIXTURE_STDIO.args,
@@ -584,10 +589,22 @@ Deno.test("thv proxy stdio with --oidc-* and --authz-config: one chain, the toke
         assert.deepEqual((await alice.listTools()).tools.map((t) => t.name), ["echo"]);
         assert.deepEqual((await bob.listTools()).tools, []);
         await assert.rejects(bob.callTool({ name: "echo", arguments: { message: "sales" } }));
+        await assert.rejects(alice.callTool({ name: "test_simple_text", arguments: {} }), /Unauthorized/);
       } finally {
         await alice.close();
         await bob.close();
       }
+      const events = await poll(async () => {
+        const lines = (await Deno.readTextFile(logFile).catch(() => "")).trim().split("\n").filter(Boolean);
+        return lines.length >= 3 ? lines.map((l) => JSON.parse(l)) : undefined;
+      }, { what: "three tool-call audit events in the file", deadlineMs: 10_000 });
+      const seen = events.map((e) => [e.outcome, e.target?.name, e.subjects?.user_id ?? e.subjects?.user]);
+      assert.deepEqual(seen.map(([outcome, tool]) => [outcome, tool]), [
+        ["success", "echo"],
+        ["denied", "echo"],
+        ["denied", "test_simple_text"],
+      ]);
+      assert.ok(JSON.stringify(events[2].subjects).includes("alice"), JSON.stringify(events[2].subjects));
     } finally {
       assert.equal((await thv.stop()).code, 0);
       await Deno.remove(dir, { recursive: true });

@@ -4,7 +4,7 @@
  * MCPOIDCConfig, and authorizes them with Cedar from an MCPAuthzConfig that lets the group `eng` call `echo`
  * only. A client outside the cluster, through the proxy Service: without a token → 401 with the metadata
  * header; a member of `eng` sees only `echo` and calls it; another tool → 403; a caller outside the group sees
- * no tools; a token for another audience → 401.
+ * no tools; a token for another audience → 401. The audit events in the proxy pod's log record the denial.
  * @module
  */
 import assert from "node:assert/strict";
@@ -124,6 +124,11 @@ spec:
     } finally {
       await forward.close();
     }
+    const denied = await poll(async () => {
+      const logs = await c.kubectl(["-n", NS, "logs", "deployment/guarded", "-c", "toolhive", "--tail=-1"]);
+      return logs.stdout.split("\n").find((l) => l.includes("get-sum") && /denied/i.test(l));
+    }, { what: "an audit event of the denied call in the proxy's log", deadlineMs: 30_000 });
+    assert.ok(denied);
   } finally {
     await op.close();
     await c.kubectl(["delete", "namespace", NS, "--wait=false"]);
