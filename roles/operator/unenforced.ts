@@ -45,8 +45,6 @@ export interface UnenforcedInputs {
    * proxy enforces (lib/outgoing) is not refused. Absent (a caller that does not apply the reference): refused.
    */
   readonly externalAuthType?: string;
-  /** Refuse `spec.authzConfig` and `spec.authzConfigRef` too (an MCPRemoteProxy, which does not resolve them yet). */
-  readonly refuseAuthorization?: boolean;
 }
 
 /** MCPExternalAuthConfig types the proxy enforces (lib/outgoing); a reference to another type is refused. */
@@ -107,27 +105,6 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
   },
 ];
 
-/**
- * Authorization: enforced for an MCPServer (server_refs resolve it into the RunConfig), still refused for an
- * MCPRemoteProxy, whose reconciler does not resolve it yet ({@linkcode UnenforcedInputs.refuseAuthorization}).
- */
-const AUTHZ_GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
-  {
-    key: "authzConfig",
-    field: "spec.authzConfig",
-    type: "AuthzConfigValidated",
-    reason: "AuthzConfigNotSupported",
-    what: "Cedar authorization",
-  },
-  {
-    key: "authzConfigRef",
-    field: "spec.authzConfigRef",
-    type: "AuthzConfigRefValidated",
-    reason: "AuthzConfigRefNotSupported",
-    what: "Cedar authorization",
-  },
-];
-
 const AUDIT: Refusal = {
   field: "spec.audit.enabled",
   type: "AuditConfigValidated",
@@ -136,19 +113,16 @@ const AUDIT: Refusal = {
 };
 const PROFILE_TYPE = "PermissionProfileValidated";
 
-/** Every condition type this module sets on an MCPServer: one that no longer applies is removed from the status. */
+/**
+ * Every condition type this module sets (on an MCPServer or an MCPRemoteProxy): one that no longer applies is
+ * removed from the status.
+ */
 export const UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
   ...GUARDS.map((g) => g.type),
   AUDIT.type,
   PROFILE_TYPE,
   "TelemetryConfigRefValidated",
   "SessionStorageWarning",
-]);
-
-/** The condition types this module sets on an MCPRemoteProxy, which also refuses authorization. */
-export const REMOTE_UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
-  ...UNENFORCED_CONDITION_TYPES,
-  ...AUTHZ_GUARDS.map((g) => g.type),
 ]);
 
 function refusal(r: Refusal): UnenforcedField {
@@ -181,8 +155,7 @@ export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {
   const { spec } = server;
   const unresolved = new Set(inputs.unresolved ?? []);
   const type = inputs.externalAuthType;
-  const guards = inputs.refuseAuthorization ? [...GUARDS, ...AUTHZ_GUARDS] : GUARDS;
-  const refused = guards.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type))
+  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type))
     .filter((g) => g.key !== "externalAuthConfigRef" || !type || !ENFORCED_EXTERNAL_AUTH_TYPES.has(type))
     .map((g) =>
       g.key === "externalAuthConfigRef" && type

@@ -41,9 +41,6 @@ Deno.test("authorization is enforced now: spec.authzConfig and spec.authzConfigR
   const inline = { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } };
   assert.deepEqual(unenforcedFields(mcpServer(inline)).refused, []);
   assert.deepEqual(unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } })).refused, []);
-  // An MCPRemoteProxy's reconciler does not resolve them yet: refused there.
-  const remote = unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } }), { refuseAuthorization: true });
-  assert.deepEqual(remote.refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
 });
 
 Deno.test("unenforcedFields refuses every access-guarding field, naming it in the condition", () => {
