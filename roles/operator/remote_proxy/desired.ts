@@ -12,8 +12,8 @@ import type {
   V1Service,
 } from "@kubernetes/client-node";
 import { RUN_CONFIG_SCHEMA_VERSION, type RunConfig, serializeRunConfig } from "../../../lib/run_config.ts";
-import { auditRunConfig } from "../desired/run_config.ts";
 import {
+  auditRunConfig,
   checksumOf,
   CONTENT_CHECKSUM,
   PROXY_CONTAINER,
