@@ -1,7 +1,7 @@
 /**
  * An MCPRemoteProxy's references on a real control plane, with the operator under the chart's RBAC and kubectl
  * as the user (issue 15: every proxy thv runs): MCPOIDCConfig, MCPAuthzConfig, MCPExternalAuthConfig,
- * MCPToolConfig and MCPGroup reach its RunConfig, conditions and hashes as an MCPServer's do, secrets only as
+ * MCPToolConfig, MCPGroup and an authorization ConfigMap reach its RunConfig, conditions and hashes as an MCPServer's do, secrets only as
  * secretKeyRef env; a config edit rolls the Deployment; a type thv does not enforce is refused naming it, and
  * a reference the MCPServer still refuses (its stage is not in the proxy yet) is refused the same way; a second
  * pass writes nothing.
@@ -131,9 +131,19 @@ Deno.test("an MCPRemoteProxy resolves its references as an MCPServer does", asyn
     assert.equal(rp.status.oidcConfigHash, await hashOf("mcpoidcconfig", "idp"));
     assert.equal(rp.status.authzConfigHash, await hashOf("mcpauthzconfig", "policies"));
     assert.equal(rp.status.externalAuthConfigHash, await hashOf("mcpexternalauthconfig", "sts"));
+    // Each reference: refused as an MCPServer's, or resolved with its condition True.
+    const types = ["OIDCConfigRefValidated", "AuthzConfigRefValidated", "ExternalAuthConfigValidated"];
+    const settled = await o.eventually(
+      "mcpremoteproxy",
+      "guarded",
+      (x) => types.every((c) => condition(x, c) !== undefined) && x.status?.phase !== undefined,
+    );
+    for (const c of types) {
+      const r = refused.find((u) => u.conditionType === c);
+      assert.equal(condition(settled, c)?.reason, r ? r.reason : c.replace("Validated", "Valid"), c);
+    }
     if (refused.length > 0) {
-      const failed = await o.eventually("mcpremoteproxy", "guarded", (x) => x.status?.phase === "Failed");
-      for (const r of refused) assert.equal(condition(failed, r.conditionType)?.reason, r.reason, r.field);
+      assert.equal(settled.status.phase, "Failed");
       assert.equal(await o.get("deployment", "guarded"), undefined);
       return;
     }
@@ -147,10 +157,50 @@ Deno.test("an MCPRemoteProxy resolves its references as an MCPServer does", asyn
     assert.deepEqual(env(deployment, "TOOLHIVE_OIDC_CLIENT_SECRET")?.valueFrom, {
       secretKeyRef: { name: "idp", key: "secret" },
     });
-    for (const c of ["OIDCConfigRefValidated", "AuthzConfigRefValidated", "ExternalAuthConfigValidated"]) {
-      assert.equal(condition(rp, c)?.status, "True", c);
-    }
   });
+
+  await t.step(
+    "authzConfig from a ConfigMap reaches the RunConfig; an edit of the ConfigMap rolls the proxy",
+    async () => {
+      const file = (tool: string) =>
+        JSON.stringify({
+          version: "1.0",
+          type: "cedarv1",
+          cedar: { policies: [`permit(principal, action == Action::"call_tool", resource == Tool::"${tool}");`] },
+        });
+      const cmOf = (tool: string) =>
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "authz-file" },
+          data: { "authz.json": file(tool) },
+        });
+      await apply(object("MCPRemoteProxy", "cedar", {
+        remoteUrl: REMOTE,
+        authzConfig: { type: "configMap", configMap: { name: "authz-file" } },
+      }));
+      const missing = await o.eventually("mcpremoteproxy", "cedar", (x) => x.status?.phase === "Failed");
+      assert.equal(condition(missing, "AuthzConfigValidated")?.reason, "AuthzConfigInvalid");
+      assert.equal(await o.get("deployment", "cedar"), undefined);
+      await apply(cmOf("forecast"));
+      const policy = (cm: Json) => JSON.parse(cm.data?.["runconfig.json"] ?? "{}").authz_config?.cedar?.policies?.[0];
+      await o.eventually("configmap", "cedar-runconfig", (x) => /forecast/.test(policy(x) ?? ""));
+      const before = await o.eventually("deployment", "cedar");
+      const rp = await o.eventually(
+        "mcpremoteproxy",
+        "cedar",
+        (x) => condition(x, "AuthzConfigValidated")?.status === "True",
+      );
+      assert.notEqual(rp.status.phase, "Failed");
+      await apply(cmOf("alerts"));
+      await o.eventually("configmap", "cedar-runconfig", (x) => /alerts/.test(policy(x) ?? ""));
+      await o.eventually(
+        "deployment",
+        "cedar",
+        (x) => x.spec.template.metadata.annotations[CHECKSUM] !== before.spec.template.metadata.annotations[CHECKSUM],
+      );
+    },
+  );
 
   await t.step("an external auth type thv does not enforce is refused, naming it; no proxy runs", async () => {
     await apply(object("MCPRemoteProxy", "upstream", { remoteUrl: REMOTE, externalAuthConfigRef: { name: "inject" } }));

@@ -15,6 +15,7 @@ import {
   TOOL_CONFIG_KIND,
 } from "../shared_config/mod.ts";
 import type { ConfigLookup } from "../shared_config/mod.ts";
+import { inlineAuthzHandler } from "../server_refs/authz_inline.ts";
 import { unenforcedFields } from "../unenforced.ts";
 import type { McpServer } from "../../../crds/mod.ts";
 import { desiredRemoteChildren, desiredRemoteRunConfig } from "./desired.ts";
@@ -199,12 +200,26 @@ Deno.test("computeRemoteStatus: a missing reference fails the proxy with its con
 });
 
 Deno.test("computeRemoteStatus: a refused reference keeps one condition whose lastTransitionTime stays put", () => {
-  const p = proxy({ authzConfigRef: { name: "policies" } });
+  const p = proxy({ oidcConfigRef: { name: "idp", audience: "mcp" } });
   const refs = combineServerRefs(p, lookupWith(EXCHANGE));
   const unenforced = unenforcedFields({ spec: p.spec } as unknown as McpServer, { unresolved: refs.unresolved });
   const first = computeRemoteStatus(p, { problems: [], unenforced, refs, pods: [], now });
   const later = new Date("2026-01-01T01:00:00Z");
   const again = computeRemoteStatus(proxy(p.spec, first), { problems: [], unenforced, refs, pods: [], now: later });
   assert.deepEqual(again, first);
-  assert.equal(first.authzConfigHash, "h-policies");
+  assert.equal(first.oidcConfigHash, "h-idp");
+});
+
+Deno.test("an MCPRemoteProxy's inline authzConfig reaches its RunConfig through the MCPServer's handler", () => {
+  const p = proxy({ authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } });
+  const refs = combineServerRefs(p, lookupWith(EXCHANGE), [inlineAuthzHandler(undefined)]);
+  assert.deepEqual(refs.failures, []);
+  assert.deepEqual(desiredRemoteRunConfig(p, refs.runConfig).authz_config, {
+    version: "1.0",
+    type: "cedarv1",
+    cedar: { policies: ["permit(principal, action, resource);"], entities_json: "[]" },
+  });
+  const fromMap = proxy({ authzConfig: { type: "configMap", configMap: { name: "absent" } } });
+  const missing = combineServerRefs(fromMap, lookupWith(EXCHANGE), [inlineAuthzHandler(undefined)]);
+  assert.equal(missing.failures[0]?.reason, "AuthzConfigInvalid");
 });
