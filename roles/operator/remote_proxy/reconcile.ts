@@ -53,7 +53,7 @@ export interface RemoteProxyDeps {
 }
 
 type Raw = KubeObject & Omit<RemoteProxy, "spec"> & { spec?: unknown };
-type SecretObject = KubeObject & { data?: Record<string, string> };
+type DataObject = KubeObject & { data?: Record<string, string> };
 
 /** How soon a proxy whose header Secret is missing is looked at again (the Secret's watch usually comes first). */
 const MISSING_SECRET_RETRY_MS = 5_000;
@@ -68,7 +68,7 @@ export function headerSecrets(
   const used: Record<string, string> = {};
   for (const h of proxy.spec.headerForward?.addHeadersFromSecret ?? []) {
     const { name, key } = h.valueSecretRef;
-    const secret = cache.get<SecretObject>(SECRET, namespace, name);
+    const secret = cache.get<DataObject>(SECRET, namespace, name);
     const value = secret?.data?.[key];
     if (!secret) {
       problems.push({
@@ -91,7 +91,7 @@ export function headerSecrets(
 function authzConfigMap(cache: InformerCache, proxy: RemoteProxy): AuthzConfigMapData {
   const authz = proxy.spec.authzConfig;
   if (authz?.type !== "configMap" || !authz.configMap) return undefined;
-  const found = cache.get<SecretObject>(CONFIG_MAP, proxy.metadata.namespace, authz.configMap.name);
+  const found = cache.get<DataObject>(CONFIG_MAP, proxy.metadata.namespace, authz.configMap.name);
   return found ? { ...found.data } : undefined;
 }
 
