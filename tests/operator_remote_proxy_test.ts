@@ -90,13 +90,13 @@ Deno.test("an MCPRemoteProxy gets its proxy and RunConfig, a blocked URL is refu
     await o.eventually("deployment", "private", () => true);
   });
 
-  await t.step("a field the proxy does not enforce refuses it", async () => {
+  await t.step("a reference to a missing config fails it with the reference's own condition", async () => {
     await apply(object("MCPRemoteProxy", "authz", {
       remoteUrl: "https://mcp.example.com/mcp",
       authzConfigRef: { name: "policies" },
     }));
     const rp = await o.eventually("mcpremoteproxy", "authz", (x) => x.status?.phase === "Failed");
-    assert.equal(condition(rp, "AuthzConfigRefValidated")?.reason, "AuthzConfigRefNotSupported");
+    assert.equal(condition(rp, "AuthzConfigRefValidated")?.reason, "AuthzConfigRefNotFound");
   });
 
   await t.step("an entry is validated: a missing group and header Secret fail it", async () => {

@@ -27,19 +27,24 @@ async function answer(res: Response, id: number): Promise<{ result?: unknown; er
 /** Pings one streamable-HTTP MCP endpoint, keeping a session between pings. */
 export class HttpPinger {
   readonly #url: URL;
+  readonly #headers: Record<string, string>;
   #session: Record<string, string> | undefined;
   #nextId = 1;
 
-  /** Creates a pinger for `url`; nothing is sent before {@linkcode HttpPinger.ping}. */
-  constructor(url: URL) {
+  /**
+   * Creates a pinger for `url` whose requests also carry `headers` (a remote's static credentials); nothing is
+   * sent before {@linkcode HttpPinger.ping}.
+   */
+  constructor(url: URL, headers: Readonly<Record<string, string>> = {}) {
     this.#url = url;
+    this.#headers = { ...headers, ...HEADERS };
   }
 
   async #open(signal: AbortSignal): Promise<Record<string, string>> {
     const id = this.#nextId++;
     const res = await fetch(this.#url, {
       method: "POST",
-      headers: HEADERS,
+      headers: this.#headers,
       signal,
       body: JSON.stringify({
         jsonrpc: "2.0",
@@ -56,7 +61,7 @@ export class HttpPinger {
     const init = await answer(res, id);
     if (init.error) throw new Error(`initialize refused: ${init.error.message}`);
     const session: Record<string, string> = {
-      ...HEADERS,
+      ...this.#headers,
       "mcp-protocol-version": String(
         (init.result as { protocolVersion?: string })?.protocolVersion ?? PROTOCOL_VERSION,
       ),

@@ -53,6 +53,11 @@ export interface HttpProxyOptions {
    * remote proxy's header forwarding); values may be secrets, so they are never logged.
    */
   readonly addHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Headers of the health check's own requests (`/health`'s ping): the static credentials a remote needs
+   * (forwarded headers, a bearer token), never a client's. Absent: {@linkcode HttpProxyOptions.addHeaders}.
+   */
+  readonly healthHeaders?: Readonly<Record<string, string>>;
   /** Logger. */
   readonly log: Logger;
 }
@@ -113,6 +118,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const target = new URL(options.targetUrl);
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const sessions = new Set<string>();
+  const healthHeaders = options.healthHeaders ?? options.addHeaders ?? {};
   let healthClient: Client | undefined;
   let connecting: Promise<Client> | undefined;
 
@@ -125,9 +131,10 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
         typeof import("../mcp/mod.ts")
       >(new URL("../mcp/mod.ts", import.meta.url));
       const client = new Client({ name: "thv-proxy-health", version: "0.1.0" }, { capabilities: {} });
+      const requestInit = { headers: { ...healthHeaders } };
       const transport = options.transport === "sse"
-        ? new SSEClientTransport(target)
-        : new StreamableHTTPClientTransport(target);
+        ? new SSEClientTransport(target, { requestInit })
+        : new StreamableHTTPClientTransport(target, { requestInit });
       try {
         await client.connect(transport, { timeout: 2000 });
       } catch (e) {
@@ -140,7 +147,7 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     return connecting;
   }
 
-  const pinger = options.transport === "streamable-http" ? new HttpPinger(target) : undefined;
+  const pinger = options.transport === "streamable-http" ? new HttpPinger(target, healthHeaders) : undefined;
 
   async function ping(): Promise<number> {
     // Streamable HTTP: plain fetch. Legacy SSE needs a held stream, which the SDK client manages.

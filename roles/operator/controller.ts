@@ -179,7 +179,9 @@ export async function runController(options: ControllerOptions): Promise<void> {
     owns: [DEPLOYMENT, SERVICE, SERVICE_ACCOUNT, ROLE, ROLE_BINDING, CONFIG_MAP],
     watches: [
       { kind: SECRET, map: remoteReferrers(MCP_REMOTE_PROXY, "Secret") },
+      { kind: CONFIG_MAP, map: remoteReferrers(MCP_REMOTE_PROXY, "ConfigMap") },
       ...SHARED_CONFIG_KINDS.map((def) => ({ kind: def.kind, map: remoteReferrers(MCP_REMOTE_PROXY, def.kind.kind) })),
+      { kind: MCP_GROUP, map: remoteReferrers(MCP_REMOTE_PROXY, MCP_GROUP.kind) },
       { kind: POD, map: byServerLabel },
     ],
     workers: 4,

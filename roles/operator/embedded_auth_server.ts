@@ -5,8 +5,8 @@
  * @module
  */
 import type { V1EnvVar, V1Volume } from "@kubernetes/client-node";
-import type { EmbeddedAuthServerConfig, McpServer } from "../../crds/mod.ts";
-import type { ProxyPodAdditions } from "./server_refs.ts";
+import type { EmbeddedAuthServerConfig } from "../../crds/mod.ts";
+import type { ProxyPodAdditions, RefWorkload } from "./server_refs.ts";
 
 const ROOT = "/etc/toolhive/authserver";
 
@@ -26,12 +26,12 @@ export type EmbeddedBuild =
   | { readonly ok: false; readonly multiUpstream?: true; readonly message: string };
 
 /** Builds the embedded server's RunConfig and proxy wiring for `server`. */
-export function embeddedAuthServerRunConfig(server: McpServer, as: EmbeddedAuthServerConfig): EmbeddedBuild {
+export function embeddedAuthServerRunConfig(server: RefWorkload, as: EmbeddedAuthServerConfig): EmbeddedBuild {
   const oidc = server.spec.oidcConfigRef;
   if (!oidc) {
     return {
       ok: false,
-      message: "OIDC config is required for embedded auth server: OIDCConfigRef must be set on the MCPServer",
+      message: `OIDC config is required for embedded auth server: OIDCConfigRef must be set on the ${server.kind}`,
     };
   }
   const resourceUrl = oidc.resourceUrl;
@@ -53,7 +53,7 @@ export function embeddedAuthServerRunConfig(server: McpServer, as: EmbeddedAuthS
     return {
       ok: false,
       multiUpstream: true,
-      message: `MCPServer supports only one upstream provider (found ${upstreams.length}); ` +
+      message: `${server.kind} supports only one upstream provider (found ${upstreams.length}); ` +
         "use VirtualMCPServer for multi-upstream",
     };
   }

@@ -8,9 +8,9 @@
  * ToolHive honours only in a VirtualMCPServer); unenforced.ts refuses the other types.
  * @module
  */
-import type { McpExternalAuthConfigSpec, McpServer } from "../../crds/mod.ts";
+import type { McpExternalAuthConfigSpec } from "../../crds/mod.ts";
 import { embeddedAuthServerRunConfig } from "./embedded_auth_server.ts";
-import type { Lookup, RefContribution, ServerRefHandler } from "./server_refs.ts";
+import type { Lookup, RefContribution, RefWorkload, ServerRefHandler } from "./server_refs.ts";
 import type { InformerCache } from "../../lib/k8s/mod.ts";
 import { EXTERNAL_AUTH_CONFIG_KIND, lookupConfig } from "./shared_config/mod.ts";
 
@@ -46,8 +46,11 @@ function unresolved(type: string, reason: string, message: string, failureMessag
   return { ...stop(type, reason, message, failureMessage), unresolved: true };
 }
 
-/** What one valid MCPExternalAuthConfig of type other than embeddedAuthServer contributes; pure. */
-export function externalAuthContribution(spec: McpExternalAuthConfigSpec): RefContribution {
+/**
+ * What one valid MCPExternalAuthConfig of type other than embeddedAuthServer contributes; pure. `remote`: the
+ * workload fronts a remote URL (an MCPRemoteProxy).
+ */
+export function externalAuthContribution(spec: McpExternalAuthConfigSpec, remote = false): RefContribution {
   switch (spec.type) {
     case "tokenExchange": {
       const te = spec.tokenExchange!;
@@ -102,6 +105,8 @@ export function externalAuthContribution(spec: McpExternalAuthConfigSpec): RefCo
       };
     }
     case "awsSts": {
+      // A remote proxy has the remote URL AWS STS signs for; unenforced.ts refuses the type, naming it.
+      if (remote) return {};
       const message = "Failed to build configuration: AWS STS middleware requires a remote URL: " +
         "an MCPServer runs an image, not a remote server; use MCPRemoteProxy";
       return stop(EXTERNAL, "InvalidConfig", message);
@@ -114,7 +119,7 @@ export function externalAuthContribution(spec: McpExternalAuthConfigSpec): RefCo
 
 /** The embedded server of `spec` for `server`, under condition `type` with its reasons. */
 function embedded(
-  server: McpServer,
+  server: RefWorkload,
   spec: McpExternalAuthConfigSpec,
   type: string,
   invalidReason: string,
@@ -132,7 +137,7 @@ function lookupExternal(lookup: Lookup, name: string) {
 }
 
 /** The type of the MCPExternalAuthConfig `server` references, when it resolves valid (for unenforced.ts). */
-export function referencedExternalAuthType(cache: InformerCache, server: McpServer): string | undefined {
+export function referencedExternalAuthType(cache: InformerCache, server: RefWorkload): string | undefined {
   const ref = server.spec.externalAuthConfigRef;
   if (!ref) return undefined;
   const found = lookupConfig<McpExternalAuthConfigSpec>(
@@ -170,7 +175,7 @@ export const EXTERNAL_AUTH_CONFIG_REF: ServerRefHandler = {
     }
     const contribution = found.spec.type === "embeddedAuthServer"
       ? embedded(server, found.spec, EXTERNAL, "InvalidConfig")
-      : externalAuthContribution(found.spec);
+      : externalAuthContribution(found.spec, server.spec.remoteUrl !== undefined);
     return {
       condition: {
         type: EXTERNAL,

@@ -129,21 +129,25 @@ function referencesOf(object: KubeObject): string[] {
 
 /**
  * What a remote kind (MCPRemoteProxy, MCPServerEntry) references, as index values: its groups and shared
- * configs, the Secrets of its secret headers and the ConfigMap of its CA bundle (read from the raw spec).
+ * configs, the Secrets of its secret headers and the ConfigMaps of its CA bundle and authorization file (read
+ * from the raw spec).
  */
 function remoteReferencesOf(object: KubeObject): string[] {
   const spec = (object.spec ?? {}) as {
     headerForward?: { addHeadersFromSecret?: { valueSecretRef?: { name?: string } }[] };
     caBundleRef?: { configMapRef?: { name?: string } };
+    authzConfig?: { configMap?: { name?: string } };
   };
   const ns = object.metadata?.namespace;
   const secrets = (spec.headerForward?.addHeadersFromSecret ?? []).map((h) => h.valueSecretRef?.name)
     .filter((n): n is string => !!n).map((n) => referenceValue(ns, "Secret", n));
   const caName = spec.caBundleRef?.configMapRef?.name;
+  const authzName = spec.authzConfig?.configMap?.name;
   return [
     ...configReferenceValues(object),
     ...secrets,
     ...(caName ? [referenceValue(ns, "ConfigMap", caName)] : []),
+    ...(authzName ? [referenceValue(ns, "ConfigMap", authzName)] : []),
   ];
 }
 

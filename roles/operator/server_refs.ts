@@ -1,5 +1,6 @@
 /**
- * The groups and shared configs an MCPServer references, resolved from the cache into what they contribute:
+ * The groups and shared configs a workload (an MCPServer or an MCPRemoteProxy) references, resolved from the
+ * cache into what they contribute:
  * a condition each (ToolHive's types and reasons, toolhive-crds.md §0.8), the config hash copied into the
  * status, RunConfig fields, and — for a reference that is missing or invalid — a failure that sets phase
  * Failed and holds the children as they are (the last valid config keeps serving; a new server gets none).
@@ -69,6 +70,39 @@ type HashField =
   | "authServerConfigHash"
   | "webhookConfigHash";
 
+/** The reference fields a workload's spec may carry (an MCPRemoteProxy has no webhookConfigRef, for one). */
+export type RefSpec =
+  & Partial<
+    Pick<
+      McpServer["spec"],
+      | "groupRef"
+      | "toolConfigRef"
+      | "telemetryConfigRef"
+      | "externalAuthConfigRef"
+      | "authServerRef"
+      | "webhookConfigRef"
+      | "oidcConfigRef"
+      | "authzConfigRef"
+      | "authzConfig"
+      | "proxyPort"
+      | "port"
+    >
+  >
+  & {
+    /** The remote server an MCPRemoteProxy fronts; absent for an MCPServer. */
+    readonly remoteUrl?: string;
+  };
+
+/** What the handlers read of a workload: an MCPServer or an MCPRemoteProxy. */
+export interface RefWorkload {
+  /** `MCPServer` or `MCPRemoteProxy`, for messages. */
+  readonly kind: string;
+  /** Its name and namespace. */
+  readonly metadata: { readonly name: string; readonly namespace: string };
+  /** Its reference fields. */
+  readonly spec: RefSpec;
+}
+
 /** Looks up a shared config of a kind in the server's namespace. */
 export type Lookup = <Spec>(def: SharedConfigKind, name: string) => ConfigLookup<Spec>;
 
@@ -77,12 +111,12 @@ export type LookupGroup = (name: string) => GroupLookup;
 
 const NO_GROUPS: LookupGroup = () => ({ state: "missing" });
 
-/** One reference of an MCPServer: the condition type it owns, and what it contributes. */
+/** One reference of a workload: the condition type it owns, and what it contributes. */
 export interface ServerRefHandler {
   /** The condition type this handler sets or removes. */
   readonly conditionType: string;
-  /** What the reference contributes to `server`. */
-  readonly resolve: (server: McpServer, lookup: Lookup, lookupGroup: LookupGroup) => RefContribution;
+  /** What the reference contributes to `server` (an MCPServer or an MCPRemoteProxy). */
+  readonly resolve: (server: RefWorkload, lookup: Lookup, lookupGroup: LookupGroup) => RefContribution;
 }
 
 /** `spec.toolConfigRef` → ToolConfigValidated, `toolConfigHash`, and `tools_filter`/`tools_override`. */
@@ -154,9 +188,9 @@ export interface ServerRefs {
   readonly proxyPod: { env: V1EnvVar[]; volumes: V1Volume[]; volumeMounts: V1VolumeMount[] };
 }
 
-/** Resolves every reference of `server` through `lookup`; pure. */
+/** Resolves every reference of `server` (an MCPServer or an MCPRemoteProxy) through `lookup`; pure. */
 export function combineServerRefs(
-  server: McpServer,
+  server: RefWorkload,
   lookup: Lookup,
   handlers: readonly ServerRefHandler[] = SERVER_REF_HANDLERS,
   lookupGroup: LookupGroup = NO_GROUPS,
@@ -189,12 +223,12 @@ export function combineServerRefs(
 }
 
 /**
- * Resolves every reference of `server` from the cache, and `extra` handlers (over what the reconciler read
- * itself, e.g. the authorization ConfigMap); reads nothing from the API.
+ * Resolves every reference of `server` (an MCPServer or an MCPRemoteProxy) from the cache, and `extra` handlers
+ * (over what the reconciler read itself, e.g. the authorization ConfigMap); reads nothing from the API.
  */
 export function resolveServerRefs(
   cache: InformerCache,
-  server: McpServer,
+  server: RefWorkload,
   extra: readonly ServerRefHandler[] = [],
 ): ServerRefs {
   const lookup: Lookup = (def, name) => lookupConfig(cache, def, server.metadata.namespace, name);

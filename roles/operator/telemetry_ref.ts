@@ -6,9 +6,9 @@
  * @module
  */
 import type { V1EnvVar } from "@kubernetes/client-node";
-import type { McpServer, McpTelemetryConfigSpec } from "../../crds/mod.ts";
+import type { McpTelemetryConfigSpec } from "../../crds/mod.ts";
 import type { RunConfig } from "../../lib/run_config.ts";
-import type { RefContribution, ServerRefHandler } from "./server_refs.ts";
+import type { RefContribution, RefWorkload, ServerRefHandler } from "./server_refs.ts";
 import { TELEMETRY_CONFIG_KIND } from "./shared_config/mod.ts";
 
 const CONDITION = "TelemetryConfigRefValidated";
@@ -21,7 +21,7 @@ export function otelHeaderEnv(header: string): string {
 
 /** RunConfig `telemetry_config` of `spec` for the server `server`; pure. */
 export function telemetryRunConfig(
-  server: McpServer,
+  server: RefWorkload,
   spec: McpTelemetryConfigSpec,
 ): NonNullable<RunConfig["telemetry_config"]> {
   const ref = server.spec.telemetryConfigRef!;
@@ -47,7 +47,7 @@ export function telemetryRunConfig(
   };
 }
 
-function proxyWiring(server: McpServer, spec: McpTelemetryConfigSpec): RefContribution["proxyPod"] {
+function proxyWiring(server: RefWorkload, spec: McpTelemetryConfigSpec): RefContribution["proxyPod"] {
   const service = server.spec.telemetryConfigRef?.serviceName || server.metadata.name;
   const env: V1EnvVar[] = [{
     name: "OTEL_RESOURCE_ATTRIBUTES",

@@ -46,11 +46,6 @@ export interface UnenforcedInputs {
    * proxy enforces (lib/outgoing) is not refused. Absent (a caller that does not apply the reference): refused.
    */
   readonly externalAuthType?: string;
-  /**
-   * An MCPRemoteProxy, whose reconciler resolves neither `oidcConfigRef` nor `authzConfig`/`authzConfigRef` into
-   * its RunConfig yet: they are refused too.
-   */
-  readonly remoteProxy?: boolean;
 }
 
 /** MCPExternalAuthConfig types the proxy enforces (lib/outgoing); a reference to another type is refused. */
@@ -97,54 +92,20 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
   },
 ];
 
-/**
- * Authorization: enforced for an MCPServer (server_refs resolve it into the RunConfig), still refused for an
- * MCPRemoteProxy, whose reconciler does not resolve it yet ({@linkcode UnenforcedInputs.remoteProxy}).
- */
-const AUTHZ_GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
-  {
-    key: "authzConfig",
-    field: "spec.authzConfig",
-    type: "AuthzConfigValidated",
-    reason: "AuthzConfigNotSupported",
-    what: "Cedar authorization",
-  },
-  {
-    key: "authzConfigRef",
-    field: "spec.authzConfigRef",
-    type: "AuthzConfigRefValidated",
-    reason: "AuthzConfigRefNotSupported",
-    what: "Cedar authorization",
-  },
-];
-
-/** Refused on an MCPRemoteProxy only: its reconciler does not put `oidc_config` in the RunConfig yet. */
-const REMOTE_OIDC: Refusal & { key: keyof McpServer["spec"] } = {
-  key: "oidcConfigRef",
-  field: "spec.oidcConfigRef",
-  type: "OIDCConfigRefValidated",
-  reason: "OIDCConfigRefNotSupported",
-  what: "OIDC authentication of clients on a remote proxy",
-};
-
 /** Set by thv versions that refused spec.audit (the proxy audits now): removed from the status where found. */
 const AUDIT_TYPE = "AuditConfigValidated";
 const PROFILE_TYPE = "PermissionProfileValidated";
 
-/** Every condition type this module sets on an MCPServer: one that no longer applies is removed from the status. */
+/**
+ * Every condition type this module sets (on an MCPServer or an MCPRemoteProxy): one that no longer applies is
+ * removed from the status.
+ */
 export const UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
   ...GUARDS.map((g) => g.type),
   AUDIT_TYPE,
   PROFILE_TYPE,
   "TelemetryConfigRefValidated",
   "SessionStorageWarning",
-]);
-
-/** The condition types this module sets on an MCPRemoteProxy, which also refuses OIDC and authorization. */
-export const REMOTE_UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
-  ...UNENFORCED_CONDITION_TYPES,
-  REMOTE_OIDC.type,
-  ...AUTHZ_GUARDS.map((g) => g.type),
 ]);
 
 function refusal(r: Refusal): UnenforcedField {
@@ -177,8 +138,7 @@ export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {
   const { spec } = server;
   const unresolved = new Set(inputs.unresolved ?? []);
   const type = inputs.externalAuthType;
-  const guards = inputs.remoteProxy ? [REMOTE_OIDC, ...GUARDS, ...AUTHZ_GUARDS] : GUARDS;
-  const refused = guards.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type))
+  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type))
     .filter((g) => g.key !== "externalAuthConfigRef" || !type || !ENFORCED_EXTERNAL_AUTH_TYPES.has(type))
     .map((g) =>
       g.key === "externalAuthConfigRef" && type

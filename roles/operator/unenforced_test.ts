@@ -33,9 +33,6 @@ Deno.test("authorization is enforced now: spec.authzConfig and spec.authzConfigR
   const inline = { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } };
   assert.deepEqual(unenforcedFields(mcpServer(inline)).refused, []);
   assert.deepEqual(unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } })).refused, []);
-  // An MCPRemoteProxy's reconciler does not resolve them yet: refused there.
-  const remote = unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } }), { remoteProxy: true });
-  assert.deepEqual(remote.refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
 });
 
 Deno.test("unenforcedFields refuses every access-guarding field, naming it in the condition", () => {
@@ -199,10 +196,3 @@ Deno.test("spec.oidcConfigRef is enforced (lib/auth), so it is neither refused n
   assert.ok(!UNENFORCED_CONDITION_TYPES.has("OIDCConfigRefValidated"));
 });
 
-Deno.test("an MCPRemoteProxy's oidcConfigRef is still refused: its RunConfig does not carry oidc_config yet", () => {
-  const { refused } = unenforcedFields(mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" } }), {
-    remoteProxy: true,
-  });
-  assert.deepEqual(refused.map((r) => r.reason), ["OIDCConfigRefNotSupported"]);
-  assert.match(refused[0]!.message, /^spec\.oidcConfigRef asks for OIDC authentication of clients on a remote proxy/);
-});

@@ -6,6 +6,7 @@
 import type { V1PodTemplateSpec } from "@kubernetes/client-node";
 import { serve } from "../../lib/http/mod.ts";
 import { proxyChainOf } from "../../lib/middleware/mod.ts";
+import { staticHeaders } from "../../lib/outgoing/mod.ts";
 import { type ClusterConfig, type KubeClient, kubernetesStdioConnector } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { RunConfig } from "../../lib/run_config.ts";
@@ -204,7 +205,10 @@ async function runRemoteProxy(config: RunConfig, namespace: string, deps: ProxyR
   }
   const addHeaders = forwardedHeaders(config, deps.env ?? {});
   const chain = await proxyChainOf(config, { log, env: deps.env ?? {} });
+  // `/health` pings the remote with the static credentials (forwarded headers, bearer token), never a client's.
+  const bearer = await staticHeaders(config, deps.env ?? {}, Deno.readTextFile);
   const proxy = createProxy({
+    healthHeaders: { ...addHeaders, ...Object.fromEntries(bearer) },
     ...(chain ? { middleware: chain.middleware } : {}),
     transport: config.transport,
     targetUrl: config.remote_url!,

@@ -19,7 +19,7 @@ export { LIVENESS_PATH, PROXY_CONTAINER, PROXY_PROBES, type ProxyPodExtras, READ
 export { cidrOf, desiredNetworkPolicy, mcpPodSelector, profileNetwork } from "./network_policy.ts";
 export type { Egress, NetworkPolicy, ProfileNetwork } from "./network_policy.ts";
 export { PROXY_RUNNER_RULES } from "./rbac.ts";
-export { desiredRunConfig, RUNCONFIG_KEY } from "./run_config.ts";
+export { auditRunConfig, desiredRunConfig, RUNCONFIG_KEY } from "./run_config.ts";
 
 /** Inputs besides the MCPServer. */
 export interface DesiredInputs {

@@ -49,7 +49,9 @@ export function ownerReference(server: McpServer): V1OwnerReference {
 }
 
 /** The ports in effect: the field, else its deprecated alias, else 8080. */
-export function effectivePorts(server: McpServer): { proxyPort: number; mcpPort: number } {
+export function effectivePorts(
+  server: { readonly spec: Partial<Pick<McpServer["spec"], "proxyPort" | "port" | "mcpPort" | "targetPort">> },
+): { proxyPort: number; mcpPort: number } {
   const { spec } = server;
   return {
     proxyPort: spec.proxyPort ?? spec.port ?? DEFAULT_PORT,

@@ -13,6 +13,11 @@ export const PROFILE_MOUNT = "/etc/toolhive/profiles";
 /** Key of the RunConfig in its ConfigMap. */
 export const RUNCONFIG_KEY = "runconfig.json";
 
+/** RunConfig `audit_config` of a workload's `spec.audit` (an MCPServer's or an MCPRemoteProxy's). */
+export function auditRunConfig(audit: McpServer["spec"]["audit"]): Pick<RunConfig, "audit_config"> {
+  return audit ? { audit_config: { enabled: audit.enabled } } : {};
+}
+
 /**
  * The RunConfig the proxy runner reads, with the fields the server's references contribute (server_refs.ts).
  * Secret values never enter it: they go into the pod patch as references.
@@ -49,7 +54,7 @@ export function desiredRunConfig(server: McpServer, fromReferences: Partial<RunC
     ...(spec.endpointPrefix ? { endpoint_prefix: spec.endpointPrefix } : {}),
     ...(spec.groupRef ? { group: spec.groupRef.name } : {}),
     ...(metadata.generation !== undefined ? { mcpserver_generation: metadata.generation } : {}),
-    ...(spec.audit ? { audit_config: { enabled: spec.audit.enabled } } : {}),
+    ...auditRunConfig(spec.audit),
     ...(spec.backendReplicas !== undefined || redis
       ? {
         scaling_config: {

@@ -13,10 +13,12 @@ import type {
 } from "@kubernetes/client-node";
 import { RUN_CONFIG_SCHEMA_VERSION, type RunConfig, serializeRunConfig } from "../../../lib/run_config.ts";
 import {
+  auditRunConfig,
   checksumOf,
   CONTENT_CHECKSUM,
   PROXY_CONTAINER,
   PROXY_PROBES,
+  type ProxyPodExtras,
   REFERENCED_CHECKSUM,
   RUNCONFIG_CHECKSUM,
   RUNCONFIG_KEY,
@@ -35,7 +37,10 @@ export const REMOTE_RUNNER_RULES: readonly V1PolicyRule[] = [
   { apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list", "watch"] },
 ];
 
-/** The RunConfig of the proxy: the remote URL and the headers, secret ones by name only. */
+/**
+ * The RunConfig of the proxy: the remote URL and the headers, secret ones by name only, and what its references
+ * contribute (server_refs.ts); an injected header (MCPExternalAuthConfig headerInjection) joins spec.headerForward's.
+ */
 export function desiredRemoteRunConfig(proxy: RemoteProxy, fromReferences: Partial<RunConfig> = {}): RunConfig {
   const { spec, metadata } = proxy;
   const plain = spec.headerForward?.addPlaintextHeaders;
@@ -70,11 +75,28 @@ export function desiredRemoteRunConfig(proxy: RemoteProxy, fromReferences: Parti
     trust_proxy_headers: spec.trustProxyHeaders,
     ...(spec.endpointPrefix ? { endpoint_prefix: spec.endpointPrefix } : {}),
     ...(spec.groupRef ? { group: spec.groupRef.name } : {}),
+    ...auditRunConfig(spec.audit),
     remote_url: spec.remoteUrl,
     ...headerForward,
     // The proxy audits (lib/audit), as for an MCPServer.
     ...(spec.audit ? { audit_config: { enabled: spec.audit.enabled } } : {}),
     ...fromReferences,
+    ...mergedHeaderForward(headerForward.header_forward, fromReferences.header_forward),
+  };
+}
+
+type HeaderForward = NonNullable<RunConfig["header_forward"]>;
+
+/** The spec's forwarded headers and a reference's, as one `header_forward` (nothing when neither has any). */
+function mergedHeaderForward(spec?: HeaderForward, ref?: HeaderForward): { header_forward?: HeaderForward } {
+  if (!spec || !ref) return {};
+  const plain = { ...spec.add_plaintext_headers, ...ref.add_plaintext_headers };
+  const secret = { ...spec.add_headers_from_secret, ...ref.add_headers_from_secret };
+  return {
+    header_forward: {
+      ...(Object.keys(plain).length ? { add_plaintext_headers: plain } : {}),
+      ...(Object.keys(secret).length ? { add_headers_from_secret: secret } : {}),
+    },
   };
 }
 
@@ -142,8 +164,12 @@ export function desiredRemoteRbac(proxy: RemoteProxy): KubernetesObject[] {
   ];
 }
 
-/** The proxy container's env: the runtime, and every secret header by secretKeyRef (never its value). */
-export function remoteProxyEnv(proxy: RemoteProxy): V1EnvVar[] {
+/**
+ * The proxy container's env: the runtime, every secret header by secretKeyRef (never its value), and what the
+ * references add (server_refs.ts: OIDC client secret, token-exchange secret, bearer token, telemetry), as an
+ * MCPServer's proxy gets them.
+ */
+export function remoteProxyEnv(proxy: RemoteProxy, extras: ProxyPodExtras = {}): V1EnvVar[] {
   const secret = proxy.spec.headerForward?.addHeadersFromSecret ?? [];
   return [
     { name: "XDG_CONFIG_HOME", value: "/tmp" },
@@ -155,6 +181,7 @@ export function remoteProxyEnv(proxy: RemoteProxy): V1EnvVar[] {
       name: `${SECRET_ENV_PREFIX}${headerSecretName(h.headerName, proxy.metadata.name)}`,
       valueFrom: { secretKeyRef: { name: h.valueSecretRef.name, key: h.valueSecretRef.key } },
     })),
+    ...(extras.env ?? []),
     ...(proxy.spec.resourceOverrides?.proxyDeployment?.env ?? []).map((e) => ({ name: e.name, value: e.value })),
   ];
 }
@@ -162,8 +189,9 @@ export function remoteProxyEnv(proxy: RemoteProxy): V1EnvVar[] {
 /** The proxy Deployment `<name>`: container `toolhive` running the runner on the RunConfig. */
 export function desiredRemoteDeployment(
   proxy: RemoteProxy,
-  inputs: { runnerImage: string; runConfigChecksum: string; referencedChecksum?: string },
+  inputs: { runnerImage: string; runConfigChecksum: string; referencedChecksum?: string; proxyPod?: ProxyPodExtras },
 ): V1Deployment {
+  const extras = inputs.proxyPod ?? {};
   const { spec, metadata } = proxy;
   const names = remoteChildNames(metadata.name);
   const labels = remoteLabels(metadata.name);
@@ -216,8 +244,11 @@ export function desiredRemoteDeployment(
             image: inputs.runnerImage,
             args: ["run", "--foreground=true", "placeholder-for-remote-proxy"],
             ports: [{ name: "http", containerPort: spec.proxyPort, protocol: "TCP" }],
-            env: remoteProxyEnv(proxy),
-            volumeMounts: [{ name: "runconfig", mountPath: "/etc/runconfig", readOnly: true }],
+            env: remoteProxyEnv(proxy, extras),
+            volumeMounts: [
+              { name: "runconfig", mountPath: "/etc/runconfig", readOnly: true },
+              ...(extras.volumeMounts ?? []),
+            ],
             ...resources,
             ...structuredClone(PROXY_PROBES),
             securityContext: {
@@ -227,7 +258,7 @@ export function desiredRemoteDeployment(
               capabilities: { drop: ["ALL"] },
             },
           }],
-          volumes: [{ name: "runconfig", configMap: { name: names.runConfigMap } }],
+          volumes: [{ name: "runconfig", configMap: { name: names.runConfigMap } }, ...(extras.volumes ?? [])],
         },
       },
     },
@@ -260,7 +291,12 @@ export function desiredRemoteService(proxy: RemoteProxy): V1Service {
 /** Every child of `proxy`, in apply order. */
 export function desiredRemoteChildren(
   proxy: RemoteProxy,
-  inputs: { runnerImage: string; referencedChecksum?: string; fromReferences?: Partial<RunConfig> },
+  inputs: {
+    runnerImage: string;
+    referencedChecksum?: string;
+    fromReferences?: Partial<RunConfig>;
+    proxyPod?: ProxyPodExtras;
+  },
 ): KubernetesObject[] {
   const { configMap, checksum } = desiredRemoteRunConfigMap(proxy, inputs.fromReferences);
   return [
@@ -270,6 +306,7 @@ export function desiredRemoteChildren(
       runnerImage: inputs.runnerImage,
       runConfigChecksum: checksum,
       ...(inputs.referencedChecksum ? { referencedChecksum: inputs.referencedChecksum } : {}),
+      ...(inputs.proxyPod ? { proxyPod: inputs.proxyPod } : {}),
     }),
     desiredRemoteService(proxy),
   ];

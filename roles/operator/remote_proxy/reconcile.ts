@@ -1,12 +1,14 @@
 /**
- * One reconcile pass over one MCPRemoteProxy: read it and the Secrets its headers use from the cache, refuse
- * (phase Failed, no proxy) a remote URL the SSRF check blocks, a missing header Secret or a field thv does not
- * enforce, else apply the children and write the status only when it changed. No finalizer: the children
- * carry owner references.
+ * One reconcile pass over one MCPRemoteProxy: read it, the Secrets its headers use and the groups and shared
+ * configs it references (server_refs.ts, as for an MCPServer) from the cache, refuse (phase Failed, no proxy) a
+ * remote URL the SSRF check blocks, a missing header Secret or a field thv does not enforce (unenforced.ts),
+ * hold the children as they are while a reference is missing or invalid (phase Failed), else apply them and
+ * write the status only when it changed. No finalizer: the children carry owner references.
  * @module
  */
 import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
 import { GROUP, McpRemoteProxySpec, type McpServer } from "../../../crds/mod.ts";
+import type { RunConfig } from "../../../lib/run_config.ts";
 import {
   apiErrorMessage,
   type Applier,
@@ -21,9 +23,12 @@ import {
 } from "../../../lib/k8s/mod.ts";
 import type { Logger } from "../../../lib/log.ts";
 import { checksumOf } from "../desired/mod.ts";
-import { MCP_REMOTE_PROXY, POD, SECRET } from "../kinds.ts";
+import { CONFIG_MAP, MCP_REMOTE_PROXY, POD, SECRET } from "../kinds.ts";
 import { sameJson } from "../same_json.ts";
+import { referencedExternalAuthType } from "../external_auth_ref.ts";
 import { remoteUrlProblem } from "../remote_url.ts";
+import { resolveServerRefs } from "../server_refs.ts";
+import { type AuthzConfigMapData, inlineAuthzHandler } from "../server_refs/authz_inline.ts";
 import { unenforcedFields } from "../unenforced.ts";
 import { desiredRemoteChildren } from "./desired.ts";
 import { remoteChildNames, remoteLabels, type RemoteProxy } from "./names.ts";
@@ -48,7 +53,7 @@ export interface RemoteProxyDeps {
 }
 
 type Raw = KubeObject & Omit<RemoteProxy, "spec"> & { spec?: unknown };
-type SecretObject = KubeObject & { data?: Record<string, string> };
+type DataObject = KubeObject & { data?: Record<string, string> };
 
 /** How soon a proxy whose header Secret is missing is looked at again (the Secret's watch usually comes first). */
 const MISSING_SECRET_RETRY_MS = 5_000;
@@ -63,7 +68,7 @@ export function headerSecrets(
   const used: Record<string, string> = {};
   for (const h of proxy.spec.headerForward?.addHeadersFromSecret ?? []) {
     const { name, key } = h.valueSecretRef;
-    const secret = cache.get<SecretObject>(SECRET, namespace, name);
+    const secret = cache.get<DataObject>(SECRET, namespace, name);
     const value = secret?.data?.[key];
     if (!secret) {
       problems.push({
@@ -80,6 +85,29 @@ export function headerSecrets(
     }
   }
   return { problems, ...(Object.keys(used).length ? { checksum: checksumOf(used) } : {}) };
+}
+
+/** The data of the ConfigMap `spec.authzConfig.configMap` names, when it exists (for the inline authz handler). */
+function authzConfigMap(cache: InformerCache, proxy: RemoteProxy): AuthzConfigMapData {
+  const authz = proxy.spec.authzConfig;
+  if (authz?.type !== "configMap" || !authz.configMap) return undefined;
+  const found = cache.get<DataObject>(CONFIG_MAP, proxy.metadata.namespace, authz.configMap.name);
+  return found ? { ...found.data } : undefined;
+}
+
+/** A header both spec.headerForward and a reference (headerInjection) set: one would silently win. */
+export function headerConflicts(proxy: RemoteProxy, fromReferences: Partial<RunConfig>): ConfigProblem[] {
+  const forward = proxy.spec.headerForward;
+  const own = new Set([
+    ...Object.keys(forward?.addPlaintextHeaders ?? {}),
+    ...(forward?.addHeadersFromSecret ?? []).map((h) => h.headerName),
+  ].map((h) => h.toLowerCase()));
+  const injected = fromReferences.header_forward?.add_headers_from_secret ?? {};
+  return Object.keys(injected).filter((h) => own.has(h.toLowerCase())).map((h) => ({
+    reason: "HeaderForwardConflict",
+    message: `spec.headerForward sets header "${h}", which MCPExternalAuthConfig ` +
+      `"${proxy.spec.externalAuthConfigRef?.name}" (headerInjection) sets too: keep one`,
+  }));
 }
 
 /** Every child a proxy may have, for deletion when it is refused. */
@@ -145,8 +173,14 @@ async function pass(deps: RemoteProxyDeps, namespace: string, name: string): Pro
   if (urlProblem) problems.push({ reason: "RemoteURLInvalid", message: urlProblem });
   const secrets = headerSecrets(cache, proxy);
   problems.push(...secrets.problems);
-  // The proxy enforces none of these yet (fail closed, as for MCPServer): the same refusals.
-  const unenforced = unenforcedFields({ spec: proxy.spec } as unknown as McpServer, { remoteProxy: true });
+  // The groups and shared configs it references, through the MCPServer's handlers.
+  const refs = resolveServerRefs(cache, proxy, [inlineAuthzHandler(authzConfigMap(cache, proxy))]);
+  problems.push(...headerConflicts(proxy, refs.runConfig));
+  // Fail closed with the MCPServer's refusals: what the proxy does not enforce yet refuses the remote proxy too.
+  const unenforced = unenforcedFields({ spec: proxy.spec } as unknown as McpServer, {
+    unresolved: refs.unresolved,
+    externalAuthType: referencedExternalAuthType(cache, proxy),
+  });
 
   if (problems.length > 0 || unenforced.refused.length > 0) {
     const deleted: string[] = [];
@@ -165,10 +199,15 @@ async function pass(deps: RemoteProxyDeps, namespace: string, name: string): Pro
       }
     }
     for (const r of unenforced.refused) await deps.events.record(about, "Warning", r.reason, r.message);
+  } else if (refs.failures.length > 0) {
+    // A missing or invalid group or config: the children stay as the last valid spec made them (as an MCPServer's).
+    for (const f of refs.failures) await deps.events.record(about, "Warning", f.reason, f.message);
   } else {
     const objects = desiredRemoteChildren(proxy, {
       runnerImage: deps.runnerImage,
       ...(secrets.checksum ? { referencedChecksum: secrets.checksum } : {}),
+      fromReferences: refs.runConfig,
+      proxyPod: refs.proxyPod,
     });
     const changed: string[] = [];
     const apply = async (object: KubernetesObject) => {
@@ -195,7 +234,7 @@ async function pass(deps: RemoteProxyDeps, namespace: string, name: string): Pro
   for (const n of unenforced.notApplied) await deps.events.record(about, "Warning", n.reason, n.message);
 
   const pods = cache.list<V1Pod & KubeObject>(POD, { namespace, labels: remoteLabels(name) });
-  const status = computeRemoteStatus(proxy, { problems, unenforced, pods, now: deps.now() });
+  const status = computeRemoteStatus(proxy, { problems, unenforced, refs, pods, now: deps.now() });
   if (await writeStatus(deps, raw, status)) log.info("Updated status", { phase: status.phase });
   return secrets.problems.length > 0 ? { requeueAfterMs: MISSING_SECRET_RETRY_MS } : {};
 }

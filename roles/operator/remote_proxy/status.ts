@@ -1,11 +1,13 @@
 /**
- * The status of an MCPRemoteProxy (toolhive-crds.md §9): ConfigurationValid, the refusals of fields thv does
- * not enforce, Ready and the phase from the proxy pods, and `status.url`. Pure.
+ * The status of an MCPRemoteProxy (toolhive-crds.md §9): ConfigurationValid, the conditions and copied hashes
+ * of its references (server_refs.ts, §0.8), the refusals of fields thv does not enforce, Ready and the phase
+ * from the proxy pods, and `status.url`. Pure.
  * @module
  */
 import type { V1Pod } from "@kubernetes/client-node";
 import { type Condition, setCondition } from "../conditions.ts";
-import { refusedMessage, REMOTE_UNENFORCED_CONDITION_TYPES, type Unenforced } from "../unenforced.ts";
+import { refusedMessage, type Unenforced, UNENFORCED_CONDITION_TYPES } from "../unenforced.ts";
+import type { ServerRefs } from "../server_refs.ts";
 import { type RemoteProxy, remoteProxyUrl } from "./names.ts";
 
 /** A configuration problem: its ConfigurationValid reason and message. */
@@ -22,6 +24,8 @@ export interface RemoteStatusInputs {
   readonly problems: readonly ConfigProblem[];
   /** Fields thv does not enforce. */
   readonly unenforced: Unenforced;
+  /** What its groups and shared configs contribute; none when absent. */
+  readonly refs?: ServerRefs;
   /** The proxy pods. */
   readonly pods: readonly V1Pod[];
   /** Clock. */
@@ -33,13 +37,22 @@ export function computeRemoteStatus(proxy: RemoteProxy, inputs: RemoteStatusInpu
   const { now } = inputs;
   const generation = proxy.metadata.generation;
   const og = generation === undefined ? {} : { observedGeneration: generation };
-  const previous = ((proxy.status?.conditions ?? []) as Condition[])
-    .filter((c) => !REMOTE_UNENFORCED_CONDITION_TYPES.has(c.type));
-  let conditions = previous;
+  const unenforced = [...inputs.unenforced.refused, ...inputs.unenforced.notApplied];
+  const refConditions = inputs.refs?.conditions ?? [];
+  // A refusal's condition of a field since removed goes, unless a reference sets the same type: dropping it
+  // would move its lastTransitionTime on every pass (as an MCPServer's status).
+  let conditions = ((proxy.status?.conditions ?? []) as Condition[]).filter((c) =>
+    !UNENFORCED_CONDITION_TYPES.has(c.type) || unenforced.some((u) => u.conditionType === c.type) ||
+    refConditions.some((r) => r.type === c.type)
+  );
   const set = (c: Omit<Condition, "lastTransitionTime" | "observedGeneration">) => {
     conditions = setCondition(conditions, { ...c, ...og }, now);
   };
+  for (const type of inputs.refs?.dropped ?? []) conditions = conditions.filter((c) => c.type !== type);
+  // Each reference's condition; a refusal's condition of the same type (set below) wins.
+  for (const c of refConditions) if (!unenforced.some((u) => u.conditionType === c.type)) set(c);
   const [problem] = inputs.problems;
+  const [failure] = inputs.refs?.failures ?? [];
   let phase: string;
   let message: string;
   if (problem) {
@@ -54,7 +67,14 @@ export function computeRemoteStatus(proxy: RemoteProxy, inputs: RemoteStatusInpu
       reason: "ConfigurationValid",
       message: "All configuration validations passed",
     });
-    ({ phase, message } = fromPods(inputs.pods, set));
+    if (failure) {
+      // A missing or invalid reference: the children stay as they were, the proxy is Failed until it resolves.
+      set({ type: "Ready", status: "False", reason: failure.reason, message: failure.message });
+      phase = "Failed";
+      message = failure.message;
+    } else {
+      ({ phase, message } = fromPods(inputs.pods, set));
+    }
   }
   for (const r of inputs.unenforced.refused) {
     set({ type: r.conditionType, status: r.conditionStatus, reason: r.reason, message: r.message });
@@ -67,7 +87,9 @@ export function computeRemoteStatus(proxy: RemoteProxy, inputs: RemoteStatusInpu
     message = refusedMessage(inputs.unenforced.refused);
     set({ type: "Ready", status: "False", reason: "NotReady", message });
   }
+  const hashes = Object.fromEntries(Object.entries(inputs.refs?.hashes ?? {}).filter(([, v]) => v !== undefined));
   return {
+    ...hashes,
     phase,
     message,
     url: remoteProxyUrl(proxy),

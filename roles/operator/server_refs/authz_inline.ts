@@ -10,7 +10,7 @@
 import { parse as parseYaml } from "yaml";
 import type { McpServer } from "../../../crds/mod.ts";
 import type { RunConfig } from "../../../lib/run_config.ts";
-import type { RefContribution, ServerRefHandler } from "../server_refs.ts";
+import type { RefContribution, RefWorkload, ServerRefHandler } from "../server_refs.ts";
 import { AUTHZ_BACKENDS, checkAuthzConfig } from "../shared_config/mod.ts";
 
 type AuthzSpec = NonNullable<McpServer["spec"]["authzConfig"]>;
@@ -45,7 +45,7 @@ function valid(file: Fields, message: string): RefContribution {
 }
 
 /** What `spec.authzConfig` contributes, given the data of its ConfigMap (type configMap). Pure. */
-export function inlineAuthzContribution(server: McpServer, configMap: AuthzConfigMapData): RefContribution {
+export function inlineAuthzContribution(server: RefWorkload, configMap: AuthzConfigMapData): RefContribution {
   const spec = server.spec.authzConfig;
   if (!spec) return {};
   if (spec.type === "inline") {
