@@ -18,4 +18,12 @@ export const STAGE_FACTORIES: readonly StageFactory[] = [
         m.factory
       ),
   ),
+  lazyStage(
+    "telemetry",
+    ["telemetry_config"],
+    () =>
+      lazyImport<typeof import("../telemetry/mod.ts")>(new URL("../telemetry/mod.ts", import.meta.url)).then((m) =>
+        m.factory
+      ),
+  ),
 ];

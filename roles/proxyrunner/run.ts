@@ -5,7 +5,7 @@
  */
 import type { V1PodTemplateSpec } from "@kubernetes/client-node";
 import { serve } from "../../lib/http/mod.ts";
-import { proxyChainOf } from "../../lib/middleware/mod.ts";
+import { proxyChainOf, ProxyStateSlot } from "../../lib/middleware/mod.ts";
 import { type ClusterConfig, type KubeClient, kubernetesStdioConnector } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { RunConfig } from "../../lib/run_config.ts";
@@ -133,7 +133,8 @@ export async function runProxyRunner(
   if (config.remote_url) return await runRemoteProxy(config, namespace, deps);
   if (config.transport !== "stdio") mcpPort(config); // a missing target_port is named before anything is written
   // The chain is built before the workload: a RunConfig it refuses creates nothing.
-  const chain = await proxyChainOf(config, { log, env: deps.env ?? {} });
+  const state = new ProxyStateSlot(); // the proxy's sessions and health, for telemetry
+  const chain = await proxyChainOf(config, { log, env: deps.env ?? {}, proxy: state });
   await deployWorkload(config, {
     cluster: deps.cluster,
     client: deps.client,
@@ -163,7 +164,7 @@ export async function runProxyRunner(
   const sources = connector
     ? { stdio: connector }
     : { upstream: { host: backendHost(config.name, namespace), port: mcpPort(config) } };
-  const proxy = createProxy(
+  const proxy = state.bind(createProxy(
     {
       ...proxyConfigOf(config, sources),
       ...(chain ? { middleware: chain.middleware } : {}),
@@ -173,7 +174,7 @@ export async function runProxyRunner(
       }),
     },
     { log },
-  );
+  ));
   try {
     const listener = serve({
       hostname: "0.0.0.0",
@@ -203,8 +204,9 @@ async function runRemoteProxy(config: RunConfig, namespace: string, deps: ProxyR
     );
   }
   const addHeaders = forwardedHeaders(config, deps.env ?? {});
-  const chain = await proxyChainOf(config, { log, env: deps.env ?? {} });
-  const proxy = createProxy({
+  const state = new ProxyStateSlot(); // the proxy's sessions and health, for telemetry
+  const chain = await proxyChainOf(config, { log, env: deps.env ?? {}, proxy: state });
+  const proxy = state.bind(createProxy({
     ...(chain ? { middleware: chain.middleware } : {}),
     transport: config.transport,
     targetUrl: config.remote_url!,
@@ -215,7 +217,7 @@ async function runRemoteProxy(config: RunConfig, namespace: string, deps: ProxyR
       ...remoteServiceHosts(config.name, namespace),
       ...(deps.podAddresses ?? []).map((a) => a.toLowerCase()),
     ],
-  }, { log });
+  }, { log }));
   try {
     const listener = serve({
       hostname: "0.0.0.0",
