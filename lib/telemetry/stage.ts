@@ -13,6 +13,7 @@ import { lazyImport } from "../lazy_import.ts";
 import type { RunConfig } from "../run_config.ts";
 import { type TelemetrySettings, telemetrySettings } from "./config.ts";
 import { startMetricsListener } from "./listener.ts";
+import { type Outcome, outcomeOf } from "./outcome.ts";
 import { PrometheusRegistry } from "./prometheus.ts";
 import type { CallRecord, Recorder } from "./record.ts";
 import type { CallTracer } from "./tracing.ts";
@@ -77,34 +78,28 @@ function firstOperation(call: ProxyCall): McpOperation | undefined {
   return undefined;
 }
 
-/** The JSON-RPC error code of a JSON answer, if it is an error (a batch: its first error). */
-async function jsonRpcErrorOf(res: Response): Promise<number | undefined> {
-  try {
-    const value = await res.json() as unknown;
-    for (const m of Array.isArray(value) ? value : [value]) {
-      const error = (m as { error?: { code?: unknown } } | null)?.error;
-      if (error) return typeof error.code === "number" ? error.code : -32603;
-    }
-  } catch { /* not JSON: no JSON-RPC error */ }
-  return undefined;
-}
-
 /** Ends `span` and records the call once its outcome is known. */
 function finish(
   span: Span | undefined,
   recorders: readonly Recorder[],
   record: Omit<CallRecord, "error">,
-  rpcError: number | undefined,
+  outcome: Outcome,
   legacy: boolean,
 ): void {
-  const error = record.httpStatus >= 500 || rpcError !== undefined;
+  const rpcError = outcome.rpcError;
+  const error = record.httpStatus >= 500 || rpcError !== undefined || outcome.toolError;
   for (const r of recorders) r.record({ ...record, error });
   if (!span) return;
   span.setAttribute("http.response.status_code", record.httpStatus);
   if (legacy) span.setAttribute("http.status_code", record.httpStatus);
   if (rpcError !== undefined) span.setAttribute("rpc.jsonrpc.error_code", rpcError);
   if (error) {
-    span.setAttribute("error.type", rpcError !== undefined ? String(rpcError) : String(record.httpStatus));
+    const type = rpcError !== undefined
+      ? String(rpcError)
+      : outcome.toolError
+      ? "tool_error"
+      : String(record.httpStatus);
+    span.setAttribute("error.type", type);
     span.setStatus({ code: SpanStatusCode.ERROR });
   } else if (record.httpStatus < 400) span.setStatus({ code: SpanStatusCode.OK });
   span.end();
@@ -191,17 +186,16 @@ export async function telemetryStage(config: RunConfig, deps: ChainDeps): Promis
           span,
           recorders,
           { ...base, httpStatus: 500, durationMs: performance.now() - call.started },
-          undefined,
+          { toolError: false },
           legacy,
         );
         throw e;
       }
       const record = { ...base, httpStatus: res.status, durationMs: performance.now() - call.started };
-      const json = res.status === 200 && (res.headers.get("content-type") ?? "").includes("application/json");
-      if (json && res.body) {
-        // A JSON-RPC error answers 200: read from a copy, off the client's path.
-        void jsonRpcErrorOf(res.clone()).then((code) => finish(span, recorders, record, code, legacy));
-      } else finish(span, recorders, record, undefined, legacy);
+      if (res.status === 200 && res.body && op.id !== undefined) {
+        // A JSON-RPC error (or a failed tool) answers 200: read from a copy, off the client's path.
+        void outcomeOf(res.clone(), op.id).then((o) => finish(span, recorders, record, o, legacy));
+      } else finish(span, recorders, record, { toolError: false }, legacy);
       return res;
     },
     async close() {
