@@ -13,6 +13,8 @@ import {
   withMiddleware,
 } from "../../lib/http/mod.ts";
 import type { McpProxy } from "../../lib/transport/mod.ts";
+import { refuseTelemetryBefore, TELEMETRY_OPTIONS as otel, telemetryConfigOf } from "./flags_telemetry.ts";
+import { proxyChainFromFlags } from "./proxy_chain.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -165,6 +167,9 @@ export function proxyCommand(context: () => CliContext): Command {
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
     .addOption(headersTimeoutOption())
     .addOption(idleTimeoutOption())
+    .addOption(otel.endpoint()).addOption(otel.samplingRate()).addOption(otel.headers()).addOption(otel.serviceName())
+    .addOption(otel.insecure()).addOption(otel.noTracing()).addOption(otel.noMetrics()).addOption(otel.prometheus())
+    .addOption(otel.prometheusPort())
     .action(async (opts) => {
       const ctx = context();
       if (!opts.targetUri) {
@@ -182,7 +187,9 @@ export function proxyCommand(context: () => CliContext): Command {
         throw new TypeError(`--target-uri ${opts.targetUri} is not http or https`);
       }
       const { createProxy } = await import("../../lib/transport/mod.ts");
-      const proxy = createProxy({
+      const chain = await proxyChainFromFlags({ telemetry_config: telemetryConfigOf(opts) }, opts, ctx.log);
+      const proxy = chain.bind(createProxy({
+        ...chain.options,
         transport: opts.transport,
         targetUrl: target.href,
         allowedHosts: opts.allowedHost,
@@ -190,7 +197,7 @@ export function proxyCommand(context: () => CliContext): Command {
         ...(opts.endpointPrefix ? { endpointPrefix: opts.endpointPrefix } : {}),
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
         requestTimeoutMs: opts.requestTimeoutSeconds * 1000,
-      }, { log: ctx.log.with({ role: "proxy" }) });
+      }, { log: ctx.log.with({ role: "proxy" }) }));
       await serveAndPrint(ctx, proxy, opts);
     });
   const stdio = proxy.command("stdio")
@@ -240,11 +247,18 @@ export function proxyCommand(context: () => CliContext): Command {
       new Option("--keep-alive-seconds <s>", "interval of keep-alive comments on open event streams").default(15)
         .argParser(positive("--keep-alive-seconds")),
     )
+    .addOption(otel.endpoint()).addOption(otel.samplingRate()).addOption(otel.headers()).addOption(otel.serviceName())
+    .addOption(otel.insecure()).addOption(otel.noTracing()).addOption(otel.noMetrics()).addOption(otel.prometheus())
+    .addOption(otel.prometheusPort())
     .action(async (command, args, own) => {
       const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
+      refuseTelemetryBefore(stdio.parent!);
       const { log } = context();
       const { createProxy } = await import("../../lib/transport/mod.ts");
-      const proxy = createProxy({
+      const listen = { transport: "stdio" as const, host: opts.host, port: opts.port };
+      const chain = await proxyChainFromFlags({ telemetry_config: telemetryConfigOf(own) }, listen, log);
+      const proxy = chain.bind(createProxy({
+        ...chain.options,
         transport: "stdio",
         command: { command, args },
         isolation: opts.isolation,
@@ -257,7 +271,7 @@ export function proxyCommand(context: () => CliContext): Command {
         keepAliveMs: opts.keepAliveSeconds * 1000,
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
-      }, { log: log.with({ role: "proxy" }) });
+      }, { log: log.with({ role: "proxy" }) }));
       await serveAndPrint(context(), proxy, opts);
     });
   return proxy;

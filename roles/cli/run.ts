@@ -11,6 +11,7 @@ import { exposedHostWarning, ignoredKeysWarning, migratedNotice } from "./run_wa
 import { openWorkloads } from "./workloads.ts";
 import { withSecretsPassword } from "./secrets_password.ts";
 import { printClientSnippets } from "./run_snippets.ts";
+import { TELEMETRY_OPTIONS as otel, withTelemetryFlags } from "./flags_telemetry.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -84,13 +85,16 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       'JSON file renaming or re-describing tools: {"toolsOverride": {"<tool>": {"name": "…", "description": "…"}}}',
     )
     .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
+    .addOption(otel.endpoint()).addOption(otel.samplingRate()).addOption(otel.headers()).addOption(otel.serviceName())
+    .addOption(otel.insecure()).addOption(otel.noTracing()).addOption(otel.noMetrics()).addOption(otel.prometheus())
+    .addOption(otel.prometheusPort())
     .action(async (given, args, opts) => {
       const ctx = await withSecretsPassword(context(), opts.secret.length > 0);
       const [{ parseEnv }, workloads] = await Promise.all([
         import("../../lib/workloads/mod.ts"),
         openWorkloads(ctx),
       ]);
-      const plan = await workloads.plan({
+      const planned = await workloads.plan({
         ...(given ? { server: given } : {}),
         ...(opts.fromConfig ? { fromConfig: opts.fromConfig } : {}),
         args,
@@ -109,6 +113,7 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
         ...(opts.tools.length ? { tools: opts.tools } : {}),
         ...(opts.toolsOverride ? { toolsOverride: opts.toolsOverride } : {}),
       });
+      const plan = withTelemetryFlags(planned, opts);
       const { config } = plan;
       for (
         const warning of [
