@@ -9,11 +9,12 @@ import { createLogger } from "../lib/log.ts";
 import { Client, StreamableHTTPClientTransport } from "../lib/mcp/mod.ts";
 import { proxyChainOf, ProxyStateSlot } from "../lib/middleware/mod.ts";
 import { parseRunConfig, type RunConfig } from "../lib/run_config.ts";
-import { EVERYTHING_STDIO, serveStdioProxy } from "./harness/mcp.ts";
+import { connectClient, EVERYTHING_STDIO, serveStdioProxy } from "./harness/mcp.ts";
 import { type PrintedSpan, startCollector } from "./harness/otelcol.ts";
 import { poll } from "./harness/poll.ts";
 import { freePort } from "./harness/ports.ts";
 import { type ParsedSample, parsePrometheusText } from "./harness/prometheus_parser.ts";
+import { spawnThv } from "./harness/thv.ts";
 
 const log = createLogger({ format: "text", level: "error" });
 
@@ -149,5 +150,53 @@ Deno.test("telemetry: spans at a real collector, /metrics parsed by prometheus_c
   } finally {
     await client.close().catch(() => {});
     if (!chainClosed) await chain!.close();
+  }
+});
+
+Deno.test("thv proxy stdio --otel-endpoint --enable-prometheus: spans at the collector, /metrics on its port", async () => {
+  await using collector = await startCollector();
+  const prometheusPort = freePort();
+  const thv = spawnThv([
+    "proxy",
+    "stdio",
+    "--otel-endpoint",
+    collector.endpoint,
+    "--otel-insecure",
+    "--otel-sampling-rate",
+    "1",
+    "--otel-service-name",
+    "thv-cli-test",
+    "--otel-headers",
+    "x-tenant=qa",
+    "--enable-prometheus",
+    "--prometheus-port",
+    String(prometheusPort),
+    "--",
+    EVERYTHING_STDIO.command,
+    ...EVERYTHING_STDIO.args,
+  ]);
+  let stopped = false;
+  try {
+    const url = await thv.firstLine(30_000);
+    const client = await connectClient(url);
+    const result = await client.callTool({ name: "echo", arguments: { message: "from the cli" } });
+    assert.match(JSON.stringify(result.content), /from the cli/);
+    const samples = await parsePrometheusText(
+      await (await fetch(`http://127.0.0.1:${prometheusPort}/metrics`)).text(),
+    );
+    assert.equal(sample(samples, "toolhive_mcp_tool_calls_total", { server: "proxy", tool: "echo" }), 1);
+    assert.equal(sample(samples, "toolhive_mcp_active_connections", {}), 1);
+    await client.close();
+    assert.equal((await thv.stop()).code, 0, "SIGTERM stops it cleanly, flushing the spans");
+    stopped = true;
+    const span = await poll(async () => {
+      const found = (await collector.spans()).find((s) => s.name === "tools/call echo");
+      return found;
+    }, { what: "the CLI proxy's span at the collector", deadlineMs: 20_000 });
+    assert.equal(span.resource["service.name"], "thv-cli-test");
+    assert.equal(span.attributes["gen_ai.tool.name"], "echo");
+  } finally {
+    if (!stopped) await thv.stop();
+    await thv.stderr;
   }
 });

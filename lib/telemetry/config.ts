@@ -12,6 +12,16 @@ export const DEFAULT_PROMETHEUS_PORT = 9464;
 /** The prefix of env vars that carry Secret-backed OTLP headers (roles/operator telemetry_ref.ts). */
 export const OTEL_HEADER_ENV_PREFIX = "TOOLHIVE_OTEL_HEADER_";
 
+/** How long closing waits for the last exports (ms). */
+export const CLOSE_TIMEOUT_MS = 2000;
+
+/** `p`, or nothing once `ms` have passed. */
+export async function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /** Where and how OTLP data goes. */
 export interface OtlpTarget {
   /** Base URL of the collector's OTLP/HTTP receiver, e.g. `https://collector:4318` (no `/v1/...`). */

@@ -7,7 +7,7 @@
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
-import type { OtlpTarget } from "./config.ts";
+import { CLOSE_TIMEOUT_MS, type OtlpTarget, within } from "./config.ts";
 import type { CallRecord, Recorder } from "./record.ts";
 
 /** A recorder exporting over OTLP; `sessions` is observed at each export. */
@@ -64,8 +64,8 @@ export function createOtlpMetrics(options: OtlpMetricsOptions): OtlpMetrics {
       duration.record(r.durationMs / 1000, { server, mcp_method: r.method });
     },
     async close() {
-      await provider.forceFlush().catch(() => {});
-      await provider.shutdown();
+      // An unreachable collector must not hold the proxy's shutdown: what is not out by then is dropped.
+      await within(provider.shutdown().catch(() => {}), CLOSE_TIMEOUT_MS);
     },
   };
 }

@@ -14,7 +14,7 @@ import {
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
 } from "@opentelemetry/sdk-trace-base";
-import type { OtlpTarget } from "./config.ts";
+import { CLOSE_TIMEOUT_MS, type OtlpTarget, within } from "./config.ts";
 
 /** Starts spans for calls and exports them. */
 export interface CallTracer {
@@ -69,8 +69,8 @@ export function createTracer(options: TracerOptions): CallTracer {
       propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, setter);
     },
     async close() {
-      await provider.forceFlush().catch(() => {});
-      await provider.shutdown();
+      // An unreachable collector must not hold the proxy's shutdown: what is not out by then is dropped.
+      await within(provider.shutdown().catch(() => {}), CLOSE_TIMEOUT_MS);
     },
   };
 }

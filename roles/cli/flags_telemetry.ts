@@ -145,14 +145,23 @@ const OPTION_FLAGS = [
   ["prometheusPort", "--prometheus-port"],
 ] as const;
 
+/** Where commander says an option's value came from, and the values. */
+interface OptionSource {
+  getOptionValueSource(name: string): string | undefined;
+  opts(): unknown;
+}
+
 /**
- * Refuses telemetry flags given to `thv proxy` before `stdio` (`thv proxy --otel-endpoint x stdio -- cmd`):
- * they belong to the subcommand, and would otherwise be dropped without a word.
+ * The telemetry flags of `thv proxy stdio`: its own, else those `thv proxy` read (commander may give the
+ * parent a flag both define, wherever it stands; `thv proxy --otel-endpoint x stdio` counts too).
  */
-export function refuseTelemetryBefore(parent: { getOptionValueSource(name: string): string | undefined }): void {
-  for (const [name, flag] of OPTION_FLAGS) {
-    if (parent.getOptionValueSource(name) === "cli") {
-      throw new TypeError(`${flag} is given before \`stdio\`: give it after \`thv proxy stdio\``);
+export function telemetryFlagsOf(own: TelemetryFlags, command: OptionSource, parent: OptionSource): TelemetryFlags {
+  const merged: Record<string, unknown> = { ...own };
+  const parentOpts = parent.opts() as Record<string, unknown>;
+  for (const [name] of OPTION_FLAGS) {
+    if (command.getOptionValueSource(name) !== "cli" && parent.getOptionValueSource(name) === "cli") {
+      merged[name] = parentOpts[name];
     }
   }
+  return merged as TelemetryFlags;
 }

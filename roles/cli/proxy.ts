@@ -13,7 +13,7 @@ import {
   withMiddleware,
 } from "../../lib/http/mod.ts";
 import type { McpProxy } from "../../lib/transport/mod.ts";
-import { refuseTelemetryBefore, TELEMETRY_OPTIONS as otel, telemetryConfigOf } from "./flags_telemetry.ts";
+import { TELEMETRY_OPTIONS as otel, telemetryConfigOf, telemetryFlagsOf } from "./flags_telemetry.ts";
 import { proxyChainFromFlags } from "./proxy_chain.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -252,11 +252,11 @@ export function proxyCommand(context: () => CliContext): Command {
     .addOption(otel.prometheusPort())
     .action(async (command, args, own) => {
       const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
-      refuseTelemetryBefore(stdio.parent!);
       const { log } = context();
       const { createProxy } = await import("../../lib/transport/mod.ts");
       const listen = { transport: "stdio" as const, host: opts.host, port: opts.port };
-      const chain = await proxyChainFromFlags({ telemetry_config: telemetryConfigOf(own) }, listen, log);
+      const flags = telemetryFlagsOf(own, stdio, stdio.parent!);
+      const chain = await proxyChainFromFlags({ telemetry_config: telemetryConfigOf(flags) }, listen, log);
       const proxy = chain.bind(createProxy({
         ...chain.options,
         transport: "stdio",
