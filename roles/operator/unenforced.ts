@@ -3,7 +3,8 @@
  * does not enforce yet. A field that guards access (authentication, authorization, rate limits, audit, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
  * would serve anyone. A field that guards nothing (session storage) lets the server run, with a condition
  * and a Warning Event saying it is not applied. Pure: the reconciler supplies what it read.
- * `spec.telemetryConfigRef` is applied (the proxy's telemetry stage, lib/telemetry), so it is not listed here.
+ * An MCPServer's `spec.telemetryConfigRef` is applied (the proxy's telemetry stage, lib/telemetry); a caller
+ * that does not pass it on (MCPRemoteProxy) says so with `telemetryNotApplied` and gets the warning.
  * `spec.externalAuthConfigRef` is enforced for the types lib/outgoing implements, and refused for the others.
  * @module
  */
@@ -46,6 +47,11 @@ export interface UnenforcedInputs {
    * proxy enforces (lib/outgoing) is not refused. Absent (a caller that does not apply the reference): refused.
    */
   readonly externalAuthType?: string;
+  /**
+   * True for a caller that does not pass `spec.telemetryConfigRef` on to its proxy's RunConfig (MCPRemoteProxy
+   * today): the field is then reported as not applied. An MCPServer's proxy applies it (lib/telemetry).
+   */
+  readonly telemetryNotApplied?: boolean;
 }
 
 /** MCPExternalAuthConfig types the proxy enforces (lib/outgoing); a reference to another type is refused. */
@@ -133,6 +139,7 @@ export const UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
   ...GUARDS.map((g) => g.type),
   AUDIT.type,
   PROFILE_TYPE,
+  "TelemetryConfigRefValidated",
   "SessionStorageWarning",
 ]);
 
@@ -178,6 +185,16 @@ export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {
   if (profile) refused.push(profile);
 
   const notApplied: UnenforcedField[] = [];
+  if (inputs.telemetryNotApplied && spec.telemetryConfigRef && !unresolved.has("TelemetryConfigRefValidated")) {
+    notApplied.push({
+      field: "spec.telemetryConfigRef",
+      conditionType: "TelemetryConfigRefValidated",
+      conditionStatus: "False",
+      reason: "TelemetryConfigRefNotApplied",
+      message: `spec.telemetryConfigRef (MCPTelemetryConfig ${spec.telemetryConfigRef.name}) is not applied yet: ` +
+        "the server runs without OpenTelemetry export; remove the field to silence this",
+    });
+  }
   if (spec.sessionStorage) {
     notApplied.push({
       field: "spec.sessionStorage",

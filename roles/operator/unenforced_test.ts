@@ -111,6 +111,16 @@ Deno.test("unenforcedFields runs a server with session storage, saying it is not
   ]);
 });
 
+Deno.test("unenforcedFields: a caller that does not pass telemetry on (MCPRemoteProxy) gets the not-applied warning", () => {
+  const { notApplied } = unenforcedFields(mcpServer({ telemetryConfigRef: { name: "otel" } }), {
+    telemetryNotApplied: true,
+  });
+  assert.deepEqual(notApplied.map((n) => [n.field, n.conditionType, n.conditionStatus, n.reason]), [
+    ["spec.telemetryConfigRef", "TelemetryConfigRefValidated", "False", "TelemetryConfigRefNotApplied"],
+  ]);
+  assert.match(notApplied[0]!.message, /MCPTelemetryConfig otel\) is not applied yet: /);
+});
+
 Deno.test("refusedMessage names every refused field", () => {
   const { refused } = unenforcedFields(
     mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, webhookConfigRef: { name: "w" } }),
