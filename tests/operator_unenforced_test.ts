@@ -5,14 +5,7 @@
  */
 import "./harness/quiet_deprecations.ts";
 import assert from "node:assert/strict";
-import {
-  type ControlPlane,
-  namespaceObjects,
-  poll,
-  REPO_ROOT,
-  startControlPlane,
-  startTestOperator,
-} from "./harness/mod.ts";
+import { type ControlPlane, namespaceObjects, REPO_ROOT, startControlPlane, startTestOperator } from "./harness/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
