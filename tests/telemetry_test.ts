@@ -14,7 +14,7 @@ import { type PrintedSpan, startCollector } from "./harness/otelcol.ts";
 import { poll } from "./harness/poll.ts";
 import { freePort } from "./harness/ports.ts";
 import { type ParsedSample, parsePrometheusText } from "./harness/prometheus_parser.ts";
-import { spawnThv } from "./harness/thv.ts";
+import { privateHome, runThv, spawnThv } from "./harness/thv.ts";
 
 const log = createLogger({ format: "text", level: "error" });
 
@@ -199,4 +199,45 @@ Deno.test("thv proxy stdio --otel-endpoint --enable-prometheus: spans at the col
     if (!stopped) await thv.stop();
     await thv.stderr;
   }
+});
+
+const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
+
+Deno.test("thv run everything --enable-prometheus --otel-endpoint: the detached proxy exports and serves /metrics", async () => {
+  await using collector = await startCollector();
+  await using user = await privateHome({ XDG_CACHE_HOME: CACHE, TOOLHIVE_RUNTIME: "deno" });
+  const prometheusPort = freePort();
+  const run = await runThv([
+    "run",
+    "everything",
+    "--otel-endpoint",
+    collector.endpoint,
+    "--otel-insecure",
+    "--otel-sampling-rate",
+    "1",
+    "--enable-prometheus",
+    "--prometheus-port",
+    String(prometheusPort),
+  ], user.env);
+  assert.equal(run.code, 0, run.stderr);
+  try {
+    const client = await connectClient(run.stdout.trim());
+    await client.callTool({ name: "echo", arguments: { message: "detached" } });
+    await client.close();
+    const samples = await parsePrometheusText(
+      await (await fetch(`http://127.0.0.1:${prometheusPort}/metrics`)).text(),
+    );
+    assert.equal(sample(samples, "toolhive_mcp_tool_calls_total", { server: "everything", tool: "echo" }), 1);
+    assert.equal(sample(samples, "thv_mcp_backend_up", { server: "everything" }), 1);
+    const exported = JSON.parse((await runThv(["export", "everything"], user.env)).stdout);
+    assert.equal(exported.telemetry_config.enablePrometheusMetricsPath, true, "the flags are in the RunConfig");
+  } finally {
+    assert.equal((await runThv(["stop", "everything"], user.env)).code, 0);
+    await runThv(["rm", "everything"], user.env);
+  }
+  const span = await poll(
+    async () => (await collector.spans()).find((s) => s.name === "tools/call echo"),
+    { what: "the detached proxy's span at the collector", deadlineMs: 20_000 },
+  );
+  assert.equal(span.resource["service.name"], "thv-everything");
 });
