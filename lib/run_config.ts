@@ -110,7 +110,8 @@ export const OidcConfig = z.object({
   InsecureAllowHTTP: z.boolean(),
   IntrospectionURL: z.string(),
   ResourceURL: z.string(),
-  Scopes: z.array(z.string()).nullable(),
+  /** Null reads as absent (run_config_version.ts): absent means none. */
+  Scopes: z.array(z.string()).nullable().default(null),
 });
 
 /** One webhook the proxy calls; secrets are files mounted into the proxy pod, never values. */
@@ -195,7 +196,13 @@ export const RunConfig = z.object({
   /** Bearer-token file sent when fetching JWKS. */
   jwks_auth_token_file: z.string().optional(),
   /** The authorization file: `{version, type, cedar|pdp}`. */
-  authz_config: z.looseObject({ version: z.string(), type: z.string() }).optional(),
+  authz_config: z.preprocess(
+    // ToolHive writes null for none, and an empty object asks for nothing either.
+    (v) => (v === null || (typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0) ? undefined : v),
+    z.looseObject({ version: z.string(), type: z.string() }).optional(),
+  ),
+  /** A file holding the authorization config (JSON, or YAML for `.yaml`/`.yml`); exclusive with `authz_config`. */
+  authz_config_path: z.string().optional(),
   /** Webhooks that approve or deny requests. */
   validating_webhooks: z.array(Webhook).optional(),
   /** Webhooks that patch requests (run before the validating ones). */

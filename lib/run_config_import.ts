@@ -10,10 +10,6 @@ import { readRunConfig, type RunConfig, RunConfig as RunConfigSchema } from "./r
 
 /** ToolHive RunConfig keys that guard access, which thv does not enforce yet, with what each asks for. */
 export const UNENFORCED_RUN_CONFIG_KEYS: Readonly<Record<string, string>> = {
-  oidc_config: "OIDC authentication of clients",
-  jwks_auth_token_file: "OIDC authentication of clients",
-  authz_config: "Cedar authorization",
-  authz_config_path: "Cedar authorization",
   audit_config_path: "audit logging",
   rate_limit_config: "rate limiting",
   allowed_origins: "an Origin allow-list",
@@ -60,6 +56,35 @@ function hasValue(value: unknown): boolean {
   return true;
 }
 
+/** The keys of `oidc_config` with what a missing one means (ToolHive may leave empty ones out). */
+const OIDC_DEFAULTS = {
+  Issuer: "",
+  Audience: "",
+  JWKSURL: "",
+  ClientID: "",
+  ClientSecret: "",
+  CACertPath: "",
+  AuthTokenFile: "",
+  AllowPrivateIP: false,
+  InsecureAllowHTTP: false,
+  IntrospectionURL: "",
+  ResourceURL: "",
+  Scopes: null,
+};
+
+/** An imported `oidc_config` with every key; a client secret in the file is refused (thv keeps none there). */
+function importedOidc(value: unknown, source: string): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value; // the schema names the error
+  const oidc = { ...OIDC_DEFAULTS, ...value as Record<string, unknown> };
+  if (oidc.ClientSecret) {
+    throw new RangeError(
+      `RunConfig ${source}: oidc_config.ClientSecret holds a secret, which thv never keeps in a RunConfig: ` +
+        `remove it and give the secret in TOOLHIVE_OIDC_CLIENT_SECRET (or --oidc-client-secret)`,
+    );
+  }
+  return oidc;
+}
+
 /**
  * Reads a RunConfig from outside thv. Throws a RangeError naming every key that asks for what thv does not
  * enforce (and `audit_config` when it enables audit); returns the other keys it ignores.
@@ -93,6 +118,7 @@ export function parseImportedRunConfig(text: string, source: string): ImportedRu
         `remove ${them} from the file to run the server without ${them}`,
     );
   }
+  if (hasValue(data.oidc_config)) data = { ...data, oidc_config: importedOidc(data.oidc_config, source) };
   // Empty guarding keys ask for nothing; keys not applied here are reported below, not parsed.
   const applied = Object.fromEntries(
     Object.entries(data).filter(([k]) =>

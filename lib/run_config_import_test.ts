@@ -50,12 +50,12 @@ Deno.test("parseImportedRunConfig takes token exchange and a bearer token, and r
 
 Deno.test("parseImportedRunConfig names every refused key in one line", () => {
   assert.throws(
-    () => parseImportedRunConfig(text({ oidc_config: { Issuer: "https://x" }, rate_limit_config: { x: 1 } }), "b.json"),
+    () => parseImportedRunConfig(text({ upstream_swap_config: { x: 1 }, rate_limit_config: { x: 1 } }), "b.json"),
     (e: Error) => {
       assert.equal(e.message.includes("\n"), false);
       assert.match(
         e.message,
-        /^RunConfig b\.json: oidc_config, rate_limit_config ask for OIDC authentication of clients, /,
+        /^RunConfig b\.json: upstream_swap_config, rate_limit_config ask for upstream token swap, rate limiting, /,
       );
       assert.match(e.message, /remove them from the file to run the server without them$/);
       return true;
@@ -95,4 +95,26 @@ Deno.test("parseImportedRunConfig refuses a newer schema_version: upgrade thv", 
     name: "RangeError",
     message: 'RunConfig "x" has schema_version v0.3.0, newer than this thv reads (v0.1.0): upgrade thv',
   });
+});
+
+Deno.test("parseImportedRunConfig keeps authorization, which thv enforces: authz_config and authz_config_path", () => {
+  const authz = { version: "1.0", type: "cedarv1", cedar: { policies: ["permit(principal, action, resource);"] } };
+  assert.deepEqual(parseImportedRunConfig(text({ authz_config: authz }), "z.json").config.authz_config, authz);
+  const path = parseImportedRunConfig(text({ authz_config_path: "/etc/toolhive/authz/authz.json" }), "p.json");
+  assert.equal(path.config.authz_config_path, "/etc/toolhive/authz/authz.json");
+  assert.equal(parseImportedRunConfig(text({ authz_config: null }), "n.json").config.authz_config, undefined);
+});
+
+Deno.test("parseImportedRunConfig keeps oidc_config, filling left-out keys, and refuses a client secret in it", () => {
+  const { config } = parseImportedRunConfig(
+    text({ oidc_config: { Issuer: "https://idp.example", Audience: "mcp" }, jwks_auth_token_file: "/t" }),
+    "d.json",
+  );
+  assert.equal(config.oidc_config?.Issuer, "https://idp.example");
+  assert.equal(config.oidc_config?.JWKSURL, "");
+  assert.equal(config.jwks_auth_token_file, "/t");
+  assert.throws(
+    () => parseImportedRunConfig(text({ oidc_config: { Issuer: "https://x", ClientSecret: "s" } }), "e.json"),
+    /RunConfig e\.json: oidc_config\.ClientSecret holds a secret, which thv never keeps in a RunConfig: /,
+  );
 });

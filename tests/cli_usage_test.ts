@@ -69,8 +69,8 @@ Deno.test("thv run --from-config refuses keys that guard access, naming them, an
       image: PROBE,
       transport: "stdio",
       port: 18999,
-      oidc_config: { Issuer: "https://issuer.example", Audience: "mcp" },
-      authz_config: { version: "1.0", type: "cedarv1", cedar: { policies: ["permit(principal, action, resource);"] } },
+      embedded_auth_server_config: { issuer: "https://auth.example" },
+      rate_limit_config: { shared: { maxTokens: 10, refillPeriod: "1m" } },
     }),
   );
   const res = await runThv(["run", "--from-config", file], user.env);
@@ -78,7 +78,8 @@ Deno.test("thv run --from-config refuses keys that guard access, naming them, an
   assert.equal(res.code, 1);
   assert.equal(
     res.stderr,
-    `thv: RunConfig ${file}: oidc_config, authz_config ask for OIDC authentication of clients, Cedar authorization, ` +
+    `thv: RunConfig ${file}: embedded_auth_server_config, rate_limit_config ask for the embedded authorization server, ` +
+      "rate limiting, " +
       "which thv does not enforce yet: remove them from the file to run the server without them\n",
   );
   const left = await Array.fromAsync(Deno.readDir(`${user.home}/.local/state/toolhive/runconfigs`)).catch(() => []);

@@ -220,46 +220,48 @@ Deno.test("MCPOIDCConfig, MCPAuthzConfig and MCPWebhookConfig on a real control 
     }
   });
 
-  await t.step("an MCPServer referencing a valid config is refused (not enforced yet), its hash copied", async () => {
-    const refs: Array<[string, Json, string, string, string, string]> = [
-      [
-        "use-oidc",
-        { oidcConfigRef: { name: "ok-inline", audience: "mcp" } },
-        "OIDCConfigRefValidated",
-        "OIDCConfigRefNotSupported",
-        "mcpoidcconfig",
-        "oidcConfigHash",
-      ],
-      [
-        "use-authz",
-        { authzConfigRef: { name: "ok-authz" } },
-        "AuthzConfigRefValidated",
-        "AuthzConfigRefNotSupported",
-        "mcpauthzconfig",
-        "authzConfigHash",
-      ],
-      [
-        "use-hook",
-        { webhookConfigRef: { name: "ok-validating" } },
-        "WebhookConfigValidated",
-        "WebhookConfigNotSupported",
-        "mcpwebhookconfig",
-        "webhookConfigHash",
-      ],
-    ];
-    for (const [name, spec] of refs) await apply(server(name, spec));
-    for (const [name, spec, type, reason, kind, hashField] of refs) {
-      const configName = (Object.values(spec)[0] as Json).name;
-      const config = await o.get(kind, configName);
-      const failed = await o.eventually("mcpserver", name, (x) => x.status?.[hashField] !== undefined);
-      assert.equal(failed.status.phase, "Failed", name);
-      assert.equal(failed.status[hashField], config!.status.configHash, name);
-      const c = condition(failed, type);
-      assert.deepEqual([c?.status, c?.reason], ["False", reason], name);
-      assert.equal(await o.get("deployment", name), undefined, `${name}: no proxy`);
-      const referrers = (await o.eventually(kind, configName, (x) => (x.status?.referencingWorkloads ?? []).length > 0))
-        .status.referencingWorkloads;
-      assert.deepEqual(referrers, [{ kind: "MCPServer", name }], `${kind} ${configName}`);
-    }
-  });
+  await t.step(
+    "an MCPServer referencing a valid webhook config is refused (not enforced yet), its hash copied",
+    async () => {
+      const refs: Array<[string, Json, string, string, string, string]> = [
+        [
+          "use-hook",
+          { webhookConfigRef: { name: "ok-validating" } },
+          "WebhookConfigValidated",
+          "WebhookConfigNotSupported",
+          "mcpwebhookconfig",
+          "webhookConfigHash",
+        ],
+      ];
+      for (const [name, spec] of refs) await apply(server(name, spec));
+      for (const [name, spec, type, reason, kind, hashField] of refs) {
+        const configName = (Object.values(spec)[0] as Json).name;
+        const config = await o.get(kind, configName);
+        const failed = await o.eventually("mcpserver", name, (x) => x.status?.[hashField] !== undefined);
+        assert.equal(failed.status.phase, "Failed", name);
+        assert.equal(failed.status[hashField], config!.status.configHash, name);
+        const c = condition(failed, type);
+        assert.deepEqual([c?.status, c?.reason], ["False", reason], name);
+        assert.equal(await o.get("deployment", name), undefined, `${name}: no proxy`);
+        const referrers = (await o.eventually(kind, configName, (x) =>
+          (x.status?.referencingWorkloads ?? []).length > 0))
+          .status.referencingWorkloads;
+        assert.deepEqual(referrers, [{ kind: "MCPServer", name }], `${kind} ${configName}`);
+      }
+    },
+  );
+
+  await t.step(
+    "an MCPServer referencing a valid MCPOIDCConfig runs (lib/auth enforces it), its hash copied",
+    async () => {
+      await apply(server("use-oidc", { oidcConfigRef: { name: "ok-inline", audience: "mcp" } }));
+      const config = await o.get("mcpoidcconfig", "ok-inline");
+      const ok = await o.eventually("mcpserver", "use-oidc", (x) => x.status?.oidcConfigHash !== undefined);
+      assert.notEqual(ok.status.phase, "Failed");
+      assert.equal(ok.status.oidcConfigHash, config!.status.configHash);
+      const c = condition(ok, "OIDCConfigRefValidated");
+      assert.deepEqual([c?.status, c?.reason], ["True", "OIDCConfigRefValid"]);
+      await o.eventually("deployment", "use-oidc", () => true);
+    },
+  );
 });

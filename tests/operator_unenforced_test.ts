@@ -5,7 +5,17 @@
  */
 import "./harness/quiet_deprecations.ts";
 import assert from "node:assert/strict";
-import { type ControlPlane, namespaceObjects, REPO_ROOT, startControlPlane, startTestOperator } from "./harness/mod.ts";
+import {
+  type ControlPlane,
+  namespaceObjects,
+  poll,
+  REPO_ROOT,
+  startControlPlane,
+  startTestOperator,
+} from "./harness/mod.ts";
+import { createLogger } from "../lib/log.ts";
+import { proxyChainOf } from "../lib/middleware/mod.ts";
+import { parseRunConfig } from "../lib/run_config.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -16,14 +26,6 @@ const REDIS = { sessionStorage: { provider: "redis", address: "redis:6379" } };
 
 /** Each access-guarding field: spec fragment, condition type, reason. */
 const REFUSED: Array<[string, Json, string, string]> = [
-  ["oidc", { oidcConfigRef: { name: "oidc", audience: "mcp" } }, "OIDCConfigRefValidated", "OIDCConfigRefNotSupported"],
-  [
-    "authz-inline",
-    { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } },
-    "AuthzConfigValidated",
-    "AuthzConfigNotSupported",
-  ],
-  ["authz-ref", { authzConfigRef: { name: "z" } }, "AuthzConfigRefValidated", "AuthzConfigRefNotSupported"],
   ["auth-server", { authServerRef: { name: "as" } }, "AuthServerRefValidated", "AuthServerRefNotSupported"],
   [
     "external-auth",
@@ -174,7 +176,35 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
     }
   });
 
-  await t.step("a running server that gains oidcConfigRef loses its proxy, and gets it back without it", async () => {
+  await t.step(
+    "a valid oidcConfigRef runs, with oidc_config in the RunConfig its proxy enforces",
+    async () => {
+      await run(
+        ["apply", "-n", NS, "-f", "-"],
+        server("with-oidc", { oidcConfigRef: { name: "oidc", audience: "mcp" } }),
+      );
+      await eventually(cp, "deployment", "with-oidc", () => true);
+      const ok = await eventually(
+        cp,
+        "mcpserver",
+        "with-oidc",
+        (o) => condition(o, "OIDCConfigRefValidated") !== undefined,
+      );
+      assert.equal(condition(ok, "OIDCConfigRefValidated")?.reason, "OIDCConfigRefValid");
+      assert.notEqual(ok.status.phase, "Failed");
+      const cm = await eventually(cp, "configmap", "with-oidc-runconfig", () => true);
+      const runConfig = parseRunConfig(cm.data["runconfig.json"], "with-oidc-runconfig");
+      const oidc = runConfig.oidc_config;
+      assert.deepEqual([oidc?.Issuer, oidc?.Audience], ["https://idp.example", "mcp"]);
+      // The proxy in the pod builds its chain from it: authentication, nothing refused.
+      const chain = await proxyChainOf(runConfig, { log: createLogger({ format: "text", level: "error" }), env: {} });
+      assert.deepEqual(chain?.stages, ["authentication"]);
+      await chain?.close();
+      await run(["delete", "mcpserver", "with-oidc", "-n", NS]);
+    },
+  );
+
+  await t.step("a running server that gains rateLimiting loses its proxy, and gets it back without it", async () => {
     for (
       const [kind, child] of [["deployment", "plain"], ["service", "mcp-plain-proxy"], ["configmap", "plain-runconfig"]]
     ) {
@@ -188,13 +218,13 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
       NS,
       "--type=merge",
       "-p",
-      JSON.stringify({ spec: { oidcConfigRef: { name: "oidc", audience: "mcp" } } }),
+      JSON.stringify({ spec: { ...REDIS, rateLimiting: { shared: { maxTokens: 10, refillPeriod: "1m" } } } }),
     ]);
     await gone(cp, "deployment", "plain");
     await gone(cp, "service", "mcp-plain-proxy");
     await gone(cp, "configmap", "plain-runconfig");
     const failed = await eventually(cp, "mcpserver", "plain", (o) => o.status?.phase === "Failed");
-    assert.equal(condition(failed, "OIDCConfigRefValidated")?.reason, "OIDCConfigRefNotSupported");
+    assert.equal(condition(failed, "RateLimitConfigValid")?.reason, "RateLimitNotSupported");
 
     await run([
       "patch",
@@ -204,11 +234,11 @@ Deno.test("operator fails closed on fields thv does not enforce, and proceeds on
       NS,
       "--type=json",
       "-p",
-      '[{"op":"remove","path":"/spec/oidcConfigRef"}]',
+      '[{"op":"remove","path":"/spec/rateLimiting"},{"op":"remove","path":"/spec/sessionStorage"}]',
     ]);
     const back = await eventually(cp, "mcpserver", "plain", (o) => o.status?.phase === "Pending");
     assert.equal(back.status.message, "MCP server is being created");
-    assert.equal(condition(back, "OIDCConfigRefValidated"), undefined, "the condition goes with the field");
+    assert.equal(condition(back, "RateLimitConfigValid"), undefined, "the condition goes with the field");
     await eventually(cp, "deployment", "plain", () => true);
     await eventually(cp, "service", "mcp-plain-proxy", () => true);
   });

@@ -198,6 +198,16 @@ Deno.test("thv serve: create refuses bad input before answering: 400 naming the 
   );
   await refused(await create({ image: PROBE, proxy_port: 70000 }), 400, /^body\.proxy_port: /);
   await refused(await create({ image: PROBE, transport: "carrier-pigeon" }), 400, /^body\.transport: /);
+  const badPolicy = `${home.home}/authz.json`;
+  await Deno.writeTextFile(
+    badPolicy,
+    JSON.stringify({ version: "1.0", type: "cedarv1", cedar: { policies: ["permit("] } }),
+  );
+  await refused(
+    await create({ image: PROBE, authz_config: badPolicy }),
+    400,
+    /^body\.authz_config: Authorization config .*authz\.json: cedar\.policies\[0\] does not parse: /,
+  );
   await refused(await create({ image: PROBE, env_vars: { "1X": "y" } }), 400, /^body\.env_vars/);
   await refused(await create({ image: PROBE, volumes: ["../etc"] }), 400, /^body\.volumes: /);
   await refused(
@@ -220,7 +230,6 @@ Deno.test("thv serve: create refuses bad input before answering: 400 naming the 
   for (
     const [field, value] of [
       ["network_isolation", true],
-      ["authz_config", "policy"],
       ["oidc", { issuer: "https://issuer.example" }],
       ["url", "https://remote.example/mcp"],
       ["headers", [{ name: "X-Key" }]],

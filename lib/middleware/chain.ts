@@ -80,6 +80,7 @@ export const CHAIN_KEYS: Readonly<Record<string, string>> = {
   oidc_config: "OIDC authentication of clients",
   jwks_auth_token_file: "OIDC authentication of clients",
   authz_config: "authorization",
+  authz_config_path: "authorization",
   audit_config: "audit logging",
   token_exchange_config: "token exchange",
   remote_auth_config: "authentication to a remote server",

@@ -11,6 +11,12 @@ import { lazyStage, type StageFactory } from "./chain.ts";
 /** Every stage factory, outermost first. */
 export const STAGE_FACTORIES: readonly StageFactory[] = [
   lazyStage(
+    "authentication",
+    ["oidc_config", "jwks_auth_token_file"],
+    () =>
+      lazyImport<typeof import("../auth/mod.ts")>(new URL("../auth/mod.ts", import.meta.url)).then((m) => m.factory),
+  ),
+  lazyStage(
     "outgoing-auth",
     ["token_exchange_config", "remote_auth_config", "header_forward"],
     () =>
@@ -25,5 +31,11 @@ export const STAGE_FACTORIES: readonly StageFactory[] = [
       lazyImport<typeof import("../telemetry/mod.ts")>(new URL("../telemetry/mod.ts", import.meta.url)).then((m) =>
         m.factory
       ),
+  ),
+  lazyStage(
+    "authorization",
+    ["authz_config", "authz_config_path"],
+    () =>
+      lazyImport<typeof import("../authz/mod.ts")>(new URL("../authz/mod.ts", import.meta.url)).then((m) => m.factory),
   ),
 ];

@@ -8,6 +8,7 @@
 import { stringify } from "yaml";
 import type { RunConfig } from "../run_config.ts";
 import { parseSecretRef } from "../state/mod.ts";
+import { oidcManifests } from "./export_oidc.ts";
 
 /** The Kubernetes objects that run `config` under the operator. */
 export function kubernetesManifests(config: RunConfig): Record<string, unknown>[] {
@@ -50,6 +51,8 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
       },
     });
   }
+  const oidc = oidcManifests(config);
+  if (oidc) objects.push(oidc.object);
   const telemetry = telemetryConfigOf(config);
   if (telemetry) objects.push(telemetry.object);
   const env = Object.keys(config.env_vars).sort().map((name) => ({ name, value: config.env_vars[name]! }));
@@ -77,6 +80,7 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
       ...(config.trust_proxy_headers ? { trustProxyHeaders: true } : {}),
       ...(config.endpoint_prefix ? { endpointPrefix: config.endpoint_prefix } : {}),
       ...(toolConfig ? { toolConfigRef: { name: toolConfig } } : {}),
+      ...(oidc ? { oidcConfigRef: oidc.ref } : {}),
       ...(telemetry ? { telemetryConfigRef: telemetry.ref } : {}),
     },
   });

@@ -15,6 +15,7 @@ import { pickProxyPort } from "./ports.ts";
 import { loadPermissionProfile } from "./profile.ts";
 import { readToolsOverrideFile, toolFields, type ToolOverride } from "./tools.ts";
 import { parseEnvFile, type PlannedRun, planRun } from "./run_request.ts";
+import { lazyImport } from "../lazy_import.ts";
 
 /** What a caller asks to run; every field is optional and falls back as `thv run` documents. */
 export interface PlanRequest {
@@ -52,6 +53,8 @@ export interface PlanRequest {
   readonly tools?: readonly string[];
   /** Server tool name → what clients see instead, or the path of a `--tools-override` file. */
   readonly toolsOverride?: string | Readonly<Record<string, ToolOverride>>;
+  /** The path of an authorization config file (`--authz-config`), checked and kept as `authz_config`. */
+  readonly authzConfig?: string;
 }
 
 /** A planned workload: its RunConfig, its secrets, and what the caller should tell the user. */
@@ -137,10 +140,17 @@ export async function planWorkload(
   const override = typeof request.toolsOverride === "string"
     ? await readToolsOverrideFile(request.toolsOverride)
     : request.toolsOverride;
+  // The file is read now, so later starts do not depend on it; it replaces a RunConfig's own authorization.
+  const authz = request.authzConfig
+    ? await lazyImport<typeof import("../authz/mod.ts")>(new URL("../authz/mod.ts", import.meta.url))
+      .then((m) => m.loadAuthzFile(request.authzConfig!))
+    : undefined;
   const { tools_filter: _f, tools_override: _o, ...rest } = planned.config;
+  const { authz_config: _a, authz_config_path: _p, ...kept } = rest;
   const config = {
-    ...rest,
+    ...(authz ? kept : rest),
     ...toolFields(request.tools ?? planned.config.tools_filter, override ?? planned.config.tools_override),
+    ...(authz ? { authz_config: authz as unknown as NonNullable<RunConfig["authz_config"]> } : {}),
   };
   return { ...planned, config, ignoredKeys: imported?.ignored ?? [], migrated: imported?.migrated ?? [] };
 }

@@ -126,11 +126,15 @@ export function telemetryConfigOf(flags: TelemetryFlags, base?: TelemetryConfig)
   };
 }
 
-/** `config` with the flags' `telemetry_config`. */
-export function withTelemetryFlags<C extends { readonly config: RunConfig }>(planned: C, flags: TelemetryFlags): C {
-  const telemetry = telemetryConfigOf(flags, planned.config.telemetry_config);
-  if (telemetry === planned.config.telemetry_config) return planned;
-  return { ...planned, config: { ...planned.config, ...(telemetry ? { telemetry_config: telemetry } : {}) } };
+/** The RunConfig fields the flags set over `config`'s own: `{telemetry_config}`, or none. */
+export function telemetryFieldsOf(config: RunConfig, flags: TelemetryFlags): Partial<RunConfig> {
+  const telemetry = telemetryConfigOf(flags, config.telemetry_config);
+  return telemetry && telemetry !== config.telemetry_config ? { telemetry_config: telemetry } : {};
+}
+
+/** `{telemetry_config}` for `thv proxy`'s chain fields, or none. */
+export function telemetryFields(telemetry: TelemetryConfig | undefined): Partial<RunConfig> {
+  return telemetry ? { telemetry_config: telemetry } : {};
 }
 
 const OPTION_FLAGS = [

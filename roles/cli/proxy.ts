@@ -13,8 +13,10 @@ import {
   withMiddleware,
 } from "../../lib/http/mod.ts";
 import type { McpProxy } from "../../lib/transport/mod.ts";
-import { TELEMETRY_OPTIONS as otel, telemetryConfigOf, telemetryFlagsOf } from "./flags_telemetry.ts";
-import { proxyChainFromFlags } from "./proxy_chain.ts";
+import { authzConfigOf, authzConfigOption, authzFieldsOf } from "./flags_authz.ts";
+import { type AuthFlags, mergedAuthFlags, proxyChainOfFlags, withAuthFlags } from "./flags_auth.ts";
+import { TELEMETRY_OPTIONS as otel, telemetryConfigOf, telemetryFields, telemetryFlagsOf } from "./flags_telemetry.ts";
+import { ProxyStateSlot } from "../../lib/middleware/mod.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -138,7 +140,7 @@ function withParentListenOptions<T extends ListenOptions>(own: T, command: Optio
 
 /** Builds the `proxy` command group. */
 export function proxyCommand(context: () => CliContext): Command {
-  const proxy = new Command("proxy")
+  const proxy = withAuthFlags(new Command("proxy"))
     // Options after `stdio` are the subcommand's: without this, the parent's same-named options take them.
     .enablePositionalOptions()
     .description("put the MCP proxy in front of a server: `proxy stdio -- <cmd>` or `proxy --target-uri <url>`")
@@ -167,6 +169,7 @@ export function proxyCommand(context: () => CliContext): Command {
     .option("--allowed-origin <origin>", "a browser Origin allowed to call (repeatable)", collect, [] as string[])
     .addOption(headersTimeoutOption())
     .addOption(idleTimeoutOption())
+    .addOption(authzConfigOption())
     .addOption(otel.endpoint()).addOption(otel.samplingRate()).addOption(otel.headers()).addOption(otel.serviceName())
     .addOption(otel.insecure()).addOption(otel.noTracing()).addOption(otel.noMetrics()).addOption(otel.prometheus())
     .addOption(otel.prometheusPort())
@@ -187,9 +190,18 @@ export function proxyCommand(context: () => CliContext): Command {
         throw new TypeError(`--target-uri ${opts.targetUri} is not http or https`);
       }
       const { createProxy } = await import("../../lib/transport/mod.ts");
-      const chain = await proxyChainFromFlags({ telemetry_config: telemetryConfigOf(opts) }, opts, ctx.log);
-      const proxy = chain.bind(createProxy({
-        ...chain.options,
+      const state = new ProxyStateSlot(); // the proxy's sessions and health, for telemetry
+      const chain = await proxyChainOfFlags(opts as AuthFlags, {
+        transport: opts.transport,
+        trustProxyHeaders: opts.trustProxyHeaders ?? false,
+        log: ctx.log.with({ role: "proxy" }),
+        env: ctx.env,
+        fields: { ...await authzFieldsOf(opts.authzConfig), ...telemetryFields(telemetryConfigOf(opts)) },
+        host: opts.host,
+        proxy: state,
+      });
+      const proxy = state.bind(createProxy({
+        ...(chain ? { middleware: chain.middleware } : {}),
         transport: opts.transport,
         targetUrl: target.href,
         allowedHosts: opts.allowedHost,
@@ -198,9 +210,9 @@ export function proxyCommand(context: () => CliContext): Command {
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
         requestTimeoutMs: opts.requestTimeoutSeconds * 1000,
       }, { log: ctx.log.with({ role: "proxy" }) }));
-      await serveAndPrint(ctx, proxy, opts);
+      await serveAndPrint(ctx, proxy, opts).finally(() => chain?.close());
     });
-  const stdio = proxy.command("stdio")
+  const stdio = withAuthFlags(proxy.command("stdio"))
     .description("run a stdio MCP server and serve it over streamable HTTP at /mcp")
     .argument("<command>", "the server's executable")
     .argument("[args...]", "its arguments (put -- before them)")
@@ -247,18 +259,28 @@ export function proxyCommand(context: () => CliContext): Command {
       new Option("--keep-alive-seconds <s>", "interval of keep-alive comments on open event streams").default(15)
         .argParser(positive("--keep-alive-seconds")),
     )
+    .addOption(authzConfigOption())
     .addOption(otel.endpoint()).addOption(otel.samplingRate()).addOption(otel.headers()).addOption(otel.serviceName())
     .addOption(otel.insecure()).addOption(otel.noTracing()).addOption(otel.noMetrics()).addOption(otel.prometheus())
     .addOption(otel.prometheusPort())
     .action(async (command, args, own) => {
       const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
-      const { log } = context();
+      const { log, env } = context();
       const { createProxy } = await import("../../lib/transport/mod.ts");
-      const listen = { transport: "stdio" as const, host: opts.host, port: opts.port };
-      const flags = telemetryFlagsOf(own, stdio, stdio.parent!);
-      const chain = await proxyChainFromFlags({ telemetry_config: telemetryConfigOf(flags) }, listen, log);
-      const proxy = chain.bind(createProxy({
-        ...chain.options,
+      const authzFile = authzConfigOf(own.authzConfig, (stdio.parent!.opts() as { authzConfig?: string }).authzConfig);
+      const flags = mergedAuthFlags(stdio.parent!.opts() as AuthFlags, own as AuthFlags);
+      const telemetry = telemetryConfigOf(telemetryFlagsOf(own, stdio, stdio.parent!));
+      const state = new ProxyStateSlot(); // the proxy's sessions and health, for telemetry
+      const chain = await proxyChainOfFlags(flags, {
+        transport: "stdio",
+        log: log.with({ role: "proxy" }),
+        env,
+        fields: { ...await authzFieldsOf(authzFile), ...telemetryFields(telemetry) },
+        host: opts.host,
+        proxy: state,
+      });
+      const proxy = state.bind(createProxy({
+        ...(chain ? { middleware: chain.middleware } : {}),
         transport: "stdio",
         command: { command, args },
         isolation: opts.isolation,
@@ -272,7 +294,7 @@ export function proxyCommand(context: () => CliContext): Command {
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
       }, { log: log.with({ role: "proxy" }) }));
-      await serveAndPrint(context(), proxy, opts);
+      await serveAndPrint(context(), proxy, opts).finally(() => chain?.close());
     });
   return proxy;
 }

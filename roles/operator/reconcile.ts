@@ -29,6 +29,7 @@ import { resolveReferences } from "./references.ts";
 import { sameJson } from "./same_json.ts";
 import { referencedExternalAuthType } from "./external_auth_ref.ts";
 import { resolveServerRefs } from "./server_refs.ts";
+import { inlineAuthzHandler } from "./server_refs/authz_inline.ts";
 import { LAST_PROCESSED_RESTART, RESTART_CONDITION, restartRequest, templateRestartedAt } from "./restart.ts";
 import { computeStatus, invalidSpecStatus, specProblem } from "./status.ts";
 import { unenforcedFields } from "./unenforced.ts";
@@ -232,7 +233,7 @@ async function reconcilePass(deps: ReconcileDeps, namespace: string, name: strin
   };
 
   const refs = resolveReferences(cache, server);
-  const configRefs = resolveServerRefs(cache, server);
+  const configRefs = resolveServerRefs(cache, server, [inlineAuthzHandler(refs.authzConfigMap)]);
   const unenforced = unenforcedFields(server, {
     ...(refs.profileJson !== undefined ? { profileJson: refs.profileJson } : {}),
     unresolved: configRefs.unresolved,

@@ -16,6 +16,8 @@ export interface ResolvedReferences {
   readonly checksum?: string;
   /** The text of a `configmap` permission profile, when its ConfigMap and key exist. */
   readonly profileJson?: string;
+  /** The data of the ConfigMap `spec.authzConfig.configMap` names, when it exists. */
+  readonly authzConfigMap?: Readonly<Record<string, string>>;
 }
 
 /** Resolves the references of `server` from the cached Secrets and ConfigMaps; reads nothing from the API. */
@@ -24,6 +26,8 @@ export function resolveReferences(cache: InformerCache, server: McpServer): Reso
   const used: Record<string, string> = {};
   const profile = server.spec.permissionProfile?.type === "configmap" ? server.spec.permissionProfile : undefined;
   let profileJson: string | undefined;
+  const authz = server.spec.authzConfig?.type === "configMap" ? server.spec.authzConfig.configMap : undefined;
+  let authzConfigMap: Record<string, string> | undefined;
   for (const ref of referencedKeys(server)) {
     const object = cache.get<KubeObject & { data?: Record<string, string> }>(
       ref.kind === "Secret" ? SECRET : CONFIG_MAP,
@@ -37,6 +41,7 @@ export function resolveReferences(cache: InformerCache, server: McpServer): Reso
     }
     const data: Record<string, string> = { ...(object.data ?? {}) };
     if (ref.kind === "ConfigMap" && ref.name === profile?.name) profileJson = data[profile.key ?? "profile.json"];
+    if (ref.kind === "ConfigMap" && ref.name === authz?.name) authzConfigMap = data;
     if (ref.key === undefined) {
       for (const [k, v] of Object.entries(data)) used[`${ref.kind}/${ref.name}/${k}`] = v;
     } else if (ref.key in data) {
@@ -50,5 +55,6 @@ export function resolveReferences(cache: InformerCache, server: McpServer): Reso
     missing,
     ...(Object.keys(used).length > 0 ? { checksum: checksumOf(used) } : {}),
     ...(profileJson !== undefined ? { profileJson } : {}),
+    ...(authzConfigMap !== undefined ? { authzConfigMap } : {}),
   };
 }

@@ -188,9 +188,16 @@ export function combineServerRefs(
   return out;
 }
 
-/** Resolves every reference of `server` from the cache; reads nothing from the API. */
-export function resolveServerRefs(cache: InformerCache, server: McpServer): ServerRefs {
+/**
+ * Resolves every reference of `server` from the cache, and `extra` handlers (over what the reconciler read
+ * itself, e.g. the authorization ConfigMap); reads nothing from the API.
+ */
+export function resolveServerRefs(
+  cache: InformerCache,
+  server: McpServer,
+  extra: readonly ServerRefHandler[] = [],
+): ServerRefs {
   const lookup: Lookup = (def, name) => lookupConfig(cache, def, server.metadata.namespace, name);
   const group: LookupGroup = (name) => lookupGroup(cache, server.metadata.namespace, name);
-  return combineServerRefs(server, lookup, SERVER_REF_HANDLERS, group);
+  return combineServerRefs(server, lookup, [...SERVER_REF_HANDLERS, ...extra], group);
 }

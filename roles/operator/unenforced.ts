@@ -4,7 +4,7 @@
  * would serve anyone. A field that guards nothing (session storage) lets the server run, with a condition
  * and a Warning Event saying it is not applied. Pure: the reconciler supplies what it read.
  * An MCPServer's `spec.telemetryConfigRef` is applied (the proxy's telemetry stage, lib/telemetry); a caller
- * that does not pass it on (MCPRemoteProxy) says so with `telemetryNotApplied` and gets the warning.
+ * that does not pass it on (an MCPRemoteProxy, `remoteProxy`) gets the not-applied warning.
  * `spec.externalAuthConfigRef` is enforced for the types lib/outgoing implements, and refused for the others.
  * @module
  */
@@ -48,10 +48,10 @@ export interface UnenforcedInputs {
    */
   readonly externalAuthType?: string;
   /**
-   * True for a caller that does not pass `spec.telemetryConfigRef` on to its proxy's RunConfig (MCPRemoteProxy
-   * today): the field is then reported as not applied. An MCPServer's proxy applies it (lib/telemetry).
+   * An MCPRemoteProxy, whose reconciler resolves neither `oidcConfigRef` nor `authzConfig`/`authzConfigRef` into
+   * its RunConfig yet: they are refused too; its `telemetryConfigRef` is reported as not applied.
    */
-  readonly telemetryNotApplied?: boolean;
+  readonly remoteProxy?: boolean;
 }
 
 /** MCPExternalAuthConfig types the proxy enforces (lib/outgoing); a reference to another type is refused. */
@@ -75,27 +75,6 @@ type Refusal = { field: string; type: string; reason: string; what: string };
 
 /** The access-guarding fields, each with the condition that reports it (ToolHive's type where it has one). */
 const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
-  {
-    key: "oidcConfigRef",
-    field: "spec.oidcConfigRef",
-    type: "OIDCConfigRefValidated",
-    reason: "OIDCConfigRefNotSupported",
-    what: "OIDC authentication of clients",
-  },
-  {
-    key: "authzConfig",
-    field: "spec.authzConfig",
-    type: "AuthzConfigValidated",
-    reason: "AuthzConfigNotSupported",
-    what: "Cedar authorization",
-  },
-  {
-    key: "authzConfigRef",
-    field: "spec.authzConfigRef",
-    type: "AuthzConfigRefValidated",
-    reason: "AuthzConfigRefNotSupported",
-    what: "Cedar authorization",
-  },
   {
     key: "authServerRef",
     field: "spec.authServerRef",
@@ -126,6 +105,36 @@ const GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
   },
 ];
 
+/**
+ * Authorization: enforced for an MCPServer (server_refs resolve it into the RunConfig), still refused for an
+ * MCPRemoteProxy, whose reconciler does not resolve it yet ({@linkcode UnenforcedInputs.remoteProxy}).
+ */
+const AUTHZ_GUARDS: ReadonlyArray<Refusal & { key: keyof McpServer["spec"] }> = [
+  {
+    key: "authzConfig",
+    field: "spec.authzConfig",
+    type: "AuthzConfigValidated",
+    reason: "AuthzConfigNotSupported",
+    what: "Cedar authorization",
+  },
+  {
+    key: "authzConfigRef",
+    field: "spec.authzConfigRef",
+    type: "AuthzConfigRefValidated",
+    reason: "AuthzConfigRefNotSupported",
+    what: "Cedar authorization",
+  },
+];
+
+/** Refused on an MCPRemoteProxy only: its reconciler does not put `oidc_config` in the RunConfig yet. */
+const REMOTE_OIDC: Refusal & { key: keyof McpServer["spec"] } = {
+  key: "oidcConfigRef",
+  field: "spec.oidcConfigRef",
+  type: "OIDCConfigRefValidated",
+  reason: "OIDCConfigRefNotSupported",
+  what: "OIDC authentication of clients on a remote proxy",
+};
+
 const AUDIT: Refusal = {
   field: "spec.audit.enabled",
   type: "AuditConfigValidated",
@@ -134,13 +143,20 @@ const AUDIT: Refusal = {
 };
 const PROFILE_TYPE = "PermissionProfileValidated";
 
-/** Every condition type this module sets: one that no longer applies is removed from the status. */
+/** Every condition type this module sets on an MCPServer: one that no longer applies is removed from the status. */
 export const UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
   ...GUARDS.map((g) => g.type),
   AUDIT.type,
   PROFILE_TYPE,
   "TelemetryConfigRefValidated",
   "SessionStorageWarning",
+]);
+
+/** The condition types this module sets on an MCPRemoteProxy, which also refuses OIDC and authorization. */
+export const REMOTE_UNENFORCED_CONDITION_TYPES: ReadonlySet<string> = new Set([
+  ...UNENFORCED_CONDITION_TYPES,
+  REMOTE_OIDC.type,
+  ...AUTHZ_GUARDS.map((g) => g.type),
 ]);
 
 function refusal(r: Refusal): UnenforcedField {
@@ -173,7 +189,8 @@ export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {
   const { spec } = server;
   const unresolved = new Set(inputs.unresolved ?? []);
   const type = inputs.externalAuthType;
-  const refused = GUARDS.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type))
+  const guards = inputs.remoteProxy ? [REMOTE_OIDC, ...GUARDS, ...AUTHZ_GUARDS] : GUARDS;
+  const refused = guards.filter((g) => spec[g.key] !== undefined && !unresolved.has(g.type))
     .filter((g) => g.key !== "externalAuthConfigRef" || !type || !ENFORCED_EXTERNAL_AUTH_TYPES.has(type))
     .map((g) =>
       g.key === "externalAuthConfigRef" && type
@@ -185,7 +202,7 @@ export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {
   if (profile) refused.push(profile);
 
   const notApplied: UnenforcedField[] = [];
-  if (inputs.telemetryNotApplied && spec.telemetryConfigRef && !unresolved.has("TelemetryConfigRefValidated")) {
+  if (inputs.remoteProxy && spec.telemetryConfigRef && !unresolved.has("TelemetryConfigRefValidated")) {
     notApplied.push({
       field: "spec.telemetryConfigRef",
       conditionType: "TelemetryConfigRefValidated",

@@ -8,19 +8,6 @@ const redis = { sessionStorage: { provider: "redis", address: "redis:6379" } };
 
 /** Each access-guarding field, as a spec fragment that the schema accepts. */
 const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
-  [
-    "spec.oidcConfigRef",
-    { oidcConfigRef: { name: "oidc", audience: "a" } },
-    "OIDCConfigRefValidated",
-    "OIDCConfigRefNotSupported",
-  ],
-  [
-    "spec.authzConfig",
-    { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } },
-    "AuthzConfigValidated",
-    "AuthzConfigNotSupported",
-  ],
-  ["spec.authzConfigRef", { authzConfigRef: { name: "z" } }, "AuthzConfigRefValidated", "AuthzConfigRefNotSupported"],
   ["spec.authServerRef", { authServerRef: { name: "as" } }, "AuthServerRefValidated", "AuthServerRefNotSupported"],
   [
     "spec.externalAuthConfigRef",
@@ -43,6 +30,15 @@ const GUARDED: Array<[string, Record<string, unknown>, string, string]> = [
     "PermissionProfileInvalid",
   ],
 ];
+
+Deno.test("authorization is enforced now: spec.authzConfig and spec.authzConfigRef are not refused", () => {
+  const inline = { authzConfig: { type: "inline", inline: { policies: ["permit(principal, action, resource);"] } } };
+  assert.deepEqual(unenforcedFields(mcpServer(inline)).refused, []);
+  assert.deepEqual(unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } })).refused, []);
+  // An MCPRemoteProxy's reconciler does not resolve them yet: refused there.
+  const remote = unenforcedFields(mcpServer({ authzConfigRef: { name: "z" } }), { remoteProxy: true });
+  assert.deepEqual(remote.refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
+});
 
 Deno.test("unenforcedFields refuses every access-guarding field, naming it in the condition", () => {
   for (const [field, spec, type, reason] of GUARDED) {
@@ -113,7 +109,7 @@ Deno.test("unenforcedFields runs a server with session storage, saying it is not
 
 Deno.test("unenforcedFields: a caller that does not pass telemetry on (MCPRemoteProxy) gets the not-applied warning", () => {
   const { notApplied } = unenforcedFields(mcpServer({ telemetryConfigRef: { name: "otel" } }), {
-    telemetryNotApplied: true,
+    remoteProxy: true,
   });
   assert.deepEqual(notApplied.map((n) => [n.field, n.conditionType, n.conditionStatus, n.reason]), [
     ["spec.telemetryConfigRef", "TelemetryConfigRefValidated", "False", "TelemetryConfigRefNotApplied"],
@@ -123,21 +119,21 @@ Deno.test("unenforcedFields: a caller that does not pass telemetry on (MCPRemote
 
 Deno.test("refusedMessage names every refused field", () => {
   const { refused } = unenforcedFields(
-    mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, webhookConfigRef: { name: "w" } }),
+    mcpServer({ authServerRef: { name: "as" }, webhookConfigRef: { name: "w" } }),
   );
   assert.match(
     refusedMessage(refused),
-    /^spec\.oidcConfigRef, spec\.webhookConfigRef ask for what thv does not enforce yet/,
+    /^spec\.authServerRef, spec\.webhookConfigRef ask for what thv does not enforce yet/,
   );
 });
 
 Deno.test("computeStatus fails a refused server with one condition per field, and clears them when removed", () => {
-  const server = mcpServer({ oidcConfigRef: { name: "o", audience: "a" }, audit: { enabled: true } });
+  const server = mcpServer({ authServerRef: { name: "as" }, audit: { enabled: true } });
   const failed = computeStatus(server, { pods: [], missing: [], now, unenforced: unenforcedFields(server) });
   assert.equal(failed.phase, "Failed");
-  assert.match(failed.message!, /^spec\.oidcConfigRef, spec\.audit\.enabled ask for/);
+  assert.match(failed.message!, /^spec\.authServerRef, spec\.audit\.enabled ask for/);
   const byType = Object.fromEntries(failed.conditions!.map((c) => [c.type, c]));
-  assert.equal(byType.OIDCConfigRefValidated?.reason, "OIDCConfigRefNotSupported");
+  assert.equal(byType.AuthServerRefValidated?.reason, "AuthServerRefNotSupported");
   assert.equal(byType.AuditConfigValidated?.reason, "AuditNotSupported");
   assert.equal(byType.Ready?.status, "False");
   assert.equal(byType.Ready?.message, failed.message);
@@ -194,7 +190,21 @@ Deno.test("externalAuthConfigRef is refused only for types the proxy does not en
 });
 
 Deno.test("a reference that does not resolve is not refused here: its own NotFound/NotValid condition reports it", () => {
-  const server = mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" }, authzConfigRef: { name: "z" } });
-  const { refused } = unenforcedFields(server, { unresolved: ["OIDCConfigRefValidated"] });
-  assert.deepEqual(refused.map((r) => r.reason), ["AuthzConfigRefNotSupported"]);
+  const server = mcpServer({ authServerRef: { name: "as" }, webhookConfigRef: { name: "w" } });
+  const { refused } = unenforcedFields(server, { unresolved: ["AuthServerRefValidated"] });
+  assert.deepEqual(refused.map((r) => r.reason), ["WebhookConfigNotSupported"]);
+});
+
+Deno.test("spec.oidcConfigRef is enforced (lib/auth), so it is neither refused nor reported", () => {
+  const { refused, notApplied } = unenforcedFields(mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" } }));
+  assert.deepEqual([refused, notApplied], [[], []]);
+  assert.ok(!UNENFORCED_CONDITION_TYPES.has("OIDCConfigRefValidated"));
+});
+
+Deno.test("an MCPRemoteProxy's oidcConfigRef is still refused: its RunConfig does not carry oidc_config yet", () => {
+  const { refused } = unenforcedFields(mcpServer({ oidcConfigRef: { name: "oidc", audience: "a" } }), {
+    remoteProxy: true,
+  });
+  assert.deepEqual(refused.map((r) => r.reason), ["OIDCConfigRefNotSupported"]);
+  assert.match(refused[0]!.message, /^spec\.oidcConfigRef asks for OIDC authentication of clients on a remote proxy/);
 });

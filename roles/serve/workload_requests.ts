@@ -46,6 +46,7 @@ export function planRequest(body: Body): PlanRequest {
     ...(body.group ? { group: body.group } : {}),
     ...(body.tools?.length ? { tools: body.tools } : {}),
     ...(body.tools_override && Object.keys(body.tools_override).length ? { toolsOverride: body.tools_override } : {}),
+    ...(body.authz_config ? { authzConfig: body.authz_config } : {}),
   };
 }
 
@@ -61,6 +62,7 @@ const FIELDS: ReadonlyArray<readonly [RegExp, string, string?]> = [
   [/--permission-profile|[Pp]ermission profile/, "permission_profile"],
   [/^tools_override/, "tools_override"],
   [/^tools_filter/, "tools", "tools"],
+  [/^Authorization config/, "authz_config"],
 ];
 
 /** Plans `request`; what the lib refuses becomes a 400 (a taken port a 409) naming the body field. */

@@ -38,6 +38,8 @@ export interface OidcProviderOptions {
   readonly port?: number;
   /** Lifetime of access tokens in seconds (default 600). */
   readonly accessTokenTtl?: number;
+  /** Resources whose access tokens are opaque (validated by introspection only) rather than JWTs. */
+  readonly opaqueResources?: readonly string[];
 }
 
 /** What a token request gave. */
@@ -131,7 +133,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
           getResourceServerInfo: (_ctx: unknown, resource: string) => ({
             scope: "openid mcp:tools",
             audience: resource,
-            accessTokenFormat: "jwt" as const,
+            accessTokenFormat: options.opaqueResources?.includes(resource) ? "opaque" as const : "jwt" as const,
           }),
           useGrantedResource: () => true,
         },

@@ -85,12 +85,16 @@ export interface ReferencedKey {
   readonly key?: string;
 }
 
-/** The Secret and ConfigMap keys the pods of `server` use: their change must roll the pods. */
+/** The Secret and ConfigMap keys the pods of `server` use (its authorization ConfigMap too): their change must roll the pods. */
 export function referencedKeys(server: McpServer): ReferencedKey[] {
   const refs: ReferencedKey[] = (server.spec.secrets ?? []).map((s) => ({ kind: "Secret", name: s.name, key: s.key }));
   const profile = server.spec.permissionProfile;
   if (profile?.type === "configmap") {
     refs.push({ kind: "ConfigMap", name: profile.name, ...(profile.key ? { key: profile.key } : {}) });
+  }
+  const authz = server.spec.authzConfig;
+  if (authz?.type === "configMap" && authz.configMap) {
+    refs.push({ kind: "ConfigMap", name: authz.configMap.name, key: authz.configMap.key ?? "authz.json" });
   }
   return refs;
 }

@@ -146,7 +146,7 @@ async function pass(deps: RemoteProxyDeps, namespace: string, name: string): Pro
   const secrets = headerSecrets(cache, proxy);
   problems.push(...secrets.problems);
   // The proxy enforces none of these yet (fail closed, as for MCPServer): the same refusals.
-  const unenforced = unenforcedFields({ spec: proxy.spec } as unknown as McpServer, { telemetryNotApplied: true });
+  const unenforced = unenforcedFields({ spec: proxy.spec } as unknown as McpServer, { remoteProxy: true });
 
   if (problems.length > 0 || unenforced.refused.length > 0) {
     const deleted: string[] = [];

@@ -5,7 +5,7 @@
  */
 import type { V1Pod } from "@kubernetes/client-node";
 import { type Condition, setCondition } from "../conditions.ts";
-import { refusedMessage, type Unenforced, UNENFORCED_CONDITION_TYPES } from "../unenforced.ts";
+import { refusedMessage, REMOTE_UNENFORCED_CONDITION_TYPES, type Unenforced } from "../unenforced.ts";
 import { type RemoteProxy, remoteProxyUrl } from "./names.ts";
 
 /** A configuration problem: its ConfigurationValid reason and message. */
@@ -34,7 +34,7 @@ export function computeRemoteStatus(proxy: RemoteProxy, inputs: RemoteStatusInpu
   const generation = proxy.metadata.generation;
   const og = generation === undefined ? {} : { observedGeneration: generation };
   const previous = ((proxy.status?.conditions ?? []) as Condition[])
-    .filter((c) => !UNENFORCED_CONDITION_TYPES.has(c.type));
+    .filter((c) => !REMOTE_UNENFORCED_CONDITION_TYPES.has(c.type));
   let conditions = previous;
   const set = (c: Omit<Condition, "lastTransitionTime" | "observedGeneration">) => {
     conditions = setCondition(conditions, { ...c, ...og }, now);

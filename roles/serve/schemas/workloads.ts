@@ -62,8 +62,6 @@ const unimplemented = {
   network_isolation: z.boolean().optional().refine((v) => !v, {
     message: `${refuse("network isolation")} or false; restrict the server with permission_profile`,
   }).describe("Refused unless false: thv has no network isolation; permission_profile restricts the server"),
-  authz_config: z.string().optional().refine((v) => !v, { message: refuse("authorization policies") })
-    .describe("Refused unless empty: Cedar authorization comes with issue 15"),
   oidc: z.record(z.string(), z.unknown()).nullable().optional()
     .refine((v) => !v || Object.values(v).every((x) => x === "" || x == null), {
       message: refuse("OIDC on the proxy"),
@@ -130,6 +128,8 @@ const workloadSettings = {
     .describe("Tools clients may see and call, by the names clients see (default: all)"),
   tools_override: z.record(z.string(), ToolOverride).nullable().optional()
     .describe("Server tool name → the name and description clients see instead"),
+  authz_config: z.string().optional()
+    .describe("Path of an authorization config file (Cedar policies or an HTTP decision point, JSON or YAML)"),
   ...unimplemented,
 };
 
