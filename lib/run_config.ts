@@ -59,6 +59,8 @@ export const TelemetryConfig = z.object({
   headers: z.record(z.string(), z.string()).optional(),
   insecure: z.boolean().optional(),
   enablePrometheusMetricsPath: z.boolean().optional(),
+  /** thv's own: the Prometheus listener's port (default 9464); ToolHive's readers ignore it. */
+  prometheusPort: z.number().int().min(0).max(65535).optional(),
   customAttributes: z.record(z.string(), z.string()).optional(),
   useLegacyAttributes: z.boolean().optional(),
   caCertPath: z.string().optional(),

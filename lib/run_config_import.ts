@@ -33,7 +33,7 @@ const REMOTE_AUTH_ACCEPTED = [
 ];
 
 /** Keys of thv's own schema that the local runner does not apply: reported when they carry a value. */
-const NOT_APPLIED_LOCALLY = ["target_host", "scaling_config", "telemetry_config"] as const;
+const NOT_APPLIED_LOCALLY = ["target_host", "scaling_config"] as const;
 
 /** What an imported RunConfig holds that thv does not apply. */
 export interface ImportedRunConfig {

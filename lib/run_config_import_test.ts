@@ -91,7 +91,8 @@ Deno.test("parseImportedRunConfig lets empty guarding keys and audit off through
     "c.json",
   );
   assert.equal(config.name, "fetch");
-  assert.deepEqual(ignored, ["isolate_network", "target_host", "telemetry_config"]);
+  assert.deepEqual(ignored, ["isolate_network", "target_host"]);
+  assert.deepEqual(config.telemetry_config, { endpoint: "otel:4317" }, "telemetry is applied (lib/telemetry)");
 });
 
 Deno.test("parseImportedRunConfig migrates an unversioned RunConfig and says what changed", () => {

@@ -98,7 +98,7 @@ Deno.test("thv run warns on one line when the proxy listens beyond loopback, and
       transport: "stdio",
       port: 18998,
       host: "0.0.0.0",
-      telemetry_config: { endpoint: "otel:4317" },
+      target_host: "10.0.0.2",
     }),
   );
   try {
@@ -108,7 +108,7 @@ Deno.test("thv run warns on one line when the proxy listens beyond loopback, and
     const lines = res.stderr.trim().split("\n");
     assert.ok(
       lines.includes(
-        `thv: warning: RunConfig ${file}: telemetry_config is not applied by thv yet, so the server runs without it: ` +
+        `thv: warning: RunConfig ${file}: target_host is not applied by thv yet, so the server runs without it: ` +
           "remove it from the file to silence this",
       ),
       res.stderr,

@@ -400,7 +400,7 @@ Deno.test("MCPTelemetryConfig and MCPExternalAuthConfig on a real control plane"
         "traced",
         (x) => x.status?.telemetryConfigHash === otel.status.configHash,
       );
-      assert.equal(condition(s, "TelemetryConfigRefValidated")?.reason, "TelemetryConfigRefNotApplied");
+      assert.equal(condition(s, "TelemetryConfigRefValidated")?.reason, "TelemetryConfigRefValid");
       const cm = await o.eventually("configmap", "traced-runconfig");
       const config = JSON.parse(cm.data["runconfig.json"]);
       assert.deepEqual(config.telemetry_config, {

@@ -12,6 +12,7 @@ import { type Handler, type Middleware, pathOf } from "../http/mod.ts";
 import type { Logger } from "../log.ts";
 import type { RunConfig } from "../run_config.ts";
 import { type CallHandler, type CallMiddleware, type ProxyCall, readCall } from "../mcp_call/mod.ts";
+import type { ProxyState } from "./proxy_state.ts";
 
 /** What stages need besides the RunConfig. */
 export interface ChainDeps {
@@ -23,6 +24,8 @@ export interface ChainDeps {
   readonly readTextFile?: (path: string) => Promise<string>;
   /** `fetch` for identity providers, token endpoints, webhooks and decision points; default the global one. */
   readonly fetch?: typeof fetch;
+  /** The proxy the chain runs in (sessions, health), bound once it is built; telemetry reports it. */
+  readonly proxy?: ProxyState;
 }
 
 /** One built stage of the chain. */

@@ -19,6 +19,7 @@ export {
   type StageFactory,
 } from "./chain.ts";
 export { STAGE_FACTORIES } from "./stages.ts";
+export { type ObservedProxy, type ProxyState, ProxyStateSlot } from "./proxy_state.ts";
 
 /** The chain `config` asks for, with every stage thv has; undefined when it asks for none. */
 export function proxyChainOf(config: RunConfig, deps: ChainDeps): Promise<ProxyChain | undefined> {

@@ -31,6 +31,14 @@ export const STAGE_FACTORIES: readonly StageFactory[] = [
       ),
   ),
   lazyStage(
+    "telemetry",
+    ["telemetry_config"],
+    () =>
+      lazyImport<typeof import("../telemetry/mod.ts")>(new URL("../telemetry/mod.ts", import.meta.url)).then((m) =>
+        m.factory
+      ),
+  ),
+  lazyStage(
     "mutating-webhooks",
     ["mutating_webhooks"],
     () =>

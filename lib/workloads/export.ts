@@ -66,6 +66,8 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
   }
   const oidc = oidcManifests(config);
   if (oidc) objects.push(oidc.object);
+  const telemetry = telemetryConfigOf(config);
+  if (telemetry) objects.push(telemetry.object);
   const env = Object.keys(config.env_vars).sort().map((name) => ({ name, value: config.env_vars[name]! }));
   objects.push({
     apiVersion: "toolhive.stacklok.dev/v1beta1",
@@ -93,6 +95,7 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
       ...(toolConfig ? { toolConfigRef: { name: toolConfig } } : {}),
       ...(oidc ? { oidcConfigRef: oidc.ref } : {}),
       ...(audited ? { audit: { enabled: true } } : {}),
+      ...(telemetry ? { telemetryConfigRef: telemetry.ref } : {}),
     },
   });
   return objects;
@@ -101,4 +104,39 @@ export function kubernetesManifests(config: RunConfig): Record<string, unknown>[
 /** The manifests of {@linkcode kubernetesManifests} as one YAML stream. */
 export function kubernetesYaml(config: RunConfig): string {
   return kubernetesManifests(config).map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
+}
+
+/** The MCPTelemetryConfig `<name>-telemetry` for a RunConfig's `telemetry_config`, when it asks for an export. */
+function telemetryConfigOf(
+  config: RunConfig,
+): { object: Record<string, unknown>; ref: Record<string, string> } | undefined {
+  const t = config.telemetry_config;
+  const otlp = !!t?.endpoint && (t.tracingEnabled === true || t.metricsEnabled === true);
+  if (!t || (!otlp && !t.enablePrometheusMetricsPath)) return undefined;
+  const name = `${config.name}-telemetry`;
+  const rate = t.samplingRate === undefined ? undefined : String(Math.min(1, Math.max(0, Number(t.samplingRate))));
+  const openTelemetry = otlp
+    ? {
+      enabled: true,
+      endpoint: t.endpoint,
+      ...(t.insecure ? { insecure: true } : {}),
+      ...(t.headers && Object.keys(t.headers).length ? { headers: { ...t.headers } } : {}),
+      ...(t.customAttributes ? { resourceAttributes: { ...t.customAttributes } } : {}),
+      tracing: { enabled: t.tracingEnabled === true, ...(rate !== undefined ? { samplingRate: rate } : {}) },
+      metrics: { enabled: t.metricsEnabled === true },
+      ...(t.useLegacyAttributes !== undefined ? { useLegacyAttributes: t.useLegacyAttributes } : {}),
+    }
+    : undefined;
+  return {
+    object: {
+      apiVersion: "toolhive.stacklok.dev/v1beta1",
+      kind: "MCPTelemetryConfig",
+      metadata: { name },
+      spec: {
+        ...(openTelemetry ? { openTelemetry } : {}),
+        ...(t.enablePrometheusMetricsPath ? { prometheus: { enabled: true } } : {}),
+      },
+    },
+    ref: { name, ...(t.serviceName ? { serviceName: t.serviceName } : {}) },
+  };
 }

@@ -18,7 +18,7 @@ import { processAlive, processCommand, processInfo } from "./process.ts";
 import { proxyHealth } from "./proxy_process.ts";
 import { superviseServer } from "./supervisor.ts";
 import { type HttpListener, requestLog, serve, withMiddleware } from "../http/mod.ts";
-import { proxyChainOf } from "../middleware/mod.ts";
+import { proxyChainOf, ProxyStateSlot } from "../middleware/mod.ts";
 
 /** What the runner needs besides the RunConfig. */
 export interface RunnerOptions {
@@ -73,12 +73,15 @@ export function proxyUrl(config: RunConfig): string {
 async function startProxy(config: RunConfig, options: RunnerOptions): Promise<McpProxy> {
   const { backend, log } = options;
   // The chain is built first: a config it refuses starts no server.
-  const chain = await proxyChainOf(config, { log, env: options.env ?? {} });
+  const state = new ProxyStateSlot(); // the proxy's sessions and health, for telemetry
+  const chain = await proxyChainOf(config, { log, env: options.env ?? {}, proxy: state });
   const middleware = chain ? { middleware: chain.middleware } : {};
   if (config.transport === "stdio") {
-    const proxy = createProxy({ ...proxyConfigOf(config, { stdio: backend.stdioConnector() }), ...middleware }, {
-      log,
-    });
+    const proxy = state.bind(
+      createProxy({ ...proxyConfigOf(config, { stdio: backend.stdioConnector() }), ...middleware }, {
+        log,
+      }),
+    );
     return { ...proxy, close: () => proxy.close().finally(() => chain?.close()) };
   }
   const hostPort = freeLoopbackPort();
@@ -89,7 +92,9 @@ async function startProxy(config: RunConfig, options: RunnerOptions): Promise<Mc
         log.warn("Cannot record the restart", { error: e.message })
       ),
   });
-  const proxy = createProxy({ ...proxyConfigOf(config, { upstream: { port: hostPort } }), ...middleware }, { log });
+  const proxy = state.bind(
+    createProxy({ ...proxyConfigOf(config, { upstream: { port: hostPort } }), ...middleware }, { log }),
+  );
   return {
     ...proxy,
     async close() {

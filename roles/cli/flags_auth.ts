@@ -7,7 +7,7 @@
  */
 import { type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import type { Logger } from "../../lib/log.ts";
-import type { ProxyChain } from "../../lib/middleware/mod.ts";
+import type { ProxyChain, ProxyState } from "../../lib/middleware/mod.ts";
 import type { RunConfig } from "../../lib/run_config.ts";
 
 /** The environment variable the proxy reads the OIDC client secret from (lib/auth). */
@@ -138,6 +138,10 @@ export async function proxyChainOfFlags(
     readonly env: Readonly<Record<string, string | undefined>>;
     /** Other RunConfig fields of the command's flags (e.g. `authz_config` of `--authz-config`). */
     readonly fields?: Readonly<Record<string, unknown>>;
+    /** The proxy's listen address (telemetry's Prometheus listener binds there too). */
+    readonly host?: string;
+    /** The proxy, once built (telemetry reads its sessions and health). */
+    readonly proxy?: ProxyState;
   },
 ): Promise<ProxyChain | undefined> {
   const fields = { ...authConfigOf(flags), ...options.fields };
@@ -152,11 +156,13 @@ export async function proxyChainOfFlags(
       transport: options.transport,
       port: 8080, // not used: the proxy listens where --port says
       trust_proxy_headers: options.trustProxyHeaders ?? false,
+      ...(options.host ? { host: options.host } : {}),
       ...fields,
     }),
     "the command line",
   );
-  return await proxyChainOf(config, { log: options.log, env: envWithClientSecret(options.env, flags) });
+  const deps = { log: options.log, env: envWithClientSecret(options.env, flags) };
+  return await proxyChainOf(config, { ...deps, ...(options.proxy ? { proxy: options.proxy } : {}) });
 }
 
 /** Refuses, before anything is saved or started, authentication settings the proxy would refuse (lib/auth). */

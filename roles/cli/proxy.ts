@@ -16,6 +16,8 @@ import type { McpProxy } from "../../lib/transport/mod.ts";
 import { authzConfigOf, authzConfigOption, authzFieldsOf } from "./flags_authz.ts";
 import { type AuthFlags, mergedAuthFlags, proxyChainOfFlags, withAuthFlags } from "./flags_auth.ts";
 import { auditConfigOf, type AuditFlags, mergedAuditFlags, withAuditFlags } from "./flags_audit.ts";
+import { TELEMETRY_OPTIONS as otel, telemetryConfigOf, telemetryFields, telemetryFlagsOf } from "./flags_telemetry.ts";
+import { ProxyStateSlot } from "../../lib/middleware/mod.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -169,6 +171,9 @@ export function proxyCommand(context: () => CliContext): Command {
     .addOption(headersTimeoutOption())
     .addOption(idleTimeoutOption())
     .addOption(authzConfigOption())
+    .addOption(otel.endpoint()).addOption(otel.samplingRate()).addOption(otel.headers()).addOption(otel.serviceName())
+    .addOption(otel.insecure()).addOption(otel.noTracing()).addOption(otel.noMetrics()).addOption(otel.prometheus())
+    .addOption(otel.prometheusPort())
     .action(async (opts) => {
       const ctx = context();
       if (!opts.targetUri) {
@@ -186,14 +191,21 @@ export function proxyCommand(context: () => CliContext): Command {
         throw new TypeError(`--target-uri ${opts.targetUri} is not http or https`);
       }
       const { createProxy } = await import("../../lib/transport/mod.ts");
+      const state = new ProxyStateSlot(); // the proxy's sessions and health, for telemetry
       const chain = await proxyChainOfFlags(opts as AuthFlags, {
         transport: opts.transport,
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
         log: ctx.log.with({ role: "proxy" }),
         env: ctx.env,
-        fields: { ...await authzFieldsOf(opts.authzConfig), ...await auditConfigOf(opts as AuditFlags) },
+        fields: {
+          ...await authzFieldsOf(opts.authzConfig),
+          ...await auditConfigOf(opts as AuditFlags),
+          ...telemetryFields(telemetryConfigOf(opts)),
+        },
+        host: opts.host,
+        proxy: state,
       });
-      const proxy = createProxy({
+      const proxy = state.bind(createProxy({
         ...(chain ? { middleware: chain.middleware } : {}),
         transport: opts.transport,
         targetUrl: target.href,
@@ -202,7 +214,7 @@ export function proxyCommand(context: () => CliContext): Command {
         ...(opts.endpointPrefix ? { endpointPrefix: opts.endpointPrefix } : {}),
         trustProxyHeaders: opts.trustProxyHeaders ?? false,
         requestTimeoutMs: opts.requestTimeoutSeconds * 1000,
-      }, { log: ctx.log.with({ role: "proxy" }) });
+      }, { log: ctx.log.with({ role: "proxy" }) }));
       await serveAndPrint(ctx, proxy, opts).finally(() => chain?.close());
     });
   const stdio = withAuditFlags(withAuthFlags(proxy.command("stdio")))
@@ -253,12 +265,17 @@ export function proxyCommand(context: () => CliContext): Command {
         .argParser(positive("--keep-alive-seconds")),
     )
     .addOption(authzConfigOption())
+    .addOption(otel.endpoint()).addOption(otel.samplingRate()).addOption(otel.headers()).addOption(otel.serviceName())
+    .addOption(otel.insecure()).addOption(otel.noTracing()).addOption(otel.noMetrics()).addOption(otel.prometheus())
+    .addOption(otel.prometheusPort())
     .action(async (command, args, own) => {
       const opts = withParentListenOptions(own, stdio as unknown as OptionSources);
       const { log, env } = context();
       const { createProxy } = await import("../../lib/transport/mod.ts");
       const authzFile = authzConfigOf(own.authzConfig, (stdio.parent!.opts() as { authzConfig?: string }).authzConfig);
       const flags = mergedAuthFlags(stdio.parent!.opts() as AuthFlags, own as AuthFlags);
+      const telemetry = telemetryConfigOf(telemetryFlagsOf(own, stdio, stdio.parent!));
+      const state = new ProxyStateSlot(); // the proxy's sessions and health, for telemetry
       const chain = await proxyChainOfFlags(flags, {
         transport: "stdio",
         log: log.with({ role: "proxy" }),
@@ -266,9 +283,12 @@ export function proxyCommand(context: () => CliContext): Command {
         fields: {
           ...await authzFieldsOf(authzFile),
           ...await auditConfigOf(mergedAuditFlags(stdio.parent!.opts() as AuditFlags, own as AuditFlags)),
+          ...telemetryFields(telemetry),
         },
+        host: opts.host,
+        proxy: state,
       });
-      const proxy = createProxy({
+      const proxy = state.bind(createProxy({
         ...(chain ? { middleware: chain.middleware } : {}),
         transport: "stdio",
         command: { command, args },
@@ -282,7 +302,7 @@ export function proxyCommand(context: () => CliContext): Command {
         keepAliveMs: opts.keepAliveSeconds * 1000,
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
-      }, { log: log.with({ role: "proxy" }) });
+      }, { log: log.with({ role: "proxy" }) }));
       await serveAndPrint(context(), proxy, opts).finally(() => chain?.close());
     });
   return proxy;

@@ -14,6 +14,7 @@ import { printClientSnippets } from "./run_snippets.ts";
 import { authzConfigOption } from "./flags_authz.ts";
 import { authConfigOf, type AuthFlags, checkAuthConfig, withAuthFlags, withClientSecret } from "./flags_auth.ts";
 import { auditConfigOf, type AuditFlags, withAuditFlags } from "./flags_audit.ts";
+import { TELEMETRY_OPTIONS as otel, telemetryFieldsOf } from "./flags_telemetry.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -92,6 +93,9 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
       )
       .addOption(authzConfigOption())
       .option("-f, --foreground", "stay in the foreground; Ctrl-C stops the server")
+      .addOption(otel.endpoint()).addOption(otel.samplingRate()).addOption(otel.headers()).addOption(otel.serviceName())
+      .addOption(otel.insecure()).addOption(otel.noTracing()).addOption(otel.noMetrics()).addOption(otel.prometheus())
+      .addOption(otel.prometheusPort())
       .action(async (given, args, opts) => {
         const auth = opts as AuthFlags;
         const ctx = await withSecretsPassword(withClientSecret(context(), auth), opts.secret.length > 0);
@@ -119,7 +123,12 @@ export function runCommand(context: () => CliContext): CommandUnknownOpts {
           ...(opts.toolsOverride ? { toolsOverride: opts.toolsOverride } : {}),
           ...(opts.authzConfig ? { authzConfig: opts.authzConfig } : {}),
         });
-        const config = { ...plan.config, ...authConfigOf(auth), ...await auditConfigOf(opts as AuditFlags) };
+        const config = {
+          ...plan.config,
+          ...authConfigOf(auth),
+          ...await auditConfigOf(opts as AuditFlags),
+          ...telemetryFieldsOf(plan.config, opts),
+        };
         await checkAuthConfig(config, ctx.env);
         for (
           const warning of [

@@ -34,8 +34,8 @@ Deno.test("exposedHostWarning: one line naming the host and how to restrict it, 
 Deno.test("ignoredKeysWarning names the keys, or says nothing", () => {
   assert.equal(ignoredKeysWarning("a.json", []), undefined);
   assert.equal(
-    ignoredKeysWarning("a.json", ["telemetry_config"]),
-    "thv: warning: RunConfig a.json: telemetry_config is not applied by thv yet, so the server runs without it: " +
+    ignoredKeysWarning("a.json", ["scaling_config"]),
+    "thv: warning: RunConfig a.json: scaling_config is not applied by thv yet, so the server runs without it: " +
       "remove it from the file to silence this",
   );
   assert.match(

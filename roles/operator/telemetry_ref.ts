@@ -2,7 +2,7 @@
  * How an MCPServer consumes `spec.telemetryConfigRef` (toolhive-crds.md §5, §0.8): the TelemetryConfigRefValidated
  * condition, `status.telemetryConfigHash`, RunConfig `telemetry_config`, and the proxy container's
  * `OTEL_RESOURCE_ATTRIBUTES`, Secret-backed OTLP headers (by secretKeyRef, never by value) and CA volume. The
- * proxy does not export telemetry yet: unenforced.ts reports a valid reference as not applied.
+ * proxy's telemetry stage (lib/telemetry) applies it: traces and metrics over OTLP, Prometheus on port 9464.
  * @module
  */
 import type { V1EnvVar } from "@kubernetes/client-node";

@@ -1,8 +1,9 @@
 /**
  * Fail closed (decision 010): the MCPServer fields thv accepts, because ToolHive's manifests carry them, but
- * does not enforce yet. A field that guards access (authentication, authorization, rate limits, a permission profile no NetworkPolicy can express) refuses the server: no proxy runs, since it
- * would serve anyone. A field that guards nothing (telemetry, session storage) lets the server run, with a
- * condition and a Warning Event saying it is not applied. Pure: the reconciler supplies what it read.
+ * does not enforce yet. A field that guards access (authentication, authorization, rate limits, a permission profile
+ * no NetworkPolicy can express) refuses the server: no proxy runs, since it would serve anyone. A field that guards
+ * nothing (session storage) lets the server run, with a condition and a Warning Event saying it is not applied.
+ * Pure: the reconciler supplies what it read. `spec.telemetryConfigRef` is applied (lib/telemetry).
  * `spec.externalAuthConfigRef` is enforced for the types lib/outgoing implements, and refused for the others.
  * `spec.audit` and `spec.webhookConfigRef` are enforced by the proxy (lib/audit, lib/webhooks), not refused.
  * @module
@@ -149,16 +150,6 @@ export function unenforcedFields(server: McpServer, inputs: UnenforcedInputs = {
   if (profile) refused.push(profile);
 
   const notApplied: UnenforcedField[] = [];
-  if (spec.telemetryConfigRef && !unresolved.has("TelemetryConfigRefValidated")) {
-    notApplied.push({
-      field: "spec.telemetryConfigRef",
-      conditionType: "TelemetryConfigRefValidated",
-      conditionStatus: "False",
-      reason: "TelemetryConfigRefNotApplied",
-      message: `spec.telemetryConfigRef (MCPTelemetryConfig ${spec.telemetryConfigRef.name}) is not applied yet: ` +
-        "the server runs without OpenTelemetry export; remove the field to silence this",
-    });
-  }
   if (spec.sessionStorage) {
     notApplied.push({
       field: "spec.sessionStorage",

@@ -94,16 +94,14 @@ Deno.test("unenforcedFields reads a configmap profile: only what a NetworkPolicy
   }
 });
 
-Deno.test("unenforcedFields runs a server with telemetry or session storage, saying they are not applied", () => {
+Deno.test("unenforcedFields runs a server with session storage, saying it is not applied; telemetry is applied", () => {
   const { refused, notApplied } = unenforcedFields(
     mcpServer({ telemetryConfigRef: { name: "otel" }, ...redis }),
   );
   assert.deepEqual(refused, []);
   assert.deepEqual(notApplied.map((n) => [n.field, n.conditionType, n.conditionStatus, n.reason]), [
-    ["spec.telemetryConfigRef", "TelemetryConfigRefValidated", "False", "TelemetryConfigRefNotApplied"],
     ["spec.sessionStorage", "SessionStorageWarning", "True", "SessionStorageNotApplied"],
   ]);
-  assert.match(notApplied[0]!.message, /MCPTelemetryConfig otel\) is not applied yet: /);
 });
 
 Deno.test("refusedMessage names every refused field", () => {
@@ -142,13 +140,11 @@ Deno.test("computeStatus fails a refused server with one condition per field, an
   );
 });
 
-Deno.test("computeStatus keeps a telemetry server's phase, with its not-applied condition", () => {
+Deno.test("computeStatus gives a telemetry server no not-applied condition: the proxy applies it", () => {
   const server = mcpServer({ telemetryConfigRef: { name: "otel" } });
   const status = computeStatus(server, { pods: [], missing: [], now, unenforced: unenforcedFields(server) });
   assert.equal(status.phase, "Pending");
-  const telemetry = status.conditions!.find((c) => c.type === "TelemetryConfigRefValidated");
-  assert.equal(telemetry?.reason, "TelemetryConfigRefNotApplied");
-  assert.equal(telemetry?.observedGeneration, 1);
+  assert.equal(status.conditions!.find((c) => c.reason === "TelemetryConfigRefNotApplied"), undefined);
 });
 
 Deno.test("external auth, auth server and telemetry refs that resolve missing or invalid report only themselves", () => {
@@ -159,7 +155,7 @@ Deno.test("external auth, auth server and telemetry refs that resolve missing or
   });
   const valid = unenforcedFields(server);
   assert.deepEqual(valid.refused.map((r) => r.field), ["spec.authServerRef", "spec.externalAuthConfigRef"]);
-  assert.deepEqual(valid.notApplied.map((r) => r.field), ["spec.telemetryConfigRef"]);
+  assert.deepEqual(valid.notApplied, []);
   const unresolved = ["ExternalAuthConfigValidated", "AuthServerRefValidated", "TelemetryConfigRefValidated"];
   const failed = unenforcedFields(server, { unresolved });
   assert.deepEqual(failed.refused, []);
@@ -195,4 +191,3 @@ Deno.test("spec.oidcConfigRef is enforced (lib/auth), so it is neither refused n
   assert.deepEqual([refused, notApplied], [[], []]);
   assert.ok(!UNENFORCED_CONDITION_TYPES.has("OIDCConfigRefValidated"));
 });
-

@@ -5,7 +5,7 @@
  */
 import type { V1PodTemplateSpec } from "@kubernetes/client-node";
 import { serve } from "../../lib/http/mod.ts";
-import { proxyChainOf } from "../../lib/middleware/mod.ts";
+import { proxyChainOf, ProxyStateSlot } from "../../lib/middleware/mod.ts";
 import { staticHeaders } from "../../lib/outgoing/mod.ts";
 import { type ClusterConfig, type KubeClient, kubernetesStdioConnector } from "../../lib/k8s/mod.ts";
 import type { Logger } from "../../lib/log.ts";
@@ -134,7 +134,8 @@ export async function runProxyRunner(
   if (config.remote_url) return await runRemoteProxy(config, namespace, deps);
   if (config.transport !== "stdio") mcpPort(config); // a missing target_port is named before anything is written
   // The chain is built before the workload: a RunConfig it refuses creates nothing.
-  const chain = await proxyChainOf(config, { log, env: deps.env ?? {} });
+  const state = new ProxyStateSlot(); // the proxy's sessions and health, for telemetry
+  const chain = await proxyChainOf(config, { log, env: deps.env ?? {}, proxy: state });
   await deployWorkload(config, {
     cluster: deps.cluster,
     client: deps.client,
@@ -164,7 +165,7 @@ export async function runProxyRunner(
   const sources = connector
     ? { stdio: connector }
     : { upstream: { host: backendHost(config.name, namespace), port: mcpPort(config) } };
-  const proxy = createProxy(
+  const proxy = state.bind(createProxy(
     {
       ...proxyConfigOf(config, sources),
       ...(chain ? { middleware: chain.middleware } : {}),
@@ -174,7 +175,7 @@ export async function runProxyRunner(
       }),
     },
     { log },
-  );
+  ));
   try {
     const listener = serve({
       hostname: "0.0.0.0",
@@ -204,10 +205,11 @@ async function runRemoteProxy(config: RunConfig, namespace: string, deps: ProxyR
     );
   }
   const addHeaders = forwardedHeaders(config, deps.env ?? {});
-  const chain = await proxyChainOf(config, { log, env: deps.env ?? {} });
+  const state = new ProxyStateSlot(); // the proxy's sessions and health, for telemetry
+  const chain = await proxyChainOf(config, { log, env: deps.env ?? {}, proxy: state });
   // `/health` pings the remote with the static credentials (forwarded headers, bearer token), never a client's.
   const bearer = await staticHeaders(config, deps.env ?? {}, Deno.readTextFile);
-  const proxy = createProxy({
+  const proxy = state.bind(createProxy({
     healthHeaders: { ...addHeaders, ...Object.fromEntries(bearer) },
     ...(chain ? { middleware: chain.middleware } : {}),
     transport: config.transport,
@@ -219,7 +221,7 @@ async function runRemoteProxy(config: RunConfig, namespace: string, deps: ProxyR
       ...remoteServiceHosts(config.name, namespace),
       ...(deps.podAddresses ?? []).map((a) => a.toLowerCase()),
     ],
-  }, { log });
+  }, { log }));
   try {
     const listener = serve({
       hostname: "0.0.0.0",

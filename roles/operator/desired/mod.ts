@@ -7,7 +7,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { McpServer } from "../../../crds/mod.ts";
 import type { RunConfig } from "../../../lib/run_config.ts";
 import { checkPodTemplate, desiredPodPatch } from "./pod_patch.ts";
-import { desiredProxyDeployment, desiredProxyService, type ProxyPodExtras } from "./proxy.ts";
+import { desiredProxyDeployment, desiredProxyService, PROXY_METRICS_PORT, type ProxyPodExtras } from "./proxy.ts";
 import { desiredNetworkPolicy, profileNetwork } from "./network_policy.ts";
 import { desiredMcpServiceAccount, desiredProxyRunnerRbac } from "./rbac.ts";
 import { desiredRunConfigMap } from "./run_config.ts";
@@ -66,6 +66,9 @@ export function desiredChildren(server: McpServer, inputs: DesiredInputs): Desir
         podPatch: desiredPodPatch(server, check.template),
         ...(inputs.restartedAt ? { restartedAt: inputs.restartedAt } : {}),
         ...(inputs.proxyPod ? { extras: inputs.proxyPod } : {}),
+        ...(inputs.fromReferences?.telemetry_config?.enablePrometheusMetricsPath
+          ? { metricsPort: PROXY_METRICS_PORT }
+          : {}),
       }),
       desiredProxyService(server),
     ],

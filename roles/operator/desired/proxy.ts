@@ -33,7 +33,12 @@ export interface ProxyInputs {
   readonly restartedAt?: string;
   /** What the server's shared configs add to the proxy container. */
   readonly extras?: ProxyPodExtras;
+  /** The Prometheus listener's port when telemetry enables it: exposed as container port `metrics`. */
+  readonly metricsPort?: number;
 }
+
+/** The proxy's Prometheus port (lib/telemetry DEFAULT_PROMETHEUS_PORT, ToolHive's diagnostics port). */
+export const PROXY_METRICS_PORT = 9464;
 
 /** Environment, volumes and mounts added to the proxy container (secrets only by reference). */
 export interface ProxyPodExtras {
@@ -154,7 +159,10 @@ export function desiredProxyDeployment(server: McpServer, inputs: ProxyInputs): 
             name: PROXY_CONTAINER,
             image: inputs.runnerImage,
             args: ["run", ...(patch === "{}" ? [] : [`--k8s-pod-patch=${patch}`]), spec.image],
-            ports: [{ name: "http", containerPort: proxyPort, protocol: "TCP" }],
+            ports: [
+              { name: "http", containerPort: proxyPort, protocol: "TCP" },
+              ...(inputs.metricsPort ? [{ name: "metrics", containerPort: inputs.metricsPort, protocol: "TCP" }] : []),
+            ],
             env,
             volumeMounts: mounts,
             ...resources,

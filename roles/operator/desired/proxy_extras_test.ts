@@ -23,3 +23,20 @@ Deno.test("proxy Deployment: what shared configs add (secret env by reference, v
   const runConfig = desired.objects.find((o) => o.kind === "ConfigMap") as { data?: Record<string, string> };
   assert.ok(!JSON.stringify(runConfig.data).includes("TOOLHIVE_OIDC_CLIENT_SECRET"));
 });
+
+Deno.test("proxy Deployment: telemetry's Prometheus switch exposes the metrics port 9464, only when on", () => {
+  const ports = (prometheus: boolean) => {
+    const desired = desiredChildren(mcpServer({}), {
+      runnerImage: "localhost/thv:test",
+      fromReferences: { telemetry_config: { serviceName: "s", enablePrometheusMetricsPath: prometheus } },
+    });
+    assert.ok(desired.ok);
+    // deno-lint-ignore no-explicit-any
+    const deployment = desired.objects.find((o) => o.kind === "Deployment") as any;
+    return deployment.spec.template.spec.containers[0].ports.map((p: { name: string; containerPort: number }) =>
+      `${p.name}:${p.containerPort}`
+    );
+  };
+  assert.deepEqual(ports(true), ["http:8080", "metrics:9464"]);
+  assert.deepEqual(ports(false), ["http:8080"]);
+});
