@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { EVERYTHING_IMAGE, type NodeCluster, poll } from "../harness/mod.ts";
 import { apply, kwait, namespace } from "./_kube.ts";
+import { OPERATOR_NAMESPACE } from "./_chart.ts";
 import { ensureOperator, proxyClient, readyServer } from "./_mcp_kit.ts";
 
 const toolConfig = (spec: Record<string, unknown>) =>
@@ -82,7 +83,12 @@ export async function toolConfigInCluster(c: NodeCluster): Promise<void> {
   const deleted = await c.kubectl(["-n", ns, "delete", "mcpserver", "curated", "--timeout=120s"]);
   assert.equal(deleted.code, 0, deleted.stderr);
   const gone = await c.kubectl(["-n", ns, "delete", "mcptoolconfig", "curated", "--timeout=60s"]);
-  assert.equal(gone.code, 0, gone.stderr);
+  if (gone.code !== 0) {
+    // What held it: the config's status (DeletionBlocked names the referrers) and the operator's last lines.
+    const held = await c.kubectl(["-n", ns, "get", "mcptoolconfig", "curated", "-o", "json"]);
+    const log = await c.kubectl(["-n", OPERATOR_NAMESPACE, "logs", "deployment/thv-operator", "--tail=60"]);
+    assert.fail(`${gone.stderr}\n${held.stdout}\n${log.stdout}`);
+  }
 }
 
 /** The proxy Deployment's runconfig checksum annotation. */
