@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { RunConfig } from "../lib/run_config.ts";
 import { kubernetesManifests } from "../lib/workloads/mod.ts";
-import { connectClient, privateHome, runThv, startServe } from "./harness/mod.ts";
+import { connectClient, poll, privateHome, runThv, startServe } from "./harness/mod.ts";
 
 const CACHE = `${Deno.env.get("HOME")}/.cache/thv/test-xdg-cache`;
 const PROBE = `npx://${fileURLToPath(new URL("./fixtures/sandbox_probe", import.meta.url))}`;
@@ -99,10 +99,19 @@ Deno.test("thv serve: create takes tools and tools_override, shows them, and ref
   });
   assert.equal(made.status, 201, await made.clone().text());
   await made.body?.cancel();
-  try {
+  const shown = async () => {
     const details = await (await serve.api("/api/v1beta/workloads/api-tools")).json();
-    assert.deepEqual(details.tools, ["say"]);
+    assert.deepEqual(details.tools, ["say"], JSON.stringify(details));
     assert.deepEqual(details.tools_override, OVERRIDE.toolsOverride);
+  };
+  try {
+    await shown(); // while it starts: the settings being made
+    await poll(async () => {
+      const { status } = await (await serve.api("/api/v1beta/workloads/api-tools/status")).json();
+      assert.notEqual(status, "error", "the workload failed to start");
+      return status === "running" ? true : undefined;
+    }, { what: "api-tools running", deadlineMs: 120_000 });
+    await shown(); // once running: the saved RunConfig
   } finally {
     const res = await serve.api("/api/v1beta/workloads/api-tools", { method: "DELETE" });
     await res.body?.cancel();

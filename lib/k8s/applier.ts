@@ -85,8 +85,10 @@ export class Applier {
     this.#o.cache.observe(applied);
     // Created by this apply, or changed by it: worth a log line and an Event. An apply that left the version
     // as the cache had it changed nothing (e.g. re-sent after someone else's write to a field we do not own),
-    // also in the second this applier created it (a re-created object has no version in the cache).
-    const created = new Date(applied.metadata?.creationTimestamp as string ?? 0).getTime() >= passStart;
+    // also in the second this applier created it (a re-created object has no version in the cache). An object
+    // the cache held was not created by this apply, even when another applier created it in the same second.
+    const created = live === undefined &&
+      new Date(applied.metadata?.creationTimestamp as string ?? 0).getTime() >= passStart;
     const before = live?.metadata?.resourceVersion;
     const outcome: ApplyOutcome = created && last === undefined
       ? "created"

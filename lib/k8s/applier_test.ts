@@ -54,6 +54,9 @@ function setup() {
   const applier = new Applier(client, { fieldManager: "thv-test", cache, now });
   return {
     applier,
+    client,
+    cache,
+    now,
     requests,
     objects,
     informer,
@@ -107,6 +110,18 @@ Deno.test("applier reports unchanged for a re-send in the second it created the 
   t.tick(300);
   assert.equal((await t.applier.apply(deployment(1))).outcome, "unchanged", "an Updated event for no change");
   assert.equal(t.requests.length, 2);
+});
+
+Deno.test("a fresh applier (a restarted runner) in the second another one created the object reports no creation", async () => {
+  const t = setup();
+  assert.equal((await t.applier.apply(deployment(1))).outcome, "created");
+  t.informer.store.upsert(t.objects.get("ns/web")!); // the cache holds it, as a synced informer would
+  const fresh = new Applier(t.client, { fieldManager: "thv-test", cache: t.cache, now: t.now });
+  t.tick(200);
+  assert.equal((await fresh.apply(deployment(1))).outcome, "unchanged");
+  t.tick(200);
+  const another = new Applier(t.client, { fieldManager: "thv-test", cache: t.cache, now: t.now });
+  assert.equal((await another.apply(deployment(2))).outcome, "updated");
 });
 
 Deno.test("applier applies again when the object vanished from the cache, and after delete", async () => {

@@ -17,6 +17,8 @@ export class WorkloadActions {
   /** The background operations. */
   readonly hub = new WorkloadHub();
   readonly #deps: ServeDeps;
+  /** The RunConfig each running create or edit is making, until thv's state has it. */
+  readonly #planned = new Map<Operation, RunConfig>();
 
   /** Actions over `deps`. */
   constructor(deps: ServeDeps) {
@@ -49,6 +51,7 @@ export class WorkloadActions {
       );
     }
     const op = this.hub.begin("create", pendingOf(plan.config));
+    this.#plan(op, plan.config);
     this.#background(op, () => this.#deps.workloads.create(plan, { signal: op.abort.signal, onEvent: op.onEvent }));
     return op;
   }
@@ -57,6 +60,7 @@ export class WorkloadActions {
   edit(plan: Plan): Operation {
     const name = plan.config.name;
     const op = this.hub.begin("edit", pendingOf(plan.config));
+    this.#plan(op, plan.config);
     this.#background(op, async () => {
       await this.#deps.workloads.remove(name);
       return await this.#deps.workloads.create(plan, { signal: op.abort.signal, onEvent: op.onEvent });
@@ -94,9 +98,17 @@ export class WorkloadActions {
     }
   }
 
-  /** The saved RunConfig of `name`. */
+  /** The RunConfig of `name`: the one a create or edit under way is making, else the saved one. */
   async config(name: string): Promise<RunConfig> {
+    const op = this.hub.get(name);
+    const planned = op && this.#planned.get(op);
+    if (planned) return planned;
     return JSON.parse(await this.#deps.workloads.export(name)) as RunConfig;
+  }
+
+  #plan(op: Operation, config: RunConfig): void {
+    this.#planned.set(op, config);
+    void op.settled.then(() => this.#planned.delete(op));
   }
 
   async #inState(name: string): Promise<boolean> {
