@@ -116,3 +116,23 @@ Deno.test("informer ignores a watch event older than what observe() cached (our 
   assert.deepEqual(run.informer.store.get("a", "one")?.data, { step: "2" });
   assert.deepEqual(run.changes, ["add one"], "neither is a change");
 });
+
+Deno.test("informer observe() of a write's answer that comes after the object's delete event brings nothing back", async () => {
+  const withUid = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, uid: "u-1" } });
+  const source = new FakeSource([withUid(obj("a", "one"))]);
+  await using run = start(source);
+  await source.watching();
+  // Our patch removes the last finalizer; the server deletes the object and the watch says so before the
+  // patch's answer reaches us.
+  const answer = source.put(withUid(obj("a", "one", { data: { finalizers: "none" } })), { silently: true });
+  source.delete(answer);
+  await pollUntil(() => run.changes.includes("delete one") || undefined, { deadline: 5_000, what: "the delete" });
+  run.informer.observe(answer);
+  assert.equal(run.informer.store.get("a", "one"), undefined, "a deleted object stays deleted");
+  // A new object of the same name (another uid) is cached as usual.
+  run.informer.observe({
+    ...obj("a", "one"),
+    metadata: { ...obj("a", "one").metadata, uid: "u-2", resourceVersion: "99" },
+  });
+  assert.equal(run.informer.store.get("a", "one")?.metadata?.uid, "u-2");
+});

@@ -23,12 +23,17 @@ export type StoreChange<T> =
   | { readonly type: "update"; readonly object: T; readonly old: T }
   | { readonly type: "delete"; readonly object: T };
 
+/** How many deleted uids a store remembers (a write's answer comes within seconds of its delete event). */
+const MAX_DELETED = 4096;
+
 /** One kind's objects. */
 export class Store<T extends KubeObject = KubeObject> {
   readonly #objects = new Map<string, T>();
   readonly #indexers = new Map<string, IndexFunction<T>>();
   /** index → value → keys. */
   readonly #indexes = new Map<string, Map<string, Set<string>>>();
+  /** The uids of objects seen deleted (oldest first), so that a late answer to a write cannot bring one back. */
+  readonly #deleted = new Set<string>();
 
   /** The object `namespace/name`, if cached. */
   get(namespace: string | undefined, name: string): T | undefined {
@@ -75,12 +80,15 @@ export class Store<T extends KubeObject = KubeObject> {
   /**
    * Stores `object`; a change when it is new or its resourceVersion differs from the cached one, else undefined
    * (the same version seen twice, e.g. our own write first from its response and then from the watch). An
-   * object older than the cached one is ignored when `newerOnly` (a response that lost a race with the watch).
+   * object older than the cached one is ignored when `newerOnly` (a response that lost a race with the watch),
+   * and so is one whose deletion the store has seen (the answer to a write that came after the delete event).
    */
   upsert(object: T, options: { readonly newerOnly?: boolean } = {}): StoreChange<T> | undefined {
     const key = objectKey(object);
     const old = this.#objects.get(key);
     const version = object.metadata?.resourceVersion;
+    const uid = object.metadata?.uid;
+    if (options.newerOnly && uid !== undefined && this.#deleted.has(uid)) return undefined;
     if (old && version !== undefined && old.metadata?.resourceVersion === version) return undefined;
     if (old && options.newerOnly && isOlderVersion(version, old.metadata?.resourceVersion)) return undefined;
     if (old) this.#unindex(key, old);
@@ -92,6 +100,8 @@ export class Store<T extends KubeObject = KubeObject> {
   /** Removes the object with the key of `object`; the removed object, or undefined when it was not cached. */
   remove(object: KubeObject): StoreChange<T> | undefined {
     const key = objectKey(object);
+    const uid = object.metadata?.uid ?? this.#objects.get(key)?.metadata?.uid;
+    if (uid !== undefined) this.#rememberDeleted(uid);
     const old = this.#objects.get(key);
     if (!old) return undefined;
     this.#unindex(key, old);
@@ -117,6 +127,12 @@ export class Store<T extends KubeObject = KubeObject> {
       if (change) changes.push(change);
     }
     return changes;
+  }
+
+  #rememberDeleted(uid: string): void {
+    this.#deleted.delete(uid);
+    this.#deleted.add(uid);
+    if (this.#deleted.size > MAX_DELETED) this.#deleted.delete(this.#deleted.values().next().value!);
   }
 
   #index(name: string, key: string, object: T, add: boolean): void {
