@@ -65,11 +65,14 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /**
    * Puts `object`, the answer to our own write, into the cache at once, so the next reconcile sees it before
-   * the watch brings it. It is ignored when the cache holds a newer version; no handler hears of it, and the
-   * watch event of the same version is then no change either.
+   * the watch brings it. It is ignored when the cache holds a newer version, and the watch event of the same
+   * version is then no change either. Handlers hear of it only when it carries what another writer changed
+   * since the version cached (a deletion, a new generation, other annotations or labels): the watch events of
+   * that change are older than the answer now cached, so they would be no change, and the change unheard.
    */
   observe(object: KubeObject): void {
-    this.store.upsert(this.#transform(object), { newerOnly: true });
+    const change = this.store.upsert(this.#transform(object), { newerOnly: true });
+    if (change?.type === "update" && changedByOthers(change.old, change.object)) this.#emit(change);
   }
 
   /** Lists and watches every source until `signal` aborts. */
@@ -134,4 +137,13 @@ export class Informer<T extends KubeObject = KubeObject> {
       }
     }
   }
+}
+
+/** Whether `next` differs from `previous` in what our status and finalizer writes never change. */
+function changedByOthers(previous: KubeObject, next: KubeObject): boolean {
+  const a = previous.metadata ?? {};
+  const b = next.metadata ?? {};
+  return a.deletionTimestamp !== b.deletionTimestamp || a.generation !== b.generation ||
+    JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {}) ||
+    JSON.stringify(a.labels ?? {}) !== JSON.stringify(b.labels ?? {});
 }

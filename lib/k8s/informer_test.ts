@@ -136,3 +136,17 @@ Deno.test("informer observe() of a write's answer that comes after the object's 
   });
   assert.equal(run.informer.store.get("a", "one")?.metadata?.uid, "u-2");
 });
+
+Deno.test("informer observe() reports an answer that carries someone else's change: a deletion, a new generation", async () => {
+  const source = new FakeSource([obj("a", "one")]);
+  await using run = start(source);
+  await source.watching();
+  // Someone deletes the object between our read and our write; our write's answer is the first we see of it.
+  const deleted = source.put(obj("a", "one", { metadata: { deletionTimestamp: "2026-12-02T10:00:00Z" } }), {
+    silently: true,
+  });
+  const answer = source.put({ ...deleted, data: { k: "ours" } }, { silently: true });
+  run.informer.observe(answer);
+  source.deliver({ type: "MODIFIED", object: deleted }); // older than the cache: no change of its own
+  assert.deepEqual(run.changes, ["add one", "update one"], "the deletion is heard once, through observe()");
+});
