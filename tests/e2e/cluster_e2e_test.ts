@@ -42,6 +42,7 @@ import { missingImageFails, permissionProfilesInCluster } from "./_mcp_profiles.
 import { releaseOperator } from "./_mcp_kit.ts";
 import { toolConfigInCluster } from "./_tool_config.ts";
 import { remoteProxyFrontsHostServer } from "./_remote_proxy.ts";
+import { authInCluster } from "./_auth.ts";
 
 let started: Promise<NodeCluster> | undefined;
 let images: string | undefined;
@@ -180,6 +181,11 @@ e2e(
 e2e(
   "an MCPRemoteProxy fronts an MCP server on the host: a Secret's header reaches it, the value leaks nowhere",
   remoteProxyFrontsHostServer,
+);
+
+e2e(
+  "an MCPServer authenticates clients with an MCPOIDCConfig and authorizes them with Cedar from an MCPAuthzConfig",
+  authInCluster,
 );
 
 e2e("the operator chart the MCPServer steps installed uninstalls", releaseOperator);
