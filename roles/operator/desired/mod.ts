@@ -15,7 +15,14 @@ import { desiredRunConfigMap } from "./run_config.ts";
 export { checksumOf, CONTENT_CHECKSUM, REFERENCED_CHECKSUM, RESTARTED_AT, RUNCONFIG_CHECKSUM } from "./checksum.ts";
 export { childNames, clientTransport, effectivePorts, labelsFor, ownerReference, serverUrl } from "./names.ts";
 export { checkPodTemplate, MCP_CONTAINER } from "./pod_patch.ts";
-export { LIVENESS_PATH, PROXY_CONTAINER, PROXY_PROBES, type ProxyPodExtras, READINESS_PATH } from "./proxy.ts";
+export {
+  LIVENESS_PATH,
+  PROXY_CONTAINER,
+  PROXY_METRICS_PORT,
+  PROXY_PROBES,
+  type ProxyPodExtras,
+  READINESS_PATH,
+} from "./proxy.ts";
 export { cidrOf, desiredNetworkPolicy, mcpPodSelector, profileNetwork } from "./network_policy.ts";
 export type { Egress, NetworkPolicy, ProfileNetwork } from "./network_policy.ts";
 export { PROXY_RUNNER_RULES } from "./rbac.ts";

@@ -17,6 +17,7 @@ import {
   checksumOf,
   CONTENT_CHECKSUM,
   PROXY_CONTAINER,
+  PROXY_METRICS_PORT,
   PROXY_PROBES,
   type ProxyPodExtras,
   REFERENCED_CHECKSUM,
@@ -189,7 +190,14 @@ export function remoteProxyEnv(proxy: RemoteProxy, extras: ProxyPodExtras = {}):
 /** The proxy Deployment `<name>`: container `toolhive` running the runner on the RunConfig. */
 export function desiredRemoteDeployment(
   proxy: RemoteProxy,
-  inputs: { runnerImage: string; runConfigChecksum: string; referencedChecksum?: string; proxyPod?: ProxyPodExtras },
+  inputs: {
+    runnerImage: string;
+    runConfigChecksum: string;
+    referencedChecksum?: string;
+    proxyPod?: ProxyPodExtras;
+    /** The Prometheus listener's port when telemetry enables it: exposed as container port `metrics`. */
+    metricsPort?: number;
+  },
 ): V1Deployment {
   const extras = inputs.proxyPod ?? {};
   const { spec, metadata } = proxy;
@@ -243,7 +251,10 @@ export function desiredRemoteDeployment(
             name: PROXY_CONTAINER,
             image: inputs.runnerImage,
             args: ["run", "--foreground=true", "placeholder-for-remote-proxy"],
-            ports: [{ name: "http", containerPort: spec.proxyPort, protocol: "TCP" }],
+            ports: [
+              { name: "http", containerPort: spec.proxyPort, protocol: "TCP" },
+              ...(inputs.metricsPort ? [{ name: "metrics", containerPort: inputs.metricsPort, protocol: "TCP" }] : []),
+            ],
             env: remoteProxyEnv(proxy, extras),
             volumeMounts: [
               { name: "runconfig", mountPath: "/etc/runconfig", readOnly: true },
@@ -307,6 +318,9 @@ export function desiredRemoteChildren(
       runConfigChecksum: checksum,
       ...(inputs.referencedChecksum ? { referencedChecksum: inputs.referencedChecksum } : {}),
       ...(inputs.proxyPod ? { proxyPod: inputs.proxyPod } : {}),
+      ...(inputs.fromReferences?.telemetry_config?.enablePrometheusMetricsPath
+        ? { metricsPort: PROXY_METRICS_PORT }
+        : {}),
     }),
     desiredRemoteService(proxy),
   ];

@@ -62,6 +62,15 @@ Deno.test("desiredRemoteChildren: runner identity, ConfigMap, Deployment with se
   assert.equal(desiredRemoteChildren(proxy({ serviceAccount: "mine" }), { runnerImage: "i" }).length, 3);
 });
 
+Deno.test("desiredRemoteChildren exposes container port metrics 9464 when its telemetry turns Prometheus on", () => {
+  const ports = (fromReferences: Parameters<typeof desiredRemoteChildren>[1]["fromReferences"]) =>
+    // deno-lint-ignore no-explicit-any
+    (desiredRemoteChildren(proxy({}), { runnerImage: "i", fromReferences })[4] as any).spec.template.spec
+      .containers[0].ports.map((p: { name: string; containerPort: number }) => `${p.name}:${p.containerPort}`);
+  assert.deepEqual(ports({ telemetry_config: { enablePrometheusMetricsPath: true } }), ["http:8080", "metrics:9464"]);
+  assert.deepEqual(ports({ telemetry_config: { endpoint: "otel:4317" } }), ["http:8080"]);
+});
+
 const none = { refused: [], notApplied: [] };
 const pod = (phase: string) => ({ status: { phase } });
 const STATUS_CASES: ReadonlyArray<readonly [string, ReturnType<typeof pod>[], string, string]> = [
