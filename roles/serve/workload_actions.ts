@@ -17,8 +17,6 @@ export class WorkloadActions {
   /** The background operations. */
   readonly hub = new WorkloadHub();
   readonly #deps: ServeDeps;
-  /** The RunConfig each running create or edit is making, until thv's state has it. */
-  readonly #planned = new Map<Operation, RunConfig>();
 
   /** Actions over `deps`. */
   constructor(deps: ServeDeps) {
@@ -50,8 +48,7 @@ export class WorkloadActions {
         `A workload named ${name} exists already: delete it, edit it (POST /api/v1beta/workloads/${name}/edit), or choose another name`,
       );
     }
-    const op = this.hub.begin("create", pendingOf(plan.config));
-    this.#plan(op, plan.config);
+    const op = this.hub.begin("create", pendingOf(plan.config), plan.config);
     this.#background(op, () => this.#deps.workloads.create(plan, { signal: op.abort.signal, onEvent: op.onEvent }));
     return op;
   }
@@ -59,8 +56,7 @@ export class WorkloadActions {
   /** Starts recreating `name` from `plan` (its name); the old workload is removed first. */
   edit(plan: Plan): Operation {
     const name = plan.config.name;
-    const op = this.hub.begin("edit", pendingOf(plan.config));
-    this.#plan(op, plan.config);
+    const op = this.hub.begin("edit", pendingOf(plan.config), plan.config);
     this.#background(op, async () => {
       await this.#deps.workloads.remove(name);
       return await this.#deps.workloads.create(plan, { signal: op.abort.signal, onEvent: op.onEvent });
@@ -101,14 +97,8 @@ export class WorkloadActions {
   /** The RunConfig of `name`: the one a create or edit under way is making, else the saved one. */
   async config(name: string): Promise<RunConfig> {
     const op = this.hub.get(name);
-    const planned = op && this.#planned.get(op);
-    if (planned) return planned;
+    if (op?.running && op.planned) return op.planned;
     return JSON.parse(await this.#deps.workloads.export(name)) as RunConfig;
-  }
-
-  #plan(op: Operation, config: RunConfig): void {
-    this.#planned.set(op, config);
-    void op.settled.then(() => this.#planned.delete(op));
   }
 
   async #inState(name: string): Promise<boolean> {

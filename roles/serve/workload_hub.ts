@@ -7,6 +7,7 @@
  * @module
  */
 import { ConflictError } from "../../lib/errors.ts";
+import type { RunConfig } from "../../lib/run_config.ts";
 import type { WorkloadEvent } from "../../lib/workloads/mod.ts";
 
 /** One message of a workload's event stream: its SSE event name and JSON data. */
@@ -40,6 +41,8 @@ export class Operation {
   readonly kind: "create" | "restart" | "edit";
   /** The workload. */
   readonly workload: PendingWorkload;
+  /** The RunConfig a create or edit is making (what thv's state has only once it runs). */
+  readonly planned: RunConfig | undefined;
   /** Aborts the operation (delete does). */
   readonly abort = new AbortController();
   /** `starting` until it ends `running` or `error`. */
@@ -50,10 +53,11 @@ export class Operation {
   readonly #listeners = new Set<() => void>();
   readonly #settled = Promise.withResolvers<void>();
 
-  /** An operation of `kind` on `workload`. */
-  constructor(kind: Operation["kind"], workload: PendingWorkload) {
+  /** An operation of `kind` on `workload`, making `planned` when it creates one. */
+  constructor(kind: Operation["kind"], workload: PendingWorkload, planned?: RunConfig) {
     this.kind = kind;
     this.workload = workload;
+    this.planned = planned;
     this.#push({ event: "status", data: { status: "starting", status_context: "" } });
   }
 
@@ -120,15 +124,15 @@ export class WorkloadHub {
     return [...this.#ops.values()];
   }
 
-  /** Starts an operation on a workload; a ConflictError while another one runs on it. */
-  begin(kind: Operation["kind"], workload: PendingWorkload): Operation {
+  /** Starts an operation on a workload (making `planned`); a ConflictError while another one runs on it. */
+  begin(kind: Operation["kind"], workload: PendingWorkload, planned?: RunConfig): Operation {
     const current = this.#ops.get(workload.name);
     if (current?.running) {
       throw new ConflictError(
         `Workload ${workload.name} is starting: wait for it (GET /api/v1beta/workloads/${workload.name}/events), or delete it`,
       );
     }
-    const op = new Operation(kind, workload);
+    const op = new Operation(kind, workload, planned);
     this.#ops.set(workload.name, op);
     // A workload that runs is what thv's state says; only a failure is kept here.
     void op.settled.then(() => {
