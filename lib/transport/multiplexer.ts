@@ -29,6 +29,7 @@ import {
 } from "./jsonrpc.ts";
 import { type Forwarded, InFlight } from "./in_flight.ts";
 import { type InitializeParams, versionFor } from "./negotiation.ts";
+import { OwnRequests } from "./own_requests.ts";
 import { ReadyGate } from "./ready_gate.ts";
 import { ServerRequests } from "./server_requests.ts";
 import { ToolFilter } from "./tool_filter.ts";
@@ -65,8 +66,8 @@ export class Multiplexer {
   readonly #inFlight = new InFlight();
   /** Server requests sent to a session and not yet answered. */
   readonly #serverRequests = new ServerRequests();
-  /** Proxy-internal requests (initialize, ping) → resolver. */
-  readonly #internal = new Map<number, (m: Message) => void>();
+  /** The proxy's own requests (initialize, ping…) waiting for the server. */
+  readonly #own: OwnRequests;
   /** Open once the server is initialized; requests wait on it during a start or restart. */
   readonly #ready = new ReadyGate<Record<string, unknown>>();
   #nextId = 1;
@@ -75,6 +76,7 @@ export class Multiplexer {
   /** Creates a multiplexer; call {@linkcode Multiplexer.connect} once the server runs. */
   constructor(options: MultiplexerOptions) {
     this.#o = options;
+    this.#own = new OwnRequests(options.send);
     this.#timeoutMs = options.requestTimeoutMs ?? 60_000;
   }
 
@@ -95,7 +97,7 @@ export class Multiplexer {
 
   /** The proxy's own requests (initialize, ping…) waiting for the server. */
   get internalPending(): number {
-    return this.#internal.size;
+    return this.#own.size;
   }
 
   /** (Re)initializes the server: after start and after every restart. Waiting requests then go out. */
@@ -123,19 +125,7 @@ export class Multiplexer {
 
   /** A request of the proxy's own, never seen by a client; with `timeoutMs`, rejected and forgotten past it. */
   #request(method: string, params: Record<string, unknown>, timeoutMs = 0): Promise<Message> {
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      const fail = (message: string) => {
-        clearTimeout(timer);
-        this.#internal.delete(id);
-        reject(new Error(message));
-      };
-      const expire = () => fail(`no answer to ${method} within ${timeoutMs} ms`);
-      const timer = timeoutMs > 0 ? setTimeout(expire, timeoutMs) : undefined;
-      this.#internal.set(id, (m) => (clearTimeout(timer), resolve(m)));
-      const sent = this.#o.send({ jsonrpc: "2.0", id, method, params });
-      if (sent !== "sent") fail(`the MCP server is ${sent === "full" ? "not reading its input" : "not running"}`);
-    });
+    return this.#own.request(this.#nextId++, method, params, timeoutMs);
   }
 
   /** Opens a session that will receive messages through `sink`. */
@@ -298,12 +288,7 @@ export class Multiplexer {
   /** Handles a message from the server. */
   fromServer(message: Message): void {
     if (isResponse(message)) {
-      const internal = this.#internal.get(message.id as number);
-      if (internal) {
-        this.#internal.delete(message.id as number);
-        internal(message);
-        return;
-      }
+      if (this.#own.answer(message)) return;
       const p = this.#inFlight.finish(message.id as number);
       if (!p) return; // cancelled or timed out: the client has its answer already
       const answer = p.listsTools && this.#o.tools ? this.#o.tools.response(message) : message;
@@ -381,10 +366,7 @@ export class Multiplexer {
         p.originalId,
       );
     }
-    for (const resolve of this.#internal.values()) {
-      resolve(errorResponse(null, ErrorCode.BackendUnavailable, reason));
-    }
-    this.#internal.clear();
+    this.#own.failAll(reason);
     this.#serverRequests.clear();
   }
 
@@ -404,8 +386,6 @@ export class Multiplexer {
 
   #unsubscribeIfLast(uri: string): void {
     if (this.#sessions.subscribers(uri).length > 0 || !this.#ready.value) return;
-    const id = this.#nextId++;
-    this.#internal.set(id, () => {});
-    this.#o.send({ jsonrpc: "2.0", id, method: "resources/unsubscribe", params: { uri } });
+    this.#own.requestAndForget(this.#nextId++, "resources/unsubscribe", { uri });
   }
 }
