@@ -11,7 +11,7 @@ export interface CallRecord {
   readonly target?: string;
   /** The HTTP status the client got. */
   readonly httpStatus: number;
-  /** A 5xx status or a JSON-RPC error answer. */
+  /** A 4xx or 5xx status, a JSON-RPC error answer or a failed tool result. */
   readonly error: boolean;
   /** From arrival to the response's headers (ms). */
   readonly durationMs: number;

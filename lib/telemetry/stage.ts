@@ -87,9 +87,11 @@ function finish(
   legacy: boolean,
 ): void {
   const rpcError = outcome.rpcError;
-  const error = record.httpStatus >= 500 || rpcError !== undefined || outcome.toolError;
-  for (const r of recorders) r.record({ ...record, error });
+  const failed = rpcError !== undefined || outcome.toolError;
+  // Metrics count every refusal (4xx) as an error, as ToolHive's do; a span marks only what the server failed.
+  for (const r of recorders) r.record({ ...record, error: failed || record.httpStatus >= 400 });
   if (!span) return;
+  const error = failed || record.httpStatus >= 500;
   span.setAttribute("http.response.status_code", record.httpStatus);
   if (legacy) span.setAttribute("http.status_code", record.httpStatus);
   if (rpcError !== undefined) span.setAttribute("rpc.jsonrpc.error_code", rpcError);

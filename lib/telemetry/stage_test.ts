@@ -89,6 +89,27 @@ Deno.test("telemetry stage: nothing to export is no stage; a busy Prometheus por
   }
 });
 
+Deno.test("telemetry stage: a refused call (a 4xx, e.g. authorization's 403) is counted with status error", async () => {
+  const port = closedPort();
+  const chain = await buildChain(
+    config({ enablePrometheusMetricsPath: true, prometheusPort: port }),
+    { log, env: {} },
+    { factories: [factory] },
+  );
+  const denied = JSON.stringify({ jsonrpc: "2.0", id: 3, error: { code: 403, message: "Unauthorized" } });
+  const handler = chain!.middleware(() =>
+    Promise.resolve(new Response(denied, { status: 403, headers: { "content-type": "application/json" } }))
+  );
+  try {
+    await (await handler(call())).body?.cancel();
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(text, /^toolhive_mcp_requests_total\{[^}]*status_code="403",status="error"\} 1$/m, text);
+    assert.match(text, /^toolhive_mcp_tool_calls_total\{server="fx",tool="echo",status="error"\} 1$/m, text);
+  } finally {
+    await chain!.close();
+  }
+});
+
 Deno.test("spanName: ToolHive's names", () => {
   assert.equal(spanName({ method: "tools/call", target: "echo" }), "tools/call echo");
   assert.equal(spanName({ method: "prompts/get", target: "review" }), "prompts/get review");
